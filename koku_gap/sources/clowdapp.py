@@ -1,0 +1,455 @@
+"""ClowdApp templates -> ComponentGraph, with Clowder's own semantics.
+
+Clowder names each deployment ``<app>-<deployment>``, turns a job with a ``schedule`` into a CronJob and
+runs a job without one only through a ClowdJobInvocation, gives init containers the main image (and
+env, with ``inheritEnv``), and provides Kafka, the database, Redis and object storage from the platform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from koku_gap.errors import InputError
+from koku_gap.graph import (
+    Component,
+    ComponentGraph,
+    Container,
+    GraphWarning,
+    Resource,
+    Role,
+    RoleKind,
+    Scaling,
+    SourceRef,
+    WebServices,
+)
+from koku_gap.roles import simple_commands
+from koku_gap.sources import podspec
+from koku_gap.sources.template import STRING_PARAM, Parameters, Substituter, read_parameters
+from koku_gap.yamlio import DEFAULT_MAX_BYTES, LDict, LList, Stream, line_of, load_stream, to_plain
+
+CLOWDAPP_RESOURCE_KEYS = (
+    "kafkaTopics",
+    "database",
+    "inMemoryDb",
+    "objectStore",
+    "featureFlags",
+    "dependencies",
+    "optionalDependencies",
+    "cyndi",
+)
+
+
+def load_clowdapp(
+    path: str | Path,
+    params: Mapping[str, str] | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ComponentGraph:
+    """Read a ClowdApp template (or bare ClowdApp documents) into a component graph."""
+    stream = load_stream(path, max_bytes=max_bytes)
+    return clowdapp_graph(stream, params)
+
+
+def clowdapp_graph(stream: Stream, params: Mapping[str, str] | None = None) -> ComponentGraph:
+    file = stream.file
+    objects: list[Any] = []
+    parameters = Parameters(values={}, lines={})
+    declared_any = False
+    for doc in stream.documents:
+        value = doc.value
+        if not isinstance(value, LDict):
+            raise InputError(
+                file, doc.line, f"expected a mapping (Template or ClowdApp), got {_type_name(value)}"
+            )
+        kind = value.get("kind")
+        if kind == "Template":
+            if declared_any:
+                raise InputError(file, doc.line, "more than one Template in one file is not supported")
+            declared_any = True
+            parameters = read_parameters(value.get("parameters"), file, value.line_of("parameters"), params)
+            raw_objects = value.get("objects")
+            if not isinstance(raw_objects, list):
+                raise InputError(
+                    file,
+                    value.line_of("objects") if "objects" in value else doc.line,
+                    "Template 'objects' must be a list",
+                )
+            objects.extend(raw_objects)
+        elif kind == "List":
+            objects.extend(value.get("items") or [])
+        elif isinstance(kind, str):
+            objects.append(value)
+        else:
+            raise InputError(file, doc.line, "document has no 'kind': expected a Template or a ClowdApp")
+    if params and not declared_any:
+        name = next(iter(params))
+        raise InputError(
+            file, None, f"--param {name}: this file is not a Template and declares no parameters"
+        )
+    substituter = Substituter(parameters, file)
+    resolved = [substituter.apply(obj, line_of(obj, 1)) for obj in objects]
+    clowdapps = [
+        (o, raw)
+        for o, raw in zip(resolved, objects, strict=True)
+        if isinstance(o, LDict) and o.get("kind") == "ClowdApp"
+    ]
+    if not clowdapps:
+        kinds = sorted({str(o.get("kind")) for o in resolved if isinstance(o, dict)})
+        raise InputError(
+            file,
+            stream.documents[0].line if stream.documents else None,
+            "no ClowdApp found" + (f" (objects: {', '.join(kinds)})" if kinds else " (file is empty)"),
+        )
+    config_maps = podspec.config_map_texts(resolved)
+    invocations = _invocations(resolved)
+    components: list[Component] = []
+    resources: list[Resource] = []
+    apps: list[str] = []
+    for app_obj, raw_obj in clowdapps:
+        app, comps, res = _read_clowdapp(app_obj, raw_obj, file, parameters.values, config_maps, invocations)
+        apps.append(app)
+        components.extend(comps)
+        resources.extend(res)
+    for obj in resolved:
+        if isinstance(obj, LDict) and obj.get("kind") not in ("ClowdApp", None):
+            meta = obj.get("metadata") or {}
+            app = _app_of(obj, apps)
+            resources.append(
+                Resource(
+                    kind=str(obj["kind"]),
+                    name=str(meta.get("name", "")),
+                    app=app,
+                    source=SourceRef(file=file, line=obj.line),
+                    data=None,
+                )
+            )
+    warnings = [*_yaml_warnings(stream), *parameters.warnings, *substituter.warnings()]
+    return ComponentGraph(
+        origin="clowdapp",
+        files=(file,),
+        apps=tuple(dict.fromkeys(apps)),
+        components=tuple(podspec.finish_roles(components)),
+        resources=tuple(resources),
+        warnings=tuple(warnings),
+        parameters=dict(parameters.values),
+    )
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "an empty document"
+    return f"a scalar ({str(value)[:40]!r})"
+
+
+def _yaml_warnings(stream: Stream) -> list[GraphWarning]:
+    return [GraphWarning(code=n.code, message=n.message, file=stream.file, line=n.line) for n in stream.notes]
+
+
+def _app_of(obj: Mapping[str, Any], apps: list[str]) -> str:
+    spec = obj.get("spec") or {}
+    app = spec.get("appName") if isinstance(spec, dict) else None
+    return str(app) if app else (apps[0] if apps else "")
+
+
+def _invocations(objects: list[Any]) -> dict[tuple[str, str], list[str]]:
+    """(app, job name) -> names of the ClowdJobInvocations that run it."""
+    result: dict[tuple[str, str], list[str]] = {}
+    for obj in objects:
+        if isinstance(obj, dict) and obj.get("kind") == "ClowdJobInvocation":
+            spec = obj.get("spec") or {}
+            name = str((obj.get("metadata") or {}).get("name", ""))
+            for job in spec.get("jobs") or []:
+                result.setdefault((str(spec.get("appName", "")), str(job)), []).append(name)
+    return result
+
+
+def _read_clowdapp(
+    obj: LDict,
+    raw_obj: Any,
+    file: str,
+    params: Mapping[str, str | None],
+    config_maps: Mapping[str, str],
+    invocations: Mapping[tuple[str, str], list[str]],
+) -> tuple[str, list[Component], list[Resource]]:
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict) or not meta.get("name"):
+        raise InputError(file, obj.line, "ClowdApp has no metadata.name")
+    app = str(meta["name"])
+    spec = obj.get("spec")
+    if not isinstance(spec, LDict):
+        raise InputError(file, obj.line_of("spec"), f"ClowdApp {app}: 'spec' must be a mapping")
+    raw_spec = raw_obj.get("spec") if isinstance(raw_obj, dict) else None
+    raw_spec = raw_spec if isinstance(raw_spec, dict) else {}
+    components: list[Component] = []
+    for key in ("deployments", "pods"):  # `pods` is the pre-2021 name of `deployments`
+        raw = spec.get(key)
+        if raw is None:
+            continue
+        if not isinstance(raw, LList):
+            raise InputError(file, spec.line_of(key), f"ClowdApp {app}: '{key}' must be a list")
+        for index, item in enumerate(raw):
+            unresolved = _item(raw_spec.get(key), index)
+            components.append(
+                _deployment(item, unresolved, raw.line_of(index), app, file, params, config_maps)
+            )
+    jobs = spec.get("jobs")
+    if jobs is not None:
+        if not isinstance(jobs, LList):
+            raise InputError(file, spec.line_of("jobs"), f"ClowdApp {app}: 'jobs' must be a list")
+        for index, item in enumerate(jobs):
+            unresolved = _item(raw_spec.get("jobs"), index)
+            components.append(
+                _job(item, unresolved, jobs.line_of(index), app, file, params, config_maps, invocations)
+            )
+    _check_unique(components, file)
+    return app, components, _app_resources(spec, app, file)
+
+
+def _check_unique(components: list[Component], file: str) -> None:
+    seen: dict[str, int] = {}
+    for comp in components:
+        if comp.name in seen:
+            raise InputError(
+                file,
+                comp.source.line,
+                f"ClowdApp {comp.app}: two workloads named '{comp.name}' (first at line {seen[comp.name]})",
+            )
+        seen[comp.name] = comp.source.line
+
+
+def _item(seq: Any, index: int) -> Any:
+    return seq[index] if isinstance(seq, list) and index < len(seq) else None
+
+
+def _named(item: Any, line: int, app: str, file: str, what: str) -> tuple[LDict, str, SourceRef]:
+    """The item, its name, and where it is written (the line of its ``name:``)."""
+    if not isinstance(item, LDict):
+        raise InputError(file, line, f"ClowdApp {app}: each {what} must be a mapping")
+    name = item.get("name")
+    if not isinstance(name, str) or not name:
+        raise InputError(file, line, f"ClowdApp {app}: a {what} has no 'name'")
+    return item, name, SourceRef(file=file, line=item.line_of("name"))
+
+
+def _parameter_command(raw_item: Any, params: Mapping[str, str | None]) -> Role | None:
+    """A job whose whole script is one template parameter runs whatever the deployer passes in."""
+    pod = raw_item.get("podSpec") if isinstance(raw_item, dict) else None
+    if not isinstance(pod, dict):
+        return None
+    argv = [*podspec.str_list(pod.get("command")), *podspec.str_list(pod.get("args"))]
+    scripts = [list(words) for words in simple_commands(argv)]
+    if len(scripts) != 1 or len(scripts[0]) != 1:
+        return None
+    match = STRING_PARAM.fullmatch(scripts[0][0])
+    if not match or match.group(1) not in params:
+        return None
+    name = match.group(1)
+    default = params[name]
+    return Role(
+        kind=RoleKind.AD_HOC_COMMAND,
+        command=f"${{{name}}}",
+        evidence=(f"runs whatever parameter {name} holds (default: {default!r})",),
+    )
+
+
+def _pod(
+    item: LDict,
+    name: str,
+    app: str,
+    file: str,
+    params: Mapping[str, str | None],
+    config_maps: Mapping[str, str],
+    serves_http: bool,
+) -> tuple[tuple[Container, ...], tuple[Container, ...], tuple[str, ...], tuple[Any, ...]]:
+    pod = item.get("podSpec")
+    if pod is None:
+        pod = LDict(item.line)
+    if not isinstance(pod, LDict):
+        raise InputError(file, item.line_of("podSpec"), f"ClowdApp {app}/{name}: 'podSpec' must be a mapping")
+    image = podspec.text(pod.get("image"))
+    config = podspec.mounted_config(pod.get("volumes"), config_maps)
+    main = podspec.container(
+        pod, name=name, image=image, params=params, config_text=config, serves_http=serves_http
+    )
+    inits: list[Container] = []
+    raw_inits = pod.get("initContainers") or []
+    for index, init in enumerate(raw_inits if isinstance(raw_inits, list) else []):
+        if not isinstance(init, dict):
+            continue
+        inherit = bool(init.get("inheritEnv"))
+        inits.append(
+            podspec.container(
+                init,
+                name=str(init.get("name") or f"{name}-init-{index}"),
+                image=podspec.text(init.get("image")) or image,
+                params=params,
+                config_text=config,
+                serves_http=False,
+                inherited_env=main.env if inherit else (),
+                inherit_env=inherit,
+            )
+        )
+    sidecars = tuple(
+        str(s.get("name"))
+        for s in pod.get("sidecars") or []
+        if isinstance(s, dict) and s.get("enabled", True) is not False
+    )
+    volumes = tuple(to_plain(v) for v in pod.get("volumes") or [] if isinstance(v, dict))
+    return (main,), tuple(inits), sidecars, volumes
+
+
+def _deployment(
+    item: Any,
+    raw_item: Any,
+    line: int,
+    app: str,
+    file: str,
+    params: Mapping[str, str | None],
+    config_maps: Mapping[str, str],
+) -> Component:
+    dep, name, source = _named(item, line, app, file, "deployment")
+    web = _web_services(dep)
+    containers, inits, sidecars, volumes = _pod(
+        dep, name, app, file, params, config_maps, web.public or web.private
+    )
+    return Component(
+        name=name,
+        app=app,
+        origin="clowdapp",
+        kind="Deployment",
+        k8s_name=f"{app}-{name}",
+        source=source,
+        role=containers[0].role,
+        containers=containers,
+        init_containers=inits,
+        sidecars=sidecars,
+        scaling=_scaling(dep),
+        web=web,
+        volumes=volumes,
+    )
+
+
+def _job(
+    item: Any,
+    raw_item: Any,
+    line: int,
+    app: str,
+    file: str,
+    params: Mapping[str, str | None],
+    config_maps: Mapping[str, str],
+    invocations: Mapping[tuple[str, str], list[str]],
+) -> Component:
+    job, name, source = _named(item, line, app, file, "job")
+    containers, inits, sidecars, volumes = _pod(job, name, app, file, params, config_maps, False)
+    ad_hoc = _parameter_command(raw_item, params)
+    if ad_hoc is not None:
+        ad_hoc = ad_hoc.model_copy(update={"image_family": containers[0].role.image_family})
+        containers = (containers[0].model_copy(update={"role": ad_hoc}), *containers[1:])
+    schedule = podspec.text(job.get("schedule"))
+    return Component(
+        name=name,
+        app=app,
+        origin="clowdapp",
+        kind="CronJob" if schedule else "Job",
+        k8s_name=f"{app}-{name}",
+        source=source,
+        role=containers[0].role,
+        containers=containers,
+        init_containers=inits,
+        sidecars=sidecars,
+        schedule=schedule,
+        invoked_by=tuple(invocations.get((app, name), ())),
+        volumes=volumes,
+    )
+
+
+def _web_services(dep: Mapping[str, Any]) -> WebServices:
+    raw = dep.get("webServices")
+    legacy_web = dep.get("web") is True  # the pre-webServices boolean
+    if not isinstance(raw, dict):
+        return WebServices(public=legacy_web)
+
+    def enabled(key: str) -> bool:
+        section = raw.get(key)
+        return isinstance(section, dict) and section.get("enabled") is True
+
+    public = raw.get("public") if isinstance(raw.get("public"), dict) else {}
+    return WebServices(
+        public=enabled("public") or legacy_web,
+        private=enabled("private"),
+        metrics=enabled("metrics"),
+        api_path=podspec.text(public.get("apiPath")),
+    )
+
+
+def _scaling(dep: Mapping[str, Any]) -> Scaling:
+    replicas = dep.get("replicas", dep.get("minReplicas"))
+    keda = dep.get("autoScaler")
+    if isinstance(keda, dict):
+        return Scaling(
+            replicas=_count(replicas),
+            min_replicas=_count(keda.get("minReplicaCount")),
+            max_replicas=_count(keda.get("maxReplicaCount")),
+            autoscaler="keda",
+        )
+    simple = dep.get("autoScalerSimple")
+    if isinstance(simple, dict):
+        bounds = simple.get("replicas") or {}
+        return Scaling(
+            replicas=_count(replicas),
+            min_replicas=_count(bounds.get("min")),
+            max_replicas=_count(bounds.get("max")),
+            autoscaler="simple",
+        )
+    return Scaling(replicas=_count(replicas))
+
+
+def _count(value: Any) -> int | str | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    return int(text) if text.isdigit() else text
+
+
+def _app_resources(spec: LDict, app: str, file: str) -> list[Resource]:
+    resources: list[Resource] = []
+
+    def add(kind: str, name: str, line: int, data: Any = None) -> None:
+        resources.append(
+            Resource(
+                kind=kind, name=name, app=app, source=SourceRef(file=file, line=line), data=to_plain(data)
+            )
+        )
+
+    topics = spec.get("kafkaTopics")
+    if isinstance(topics, list):
+        for index, topic in enumerate(topics):
+            if isinstance(topic, dict) and topic.get("topicName"):
+                add("kafka-topic", str(topic["topicName"]), topics.line_of(index), topic)
+    database = spec.get("database")
+    if isinstance(database, dict):
+        name = database.get("name") or database.get("sharedDbAppName") or app
+        add("database", str(name), spec.line_of("database"), database)
+    if spec.get("inMemoryDb") is True:
+        add("in-memory-db", app, spec.line_of("inMemoryDb"))
+    buckets = spec.get("objectStore")
+    if isinstance(buckets, list):
+        for index, bucket in enumerate(buckets):
+            add("object-store", str(bucket), buckets.line_of(index))
+    if spec.get("featureFlags") is True:
+        add("feature-flags", app, spec.line_of("featureFlags"))
+    for key, kind in (("dependencies", "dependency"), ("optionalDependencies", "optional-dependency")):
+        deps = spec.get(key)
+        if isinstance(deps, list):
+            for index, dep in enumerate(deps):
+                add(kind, str(dep), deps.line_of(index))
+    cyndi = spec.get("cyndi")
+    if isinstance(cyndi, dict) and cyndi.get("enabled", True) is not False:
+        add("cyndi", str(cyndi.get("appName") or app), spec.line_of("cyndi"), cyndi)
+    return resources

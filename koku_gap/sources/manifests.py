@@ -1,0 +1,324 @@
+"""Rendered Kubernetes manifests (``helm template`` output) -> ComponentGraph.
+
+Workloads become components; every other object is kept as a resource. Services, Routes and Ingresses
+tell which workloads serve HTTP; HPAs and KEDA ScaledObjects tell which autoscale; Helm hook
+annotations are kept, since a migration run as a post-install hook runs after the workloads start.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from koku_gap.errors import InputError
+from koku_gap.graph import (
+    Component,
+    ComponentGraph,
+    Container,
+    GraphWarning,
+    HookInfo,
+    Resource,
+    Scaling,
+    SourceRef,
+    WebServices,
+)
+from koku_gap.sources import podspec
+from koku_gap.yamlio import DEFAULT_MAX_BYTES, LDict, Stream, decode_bytes, parse_stream, read_text, to_plain
+
+WORKLOAD_KINDS = (
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "DeploymentConfig",
+    "Job",
+    "CronJob",
+    "Pod",
+)
+YAML_SUFFIXES = (".yaml", ".yml")
+UNRENDERED = re.compile(
+    r"^\s*(?:-\s+)?(?:[\w.-]+:\s*)?\{\{-?\s*(?:\.|\$|if |end|range |with |include |template |define |toYaml |else)",
+    re.M,
+)
+
+
+def load_manifests(*paths: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ComponentGraph:
+    """Read rendered manifests from files, directories (``*.yaml``/``*.yml``, sorted) or ``-`` (stdin)."""
+    if not paths:
+        raise InputError("<manifests>", None, "no manifests given")
+    graph: ComponentGraph | None = None
+    for path in paths:
+        for stream in _streams(path, max_bytes):
+            part = manifests_graph(stream)
+            graph = part if graph is None else graph.merged(part)
+    if graph is None:
+        raise InputError(str(paths[0]), None, "no YAML files found")
+    return graph
+
+
+def _streams(path: str | Path, max_bytes: int) -> Iterable[Stream]:
+    name = str(path)
+    if name == "-":
+        yield parse_stream(
+            decode_bytes(sys.stdin.buffer.read(max_bytes + 1), "<stdin>", max_bytes), "<stdin>"
+        )
+        return
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in YAML_SUFFIXES)
+        if not files:
+            raise InputError(name, None, "directory holds no .yaml or .yml files")
+        for file in files:
+            yield _parse(read_text(file, max_bytes), str(file))
+        return
+    yield _parse(read_text(p, max_bytes), name)
+
+
+def _parse(text: str, file: str) -> Stream:
+    unrendered = UNRENDERED.search(text)
+    try:
+        stream = parse_stream(text, file)
+    except InputError:
+        if unrendered:
+            raise _unrendered_error(text, file, unrendered) from None
+        raise
+    if unrendered:
+        raise _unrendered_error(text, file, unrendered)
+    return stream
+
+
+def _unrendered_error(text: str, file: str, match: re.Match[str]) -> InputError:
+    line = text.count("\n", 0, match.start()) + 1
+    return InputError(
+        file,
+        line,
+        "this is an unrendered Helm template ('{{ ... }}'): render it first "
+        "(helm template) or pass the chart with --chart",
+    )
+
+
+def manifests_graph(stream: Stream) -> ComponentGraph:
+    file = stream.file
+    objects: list[tuple[LDict, str | None]] = []
+    for doc in stream.documents:
+        value = doc.value
+        if not isinstance(value, LDict):
+            raise InputError(
+                file,
+                doc.line,
+                "a manifest document must be a mapping (a Kubernetes object), "
+                f"got {'a list' if isinstance(value, list) else 'a scalar'}",
+            )
+        if value.get("kind") == "List" or (str(value.get("kind", "")).endswith("List") and "items" in value):
+            for item in value.get("items") or []:
+                if isinstance(item, LDict):
+                    objects.append((item, doc.template))
+            continue
+        if not isinstance(value.get("kind"), str):
+            raise InputError(file, doc.line, "a manifest document has no 'kind'")
+        objects.append((value, doc.template))
+    config_maps = podspec.config_map_texts([o for o, _ in objects])
+    components: list[Component] = []
+    resources: list[Resource] = []
+    for obj, template in objects:
+        kind = str(obj["kind"])
+        meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        name = str(meta.get("name", ""))
+        app = _app_of(meta, template, file)
+        source = SourceRef(file=file, line=obj.line, template=template)
+        if kind in WORKLOAD_KINDS:
+            components.append(_workload(obj, kind, name, app, source, config_maps))
+        else:
+            resources.append(Resource(kind=kind, name=name, app=app, source=source, data=_resource_data(obj)))
+    components = _with_services(components, resources)
+    warnings = [GraphWarning(code=n.code, message=n.message, file=file, line=n.line) for n in stream.notes]
+    return ComponentGraph(
+        origin="manifests",
+        files=(file,),
+        apps=tuple(dict.fromkeys(c.app for c in components)),
+        components=tuple(podspec.finish_roles(components)),
+        resources=tuple(resources),
+        warnings=tuple(warnings),
+    )
+
+
+def _app_of(meta: Mapping[str, Any], template: str | None, file: str) -> str:
+    if template and "/templates/" in template:
+        return template.split("/", 1)[0]
+    labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
+    for key in ("app.kubernetes.io/instance", "release", "app.kubernetes.io/part-of"):
+        if labels.get(key):
+            return str(labels[key])
+    return Path(file).stem
+
+
+def _resource_data(obj: LDict) -> Any:
+    """Keep what later stages read: selectors, targets and backends; not whole ConfigMaps."""
+    spec = obj.get("spec")
+    kind = obj.get("kind")
+    if kind in ("Service", "Route", "Ingress", "HorizontalPodAutoscaler", "ScaledObject") and isinstance(
+        spec, dict
+    ):
+        return to_plain(spec)
+    if kind == "ConfigMap" and isinstance(obj.get("data"), dict):
+        return {"keys": sorted(obj["data"])}
+    return None
+
+
+def _pod_spec(obj: LDict, kind: str) -> tuple[LDict, LDict | None, Any]:
+    """(pod spec, pod template metadata, owning spec) for each workload kind."""
+    spec = obj.get("spec")
+    if not isinstance(spec, LDict):
+        raise InputError("", obj.line, f"{kind} has no spec")
+    if kind == "Pod":
+        return spec, obj.get("metadata"), spec
+    holder = spec
+    if kind == "CronJob":
+        job = spec.get("jobTemplate")
+        holder = job.get("spec") if isinstance(job, dict) else None
+        if not isinstance(holder, LDict):
+            raise InputError("", spec.line, "CronJob has no jobTemplate.spec")
+    template = holder.get("template")
+    if not isinstance(template, LDict) or not isinstance(template.get("spec"), LDict):
+        raise InputError("", holder.line, f"{kind} has no template.spec")
+    return template["spec"], template.get("metadata"), spec
+
+
+def _workload(
+    obj: LDict, kind: str, name: str, app: str, source: SourceRef, config_maps: Mapping[str, str]
+) -> Component:
+    try:
+        pod, pod_meta, spec = _pod_spec(obj, kind)
+    except InputError as exc:
+        raise InputError(source.file, exc.line, f"{kind} {name}: {exc.message}") from None
+    config = podspec.mounted_config(pod.get("volumes"), config_maps)
+    containers = [_container(c, i, name, pod, config) for i, c in enumerate(_list(pod.get("containers")))]
+    if not containers:
+        raise InputError(source.file, pod.line, f"{kind} {name} has no containers")
+    inits = tuple(_container(c, i, name, pod, config) for i, c in enumerate(_list(pod.get("initContainers"))))
+    main = podspec.component_role(containers)
+    ordered = sorted(containers, key=lambda c: c.role != main)  # containers[0] carries the role
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    labels = {**_labels(meta), **_labels(pod_meta)}
+    replicas = spec.get("replicas") if kind not in ("Job", "CronJob", "Pod", "DaemonSet") else None
+    return Component(
+        name=name,
+        app=app,
+        origin="manifests",
+        kind=kind,
+        k8s_name=name,
+        source=source,
+        role=main,
+        containers=tuple(ordered),
+        init_containers=inits,
+        scaling=Scaling(replicas=replicas),
+        schedule=podspec.text(spec.get("schedule")) if kind == "CronJob" else None,
+        hook=_hook(meta),
+        labels=labels,
+        volumes=tuple(to_plain(v) for v in _list(pod.get("volumes")) if isinstance(v, dict)),
+    )
+
+
+def _container(raw: Any, index: int, owner: str, pod: LDict, config: str) -> Container:
+    if not isinstance(raw, dict):
+        raise InputError("", pod.line, f"{owner}: container #{index + 1} is not a mapping")
+    return podspec.container(
+        raw,
+        name=str(raw.get("name") or f"{owner}-{index}"),
+        image=podspec.text(raw.get("image")),
+        params={},
+        config_text=config,
+        serves_http=False,
+    )
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _labels(meta: Any) -> dict[str, str]:
+    labels = meta.get("labels") if isinstance(meta, dict) else None
+    return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
+
+
+def _hook(meta: Mapping[str, Any]) -> HookInfo | None:
+    annotations = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
+    phases = annotations.get("helm.sh/hook")
+    if not phases:
+        return None
+    weight_text = str(annotations.get("helm.sh/hook-weight", "0")).strip()
+    weight = int(weight_text) if re.fullmatch(r"-?\d+", weight_text) else 0
+    policy = str(annotations.get("helm.sh/hook-delete-policy", ""))
+    return HookInfo(
+        phases=tuple(p.strip() for p in str(phases).split(",") if p.strip()),
+        weight=weight,
+        delete_policy=tuple(p.strip() for p in policy.split(",") if p.strip()),
+    )
+
+
+def _with_services(components: list[Component], resources: list[Resource]) -> list[Component]:
+    """Mark workloads behind a Service (private), a Route/Ingress (public), or an autoscaler."""
+    services = [r for r in resources if r.kind == "Service" and isinstance(r.data, dict)]
+    exposed = _exposed_services(resources)
+    scalers = {
+        str((r.data.get("scaleTargetRef") or {}).get("name")): r
+        for r in resources
+        if r.kind in ("HorizontalPodAutoscaler", "ScaledObject") and isinstance(r.data, dict)
+    }
+    result: list[Component] = []
+    for comp in components:
+        private = public = False
+        for svc in services:
+            selector = svc.data.get("selector") if isinstance(svc.data, dict) else None
+            if (
+                isinstance(selector, dict)
+                and selector
+                and all(comp.labels.get(k) == str(v) for k, v in selector.items())
+            ):
+                private = True
+                public = public or svc.name in exposed
+        update: dict[str, Any] = {}
+        if private:
+            update["web"] = WebServices(public=public, private=True)
+        scaler = scalers.get(comp.name)
+        if scaler is not None and isinstance(scaler.data, dict):
+            data = scaler.data
+            update["scaling"] = Scaling(
+                replicas=comp.scaling.replicas,
+                min_replicas=data.get("minReplicas", data.get("minReplicaCount")),
+                max_replicas=data.get("maxReplicas", data.get("maxReplicaCount")),
+                autoscaler="hpa" if scaler.kind == "HorizontalPodAutoscaler" else "keda",
+            )
+        result.append(comp.model_copy(update=update) if update else comp)
+    return result
+
+
+def _exposed_services(resources: list[Resource]) -> set[str]:
+    names: set[str] = set()
+    for res in resources:
+        if not isinstance(res.data, dict):
+            continue
+        if res.kind == "Route":
+            to = res.data.get("to")
+            if isinstance(to, dict) and to.get("name"):
+                names.add(str(to["name"]))
+        elif res.kind == "Ingress":
+            names.update(_ingress_backends(res.data))
+    return names
+
+
+def _ingress_backends(spec: Any) -> Iterable[str]:
+    if isinstance(spec, dict):
+        service = spec.get("service")
+        if isinstance(service, dict) and service.get("name"):
+            yield str(service["name"])
+        if spec.get("serviceName"):
+            yield str(spec["serviceName"])
+        for value in spec.values():
+            yield from _ingress_backends(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            yield from _ingress_backends(item)

@@ -1,0 +1,163 @@
+"""Pod specs to Containers: shared by the ClowdApp and the manifests readers.
+
+Both sides describe containers the same way (command, args, env, resources, probes); only where the
+pod spec sits differs. Roles need the whole app (env switches), so they are finished in ``finish_roles``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from koku_gap.graph import Component, Container, EnvVar, Role, RoleKind
+from koku_gap.roles import RoleInput, detect_role, distinguishing_switches, with_switches
+from koku_gap.yamlio import LDict, LList, line_of, to_plain
+
+ROLE_RANK = {
+    RoleKind.UNKNOWN: 0,
+    RoleKind.REVERSE_PROXY: 1,  # an auth or TLS proxy sidecar says less than the app beside it
+    RoleKind.STATIC_WEB: 2,
+    RoleKind.AD_HOC_COMMAND: 3,
+}
+
+
+def text(value: Any) -> str | None:
+    """A scalar as the string Kubernetes would see; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(to_plain(value), sort_keys=True)
+    return str(value)
+
+
+def str_list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list):
+        return tuple(t for t in (text(v) for v in value) if t is not None)
+    single = text(value)
+    return (single,) if single else ()
+
+
+def env_vars(raw: Any, default_line: int) -> tuple[EnvVar, ...]:
+    if not isinstance(raw, list):
+        return ()
+    result: list[EnvVar] = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict) or "name" not in item:
+            continue
+        line = raw.line_of(index) if isinstance(raw, LList) else default_line
+        value_from = to_plain(item.get("valueFrom")) if item.get("valueFrom") is not None else None
+        result.append(
+            EnvVar(name=str(item["name"]), value=text(item.get("value")), value_from=value_from, line=line)
+        )
+    return tuple(result)
+
+
+def merged_env(base: Sequence[EnvVar], own: Sequence[EnvVar]) -> tuple[EnvVar, ...]:
+    names = {e.name for e in own}
+    return tuple([e for e in base if e.name not in names] + list(own))
+
+
+def container(
+    raw: Mapping[str, Any],
+    *,
+    name: str,
+    image: str | None,
+    params: Mapping[str, str | None],
+    config_text: str,
+    serves_http: bool,
+    inherited_env: Sequence[EnvVar] = (),
+    inherit_env: bool = False,
+) -> Container:
+    """One container from its pod-spec mapping (Kubernetes or Clowder shape)."""
+    line = line_of(raw, 0)
+    env = env_vars(raw.get("env"), line)
+    if inherited_env:
+        env = merged_env(inherited_env, env)
+    command = str_list(raw.get("command"))
+    args = str_list(raw.get("args"))
+    env_map = {e.name: e.value for e in env}
+    ports = tuple(to_plain(p) for p in raw.get("ports") or () if isinstance(p, dict))
+    http = serves_http or any(str(p.get("name", "")).startswith(("http", "web", "api")) for p in ports)
+    role = detect_role(
+        RoleInput(
+            command=command,
+            args=args,
+            env=env_map,
+            image=image,
+            params=params,
+            config_text=config_text,
+            serves_http=http,
+        )
+    )
+    mounts = raw.get("volumeMounts") or ()
+    return Container(
+        name=name,
+        image=image,
+        command=command,
+        args=args,
+        env=env,
+        env_from=tuple(to_plain(e) for e in raw.get("envFrom") or ()),
+        resources=to_plain(raw.get("resources")) or None,
+        liveness_probe=to_plain(raw.get("livenessProbe")),
+        readiness_probe=to_plain(raw.get("readinessProbe")),
+        startup_probe=to_plain(raw.get("startupProbe")),
+        ports=ports,
+        volume_mounts=tuple(str(m.get("name")) for m in mounts if isinstance(m, dict)),
+        role=role,
+        line=line,
+        inherit_env=inherit_env,
+    )
+
+
+def component_role(containers: Sequence[Container]) -> Role:
+    """The role that says most about the pod: an app role beats a proxy sidecar beats unknown."""
+    best = max(containers, key=lambda c: ROLE_RANK.get(c.role.kind, 10) if c.role else -1)
+    return best.role
+
+
+def mounted_config(volumes: Any, config_maps: Mapping[str, str]) -> str:
+    """The text of every ConfigMap a pod mounts (to tell a proxy's config from a file server's)."""
+    if not isinstance(volumes, list):
+        return ""
+    parts: list[str] = []
+    for volume in volumes:
+        if isinstance(volume, dict) and isinstance(volume.get("configMap"), dict):
+            parts.append(config_maps.get(str(volume["configMap"].get("name")), ""))
+    return "\n".join(parts)
+
+
+def config_map_texts(objects: Sequence[Any]) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for obj in objects:
+        if isinstance(obj, dict) and obj.get("kind") == "ConfigMap":
+            name = str((obj.get("metadata") or {}).get("name"))
+            data = obj.get("data") or {}
+            texts[name] = "\n".join(str(v) for v in data.values()) if isinstance(data, dict) else ""
+    return texts
+
+
+def finish_roles(components: Sequence[Component]) -> list[Component]:
+    """Add env switches (``MASU=true``) that distinguish a workload from its siblings in the same app."""
+    result = list(components)
+    by_app: dict[str, list[int]] = {}
+    for index, comp in enumerate(result):
+        by_app.setdefault(comp.app, []).append(index)
+    for indexes in by_app.values():
+        envs = [result[i].main.env_map() for i in indexes]
+        for i, switches in zip(indexes, distinguishing_switches(envs), strict=True):
+            if not switches:
+                continue
+            comp = result[i]
+            role = with_switches(comp.role, switches)
+            main = comp.main.model_copy(update={"role": with_switches(comp.main.role, switches)})
+            result[i] = comp.model_copy(update={"role": role, "containers": (main, *comp.containers[1:])})
+    return result
+
+
+def is_mapping(value: Any) -> bool:
+    return isinstance(value, LDict | dict)
