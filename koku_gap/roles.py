@@ -443,8 +443,13 @@ def _proxy(head: str, family: str | None, inp: RoleInput) -> Role:
 
 
 def _subcommand(head: str, rest: list[str], family: str | None) -> Role | None:
-    words = [w for w in rest if not w.startswith("-") and "=" not in w and "/" not in w][:2]
-    words = [w for w in words if re.match(r"^[A-Za-z][\w-]*$", w)]
+    """``./rosocp start housekeeper --partitions`` -> ``rosocp start housekeeper --partitions``.
+
+    Up to three positional words and the bare long flags: flags often select what a binary does.
+    """
+    positional = [w for w in rest if not w.startswith("-") and "=" not in w and "/" not in w]
+    words = [w for w in positional if re.match(r"^[A-Za-z][\w-]*$", w)][:3]
+    flags = [w for w in rest if re.match(r"^--[a-z][\w-]*$", w)][:2]
     if any(MIGRATE_WORDS.match(w) for w in words) or MIGRATE_WORDS.match(head):
         return Role(
             kind=RoleKind.MIGRATION,
@@ -454,7 +459,7 @@ def _subcommand(head: str, rest: list[str], family: str | None) -> Role | None:
         )
     if head.startswith("$") or not re.match(r"^[\w.-]+$", head):
         return None
-    command = " ".join([head, *words])
+    command = " ".join([head, *words, *flags])
     kind = RoleKind.KAFKA_CONSUMER if CONSUMER_WORDS.search(" ".join(words)) else RoleKind.SUBCOMMAND
     return Role(kind=kind, command=command, image_family=family, evidence=(f"runs {command}",))
 

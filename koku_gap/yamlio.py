@@ -87,6 +87,12 @@ class Stream:
     text: str
     documents: list[Document]
     notes: list[YamlNote] = field(default_factory=list)
+    # (first, last) 1-based lines of each block scalar (`|` or `>`) body, to tell text inside a
+    # ConfigMap's file from YAML structure
+    block_scalars: list[tuple[int, int]] = field(default_factory=list)
+
+    def in_block_scalar(self, line: int) -> bool:
+        return any(first <= line <= last for first, last in self.block_scalars)
 
 
 def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -157,7 +163,10 @@ def parse_stream(
             value = builder.build(node)
             template = None
             pos = bisect.bisect_left(source_lines, start) - 1
-            if (pos >= 0 and source_lines[pos] > previous_end) or (pos >= 0 and source_lines[pos] >= previous_end and not documents):
+            # the nearest `# Source:` above the document, if it lies after the previous document ended
+            if pos >= 0 and (
+                source_lines[pos] > previous_end or (source_lines[pos] >= previous_end and not documents)
+            ):
                 template = sources[pos][1]
             documents.append(Document(value=value, line=start, index=len(documents), template=template))
             previous_end = end
@@ -168,14 +177,16 @@ def parse_stream(
             message = f"{exc.context}: {exc.problem}"
         if ("\t" in text and "tab" in message.lower()) or _tab_at(text, mark):
             message += " (tab characters cannot indent YAML)"
-        line = mark.line + 1 if mark is not None else None
+        error_line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
-        raise InputError(file, line, f"YAML syntax error: {message}", column) from None
+        raise InputError(file, error_line, f"YAML syntax error: {message}", column) from None
     except YAMLError as exc:
         raise InputError(file, None, f"YAML error: {exc}") from None
     except RecursionError:
         raise InputError(file, None, "YAML nesting too deep") from None
-    return Stream(file=file, text=text, documents=documents, notes=builder.notes)
+    return Stream(
+        file=file, text=text, documents=documents, notes=builder.notes, block_scalars=builder.block_scalars
+    )
 
 
 def load_stream(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Stream:
@@ -198,6 +209,10 @@ def _tag(node: Node) -> str:
     return raw[len(_YAML_TAG) :] if raw.startswith(_YAML_TAG) else raw
 
 
+# standard tags a collection may carry: !!omap and !!pairs are sequences of pairs, !!set is a mapping
+_COLLECTION_TAGS = {"seq": frozenset({"seq", "omap", "pairs"}), "map": frozenset({"map", "set"})}
+
+
 class _Builder:
     """Turns composed nodes into LDict / LList / scalars, with budgets against hostile input."""
 
@@ -207,6 +222,7 @@ class _Builder:
         self.max_depth = max_depth
         self.count = 0
         self.notes: list[YamlNote] = []
+        self.block_scalars: list[tuple[int, int]] = []
         self._active: set[int] = set()
 
     def build(self, node: Node, depth: int = 0) -> Any:
@@ -241,9 +257,8 @@ class _Builder:
 
     def _check_tag(self, node: Node, expected: str, line: int) -> None:
         tag = _tag(node)
-        if tag not in (expected, "omap", "set", "pairs") or (expected == "seq" and tag in ("set",)):
-            if tag != expected:
-                raise InputError(self.file, line, f"unsupported YAML tag !{tag.lstrip('!')}: refused")
+        if tag not in _COLLECTION_TAGS[expected]:
+            raise InputError(self.file, line, f"unsupported YAML tag !{tag.lstrip('!')}: refused")
 
     def _mapping(self, node: MappingNode, line: int, depth: int) -> LDict:
         result = LDict(line)
@@ -285,6 +300,10 @@ class _Builder:
     def _scalar(self, node: ScalarNode, line: int) -> Any:
         tag = _tag(node)
         value: str = node.value
+        if node.style in ("|", ">"):
+            end = node.end_mark  # 0-based; column 0 means the body ended on the line before
+            last = end.line if end.column == 0 else end.line + 1
+            self.block_scalars.append((line + 1, max(line + 1, last)))
         if tag == "str":
             return value
         if tag == "null":

@@ -130,11 +130,47 @@ def clowdapp_graph(stream: Stream, params: Mapping[str, str] | None = None) -> C
         origin="clowdapp",
         files=(file,),
         apps=tuple(dict.fromkeys(apps)),
-        components=tuple(podspec.finish_roles(components)),
+        components=tuple(podspec.finish_roles(components, _literal_envs(clowdapps))),
         resources=tuple(resources),
         warnings=tuple(warnings),
         parameters=dict(parameters.values),
     )
+
+
+def _literal_envs(clowdapps: list[tuple[LDict, Any]]) -> dict[str, dict[str, str | None]]:
+    """Per component id, the env values written literally in the template (not through parameters)."""
+    result: dict[str, dict[str, str | None]] = {}
+    for resolved, raw in clowdapps:
+        app = str((resolved.get("metadata") or {}).get("name", ""))
+        raw_spec = raw.get("spec") if isinstance(raw, dict) else None
+        if not isinstance(raw_spec, dict):
+            continue
+        for key in ("deployments", "pods", "jobs"):
+            for item in raw_spec.get(key) or []:
+                resolved_item = _find_named(resolved.get("spec"), key, item)
+                if resolved_item is None:
+                    continue
+                pod = item.get("podSpec") if isinstance(item, dict) else None
+                env = pod.get("env") if isinstance(pod, dict) else None
+                literal = {
+                    str(e["name"]): podspec.text(e.get("value"))
+                    for e in env or []
+                    if isinstance(e, dict) and "name" in e and "${" not in str(e.get("value", ""))
+                }
+                result[f"{app}/{resolved_item}"] = literal
+    return result
+
+
+def _find_named(spec: Any, key: str, raw_item: Any) -> str | None:
+    """The resolved name of a raw deployment/job item (names may hold parameters)."""
+    if not isinstance(spec, dict) or not isinstance(raw_item, dict):
+        return None
+    items = spec.get(key) or []
+    raw_items = [raw_item]
+    for item in items:
+        if isinstance(item, dict) and getattr(item, "line", None) == getattr(raw_items[0], "line", None):
+            return str(item.get("name"))
+    return None
 
 
 def _type_name(value: Any) -> str:

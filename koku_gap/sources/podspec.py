@@ -141,14 +141,23 @@ def config_map_texts(objects: Sequence[Any]) -> dict[str, str]:
     return texts
 
 
-def finish_roles(components: Sequence[Component]) -> list[Component]:
-    """Add env switches (``MASU=true``) that distinguish a workload from its siblings in the same app."""
+def finish_roles(
+    components: Sequence[Component], switch_envs: Mapping[str, Mapping[str, str | None]] | None = None
+) -> list[Component]:
+    """Add env switches (``MASU=true``) that distinguish a workload from its siblings in the same app.
+
+    ``switch_envs`` (by component id) narrows what may count as a switch: in a template, only values
+    written literally select a role; values passed through parameters are configuration.
+    """
     result = list(components)
     by_app: dict[str, list[int]] = {}
     for index, comp in enumerate(result):
         by_app.setdefault(comp.app, []).append(index)
     for indexes in by_app.values():
-        envs = [result[i].main.env_map() for i in indexes]
+        envs = [
+            switch_envs.get(result[i].id, {}) if switch_envs is not None else result[i].main.env_map()
+            for i in indexes
+        ]
         for i, switches in zip(indexes, distinguishing_switches(envs), strict=True):
             if not switches:
                 continue

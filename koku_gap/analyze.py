@@ -1,0 +1,66 @@
+"""The whole pipeline in one call: load, match, classify, report."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from koku_gap.classify import chart_rows, platform_services, source_rows
+from koku_gap.graph import ComponentGraph
+from koku_gap.match import Names, match
+from koku_gap.policy import Policy, load_policy
+from koku_gap.report.model import InputFile, Queues, QueueInfo, Report, Warning, summarize
+from koku_gap.sources.clowdapp import load_clowdapp
+from koku_gap.sources.manifests import load_manifests
+
+
+def analyze(
+    clowdapps: Sequence[str | Path] | str | Path,
+    manifests: Sequence[str | Path] | str | Path,
+    params: Mapping[str, str] | None = None,
+    policy: Policy | str | Path | None = None,
+) -> Report:
+    """Compare ClowdApp template(s) with rendered chart manifests; ``policy`` defaults to ``koku``'s parent, ``default``."""
+    clowdapp_paths = [clowdapps] if isinstance(clowdapps, str | Path) else list(clowdapps)
+    manifest_paths = [manifests] if isinstance(manifests, str | Path) else list(manifests)
+    if not clowdapp_paths:
+        raise ValueError("analyze() needs at least one ClowdApp file")
+    source: ComponentGraph | None = None
+    for path in clowdapp_paths:
+        graph = load_clowdapp(path, params)
+        source = graph if source is None else source.merged(graph)
+    assert source is not None
+    target = load_manifests(*manifest_paths)
+    resolved = policy if isinstance(policy, Policy) else load_policy(policy)
+    return compare(source, target, resolved)
+
+
+def compare(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Report:
+    """Two loaded graphs -> the Report (the notebook entry point when inputs are already loaded)."""
+    result = match(source, target, policy)
+    names = Names(source, target, policy)
+    rows = source_rows(result, policy) + chart_rows(source, target, result, policy, names)
+    queues = Queues(
+        uncovered=sorted(q for q in result.queue_sources if q not in result.queue_consumers),
+        extra=sorted(q for q in result.queue_consumers if q not in result.queue_sources),
+        detail={
+            q: QueueInfo(clowdapp=result.queue_sources.get(q, []), chart=result.queue_consumers.get(q, []))
+            for q in sorted({*result.queue_sources, *result.queue_consumers})
+        },
+    )
+    inputs = [
+        InputFile(side="clowdapp", file=f, apps=sorted({c.app for c in source.components if c.source.file == f}),
+                  workloads=sum(1 for c in source.components if c.source.file == f))
+        for f in source.files
+    ] + [
+        InputFile(side="manifests", file=f, apps=sorted({c.app for c in target.components if c.source.file == f}),
+                  workloads=sum(1 for c in target.components if c.source.file == f))
+        for f in target.files
+    ]
+    warnings = [Warning(code=w.code, message=w.message, file=w.file, line=w.line)
+                for w in (*source.warnings, *target.warnings)]
+    return Report(
+        inputs=inputs, policy=list(policy.sources), rows=rows, queues=queues,
+        platform=platform_services(source, target), warnings=warnings,
+        summary=summarize(rows, len(source.components), len(target.components)),
+    )

@@ -1,0 +1,190 @@
+"""Matched pairs, the unmatched, drift and policy -> report rows with a status and a priority.
+
+Every ClowdApp component becomes exactly one row; every chart workload whose main container plays
+no ClowdApp component's part gets a row of its own (infra, better or extra). Each row says which rule
+fired, so a reader can argue with a reason instead of a number.
+"""
+
+from __future__ import annotations
+
+from koku_gap.drift import drift
+from koku_gap.graph import INFRA_ROLES, Component, ComponentGraph, RoleKind
+from koku_gap.match import Candidate, MatchResult, Names, Pairing
+from koku_gap.policy import Outcome, Policy
+from koku_gap.report.model import Drift, Location, PlatformService, Row, Target
+
+PLATFORM_OF_ROLE = {
+    RoleKind.DATABASE: ("database",),
+    RoleKind.CACHE: ("in-memory-db",),
+    RoleKind.KAFKA: ("kafka-topic",),
+    RoleKind.OBJECT_STORE: ("object-store",),
+}
+PRE_PHASES = frozenset({"pre-install", "pre-upgrade"})
+
+
+def source_rows(result: MatchResult, policy: Policy) -> list[Row]:
+    return [_source_row(p, result, policy) for p in result.pairings]
+
+
+def _location(comp: Component) -> Location:
+    return Location(file=comp.source.file, line=comp.source.line, template=comp.source.template)
+
+
+def _target(cand: Candidate) -> Target:
+    t = cand.target
+    line = cand.container.line if cand.via == "init-container" else t.source.line
+    return Target(name=t.name, kind=t.kind, file=t.source.file, line=line, template=t.source.template,
+                  via=cand.via, container=cand.container.name)
+
+
+def _source_row(p: Pairing, result: MatchResult, policy: Policy) -> Row:
+    s = p.source
+    uncovered = [q for q in s.role.queues if q not in result.queue_consumers]
+    covering = sorted({w for q in s.role.queues for w in result.queue_consumers.get(q, [])})
+    reasons: list[str] = []
+    drifts: list[Drift] = []
+    targets: list[Target] = []
+    evidence: list[str] = []
+    outcome: Outcome
+    if p.chosen is None:
+        outcome = _missing_outcome(s, uncovered, policy)
+        reasons.append(outcome.reason)
+        evidence.extend(f"rejected {r}" for r in p.rejected[:3])
+    else:
+        cand = p.chosen
+        targets.append(_target(cand))
+        evidence.extend(cand.evidence)
+        drifts = drift(s, cand.target, cand.container, policy.ignore_env)
+        outcome = _matched_outcome(s, cand, p, uncovered, drifts, policy)
+        reasons.append(outcome.reason)
+    if s.role.kind == RoleKind.CELERY_WORKER:
+        for name in covering:
+            if not any(t.name == name for t in targets):
+                reasons.append(f"queue(s) also consumed by {name}")
+    override = policy.override_for(s.name)
+    status, priority = outcome.status, outcome.priority
+    if override is not None:
+        status = override.status or status
+        priority = override.priority if override.priority is not None or override.status else priority
+        reasons.insert(0, f"policy: {override.reason}")
+    if status in ("match", "consolidated", "better", "infra", "extra"):
+        priority = None
+    extra_targets = [t for t in covering if not any(x.name == t for x in targets)]
+    return Row(
+        id=f"{status}:{s.app}/{s.name}", app=s.app, clowdapp=s.name,
+        chart=[t.name for t in targets] + extra_targets, role=s.role.kind.value, kind=s.kind,
+        status=status, priority=priority, source=_location(s), targets=targets, reasons=reasons, drift=drifts,
+        queues=list(s.role.queues), evidence=[*s.role.evidence, *evidence],
+    )
+
+
+def _fill(outcome: Outcome, **values: str) -> Outcome:
+    try:
+        reason = outcome.reason.format(**values)
+    except (KeyError, IndexError):
+        reason = outcome.reason
+    return outcome.model_copy(update={"reason": reason})
+
+
+def _missing_outcome(s: Component, uncovered: list[str], policy: Policy) -> Outcome:
+    if s.scaling.replicas == 0 and s.scaling.autoscaler is None and policy.missing_disabled:
+        return policy.missing_disabled
+    if s.role.kind == RoleKind.CELERY_WORKER and uncovered and policy.uncovered_queue:
+        return _fill(policy.uncovered_queue, queues=", ".join(uncovered))
+    if s.kind == "CronJob" and s.role.kind != RoleKind.KAFKA_CONSUMER and policy.missing_scheduled:
+        return policy.missing_scheduled
+    return policy.outcome_for_missing(s.role.kind.value)
+
+
+def _matched_outcome(
+    s: Component, cand: Candidate, p: Pairing, uncovered: list[str], drifts: list[Drift], policy: Policy
+) -> Outcome:
+    t = cand.target
+    where = t.name if cand.via == "workload" else f"{cand.container.name} in {t.name}"
+    if s.role.kind == RoleKind.CELERY_WORKER and uncovered and policy.uncovered_queue:
+        filled = _fill(policy.uncovered_queue, queues=", ".join(uncovered))
+        return filled.model_copy(update={"status": "partial"})
+    if s.schedule and (cand.via == "init-container" or t.kind != "CronJob") and policy.schedule_lost:
+        return _fill(policy.schedule_lost, via=where)
+    if s.role.kind == RoleKind.MIGRATION and t.hook is not None and not (PRE_PHASES & set(t.hook.phases)):
+        if policy.post_install_migration:
+            return _fill(policy.post_install_migration, phases=",".join(t.hook.phases))
+    partial = [d for d in drifts if d.kind in policy.partial_on]
+    if partial:
+        return Outcome(status="partial", priority=policy.partial_priority,
+                       reason=f"played by {where}, but " + "; ".join(d.message for d in partial))
+    if cand.alias:
+        return Outcome(status="match", reason=f"played by {where} (policy alias)")
+    if p.shared_with:
+        return Outcome(status="consolidated",
+                       reason=f"{where} also plays {', '.join(p.shared_with)}: consolidated into one workload")
+    if cand.via == "init-container":
+        return Outcome(status="match", reason=f"played by {where}")
+    return Outcome(status="match", reason=f"played by {where}")
+
+
+def chart_rows(
+    source: ComponentGraph, target: ComponentGraph, result: MatchResult, policy: Policy, names: Names
+) -> list[Row]:
+    """A row for every chart workload that plays no ClowdApp component's part."""
+    rows: list[Row] = []
+    platform = {r.kind: r for r in source.resources}
+    dependencies = [r for r in source.resources if r.kind in ("dependency", "optional-dependency")]
+    for t in target.components:
+        if t.name in result.claimed:
+            continue
+        status, reason = _chart_status(t, platform, dependencies, policy, names, source.apps)
+        rows.append(Row(
+            id=f"{status}:{t.app}/{t.name}", app=t.app, clowdapp=None, chart=[t.name], role=t.role.kind.value,
+            kind=t.kind, status=status, priority=None, source=None,
+            targets=[Target(name=t.name, kind=t.kind, file=t.source.file, line=t.source.line,
+                            template=t.source.template)],
+            reasons=[reason], queues=list(t.role.queues), evidence=list(t.role.evidence),
+        ))
+    return rows
+
+
+def _chart_status(
+    t: Component, platform: dict[str, object], dependencies: list[object], policy: Policy, names: Names,
+    apps: tuple[str, ...],
+) -> tuple[str, str]:
+    rule = policy.chart_rule(t.name, t.role.kind.value)
+    if rule is not None and not (rule.unless_app and rule.unless_app in apps):
+        return rule.status, f"policy: {rule.reason}"
+    if t.role.kind in INFRA_ROLES:
+        for kind in PLATFORM_OF_ROLE.get(t.role.kind, ()):
+            resource = platform.get(kind)
+            if resource is not None:
+                where = getattr(resource, "source", None)
+                return "infra", (f"provides the {kind.replace('-', ' ')} the ClowdApp takes from its platform"
+                                 + (f" ({where})" if where else ""))
+    tokens = names.tokens(t.name, True)
+    for dep in dependencies:
+        dep_tokens = names.tokens(getattr(dep, "name", ""), False)
+        if dep_tokens and dep_tokens <= tokens:
+            return "better", f"bundles {getattr(dep, 'name', '')}, a ClowdApp dependency the platform provides ({getattr(dep, 'source', '')})"
+    if t.role.kind in INFRA_ROLES:
+        return "extra", f"{t.role.kind.value} with no ClowdApp counterpart"
+    return "extra", "no ClowdApp component plays this part"
+
+
+def platform_services(source: ComponentGraph, target: ComponentGraph) -> list[PlatformService]:
+    """What the ClowdApp takes from its platform, and which chart workloads provide it."""
+    by_kind: dict[str, list[str]] = {}
+    for t in target.components:
+        for role, kinds in PLATFORM_OF_ROLE.items():
+            if t.role.kind == role:
+                for kind in kinds:
+                    by_kind.setdefault(kind, []).append(t.name)
+    topics = {r.name for r in target.resources if r.kind == "KafkaTopic"}
+    services: list[PlatformService] = []
+    for r in source.resources:
+        if r.kind not in ("database", "in-memory-db", "kafka-topic", "object-store"):
+            continue
+        provided = list(by_kind.get(r.kind, []))
+        if r.kind == "kafka-topic" and r.name in topics:
+            provided.append(f"KafkaTopic/{r.name}")
+        services.append(PlatformService(kind=r.kind, name=r.name, app=r.app,
+                                        source=Location(file=r.source.file, line=r.source.line),
+                                        provided_by=provided))
+    return services

@@ -1,0 +1,182 @@
+"""Classification and priority rules, read from YAML and validated.
+
+The engine knows what a missing Kafka consumer *means*; how urgent that is for a given product is
+policy. A policy may ``extends:`` a bundled one (``default``, ``koku``) or another file; mappings merge
+(the child wins) and rule lists concatenate (the child's rules are tried first).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from koku_gap.errors import InputError
+from koku_gap.yamlio import LDict, LList, parse_stream, read_text
+
+Priority = Literal["P0", "P1", "P2", "P3"]
+Status = Literal["match", "consolidated", "partial", "missing", "optional", "better", "infra", "extra"]
+PRIORITIES: tuple[Priority, ...] = ("P0", "P1", "P2", "P3")
+BUNDLED = ("default", "koku")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Outcome(Strict):
+    """What a rule decides: a status, a priority (or none) and the reason shown on the row."""
+
+    status: Status
+    priority: Priority | None = None
+    reason: str
+
+
+class ChartRule(Strict):
+    """Classifies a chart workload that no ClowdApp component claims."""
+
+    name: str | None = None  # glob on the chart workload name
+    role: str | None = None  # role kind, e.g. query-engine
+    status: Literal["better", "infra", "extra"]
+    reason: str
+    unless_app: str | None = None  # the rule stands aside when this ClowdApp is analysed too
+
+    def applies(self, name: str, role: str) -> bool:
+        if self.name is None and self.role is None:
+            return False
+        return (self.name is None or fnmatch.fnmatchcase(name, self.name)) and (
+            self.role is None or self.role == role
+        )
+
+
+class ComponentOverride(Strict):
+    status: Status | None = None
+    priority: Priority | None = None
+    reason: str
+
+
+class Policy(Strict):
+    name: str = "custom"
+    extends: str | None = None
+    strip_prefixes: tuple[str, ...] = ()
+    missing: dict[str, Outcome] = Field(default_factory=dict)
+    missing_scheduled: Outcome | None = None
+    missing_disabled: Outcome | None = None
+    uncovered_queue: Outcome | None = None
+    post_install_migration: Outcome | None = None
+    schedule_lost: Outcome | None = None
+    partial_on: tuple[str, ...] = ()
+    partial_priority: Priority = "P2"
+    ignore_env: tuple[str, ...] = ()
+    chart: tuple[ChartRule, ...] = ()
+    match: dict[str, str | list[str]] = Field(default_factory=dict)
+    components: dict[str, ComponentOverride] = Field(default_factory=dict)
+    sources: tuple[str, ...] = ()  # the files this policy was read from, for the report
+
+    def outcome_for_missing(self, role: str) -> Outcome:
+        if role in self.missing:
+            return self.missing[role]
+        if "unknown" in self.missing:
+            return self.missing["unknown"]
+        return Outcome(status="missing", priority="P1", reason=f"no counterpart for a {role} component")
+
+    def override_for(self, component: str) -> ComponentOverride | None:
+        for pattern, override in self.components.items():
+            if fnmatch.fnmatchcase(component, pattern):
+                return override
+        return None
+
+    def aliases_for(self, component: str) -> list[str]:
+        for pattern, target in self.match.items():
+            if fnmatch.fnmatchcase(component, pattern):
+                return [target] if isinstance(target, str) else list(target)
+        return []
+
+    def chart_rule(self, name: str, role: str) -> ChartRule | None:
+        return next((rule for rule in self.chart if rule.applies(name, role)), None)
+
+
+def load_policy(source: str | Path | None = None) -> Policy:
+    """A bundled policy by name (``default``, ``koku``) or a policy file; None means ``default``."""
+    return _load(str(source) if source is not None else "default", seen=())
+
+
+def _load(source: str, seen: tuple[str, ...]) -> Policy:
+    if source in seen:
+        raise InputError(source, None, f"policy 'extends' loops: {' -> '.join((*seen, source))}")
+    raw, file = _read(source)
+    parent_name = raw.get("extends")
+    data = dict(raw)
+    if parent_name is not None:
+        if not isinstance(parent_name, str):
+            raise InputError(file, raw.line_of("extends"), "'extends' must name a policy")
+        parent_source = parent_name
+        if parent_name not in BUNDLED and not Path(parent_name).is_absolute() and Path(file).exists():
+            parent_source = str(Path(file).parent / parent_name)
+        parent = _load(parent_source, (*seen, source))
+        data = _merge(parent.model_dump(exclude={"name", "extends", "sources"}), data)
+        data["sources"] = (*parent.sources, file)
+    else:
+        data["sources"] = (file,)
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        location = [str(p) for p in error["loc"]]
+        line = _line_of(raw, location)
+        what = ".".join(location) or "policy"
+        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+        raise InputError(file, line, f"policy {what}: {message}") from None
+
+
+def _read(source: str) -> tuple[LDict, str]:
+    if source in BUNDLED:
+        file = f"<policy:{source}>"
+        text = resources.files("koku_gap.policies").joinpath(f"{source}.yaml").read_text("utf-8")
+    else:
+        file = source
+        text = read_text(source)
+    stream = parse_stream(text, file)
+    if len(stream.documents) != 1 or not isinstance(stream.documents[0].value, LDict):
+        raise InputError(file, None, "a policy is one YAML mapping")
+    return stream.documents[0].value, file
+
+
+def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(parent)
+    for key, value in child.items():
+        if key == "extends":
+            continue
+        old = merged.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            merged[key] = {**old, **value}
+        elif isinstance(old, list | tuple) and isinstance(value, list):
+            merged[key] = [*value, *old] if key == "chart" else list(dict.fromkeys([*old, *value]))
+        else:
+            merged[key] = value
+    return merged
+
+
+def _line_of(raw: Any, location: list[str]) -> int | None:
+    node = raw
+    line = getattr(raw, "line", None)
+    for part in location:
+        if isinstance(node, LDict) and part in node:
+            line = node.line_of(part)
+            node = node[part]
+        elif isinstance(node, LList) and part.isdigit() and int(part) < len(node):
+            line = node.line_of(int(part))
+            node = node[int(part)]
+        else:
+            break
+    return line
+
+
+def priority_at_least(priority: str | None, threshold: str) -> bool:
+    """P0 is the most urgent: ``priority_at_least("P0", "P1")`` is True."""
+    if priority is None or threshold == "none":
+        return False
+    return PRIORITIES.index(priority) <= PRIORITIES.index(threshold)  # type: ignore[arg-type]

@@ -1,0 +1,155 @@
+"""The one model every reporter reads; ``gap-report --format json`` prints it as is.
+
+Field names here are a public contract (schema_version 1): add fields freely, never rename.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from koku_gap.policy import PRIORITIES, Priority, Status, priority_at_least
+
+SCHEMA_VERSION = 1
+STATUS_ORDER: tuple[Status, ...] = ("missing", "partial", "optional", "consolidated", "match", "better", "infra", "extra")
+GAP_STATUSES: frozenset[str] = frozenset({"missing", "partial", "optional"})
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Location(Model):
+    file: str
+    line: int
+    template: str | None = None
+
+
+class Target(Model):
+    """A chart object that plays (part of) a ClowdApp component's part."""
+
+    name: str
+    kind: str
+    file: str
+    line: int
+    template: str | None = None
+    via: Literal["workload", "init-container", "container"] = "workload"
+    container: str | None = None
+
+
+class Drift(Model):
+    """One field-level difference of a matched pair."""
+
+    kind: str  # env-missing, resources, replicas, autoscaling, probe-missing, hook-phase, switch-missing
+    message: str
+    clowdapp: Any = None
+    chart: Any = None
+
+
+class Row(Model):
+    id: str
+    app: str
+    clowdapp: str | None
+    chart: list[str]
+    role: str
+    kind: str
+    status: Status
+    priority: Priority | None
+    waived: bool = False
+    source: Location | None
+    targets: list[Target] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list)
+    drift: list[Drift] = Field(default_factory=list)
+    queues: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)
+
+    @property
+    def is_gap(self) -> bool:
+        return self.status in GAP_STATUSES and self.priority is not None and not self.waived
+
+
+class QueueInfo(Model):
+    clowdapp: list[str]  # ClowdApp workers consuming the queue
+    chart: list[str]  # chart workers consuming it
+
+
+class Queues(Model):
+    uncovered: list[str] = Field(default_factory=list)
+    extra: list[str] = Field(default_factory=list)
+    detail: dict[str, QueueInfo] = Field(default_factory=dict)
+
+
+class PlatformService(Model):
+    """Something the ClowdApp takes from its platform (database, Kafka, ...), and what provides it on-prem."""
+
+    kind: str
+    name: str
+    app: str
+    source: Location
+    provided_by: list[str] = Field(default_factory=list)
+
+
+class Warning(Model):
+    code: str
+    message: str
+    file: str
+    line: int | None = None
+
+
+class InputFile(Model):
+    side: Literal["clowdapp", "manifests"]
+    file: str
+    apps: list[str] = Field(default_factory=list)
+    workloads: int = 0
+
+
+class Summary(Model):
+    clowdapp_components: int
+    chart_workloads: int
+    by_status: dict[str, int]
+    by_priority: dict[str, int]
+    gaps: int
+    highest_priority: Priority | None
+
+
+class Report(Model):
+    schema_version: int = SCHEMA_VERSION
+    inputs: list[InputFile]
+    policy: list[str] = Field(default_factory=list)
+    rows: list[Row]
+    queues: Queues
+    platform: list[PlatformService] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
+    summary: Summary
+
+    def gaps(self, min_priority: str = "P3") -> list[Row]:
+        """Unwaived gaps at or above ``min_priority`` (P0 is the most urgent)."""
+        return [r for r in self.rows if r.is_gap and priority_at_least(r.priority, min_priority)]
+
+    def fails(self, threshold: str) -> bool:
+        return bool(self.gaps(threshold)) if threshold != "none" else False
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=False) + "\n"
+
+    def to_markdown(self) -> str:
+        from koku_gap.report.markdown import render_markdown
+
+        return render_markdown(self)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+def summarize(rows: list[Row], clowdapp_components: int, chart_workloads: int) -> Summary:
+    by_status = {s: sum(1 for r in rows if r.status == s) for s in STATUS_ORDER}
+    gaps = [r for r in rows if r.is_gap]
+    by_priority = {p: sum(1 for r in gaps if r.priority == p) for p in PRIORITIES}
+    highest = next((p for p in PRIORITIES if by_priority[p]), None)
+    return Summary(clowdapp_components=clowdapp_components, chart_workloads=chart_workloads,
+                   by_status=by_status, by_priority=by_priority, gaps=len(gaps), highest_priority=highest)
