@@ -12,6 +12,7 @@ from koku_gap.policy import Policy, load_policy
 from koku_gap.report.model import InputFile, Queues, QueueInfo, Report, Warning, summarize
 from koku_gap.sources.clowdapp import load_clowdapp
 from koku_gap.sources.manifests import load_manifests
+from koku_gap.yamlio import DEFAULT_MAX_BYTES
 
 
 def analyze(
@@ -20,18 +21,32 @@ def analyze(
     params: Mapping[str, str] | None = None,
     policy: Policy | str | Path | None = None,
 ) -> Report:
-    """Compare ClowdApp template(s) with rendered chart manifests; ``policy`` defaults to ``koku``'s parent, ``default``."""
+    """Compare ClowdApp template(s) with rendered chart manifests.
+
+    ``policy`` is a Policy, a policy file, or a bundled name (``default``, ``koku``); None is ``default``.
+    """
+    return analyze_paths(clowdapps, manifests, params=params, policy=policy)
+
+
+def analyze_paths(
+    clowdapps: Sequence[str | Path] | str | Path,
+    manifests: Sequence[str | Path] | str | Path,
+    *,
+    params: Mapping[str, str] | None = None,
+    policy: Policy | str | Path | None = None,
+    max_bytes: int | None = None,
+) -> Report:
     clowdapp_paths = [clowdapps] if isinstance(clowdapps, str | Path) else list(clowdapps)
     manifest_paths = [manifests] if isinstance(manifests, str | Path) else list(manifests)
-    if not clowdapp_paths:
-        raise ValueError("analyze() needs at least one ClowdApp file")
-    source: ComponentGraph | None = None
-    for path in clowdapp_paths:
-        graph = load_clowdapp(path, params)
-        source = graph if source is None else source.merged(graph)
-    assert source is not None
-    target = load_manifests(*manifest_paths)
+    if not clowdapp_paths or not manifest_paths:
+        raise ValueError("analyze() needs at least one ClowdApp file and one manifests path")
+    limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
     resolved = policy if isinstance(policy, Policy) else load_policy(policy)
+    graphs = [load_clowdapp(path, params, max_bytes=limit) for path in clowdapp_paths]
+    source = graphs[0]
+    for graph in graphs[1:]:
+        source = source.merged(graph)
+    target = load_manifests(*manifest_paths, max_bytes=limit)
     return compare(source, target, resolved)
 
 

@@ -116,8 +116,10 @@ SKIP_COMMANDS = frozenset(
     }
 )
 MIGRATION_SCRIPT = re.compile(r"(^|/)(run_)?(db_?)?migrat\w*\.(sh|py)$")
-CONSUMER_WORDS = re.compile(r"listener|consumer|kafka", re.IGNORECASE)
+CONSUMER_WORDS = re.compile(r"listen|consum|kafka", re.IGNORECASE)
 MIGRATE_WORDS = re.compile(r"^(migrate|migrations?|upgrade)$")
+ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+SHELL_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"})
 SHELL_VAR = re.compile(
     r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-=+?])?(?P<default>[^}]*)\}|"
     r"\((?P<k8s>[A-Za-z_][A-Za-z0-9_]*)\)|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
@@ -220,9 +222,7 @@ def simple_commands(argv: Sequence[str]) -> Iterable[list[str]]:
         return
     first = _basename(argv[0])
     if first in SHELLS:
-        script_index = next(
-            (i for i, a in enumerate(argv[1:], 1) if a.startswith("-") and "c" in a[1:]), None
-        )
+        script_index = next((i for i, a in enumerate(argv[1:], 1) if SHELL_C_OPTION.match(a)), None)
         if script_index is not None and script_index + 1 < len(argv):
             yield from _script_commands(argv[script_index + 1])
             return
@@ -254,10 +254,14 @@ def _script_commands(script: str) -> Iterable[list[str]]:
         words: list[str] = []
         redirect = False
         for token in _tokens(line):
+            if token.startswith("#"):
+                break  # a comment runs to the end of the line (`#` inside a word, as in ${X#y}, does not)
             if redirect:
                 redirect = False
             elif token in REDIRECTS:
                 redirect = True
+                if words and words[-1].isdigit():
+                    words.pop()  # the file descriptor of `2>/dev/null`, not an argument
             elif token in OPERATORS:
                 if words:
                     yield words
@@ -270,7 +274,8 @@ def _script_commands(script: str) -> Iterable[list[str]]:
             yield words
 
 
-HEREDOC = re.compile(r"<<-?\s*['\"]?(?P<tag>[A-Za-z_][A-Za-z0-9_]*)['\"]?")
+HEREDOC = re.compile(r"(?<!<)<<-?(?!<)\s*['\"]?(?P<tag>[A-Za-z_][A-Za-z0-9_]*)['\"]?")
+SHELL_C_OPTION = re.compile(r"^-[A-Za-z]*c[A-Za-z]*$")  # -c, -ec, -xc: the next argument is the script
 HEREDOC_MARK = "<<heredoc>>"
 REDIRECTS = frozenset({">", ">>", "<", "2>", "&>", ">&", "2>&1", "<<<"})
 CALL_COMMAND = re.compile(r"call_command\(\s*['\"](?P<command>[\w-]+)['\"]")
@@ -281,7 +286,7 @@ def _tokens(line: str) -> list[str]:
     """Shell words and operators of one line, quotes respected; a broken quote falls back to spaces."""
     lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()<>")
     lexer.whitespace_split = True
-    lexer.commenters = "#"
+    lexer.commenters = ""  # shlex would cut `${X#y}` at the '#'; comments are handled by the caller
     try:
         return list(lexer)
     except ValueError:
@@ -300,12 +305,18 @@ def _basename(word: str) -> str:
 
 
 def _strip_prefix(words: list[str]) -> list[str]:
-    """Drop ``VAR=x`` assignments and wrappers like ``exec``/``env`` in front of the real command."""
+    """Drop what stands before the real command: ``VAR=x`` assignments, wrappers like ``exec``/``env``,
+    ``pipenv run``, ``scl enable <collection>``, and shell keywords (``if``, ``then``, ``do``, ``!``)."""
     i = 0
     while i < len(words):
         word = words[i]
-        if re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", word) or _basename(word) in PREFIX_COMMANDS or _basename(word) == "scl" or word in ("enable",):
+        base = _basename(word)
+        if ASSIGNMENT.match(word) or base in PREFIX_COMMANDS or word in SHELL_KEYWORDS:
             i += 1
+            if base in ("pipenv", "poetry", "uv") and words[i : i + 1] == ["run"]:
+                i += 1
+            elif base == "scl" and words[i : i + 1] == ["enable"]:
+                i += 2  # `scl enable <collection> <command...>` (or `-- <command...>`, skipped next)
         else:
             break
     return words[i:]
@@ -316,8 +327,8 @@ def _role_of_words(words: list[str], lookup: Lookup, family: str | None, inp: Ro
     if not words:
         return None
     head = _basename(words[0])
-    if head in SKIP_COMMANDS:
-        return None
+    if head in SKIP_COMMANDS or head.startswith("-"):
+        return None  # a skipped command, or options (args given to an image's own entrypoint)
     rest = words[1:]
     if head in SHELLS:
         inner = [
@@ -329,13 +340,18 @@ def _role_of_words(words: list[str], lookup: Lookup, family: str | None, inp: Ro
         if inline is not None:
             found = CALL_COMMAND.search(inline)
             return _manage([found.group("command")], family) if found else None
-        if rest[:1] == ["-m"] and len(rest) > 1:
-            head, rest = rest[1], rest[2:]
+        script = next((i for i, r in enumerate(rest) if not r.startswith("-")), None)
+        if (
+            "-m" in rest
+            and (script is None or rest.index("-m") < script)
+            and rest.index("-m") + 1 < len(rest)
+        ):
+            module = rest.index("-m") + 1  # `python -u -m celery ...`: the module is the program
+            head, rest = rest[module], rest[module + 1 :]
+        elif script is not None:
+            head, rest = _basename(rest[script]), rest[script + 1 :]
         else:
-            rest = [r for r in rest if not r.startswith("-")]
-            if not rest:
-                return None
-            head, rest = _basename(rest[0]), rest[1:]
+            return None
     if head == "celery":
         return _celery(rest, lookup, family)
     if head in ("manage.py", "django-admin"):
@@ -355,8 +371,8 @@ def _role_of_words(words: list[str], lookup: Lookup, family: str | None, inp: Ro
                 image_family=family,
                 evidence=(f"runs whatever {words[0]} holds",),
             )
-        inner = list(simple_commands(_split(resolved)))
-        return _role_of_words(inner[0], lookup, family, inp) if inner else None
+        commands = list(simple_commands(_split(resolved)))
+        return _role_of_words(commands[0], lookup, family, inp) if commands else None
     return _subcommand(head, rest, family)
 
 
@@ -370,16 +386,34 @@ def _inline_python(rest: list[str]) -> str | None:
     return None
 
 
+def _celery_command(rest: list[str]) -> str | None:
+    """The celery sub-command: the first word that is not an option or a global option's value."""
+    skip = False
+    for word in rest:
+        if skip:
+            skip = False
+        elif word in CELERY_VALUE_OPTIONS:
+            skip = True
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+CELERY_VALUE_OPTIONS = frozenset(
+    {"-A", "--app", "-b", "--broker", "--result-backend", "--loader", "--config", "--workdir"}
+)
+
+
 def _celery(rest: list[str], lookup: Lookup, family: str | None) -> Role | None:
-    positional = [w for w in rest if not w.startswith("-")]
-    if "beat" in positional:
+    command = _celery_command(rest)
+    if command == "beat":
         return Role(
             kind=RoleKind.CELERY_BEAT,
             command="celery beat",
             image_family=family,
             evidence=("runs celery beat",),
         )
-    if "worker" not in positional:
+    if command != "worker":
         return None
     queues: list[str] = []
     for i, word in enumerate(rest):
@@ -447,7 +481,8 @@ def _subcommand(head: str, rest: list[str], family: str | None) -> Role | None:
 
     Up to three positional words and the bare long flags: flags often select what a binary does.
     """
-    positional = [w for w in rest if not w.startswith("-") and "=" not in w and "/" not in w]
+    before_flags = rest[: next((i for i, w in enumerate(rest) if w.startswith("-")), len(rest))]
+    positional = [w for w in before_flags if "=" not in w and "/" not in w]
     words = [w for w in positional if re.match(r"^[A-Za-z][\w-]*$", w)][:3]
     flags = [w for w in rest if re.match(r"^--[a-z][\w-]*$", w)][:2]
     if any(MIGRATE_WORDS.match(w) for w in words) or MIGRATE_WORDS.match(head):
@@ -473,9 +508,8 @@ def _infra_of_image(family: str | None) -> RoleKind | None:
 
 
 def _role_of_image(family: str | None, argv: Sequence[str], inp: RoleInput) -> Role:
-    if family:
-        if any(p in family for p in PROXIES):
-            return Role(kind=RoleKind.REVERSE_PROXY, image_family=family, evidence=(f"{family} image",))
+    if family and any(p in family for p in PROXIES):
+        return Role(kind=RoleKind.REVERSE_PROXY, image_family=family, evidence=(f"{family} image",))
     if inp.serves_http:
         return Role(
             kind=RoleKind.WEB_API, image_family=family, evidence=("image entrypoint behind a web service",)

@@ -312,15 +312,15 @@ def _pod(
         pod, name=name, image=image, params=params, config_text=config, serves_http=serves_http
     )
     inits: list[Container] = []
-    raw_inits = pod.get("initContainers") or []
-    for index, init in enumerate(raw_inits if isinstance(raw_inits, list) else []):
-        if not isinstance(init, dict):
-            continue
-        inherit = bool(init.get("inheritEnv"))
+    raw_inits = [init for init in _seq(pod.get("initContainers")) if isinstance(init, dict)]
+    for index, init in enumerate(raw_inits):
+        inherit = init.get("inheritEnv") is True
+        # Clowder names an unnamed init container after its deployment (only one may be unnamed)
+        default_name = f"{name}-init" if len(raw_inits) == 1 else f"{name}-init-{index}"
         inits.append(
             podspec.container(
                 init,
-                name=str(init.get("name") or f"{name}-init-{index}"),
+                name=str(init.get("name") or default_name),
                 image=podspec.text(init.get("image")) or image,
                 params=params,
                 config_text=config,
@@ -329,13 +329,17 @@ def _pod(
                 inherit_env=inherit,
             )
         )
-    sidecars = tuple(
+    sidecars = tuple(  # Clowder adds a sidecar only when it says `enabled: true`
         str(s.get("name"))
-        for s in pod.get("sidecars") or []
-        if isinstance(s, dict) and s.get("enabled", True) is not False
+        for s in _seq(pod.get("sidecars"))
+        if isinstance(s, dict) and s.get("enabled") is True
     )
-    volumes = tuple(to_plain(v) for v in pod.get("volumes") or [] if isinstance(v, dict))
+    volumes = tuple(to_plain(v) for v in _seq(pod.get("volumes")) if isinstance(v, dict))
     return (main,), tuple(inits), sidecars, volumes
+
+
+def _seq(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _deployment(
@@ -413,7 +417,9 @@ def _web_services(dep: Mapping[str, Any]) -> WebServices:
         section = raw.get(key)
         return isinstance(section, dict) and section.get("enabled") is True
 
-    public = raw.get("public") if isinstance(raw.get("public"), dict) else {}
+    public = raw.get("public")
+    if not isinstance(public, dict):
+        public = {}
     return WebServices(
         public=enabled("public") or legacy_web,
         private=enabled("private"),
@@ -464,7 +470,7 @@ def _app_resources(spec: LDict, app: str, file: str) -> list[Resource]:
         )
 
     topics = spec.get("kafkaTopics")
-    if isinstance(topics, list):
+    if isinstance(topics, LList):
         for index, topic in enumerate(topics):
             if isinstance(topic, dict) and topic.get("topicName"):
                 add("kafka-topic", str(topic["topicName"]), topics.line_of(index), topic)
@@ -474,18 +480,21 @@ def _app_resources(spec: LDict, app: str, file: str) -> list[Resource]:
         add("database", str(name), spec.line_of("database"), database)
     if spec.get("inMemoryDb") is True:
         add("in-memory-db", app, spec.line_of("inMemoryDb"))
+    shared_cache = spec.get("sharedInMemoryDbAppName")
+    if isinstance(shared_cache, str) and shared_cache:  # another app's Redis, shared
+        add("in-memory-db", shared_cache, spec.line_of("sharedInMemoryDbAppName"), {"shared": True})
     buckets = spec.get("objectStore")
-    if isinstance(buckets, list):
+    if isinstance(buckets, LList):
         for index, bucket in enumerate(buckets):
             add("object-store", str(bucket), buckets.line_of(index))
     if spec.get("featureFlags") is True:
         add("feature-flags", app, spec.line_of("featureFlags"))
     for key, kind in (("dependencies", "dependency"), ("optionalDependencies", "optional-dependency")):
         deps = spec.get(key)
-        if isinstance(deps, list):
+        if isinstance(deps, LList):
             for index, dep in enumerate(deps):
                 add(kind, str(dep), deps.line_of(index))
     cyndi = spec.get("cyndi")
-    if isinstance(cyndi, dict) and cyndi.get("enabled", True) is not False:
+    if isinstance(cyndi, dict) and cyndi.get("enabled") is True:  # Clowder: off unless enabled
         add("cyndi", str(cyndi.get("appName") or app), spec.line_of("cyndi"), cyndi)
     return resources

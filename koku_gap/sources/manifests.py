@@ -40,7 +40,8 @@ WORKLOAD_KINDS = (
 )
 YAML_SUFFIXES = (".yaml", ".yml")
 UNRENDERED = re.compile(
-    r"^\s*(?:-\s+)?(?:[\w.-]+:\s*)?\{\{-?\s*(?:\.|\$|if |end|range |with |include |template |define |toYaml |else)",
+    r"^[ \t]*(?:-[ \t]+)?(?:[\w.-]+:[ \t]*)?\{\{-?\s*"
+    r"(?:\.|\$|if |end|range |with |include |template |define |toYaml |else)",
     re.M,
 )
 
@@ -86,15 +87,22 @@ def _parse(text: str, file: str) -> Stream:
             raise _unrendered_error(text, file, unrendered) from None
         raise
     if unrendered:
-        raise _unrendered_error(text, file, unrendered)
+        # `{{ ... }}` inside a block scalar is file content (an alertmanager or Go template in a
+        # ConfigMap), not an unrendered chart; anywhere else it is.
+        for match in UNRENDERED.finditer(text, unrendered.start()):
+            if not stream.in_block_scalar(_line_at(text, match)):
+                raise _unrendered_error(text, file, match)
     return stream
 
 
+def _line_at(text: str, match: re.Match[str]) -> int:
+    return text.count("\n", 0, match.start()) + 1
+
+
 def _unrendered_error(text: str, file: str, match: re.Match[str]) -> InputError:
-    line = text.count("\n", 0, match.start()) + 1
     return InputError(
         file,
-        line,
+        _line_at(text, match),
         "this is an unrendered Helm template ('{{ ... }}'): render it first "
         "(helm template) or pass the chart with --chart",
     )
@@ -125,7 +133,7 @@ def manifests_graph(stream: Stream) -> ComponentGraph:
     resources: list[Resource] = []
     for obj, template in objects:
         kind = str(obj["kind"])
-        meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        meta = _mapping(obj.get("metadata"))
         name = str(meta.get("name", ""))
         app = _app_of(meta, template, file)
         source = SourceRef(file=file, line=obj.line, template=template)
@@ -148,7 +156,7 @@ def manifests_graph(stream: Stream) -> ComponentGraph:
 def _app_of(meta: Mapping[str, Any], template: str | None, file: str) -> str:
     if template and "/templates/" in template:
         return template.split("/", 1)[0]
-    labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
+    labels = _mapping(meta.get("labels"))
     for key in ("app.kubernetes.io/instance", "release", "app.kubernetes.io/part-of"):
         if labels.get(key):
             return str(labels[key])
@@ -177,10 +185,10 @@ def _pod_spec(obj: LDict, kind: str) -> tuple[LDict, LDict | None, Any]:
         return spec, obj.get("metadata"), spec
     holder = spec
     if kind == "CronJob":
-        job = spec.get("jobTemplate")
-        holder = job.get("spec") if isinstance(job, dict) else None
-        if not isinstance(holder, LDict):
-            raise InputError("", spec.line, "CronJob has no jobTemplate.spec")
+        job_spec = _mapping(spec.get("jobTemplate")).get("spec")
+        if not isinstance(job_spec, LDict):
+            raise InputError("", spec.line_of("jobTemplate"), "CronJob has no jobTemplate.spec")
+        holder = job_spec
     template = holder.get("template")
     if not isinstance(template, LDict) or not isinstance(template.get("spec"), LDict):
         raise InputError("", holder.line, f"{kind} has no template.spec")
@@ -195,15 +203,20 @@ def _workload(
     except InputError as exc:
         raise InputError(source.file, exc.line, f"{kind} {name}: {exc.message}") from None
     config = podspec.mounted_config(pod.get("volumes"), config_maps)
-    containers = [_container(c, i, name, pod, config) for i, c in enumerate(_list(pod.get("containers")))]
+    try:
+        containers = [_container(c, i, name, pod, config) for i, c in enumerate(_list(pod.get("containers")))]
+        inits = tuple(
+            _container(c, i, name, pod, config) for i, c in enumerate(_list(pod.get("initContainers")))
+        )
+    except InputError as exc:
+        raise InputError(source.file, exc.line, f"{kind} {exc.message}") from None
     if not containers:
         raise InputError(source.file, pod.line, f"{kind} {name} has no containers")
-    inits = tuple(_container(c, i, name, pod, config) for i, c in enumerate(_list(pod.get("initContainers"))))
     main = podspec.component_role(containers)
     ordered = sorted(containers, key=lambda c: c.role != main)  # containers[0] carries the role
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    meta = _mapping(obj.get("metadata"))
     labels = {**_labels(meta), **_labels(pod_meta)}
-    replicas = spec.get("replicas") if kind not in ("Job", "CronJob", "Pod", "DaemonSet") else None
+    replicas = _count(spec.get("replicas")) if kind not in ("Job", "CronJob", "Pod", "DaemonSet") else None
     return Component(
         name=name,
         app=app,
@@ -239,13 +252,28 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _count(value: Any) -> int | str | None:
+    """A replica count as written: an int, or the text of anything else (an unrendered value)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return podspec.text(value)
+
+
 def _labels(meta: Any) -> dict[str, str]:
     labels = meta.get("labels") if isinstance(meta, dict) else None
     return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
 
 
 def _hook(meta: Mapping[str, Any]) -> HookInfo | None:
-    annotations = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
+    annotations = _mapping(meta.get("annotations"))
     phases = annotations.get("helm.sh/hook")
     if not phases:
         return None
@@ -264,7 +292,7 @@ def _with_services(components: list[Component], resources: list[Resource]) -> li
     services = [r for r in resources if r.kind == "Service" and isinstance(r.data, dict)]
     exposed = _exposed_services(resources)
     scalers = {
-        str((r.data.get("scaleTargetRef") or {}).get("name")): r
+        str(_mapping(r.data.get("scaleTargetRef")).get("name")): r
         for r in resources
         if r.kind in ("HorizontalPodAutoscaler", "ScaledObject") and isinstance(r.data, dict)
     }
@@ -288,8 +316,8 @@ def _with_services(components: list[Component], resources: list[Resource]) -> li
             data = scaler.data
             update["scaling"] = Scaling(
                 replicas=comp.scaling.replicas,
-                min_replicas=data.get("minReplicas", data.get("minReplicaCount")),
-                max_replicas=data.get("maxReplicas", data.get("maxReplicaCount")),
+                min_replicas=_count(data.get("minReplicas", data.get("minReplicaCount"))),
+                max_replicas=_count(data.get("maxReplicas", data.get("maxReplicaCount"))),
                 autoscaler="hpa" if scaler.kind == "HorizontalPodAutoscaler" else "keda",
             )
         result.append(comp.model_copy(update=update) if update else comp)

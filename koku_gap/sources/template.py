@@ -43,7 +43,7 @@ def read_parameters(
         line = items.line_of(index) if isinstance(items, LList) else section_line
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             raise InputError(file, line, "a template parameter needs a 'name'")
-        name = item["name"]
+        name: str = item["name"]
         if name in lines:
             warnings.append(
                 GraphWarning(
@@ -55,20 +55,21 @@ def read_parameters(
                 )
             )
         lines[name] = line
-        if item.get("value") is not None:
-            values[name] = _as_text(item["value"])
+        value = _as_text(item["value"]) if item.get("value") is not None else ""
+        if value:
+            values[name] = value
         elif item.get("generate") == "expression":
             values[name] = f"generated-{name.lower().replace('_', '-')}"
-        elif item.get("required"):
-            values[name] = None
+        elif str(item.get("required")).lower() == "true":
+            values[name] = None  # `oc process` refuses an empty required parameter; we keep it symbolic
         else:
-            values[name] = ""
-    for name, value in (overrides or {}).items():
+            values[name] = value
+    for name, override in (overrides or {}).items():
         if name not in lines:
             raise InputError(file, section_line, f"--param {name}: the template declares no such parameter")
-        values[name] = value
-    for name, value in values.items():
-        if value is None:
+        values[name] = override
+    for name, current in values.items():
+        if current is None:
             warnings.append(
                 GraphWarning(
                     code="required-parameter",
@@ -78,6 +79,23 @@ def read_parameters(
                 )
             )
     return Parameters(values=values, lines=lines, warnings=warnings)
+
+
+def _marked(value: Any, line: int) -> Any:
+    """A JSON value from a ``${{P}}`` parameter as line-marked YAML values, all on the scalar's line."""
+    if isinstance(value, dict):
+        mapping = LDict(line)
+        for key, item in value.items():
+            mapping[str(key)] = _marked(item, line)
+            mapping.key_lines[str(key)] = line
+        return mapping
+    if isinstance(value, list):
+        seq = LList(line)
+        for item in value:
+            seq.append(_marked(item, line))
+            seq.item_lines.append(line)
+        return seq
+    return value
 
 
 def _as_text(value: Any) -> str:
@@ -123,7 +141,7 @@ class Substituter:
             if raw is None:
                 return value
             try:
-                return json.loads(raw)
+                return _marked(json.loads(raw), line)
             except ValueError:
                 return raw
 
