@@ -8,9 +8,9 @@ fired, so a reader can argue with a reason instead of a number.
 from __future__ import annotations
 
 from koku_gap.drift import drift
-from koku_gap.graph import INFRA_ROLES, Component, ComponentGraph, RoleKind
+from koku_gap.graph import INFRA_ROLES, Component, ComponentGraph, Resource, RoleKind
 from koku_gap.match import Candidate, MatchResult, Names, Pairing
-from koku_gap.policy import Outcome, Policy
+from koku_gap.policy import Outcome, Policy, Status
 from koku_gap.report.model import Drift, Location, PlatformService, Row, Target
 
 PLATFORM_OF_ROLE = {
@@ -128,12 +128,14 @@ def chart_rows(
 ) -> list[Row]:
     """A row for every chart workload that plays no ClowdApp component's part."""
     rows: list[Row] = []
-    platform = {r.kind: r for r in source.resources}
+    platform: dict[str, list[Resource]] = {}
+    for resource in source.resources:
+        platform.setdefault(resource.kind, []).append(resource)
     dependencies = [r for r in source.resources if r.kind in ("dependency", "optional-dependency")]
     for t in target.components:
         if t.name in result.claimed:
             continue
-        status, reason = _chart_status(t, platform, dependencies, policy, names, source.apps)
+        status, reason = _chart_status(t, source, platform, dependencies, policy, names)
         rows.append(Row(
             id=f"{status}:{t.app}/{t.name}", app=t.app, clowdapp=None, chart=[t.name], role=t.role.kind.value,
             kind=t.kind, status=status, priority=None, source=None,
@@ -145,24 +147,31 @@ def chart_rows(
 
 
 def _chart_status(
-    t: Component, platform: dict[str, object], dependencies: list[object], policy: Policy, names: Names,
-    apps: tuple[str, ...],
-) -> tuple[str, str]:
+    t: Component, source: ComponentGraph, platform: dict[str, list[Resource]], dependencies: list[Resource],
+    policy: Policy, names: Names,
+) -> tuple[Status, str]:
     rule = policy.chart_rule(t.name, t.role.kind.value)
-    if rule is not None and not (rule.unless_app and rule.unless_app in apps):
+    if rule is not None and not (rule.unless_app and rule.unless_app in source.apps):
         return rule.status, f"policy: {rule.reason}"
     if t.role.kind in INFRA_ROLES:
         for kind in PLATFORM_OF_ROLE.get(t.role.kind, ()):
-            resource = platform.get(kind)
-            if resource is not None:
-                where = getattr(resource, "source", None)
-                return "infra", (f"provides the {kind.replace('-', ' ')} the ClowdApp takes from its platform"
-                                 + (f" ({where})" if where else ""))
+            wanted = platform.get(kind)
+            if wanted:
+                apps = ", ".join(sorted({r.app for r in wanted}))
+                return "infra", (f"provides the {kind.replace('-', ' ')} that {apps} take(s) from the platform "
+                                 f"(first declared at {wanted[0].source})")
+    if t.role.kind == RoleKind.MIGRATION:
+        inline = [c.name for c in source.components
+                  if "migration" in c.role.also and c.role.image_family == t.role.image_family]
+        if inline:
+            when = f"as a {','.join(t.hook.phases)} hook" if t.hook else "as a job"
+            return "better", (f"runs the migrations once {when}; the ClowdApp runs them inline before "
+                              f"{', '.join(inline[:4])}{' ...' if len(inline) > 4 else ''} start")
     tokens = names.tokens(t.name, True)
     for dep in dependencies:
-        dep_tokens = names.tokens(getattr(dep, "name", ""), False)
+        dep_tokens = names.tokens(dep.name, False)
         if dep_tokens and dep_tokens <= tokens:
-            return "better", f"bundles {getattr(dep, 'name', '')}, a ClowdApp dependency the platform provides ({getattr(dep, 'source', '')})"
+            return "better", f"bundles {dep.name}, a ClowdApp dependency the platform provides ({dep.source})"
     if t.role.kind in INFRA_ROLES:
         return "extra", f"{t.role.kind.value} with no ClowdApp counterpart"
     return "extra", "no ClowdApp component plays this part"

@@ -179,4 +179,5 @@ def priority_at_least(priority: str | None, threshold: str) -> bool:
     """P0 is the most urgent: ``priority_at_least("P0", "P1")`` is True."""
     if priority is None or threshold == "none":
         return False
-    return PRIORITIES.index(priority) <= PRIORITIES.index(threshold)  # type: ignore[arg-type]
+    order: tuple[str, ...] = PRIORITIES
+    return order.index(priority) <= order.index(threshold)
