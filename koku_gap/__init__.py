@@ -29,7 +29,25 @@ _EXPORTS = {
     "Row": "koku_gap.report.model",
 }
 
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = [
+    "Component",
+    "ComponentGraph",
+    "Container",
+    "InputError",
+    "Policy",
+    "Report",
+    "Resource",
+    "Role",
+    "RoleKind",
+    "Row",
+    "SourceRef",
+    "__version__",
+    "analyze",
+    "compare",
+    "load_clowdapp",
+    "load_manifests",
+    "load_policy",
+]
 
 if TYPE_CHECKING:
     from koku_gap.analyze import analyze, compare

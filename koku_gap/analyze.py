@@ -9,7 +9,7 @@ from koku_gap.classify import chart_rows, platform_services, source_rows
 from koku_gap.graph import ComponentGraph
 from koku_gap.match import Names, match
 from koku_gap.policy import Policy, load_policy
-from koku_gap.report.model import InputFile, Queues, QueueInfo, Report, Warning, summarize
+from koku_gap.report.model import InputFile, QueueInfo, Queues, Report, Warning, summarize
 from koku_gap.sources.clowdapp import load_clowdapp
 from koku_gap.sources.manifests import load_manifests
 from koku_gap.yamlio import DEFAULT_MAX_BYTES
@@ -64,18 +64,32 @@ def compare(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> R
         },
     )
     inputs = [
-        InputFile(side="clowdapp", file=f, apps=sorted({c.app for c in source.components if c.source.file == f}),
-                  workloads=sum(1 for c in source.components if c.source.file == f))
+        InputFile(
+            side="clowdapp",
+            file=f,
+            apps=sorted({c.app for c in source.components if c.source.file == f}),
+            workloads=sum(1 for c in source.components if c.source.file == f),
+        )
         for f in source.files
     ] + [
-        InputFile(side="manifests", file=f, apps=sorted({c.app for c in target.components if c.source.file == f}),
-                  workloads=sum(1 for c in target.components if c.source.file == f))
+        InputFile(
+            side="manifests",
+            file=f,
+            apps=sorted({c.app for c in target.components if c.source.file == f}),
+            workloads=sum(1 for c in target.components if c.source.file == f),
+        )
         for f in target.files
     ]
-    warnings = [Warning(code=w.code, message=w.message, file=w.file, line=w.line)
-                for w in (*source.warnings, *target.warnings)]
+    warnings = [
+        Warning(code=w.code, message=w.message, file=w.file, line=w.line)
+        for w in (*source.warnings, *target.warnings)
+    ]
     return Report(
-        inputs=inputs, policy=list(policy.sources), rows=rows, queues=queues,
-        platform=platform_services(source, target), warnings=warnings,
+        inputs=inputs,
+        policy=list(policy.sources),
+        rows=rows,
+        queues=queues,
+        platform=platform_services(source, target),
+        warnings=warnings,
         summary=summarize(rows, len(source.components), len(target.components)),
     )

@@ -33,8 +33,15 @@ def _location(comp: Component) -> Location:
 def _target(cand: Candidate) -> Target:
     t = cand.target
     line = cand.container.line if cand.via == "init-container" else t.source.line
-    return Target(name=t.name, kind=t.kind, file=t.source.file, line=line, template=t.source.template,
-                  via=cand.via, container=cand.container.name)
+    return Target(
+        name=t.name,
+        kind=t.kind,
+        file=t.source.file,
+        line=line,
+        template=t.source.template,
+        via=cand.via,
+        container=cand.container.name,
+    )
 
 
 def _source_row(p: Pairing, result: MatchResult, policy: Policy) -> Row:
@@ -71,10 +78,20 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy) -> Row:
         priority = None
     extra_targets = [t for t in covering if not any(x.name == t for x in targets)]
     return Row(
-        id=f"{status}:{s.app}/{s.name}", app=s.app, clowdapp=s.name,
-        chart=[t.name for t in targets] + extra_targets, role=s.role.kind.value, kind=s.kind,
-        status=status, priority=priority, source=_location(s), targets=targets, reasons=reasons, drift=drifts,
-        queues=list(s.role.queues), evidence=[*s.role.evidence, *evidence],
+        id=f"{status}:{s.app}/{s.name}",
+        app=s.app,
+        clowdapp=s.name,
+        chart=[t.name for t in targets] + extra_targets,
+        role=s.role.kind.value,
+        kind=s.kind,
+        status=status,
+        priority=priority,
+        source=_location(s),
+        targets=targets,
+        reasons=reasons,
+        drift=drifts,
+        queues=list(s.role.queues),
+        evidence=[*s.role.evidence, *evidence],
     )
 
 
@@ -106,18 +123,23 @@ def _matched_outcome(
         return filled.model_copy(update={"status": "partial"})
     if s.schedule and (cand.via == "init-container" or t.kind != "CronJob") and policy.schedule_lost:
         return _fill(policy.schedule_lost, via=where)
-    if s.role.kind == RoleKind.MIGRATION and t.hook is not None and not (PRE_PHASES & set(t.hook.phases)):
-        if policy.post_install_migration:
-            return _fill(policy.post_install_migration, phases=",".join(t.hook.phases))
+    post_install = t.hook is not None and not (PRE_PHASES & set(t.hook.phases))
+    if s.role.kind == RoleKind.MIGRATION and post_install and policy.post_install_migration and t.hook:
+        return _fill(policy.post_install_migration, phases=",".join(t.hook.phases))
     partial = [d for d in drifts if d.kind in policy.partial_on]
     if partial:
-        return Outcome(status="partial", priority=policy.partial_priority,
-                       reason=f"played by {where}, but " + "; ".join(d.message for d in partial))
+        return Outcome(
+            status="partial",
+            priority=policy.partial_priority,
+            reason=f"played by {where}, but " + "; ".join(d.message for d in partial),
+        )
     if cand.alias:
         return Outcome(status="match", reason=f"played by {where} (policy alias)")
     if p.shared_with:
-        return Outcome(status="consolidated",
-                       reason=f"{where} also plays {', '.join(p.shared_with)}: consolidated into one workload")
+        return Outcome(
+            status="consolidated",
+            reason=f"{where} also plays {', '.join(p.shared_with)}: consolidated into one workload",
+        )
     if cand.via == "init-container":
         return Outcome(status="match", reason=f"played by {where}")
     return Outcome(status="match", reason=f"played by {where}")
@@ -136,19 +158,41 @@ def chart_rows(
         if t.name in result.claimed:
             continue
         status, reason = _chart_status(t, source, platform, dependencies, policy, names)
-        rows.append(Row(
-            id=f"{status}:{t.app}/{t.name}", app=t.app, clowdapp=None, chart=[t.name], role=t.role.kind.value,
-            kind=t.kind, status=status, priority=None, source=None,
-            targets=[Target(name=t.name, kind=t.kind, file=t.source.file, line=t.source.line,
-                            template=t.source.template)],
-            reasons=[reason], queues=list(t.role.queues), evidence=list(t.role.evidence),
-        ))
+        rows.append(
+            Row(
+                id=f"{status}:{t.app}/{t.name}",
+                app=t.app,
+                clowdapp=None,
+                chart=[t.name],
+                role=t.role.kind.value,
+                kind=t.kind,
+                status=status,
+                priority=None,
+                source=None,
+                targets=[
+                    Target(
+                        name=t.name,
+                        kind=t.kind,
+                        file=t.source.file,
+                        line=t.source.line,
+                        template=t.source.template,
+                    )
+                ],
+                reasons=[reason],
+                queues=list(t.role.queues),
+                evidence=list(t.role.evidence),
+            )
+        )
     return rows
 
 
 def _chart_status(
-    t: Component, source: ComponentGraph, platform: dict[str, list[Resource]], dependencies: list[Resource],
-    policy: Policy, names: Names,
+    t: Component,
+    source: ComponentGraph,
+    platform: dict[str, list[Resource]],
+    dependencies: list[Resource],
+    policy: Policy,
+    names: Names,
 ) -> tuple[Status, str]:
     rule = policy.chart_rule(t.name, t.role.kind.value)
     if rule is not None and not (rule.unless_app and rule.unless_app in source.apps):
@@ -158,15 +202,22 @@ def _chart_status(
             wanted = platform.get(kind)
             if wanted:
                 apps = ", ".join(sorted({r.app for r in wanted}))
-                return "infra", (f"provides the {kind.replace('-', ' ')} that {apps} take(s) from the platform "
-                                 f"(first declared at {wanted[0].source})")
+                return "infra", (
+                    f"provides the {kind.replace('-', ' ')} that {apps} take(s) from the platform "
+                    f"(first declared at {wanted[0].source})"
+                )
     if t.role.kind == RoleKind.MIGRATION:
-        inline = [c.name for c in source.components
-                  if "migration" in c.role.also and c.role.image_family == t.role.image_family]
+        inline = [
+            c.name
+            for c in source.components
+            if "migration" in c.role.also and c.role.image_family == t.role.image_family
+        ]
         if inline:
             when = f"as a {','.join(t.hook.phases)} hook" if t.hook else "as a job"
-            return "better", (f"runs the migrations once {when}; the ClowdApp runs them inline before "
-                              f"{', '.join(inline[:4])}{' ...' if len(inline) > 4 else ''} start")
+            return "better", (
+                f"runs the migrations once {when}; the ClowdApp runs them inline before "
+                f"{', '.join(inline[:4])}{' ...' if len(inline) > 4 else ''} start"
+            )
     tokens = names.tokens(t.name, True)
     for dep in dependencies:
         dep_tokens = names.tokens(dep.name, False)
@@ -193,7 +244,13 @@ def platform_services(source: ComponentGraph, target: ComponentGraph) -> list[Pl
         provided = list(by_kind.get(r.kind, []))
         if r.kind == "kafka-topic" and r.name in topics:
             provided.append(f"KafkaTopic/{r.name}")
-        services.append(PlatformService(kind=r.kind, name=r.name, app=r.app,
-                                        source=Location(file=r.source.file, line=r.source.line),
-                                        provided_by=provided))
+        services.append(
+            PlatformService(
+                kind=r.kind,
+                name=r.name,
+                app=r.app,
+                source=Location(file=r.source.file, line=r.source.line),
+                provided_by=provided,
+            )
+        )
     return services

@@ -35,21 +35,55 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 no gap at or above --fail-on, 1 such gaps, 2 bad input or usage. "
         "Example: gap-report --clowdapp deploy/clowdapp.yaml --manifests rendered.yaml --format markdown",
     )
-    parser.add_argument("--clowdapp", action="append", required=True, metavar="FILE",
-                        help="ClowdApp template (OpenShift Template or bare ClowdApp); repeatable")
-    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a template parameter, as `oc process -p`; repeatable")
-    parser.add_argument("--manifests", action="append", required=True, metavar="PATH",
-                        help="rendered chart manifests: a file, a directory of .yaml files, or - for stdin; repeatable")
-    parser.add_argument("--policy", default="default", metavar="FILE|NAME",
-                        help="classification policy: a YAML file, or a bundled one (default, koku); default: default")
-    parser.add_argument("--format", choices=FORMATS, default="terminal", help="output format (default: terminal)")
-    parser.add_argument("--output", metavar="FILE", help="write the report to FILE (atomically) instead of stdout")
-    parser.add_argument("--fail-on", choices=THRESHOLDS, default="P0",
-                        help="exit 1 when a gap at or above this priority remains (default: P0)")
-    parser.add_argument("--date", metavar="DATE", help="date to print in the Markdown title (omitted by default)")
-    parser.add_argument("--max-bytes", type=int, default=None, metavar="N",
-                        help="refuse input files larger than N bytes (default: 20 MiB)")
+    parser.add_argument(
+        "--clowdapp",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="ClowdApp template (OpenShift Template or bare ClowdApp); repeatable",
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a template parameter, as `oc process -p`; repeatable",
+    )
+    parser.add_argument(
+        "--manifests",
+        action="append",
+        required=True,
+        metavar="PATH",
+        help="rendered chart manifests: a file, a directory of .yaml files, or - for stdin; repeatable",
+    )
+    parser.add_argument(
+        "--policy",
+        default="default",
+        metavar="FILE|NAME",
+        help="classification policy: a YAML file, or a bundled one (default, koku); default: default",
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, default="terminal", help="output format (default: terminal)"
+    )
+    parser.add_argument(
+        "--output", metavar="FILE", help="write the report to FILE (atomically) instead of stdout"
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=THRESHOLDS,
+        default="P0",
+        help="exit 1 when a gap at or above this priority remains (default: P0)",
+    )
+    parser.add_argument(
+        "--date", metavar="DATE", help="date to print in the Markdown title (omitted by default)"
+    )
+    parser.add_argument(
+        "--max-bytes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="refuse input files larger than N bytes (default: 20 MiB)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -69,7 +103,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     from koku_gap.analyze import analyze_paths
 
     report = analyze_paths(
-        args.clowdapp, args.manifests, params=_params(args.param), policy=args.policy, max_bytes=args.max_bytes
+        args.clowdapp,
+        args.manifests,
+        params=_params(args.param),
+        policy=args.policy,
+        max_bytes=args.max_bytes,
     )
     text = render(report, args.format, date=args.date, color_ok=args.output is None)
     if args.output:
@@ -128,8 +166,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("KOKU_GAP_DEBUG"):
             raise
         kind = type(exc).__name__
-        print(f"gap-report: internal error: {kind}: {exc} (set KOKU_GAP_DEBUG=1 for a traceback)".replace("\n", " "),
-              file=sys.stderr)
+        print(
+            f"gap-report: internal error: {kind}: {exc} (set KOKU_GAP_DEBUG=1 for a traceback)".replace(
+                "\n", " "
+            ),
+            file=sys.stderr,
+        )
         return EXIT_INPUT
 
 

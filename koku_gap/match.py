@@ -8,7 +8,6 @@ services), names last and never alone. Several ClowdApp components may share one
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -81,7 +80,10 @@ class Names:
 def _common_prefix(names: Sequence[str]) -> str:
     if len(names) < 2:
         return ""
-    prefix = os.path.commonprefix([n.lower() for n in names])
+    lowered = [n.lower() for n in names]
+    shortest = min(lowered, key=len)
+    length = next((i for i, ch in enumerate(shortest) if any(n[i] != ch for n in lowered)), len(shortest))
+    prefix = shortest[:length]
     return prefix[: prefix.rfind("-") + 1] if "-" in prefix else ""
 
 
@@ -95,7 +97,9 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
         for t in target.components:
             if aliases:
                 if any(fnmatch.fnmatchcase(t.name, a) or t.name.endswith(f"-{a}") for a in aliases):
-                    candidates.append((index, Candidate(t, t.main, "workload", 100.0, ("policy alias",), alias=True)))
+                    candidates.append(
+                        (index, Candidate(t, t.main, "workload", 100.0, ("policy alias",), alias=True))
+                    )
                 continue
             for cand in _candidates(s, t, names):
                 if cand.score >= THRESHOLD:
@@ -114,8 +118,9 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
             for q in s.role.queues:
                 queue_sources.setdefault(q, []).append(s.name)
     claimed = {p.chosen.target.name for p in pairings if p.chosen is not None and p.chosen.via == "workload"}
-    return MatchResult(pairings=pairings, queue_consumers=queue_consumers, queue_sources=queue_sources,
-                       claimed=claimed)
+    return MatchResult(
+        pairings=pairings, queue_consumers=queue_consumers, queue_sources=queue_sources, claimed=claimed
+    )
 
 
 def _assign(pairings: list[Pairing], candidates: list[tuple[int, Candidate]]) -> None:
@@ -154,10 +159,17 @@ def _candidates(s: Component, t: Component, names: Names) -> Iterable[Candidate]
             scored = _score(s, s.role, init.role, init, similarity)
             if scored is not None:
                 score, evidence = scored
-                yield Candidate(t, init, "init-container", score - 0.2, (*evidence, f"init container {init.name}"))
+                yield Candidate(
+                    t, init, "init-container", score - 0.2, (*evidence, f"init container {init.name}")
+                )
         if s.role.kind == RoleKind.MIGRATION and "migration" in t.main.role.also:
-            yield Candidate(t, t.main, "init-container", 1.2 + 0.3 * similarity,
-                            (f"{t.name} runs migrations before it starts",))
+            yield Candidate(
+                t,
+                t.main,
+                "init-container",
+                1.2 + 0.3 * similarity,
+                (f"{t.name} runs migrations before it starts",),
+            )
 
 
 def _kinds_fit(s: Component, t: Component) -> bool:
@@ -180,8 +192,15 @@ def _score(
         if fs == ft:
             score += 0.3
             evidence.append(f"same image ({fs})")
-        elif rs.kind in (RoleKind.MIGRATION, RoleKind.WEB_API, RoleKind.SUBCOMMAND, RoleKind.UNKNOWN,
-                         RoleKind.MANAGEMENT_COMMAND, RoleKind.KAFKA_CONSUMER, RoleKind.CELERY_BEAT):
+        elif rs.kind in (
+            RoleKind.MIGRATION,
+            RoleKind.WEB_API,
+            RoleKind.SUBCOMMAND,
+            RoleKind.UNKNOWN,
+            RoleKind.MANAGEMENT_COMMAND,
+            RoleKind.KAFKA_CONSUMER,
+            RoleKind.CELERY_BEAT,
+        ):
             score -= 0.8
             evidence.append(f"different image ({fs} vs {ft})")
     target_truthy = truthy_env(container.env_map())

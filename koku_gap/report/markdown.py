@@ -5,8 +5,14 @@ from __future__ import annotations
 from koku_gap.report.model import Report, Row
 
 STATUS_ICON = {
-    "match": "✅ match", "consolidated": "✅ consolidated", "partial": "⚠️ partial", "missing": "❌ missing",
-    "optional": "➖ optional", "better": "⭐ better", "infra": "🧱 infra", "extra": "➕ extra",
+    "match": "✅ match",
+    "consolidated": "✅ consolidated",
+    "partial": "⚠️ partial",
+    "missing": "❌ missing",
+    "optional": "➖ optional",
+    "better": "⭐ better",
+    "infra": "🧱 infra",
+    "extra": "➕ extra",
 }
 
 
@@ -62,10 +68,15 @@ def _summary(report: Report, out: list[str]) -> None:
     optional = [r for r in rows if r.status == "optional"]
     better = [r for r in rows if r.status == "better"]
     out += ["## Executive summary", ""]
-    out.append(f"- The ClowdApp defines **{s.clowdapp_components}** components; the chart renders "
-               f"**{s.chart_workloads}** workloads.")
-    out.append(f"- ✅ **Covered**: {len(have)} components"
-               + (f" ({sum(1 for r in have if r.status == 'consolidated')} consolidated)" if have else "") + ".")
+    out.append(
+        f"- The ClowdApp defines **{s.clowdapp_components}** components; the chart renders "
+        f"**{s.chart_workloads}** workloads."
+    )
+    out.append(
+        f"- ✅ **Covered**: {len(have)} components"
+        + (f" ({sum(1 for r in have if r.status == 'consolidated')} consolidated)" if have else "")
+        + "."
+    )
     if lack:
         names = ", ".join(f"`{r.clowdapp}`" for r in lack)
         out.append(f"- ❌ **Lacking**: {len(lack)} components: {names}.")
@@ -76,18 +87,28 @@ def _summary(report: Report, out: list[str]) -> None:
     gaps = ", ".join(f"{n} × {p}" for p, n in s.by_priority.items() if n) or "none"
     out.append(f"- **Gaps by priority**: {gaps}.")
     if report.queues.uncovered:
-        out.append(f"- **Celery queues no chart worker consumes**: {', '.join(f'`{q}`' for q in report.queues.uncovered)}.")
+        out.append(
+            "- **Celery queues no chart worker consumes**: "
+            + ", ".join(f"`{q}`" for q in report.queues.uncovered)
+            + "."
+        )
     out.append("")
 
 
 def _matrix(report: Report, out: list[str]) -> None:
-    out += ["## Deployment comparison matrix", "",
-            "| Component | Role | ClowdApp | Chart | Status | Priority | Why |",
-            "|---|---|---|---|---|---|---|"]
+    out += [
+        "## Deployment comparison matrix",
+        "",
+        "| Component | Role | ClowdApp | Chart | Status | Priority | Why |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in report.rows:
         name = f"`{r.clowdapp}`" if r.clowdapp else "—"
-        out.append(f"| {name} | {r.role} | {_where(r)} | {_targets(r)} | {STATUS_ICON.get(r.status, r.status)}"
-                   f"{' (waived)' if r.waived else ''} | {r.priority or ''} | {_cell(r.reasons[0] if r.reasons else '')} |")
+        out.append(
+            f"| {name} | {r.role} | {_where(r)} | {_targets(r)} | {STATUS_ICON.get(r.status, r.status)}"
+            f"{' (waived)' if r.waived else ''} | {r.priority or ''} | "
+            f"{_cell(r.reasons[0] if r.reasons else '')} |"
+        )
     out.append("")
 
 
@@ -118,7 +139,9 @@ def _better(report: Report, out: list[str]) -> None:
     out += ["## What the chart adds", ""]
     for r in rows:
         t = r.targets[0]
-        out.append(f"- {STATUS_ICON[r.status]} `{r.chart[0]}` ({r.role}, `{t.file}:{t.line}`): {_cell(r.reasons[0])}")
+        out.append(
+            f"- {STATUS_ICON[r.status]} `{r.chart[0]}` ({r.role}, `{t.file}:{t.line}`): {_cell(r.reasons[0])}"
+        )
     out.append("")
 
 
@@ -136,7 +159,12 @@ def _queues(report: Report, out: list[str]) -> None:
 def _platform(report: Report, out: list[str]) -> None:
     if not report.platform:
         return
-    out += ["## Platform services", "", "| Kind | Name | ClowdApp | Provided in the chart by |", "|---|---|---|---|"]
+    out += [
+        "## Platform services",
+        "",
+        "| Kind | Name | ClowdApp | Provided in the chart by |",
+        "|---|---|---|---|",
+    ]
     for p in report.platform:
         provided = ", ".join(f"`{x}`" for x in p.provided_by) or "not in the chart (external?)"
         out.append(f"| {p.kind} | `{p.name}` | `{p.source.file}:{p.source.line}` | {provided} |")
@@ -159,6 +187,8 @@ def _next_steps(report: Report, out: list[str]) -> None:
     if not gaps:
         out += ["No open gaps.", ""]
         return
-    for n, r in enumerate(sorted(gaps, key=lambda g: (g.priority or "P9", g.source.line if g.source else 0)), 1):
+    for n, r in enumerate(
+        sorted(gaps, key=lambda g: (g.priority or "P9", g.source.line if g.source else 0)), 1
+    ):
         out.append(f"{n}. **{r.priority}** `{r.clowdapp}`: {_cell(r.reasons[0])}")
     out.append("")

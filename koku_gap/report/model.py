@@ -13,7 +13,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from koku_gap.policy import PRIORITIES, Priority, Status, priority_at_least
 
 SCHEMA_VERSION = 1
-STATUS_ORDER: tuple[Status, ...] = ("missing", "partial", "optional", "consolidated", "match", "better", "infra", "extra")
+STATUS_ORDER: tuple[Status, ...] = (
+    "missing",
+    "partial",
+    "optional",
+    "consolidated",
+    "match",
+    "better",
+    "infra",
+    "extra",
+)
 GAP_STATUSES: frozenset[str] = frozenset({"missing", "partial", "optional"})
 
 
@@ -151,5 +160,11 @@ def summarize(rows: list[Row], clowdapp_components: int, chart_workloads: int) -
     gaps = [r for r in rows if r.is_gap]
     by_priority = {p: sum(1 for r in gaps if r.priority == p) for p in PRIORITIES}
     highest = next((p for p in PRIORITIES if by_priority[p]), None)
-    return Summary(clowdapp_components=clowdapp_components, chart_workloads=chart_workloads,
-                   by_status=by_status, by_priority=by_priority, gaps=len(gaps), highest_priority=highest)
+    return Summary(
+        clowdapp_components=clowdapp_components,
+        chart_workloads=chart_workloads,
+        by_status=by_status,
+        by_priority=by_priority,
+        gaps=len(gaps),
+        highest_priority=highest,
+    )

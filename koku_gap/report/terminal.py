@@ -10,8 +10,14 @@ import sys
 from koku_gap.report.model import Report, Row
 
 STATUS_STYLE = {
-    "missing": "bold red", "partial": "yellow", "optional": "cyan", "consolidated": "green",
-    "match": "green", "better": "bold blue", "infra": "blue", "extra": "dim",
+    "missing": "bold red",
+    "partial": "yellow",
+    "optional": "cyan",
+    "consolidated": "green",
+    "match": "green",
+    "better": "bold blue",
+    "infra": "blue",
+    "extra": "dim",
 }
 PRIORITY_STYLE = {"P0": "bold white on red", "P1": "bold red", "P2": "yellow", "P3": "dim"}
 
@@ -23,17 +29,31 @@ def render_terminal(report: Report, *, color: bool = True, width: int | None = N
 
     use_color = color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width or shutil.get_terminal_size((120, 40)).columns,
-                      force_terminal=use_color, no_color=not use_color, color_system="standard" if use_color else None,
-                      highlight=False, soft_wrap=False)
+    console = Console(
+        file=buffer,
+        width=width or shutil.get_terminal_size((120, 40)).columns,
+        force_terminal=use_color,
+        no_color=not use_color,
+        color_system="standard" if use_color else None,
+        highlight=False,
+        soft_wrap=False,
+    )
     s = report.summary
     counts = ", ".join(f"{n} {status}" for status, n in s.by_status.items() if n)
     gaps = ", ".join(f"{n} {p}" for p, n in s.by_priority.items() if n) or "none"
-    console.print(Panel(
-        f"{s.clowdapp_components} ClowdApp components, {s.chart_workloads} chart workloads\n"
-        f"rows: {counts}\ngaps: {gaps}"
-        + (f"\nuncovered Celery queues: {', '.join(report.queues.uncovered)}" if report.queues.uncovered else ""),
-        title="koku-gap", expand=False))
+    console.print(
+        Panel(
+            f"{s.clowdapp_components} ClowdApp components, {s.chart_workloads} chart workloads\n"
+            f"rows: {counts}\ngaps: {gaps}"
+            + (
+                f"\nuncovered Celery queues: {', '.join(report.queues.uncovered)}"
+                if report.queues.uncovered
+                else ""
+            ),
+            title="koku-gap",
+            expand=False,
+        )
+    )
     table = Table(show_lines=False, header_style="bold")
     for column in ("component", "chart", "status", "prio", "why"):
         table.add_column(column, overflow="fold")
