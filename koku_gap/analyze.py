@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from koku_gap.classify import chart_rows, platform_services, source_rows
+from koku_gap.errors import InputError
 from koku_gap.graph import ComponentGraph
 from koku_gap.match import Names, match
 from koku_gap.policy import Policy, load_policy
@@ -42,7 +43,13 @@ def analyze_paths(
         raise ValueError("analyze() needs at least one ClowdApp file and one manifests path")
     limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
     resolved = policy if isinstance(policy, Policy) else load_policy(policy)
-    graphs = [load_clowdapp(path, params, max_bytes=limit) for path in clowdapp_paths]
+    strict = len(clowdapp_paths) == 1
+    graphs = [load_clowdapp(path, params, max_bytes=limit, strict_params=strict) for path in clowdapp_paths]
+    declared = {name for graph in graphs for name in graph.parameters}
+    for name in params or {}:
+        if name not in declared:
+            files = ", ".join(str(p) for p in clowdapp_paths)
+            raise InputError(files, None, f"--param {name}: no template declares this parameter")
     source = graphs[0]
     for graph in graphs[1:]:
         source = source.merged(graph)

@@ -46,13 +46,20 @@ def load_clowdapp(
     params: Mapping[str, str] | None = None,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    strict_params: bool = True,
 ) -> ComponentGraph:
-    """Read a ClowdApp template (or bare ClowdApp documents) into a component graph."""
+    """Read a ClowdApp template (or bare ClowdApp documents) into a component graph.
+
+    ``strict_params=False`` ignores overrides this template does not declare (several templates
+    analysed together each take the parameters they know; the caller checks the union).
+    """
     stream = load_stream(path, max_bytes=max_bytes)
-    return clowdapp_graph(stream, params)
+    return clowdapp_graph(stream, params, strict_params=strict_params)
 
 
-def clowdapp_graph(stream: Stream, params: Mapping[str, str] | None = None) -> ComponentGraph:
+def clowdapp_graph(
+    stream: Stream, params: Mapping[str, str] | None = None, *, strict_params: bool = True
+) -> ComponentGraph:
     file = stream.file
     objects: list[Any] = []
     parameters = Parameters(values={}, lines={})
@@ -68,7 +75,9 @@ def clowdapp_graph(stream: Stream, params: Mapping[str, str] | None = None) -> C
             if declared_any:
                 raise InputError(file, doc.line, "more than one Template in one file is not supported")
             declared_any = True
-            parameters = read_parameters(value.get("parameters"), file, value.line_of("parameters"), params)
+            parameters = read_parameters(
+                value.get("parameters"), file, value.line_of("parameters"), params, strict=strict_params
+            )
             raw_objects = value.get("objects")
             if not isinstance(raw_objects, list):
                 raise InputError(
@@ -83,7 +92,7 @@ def clowdapp_graph(stream: Stream, params: Mapping[str, str] | None = None) -> C
             objects.append(value)
         else:
             raise InputError(file, doc.line, "document has no 'kind': expected a Template or a ClowdApp")
-    if params and not declared_any:
+    if params and strict_params and not declared_any:
         name = next(iter(params))
         raise InputError(
             file, None, f"--param {name}: this file is not a Template and declares no parameters"

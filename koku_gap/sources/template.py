@@ -31,8 +31,14 @@ class Parameters:
 
 
 def read_parameters(
-    raw: Any, file: str, section_line: int, overrides: Mapping[str, str] | None
+    raw: Any,
+    file: str,
+    section_line: int,
+    overrides: Mapping[str, str] | None,
+    *,
+    strict: bool = True,
 ) -> Parameters:
+    """Declared parameters with overrides applied; ``strict``: an override nobody declares is an error."""
     values: dict[str, str | None] = {}
     lines: dict[str, int] = {}
     warnings: list[GraphWarning] = []
@@ -66,6 +72,8 @@ def read_parameters(
             values[name] = value
     for name, override in (overrides or {}).items():
         if name not in lines:
+            if not strict:
+                continue
             raise InputError(file, section_line, f"--param {name}: the template declares no such parameter")
         values[name] = override
     for name, current in values.items():
