@@ -12,6 +12,7 @@ from typing import Any
 
 from koku_gap.graph import Component, Container, RoleKind
 from koku_gap.report.model import Drift
+from koku_gap.roles import truthy_env
 
 _SUFFIXES: dict[str, Decimal | int] = {
     "Ki": 2**10,
@@ -72,10 +73,11 @@ def drift(
 
     items: list[Drift] = []
     s_main = source.main
+    target_truthy = truthy_env(container.env_map())
     missing_switches = [
         sw
         for sw in source.role.switches
-        if "=" in sw and sw.split("=", 1)[0] not in {e.name for e in container.env if e.value}
+        if "=" in sw and sw.split("=", 1)[0] not in ignore_env and sw.split("=", 1)[0] not in target_truthy
     ]
     if missing_switches:
         items.append(

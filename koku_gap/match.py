@@ -101,7 +101,7 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
                         (index, Candidate(t, t.main, "workload", 100.0, ("policy alias",), alias=True))
                     )
                 continue
-            for cand in _candidates(s, t, names):
+            for cand in _candidates(s, t, names, policy.ignore_env):
                 if cand.score >= THRESHOLD:
                     candidates.append((index, cand))
                 else:
@@ -118,6 +118,8 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
             for q in s.role.queues:
                 queue_sources.setdefault(q, []).append(s.name)
     claimed = {p.chosen.target.name for p in pairings if p.chosen is not None and p.chosen.via == "workload"}
+    # A chart worker that consumes a ClowdApp worker's queue covers it: it is on that worker's row.
+    claimed.update(w for q, workers in queue_consumers.items() if q in queue_sources for w in workers)
     return MatchResult(
         pairings=pairings, queue_consumers=queue_consumers, queue_sources=queue_sources, claimed=claimed
     )
@@ -145,18 +147,18 @@ def _assign(pairings: list[Pairing], candidates: list[tuple[int, Candidate]]) ->
             p.shared_with = [n for n in others if n != p.source.name]
 
 
-def _candidates(s: Component, t: Component, names: Names) -> Iterable[Candidate]:
+def _candidates(s: Component, t: Component, names: Names, ignore_env: tuple[str, ...]) -> Iterable[Candidate]:
     """The ways ``t`` could play ``s``'s part: its main container, or an init container."""
     similarity = names.similarity(s.name, t.name)
     if _kinds_fit(s, t):
-        scored = _score(s, s.role, t.role, t.main, similarity)
+        scored = _score(s, s.role, t, t.role, t.main, similarity, ignore_env)
         if scored is not None:
             yield Candidate(t, t.main, "workload", *scored)
     if s.kind in RUN_TO_COMPLETION:
         for init in t.init_containers:
             if init.role.kind in (RoleKind.UNKNOWN,):
                 continue
-            scored = _score(s, s.role, init.role, init, similarity)
+            scored = _score(s, s.role, t, init.role, init, similarity, ignore_env)
             if scored is not None:
                 score, evidence = scored
                 yield Candidate(
@@ -181,9 +183,15 @@ def _kinds_fit(s: Component, t: Component) -> bool:
 
 
 def _score(
-    s: Component, rs: Role, rt: Role, container: Container, similarity: float
+    s: Component,
+    rs: Role,
+    t: Component,
+    rt: Role,
+    container: Container,
+    similarity: float,
+    ignore_env: tuple[str, ...],
 ) -> tuple[float, tuple[str, ...]] | None:
-    base = _role_score(s, rs, rt)
+    base = _role_score(s, rs, t, rt)
     if base is None:
         return None
     score, evidence = base
@@ -206,6 +214,8 @@ def _score(
     target_truthy = truthy_env(container.env_map())
     for switch in rs.switches:
         name = switch.split("=", 1)[0]
+        if name in ignore_env:
+            continue
         if name in target_truthy:
             score += 1.0
             evidence.append(f"sets {switch}")
@@ -218,7 +228,16 @@ def _score(
     return score, tuple(evidence)
 
 
-def _role_score(s: Component, rs: Role, rt: Role) -> tuple[float, list[str]] | None:
+def _serves_http(t: Component) -> bool:
+    """Behind a Service, or exposing a port named http/web/api."""
+    if t.web.public or t.web.private:
+        return True
+    return any(
+        str(p.get("name", "")).startswith(("http", "web", "api")) for p in t.main.ports if isinstance(p, dict)
+    )
+
+
+def _role_score(s: Component, rs: Role, t: Component, rt: Role) -> tuple[float, list[str]] | None:
     S, T = rs.kind, rt.kind
     if S == RoleKind.CELERY_WORKER:
         if T != RoleKind.CELERY_WORKER:
@@ -243,7 +262,7 @@ def _role_score(s: Component, rs: Role, rt: Role) -> tuple[float, list[str]] | N
     if S == RoleKind.WEB_API:
         if T == RoleKind.WEB_API:
             return 1.0, ["web API"]
-        if T == RoleKind.SUBCOMMAND and rt.command:
+        if T == RoleKind.SUBCOMMAND and rt.command and _serves_http(t):
             return 0.5, [f"serves HTTP through {rt.command}"]
         return None
     if S == RoleKind.MIGRATION:

@@ -195,7 +195,7 @@ def detect_role(inp: RoleInput) -> Role:
     """
     lookup = make_lookup(inp.env, inp.params)
     family = image_family(expand(inp.image or "", lookup) or None)
-    argv = [*inp.command, *inp.args]
+    argv = [_kubernetes_expand(word, inp.env) for word in [*inp.command, *inp.args]]
     found = [
         r for words in simple_commands(argv) if (r := _role_of_words(words, lookup, family, inp)) is not None
     ]
@@ -214,6 +214,21 @@ def detect_role(inp: RoleInput) -> Role:
             update={"also": earlier, "evidence": (*role.evidence, "runs migrations first")}
         )
     return role
+
+
+K8S_VAR = re.compile(r"(?<!\$)\$\((?P<name>[A-Za-z_][A-Za-z0-9_]*)\)")
+
+
+def _kubernetes_expand(word: str, env: Mapping[str, str | None]) -> str:
+    """Kubernetes replaces ``$(VAR)`` in command and args with the container's env before a shell runs."""
+    if "$(" not in word:
+        return word
+
+    def replace(match: re.Match[str]) -> str:
+        value = env.get(match.group("name"))
+        return match.group(0) if value is None else value
+
+    return K8S_VAR.sub(replace, word)
 
 
 def simple_commands(argv: Sequence[str]) -> Iterable[list[str]]:

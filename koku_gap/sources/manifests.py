@@ -79,20 +79,47 @@ def _streams(path: str | Path, max_bytes: int) -> Iterable[Stream]:
 
 
 def _parse(text: str, file: str) -> Stream:
+    """Parse a stream, telling an unrendered Helm template from a YAML error.
+
+    ``{{ ... }}`` inside a block scalar is file content (an alertmanager or Go template in a
+    ConfigMap), not an unrendered chart; anywhere else it is.
+    """
     unrendered = UNRENDERED.search(text)
     try:
         stream = parse_stream(text, file)
     except InputError:
         if unrendered:
-            raise _unrendered_error(text, file, unrendered) from None
+            lines = text.splitlines()
+            for match in UNRENDERED.finditer(text, unrendered.start()):
+                if not _looks_like_block_scalar_body(lines, _line_at(text, match)):
+                    raise _unrendered_error(text, file, match) from None
         raise
     if unrendered:
-        # `{{ ... }}` inside a block scalar is file content (an alertmanager or Go template in a
-        # ConfigMap), not an unrendered chart; anywhere else it is.
         for match in UNRENDERED.finditer(text, unrendered.start()):
             if not stream.in_block_scalar(_line_at(text, match)):
                 raise _unrendered_error(text, file, match)
     return stream
+
+
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _looks_like_block_scalar_body(lines: list[str], line: int) -> bool:
+    """Whether a line sits in a ``|``/``>`` block (by indentation alone: the text did not parse)."""
+    limit = _indent(lines[line - 1])
+    for previous in reversed(lines[: line - 1]):
+        if not previous.strip() or _indent(previous) >= limit:
+            continue
+        if _BLOCK_HEADER.search(previous):
+            return True
+        limit = _indent(previous)
+        if limit == 0:
+            return False
+    return False
 
 
 def _line_at(text: str, match: re.Match[str]) -> int:
