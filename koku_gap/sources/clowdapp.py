@@ -116,8 +116,12 @@ def clowdapp_graph(
     components: list[Component] = []
     resources: list[Resource] = []
     apps: list[str] = []
+    name_warnings: list[GraphWarning] = []
     for app_obj, raw_obj in clowdapps:
-        app, comps, res = _read_clowdapp(app_obj, raw_obj, file, parameters.values, config_maps, invocations)
+        app, comps, res, dup = _read_clowdapp(
+            app_obj, raw_obj, file, parameters.values, config_maps, invocations
+        )
+        name_warnings.extend(dup)
         apps.append(app)
         components.extend(comps)
         resources.extend(res)
@@ -134,7 +138,7 @@ def clowdapp_graph(
                     data=None,
                 )
             )
-    warnings = [*_yaml_warnings(stream), *parameters.warnings, *substituter.warnings()]
+    warnings = [*_yaml_warnings(stream), *parameters.warnings, *substituter.warnings(), *name_warnings]
     return ComponentGraph(
         origin="clowdapp",
         files=(file,),
@@ -219,7 +223,7 @@ def _read_clowdapp(
     params: Mapping[str, str | None],
     config_maps: Mapping[str, str],
     invocations: Mapping[tuple[str, str], list[str]],
-) -> tuple[str, list[Component], list[Resource]]:
+) -> tuple[str, list[Component], list[Resource], list[GraphWarning]]:
     meta = obj.get("metadata")
     if not isinstance(meta, dict) or not meta.get("name"):
         raise InputError(file, obj.line, "ClowdApp has no metadata.name")
@@ -250,20 +254,35 @@ def _read_clowdapp(
             components.append(
                 _job(item, unresolved, jobs.line_of(index), app, file, params, config_maps, invocations)
             )
-    _check_unique(components, file)
-    return app, components, _app_resources(spec, app, file)
+    components, warnings = _unique_names(components, file)
+    return app, components, _app_resources(spec, app, file), warnings
 
 
-def _check_unique(components: list[Component], file: str) -> None:
+def _unique_names(components: list[Component], file: str) -> tuple[list[Component], list[GraphWarning]]:
+    """Two workloads of one ClowdApp with the same name (a real public file has a CronJob and a Job
+    both called ``remove-custom-epel-repos``): keep both, call the later one ``name#2``, and warn."""
     seen: dict[str, int] = {}
+    result: list[Component] = []
+    warnings: list[GraphWarning] = []
     for comp in components:
         if comp.name in seen:
-            raise InputError(
-                file,
-                comp.source.line,
-                f"ClowdApp {comp.app}: two workloads named '{comp.name}' (first at line {seen[comp.name]})",
+            n = 2
+            while f"{comp.name}#{n}" in seen:
+                n += 1
+            renamed = f"{comp.name}#{n}"
+            warnings.append(
+                GraphWarning(
+                    code="duplicate-workload",
+                    file=file,
+                    line=comp.source.line,
+                    message=f"ClowdApp {comp.app}: a second workload named '{comp.name}' (first at line "
+                    f"{seen[comp.name]}); reported as '{renamed}'",
+                )
             )
+            comp = comp.model_copy(update={"name": renamed})
         seen[comp.name] = comp.source.line
+        result.append(comp)
+    return result, warnings
 
 
 def _item(seq: Any, index: int) -> Any:
