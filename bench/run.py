@@ -63,7 +63,7 @@ def main() -> int:
     from ruamel.yaml import YAML
 
     import koku_gap
-    from koku_gap.analyze import compare
+    from koku_gap.pipeline import compare
     from koku_gap.policy import load_policy
 
     yaml = YAML(typ="safe", pure=False)

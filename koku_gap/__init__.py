@@ -21,8 +21,8 @@ _EXPORTS = {
     "SourceRef": "koku_gap.graph",
     "load_clowdapp": "koku_gap.sources.clowdapp",
     "load_manifests": "koku_gap.sources.manifests",
-    "analyze": "koku_gap.analyze",
-    "compare": "koku_gap.analyze",
+    "analyze": "koku_gap.pipeline",
+    "compare": "koku_gap.pipeline",
     "Policy": "koku_gap.policy",
     "load_policy": "koku_gap.policy",
     "Report": "koku_gap.report.model",
@@ -50,9 +50,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from koku_gap.analyze import analyze, compare
     from koku_gap.errors import InputError
     from koku_gap.graph import Component, ComponentGraph, Container, Resource, Role, RoleKind, SourceRef
+    from koku_gap.pipeline import analyze, compare
     from koku_gap.policy import Policy, load_policy
     from koku_gap.report.model import Report, Row
     from koku_gap.sources.clowdapp import load_clowdapp

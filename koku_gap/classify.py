@@ -11,7 +11,7 @@ from koku_gap.drift import drift
 from koku_gap.graph import INFRA_ROLES, Component, ComponentGraph, Resource, RoleKind
 from koku_gap.match import Candidate, MatchResult, Names, Pairing
 from koku_gap.policy import Outcome, Policy, Status
-from koku_gap.report.model import Drift, Location, PlatformService, Row, Target
+from koku_gap.report.model import GAP_STATUSES, Drift, Location, PlatformService, Row, Target
 
 PLATFORM_OF_ROLE = {
     RoleKind.DATABASE: ("database",),
@@ -70,9 +70,12 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy) -> Row:
                 reasons.append(f"queue(s) also consumed by {name}")
     override = policy.override_for(s.name)
     status, priority = outcome.status, outcome.priority
-    if override is not None:
+    if override is not None and (override.when == "always" or outcome.status in GAP_STATUSES):
         status = override.status or status
-        priority = override.priority if override.priority is not None or override.status else priority
+        if override.priority is not None:
+            priority = override.priority
+        elif status in GAP_STATUSES and priority is None:
+            priority = policy.outcome_for_missing(s.role.kind.value).priority
         reasons.insert(0, f"policy: {override.reason}")
     if status in ("match", "consolidated", "better", "infra", "extra"):
         priority = None

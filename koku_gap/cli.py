@@ -75,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a gap at or above this priority remains (default: P0)",
     )
     parser.add_argument(
-        "--date", metavar="DATE", help="date to print in the Markdown title (omitted by default)"
+        "--date",
+        metavar="DATE",
+        help="date printed under the Markdown title (omitted by default, so output is reproducible)",
     )
     parser.add_argument(
         "--max-bytes",
@@ -100,7 +102,7 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from koku_gap.analyze import analyze_paths
+    from koku_gap.pipeline import analyze_paths
 
     report = analyze_paths(
         args.clowdapp,

@@ -49,6 +49,7 @@ class MatchResult:
     queue_consumers: dict[str, list[str]]  # queue -> chart workers that consume it
     queue_sources: dict[str, list[str]]  # queue -> ClowdApp workers that consume it
     claimed: set[str]  # chart workloads whose main container plays a ClowdApp component's part
+    warnings: list[str] = field(default_factory=list)  # policy entries that did not apply
 
 
 class Names:
@@ -90,17 +91,26 @@ def _common_prefix(names: Sequence[str]) -> str:
 def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> MatchResult:
     names = Names(source, target, policy)
     candidates: list[tuple[int, Candidate]] = []
+    warnings: list[str] = []
     pairings = [Pairing(source=s) for s in source.components]
     for index, pairing in enumerate(pairings):
         s = pairing.source
         aliases = policy.aliases_for(s.name)
+        aliased = [
+            t
+            for t in target.components
+            if any(fnmatch.fnmatchcase(t.name, a) or t.name.endswith(f"-{a}") for a in aliases)
+        ]
+        if aliases and not aliased:
+            warnings.append(
+                f"policy alias {s.name} -> {', '.join(aliases)} names no chart workload; "
+                "matched by evidence instead"
+            )
+        for t in aliased:
+            candidates.append((index, Candidate(t, t.main, "workload", 100.0, ("policy alias",), alias=True)))
+        if aliased:
+            continue
         for t in target.components:
-            if aliases:
-                if any(fnmatch.fnmatchcase(t.name, a) or t.name.endswith(f"-{a}") for a in aliases):
-                    candidates.append(
-                        (index, Candidate(t, t.main, "workload", 100.0, ("policy alias",), alias=True))
-                    )
-                continue
             for cand in _candidates(s, t, names, policy.ignore_env):
                 if cand.score >= THRESHOLD:
                     candidates.append((index, cand))
@@ -121,7 +131,11 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
     # A chart worker that consumes a ClowdApp worker's queue covers it: it is on that worker's row.
     claimed.update(w for q, workers in queue_consumers.items() if q in queue_sources for w in workers)
     return MatchResult(
-        pairings=pairings, queue_consumers=queue_consumers, queue_sources=queue_sources, claimed=claimed
+        pairings=pairings,
+        queue_consumers=queue_consumers,
+        queue_sources=queue_sources,
+        claimed=claimed,
+        warnings=warnings,
     )
 
 

@@ -53,8 +53,11 @@ class ChartRule(Strict):
 
 
 class ComponentOverride(Strict):
+    """Replaces a ClowdApp component's status and/or priority; ``when: gap`` only if it would be a gap."""
+
     status: Status | None = None
     priority: Priority | None = None
+    when: Literal["always", "gap"] = "always"
     reason: str
 
 
@@ -118,6 +121,7 @@ def _load(source: str, seen: tuple[str, ...]) -> Policy:
             parent_source = str(Path(file).parent / parent_name)
         parent = _load(parent_source, (*seen, source))
         data = _merge(parent.model_dump(exclude={"name", "extends", "sources"}), data)
+        data["extends"] = parent_name
         data["sources"] = (*parent.sources, file)
     else:
         data["sources"] = (file,)

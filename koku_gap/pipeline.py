@@ -90,6 +90,9 @@ def compare(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> R
     warnings = [
         Warning(code=w.code, message=w.message, file=w.file, line=w.line)
         for w in (*source.warnings, *target.warnings)
+    ] + [
+        Warning(code="policy", message=m, file=policy.sources[-1] if policy.sources else "<policy>")
+        for m in result.warnings
     ]
     return Report(
         inputs=inputs,

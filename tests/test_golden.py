@@ -1,0 +1,68 @@
+"""Golden reports of the bundled example, compared byte for byte.
+
+After a deliberate change to a report, run ``make golden`` and review the diff of tests/golden/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from koku_gap.cli import main, render
+from koku_gap.pipeline import analyze
+from koku_gap.report.terminal import render_terminal
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden"
+CLOWDAPP = "fixtures/example/clowdapp.yaml"
+MANIFESTS = "fixtures/example/rendered.yaml"
+
+
+def _check(name: str, text: str, update: bool) -> None:
+    path = GOLDEN / name
+    if update:
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.exists(), f"{path} is missing: run `make golden`"
+    expected = path.read_text(encoding="utf-8")
+    assert text == expected, (
+        f"{name} differs from the golden file: run `make golden` if the change is deliberate"
+    )
+
+
+@pytest.fixture
+def report(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ROOT)  # paths in reports are as given on the command line: keep them relative
+    return analyze(clowdapps=[CLOWDAPP], manifests=[MANIFESTS])
+
+
+def test_json_golden(report, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+    _check("example.json", render(report, "json"), update_golden)
+
+
+def test_markdown_golden(report, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+    _check("example.md", render(report, "markdown"), update_golden)
+
+
+def test_terminal_golden(report, update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NO_COLOR", "1")
+    _check("example.txt", render_terminal(report, color=False, width=140), update_golden)
+
+
+def test_cli_markdown_equals_the_api(
+    report, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ROOT)
+    code = main(
+        ["--clowdapp", CLOWDAPP, "--manifests", MANIFESTS, "--format", "markdown", "--fail-on", "none"]
+    )
+    assert code == 0
+    assert capsys.readouterr().out == render(report, "markdown")
+
+
+def test_golden_markdown_is_the_documented_example() -> None:
+    doc = ROOT / "docs" / "examples" / "ledger.md"
+    assert doc.read_text(encoding="utf-8") == (GOLDEN / "example.md").read_text(encoding="utf-8"), (
+        "docs/examples/ledger.md is a copy of tests/golden/example.md: copy it again after `make golden`"
+    )
