@@ -10,10 +10,11 @@ from koku_gap.errors import InputError
 from koku_gap.graph import ComponentGraph
 from koku_gap.match import Names, match
 from koku_gap.policy import Policy, load_policy
-from koku_gap.report.model import InputFile, QueueInfo, Queues, Report, Warning, summarize
+from koku_gap.report.model import InputFile, QueueInfo, Queues, Report, Row, Warning, summarize
+from koku_gap.snippets import snippet
 from koku_gap.sources.clowdapp import load_clowdapp
 from koku_gap.sources.manifests import load_manifests
-from koku_gap.yamlio import DEFAULT_MAX_BYTES
+from koku_gap.yamlio import DEFAULT_MAX_BYTES, read_text
 
 
 def analyze(
@@ -57,11 +58,36 @@ def analyze_paths(
     return compare(source, target, resolved)
 
 
+def with_snippets(rows: list[Row]) -> list[Row]:
+    """Attach each ClowdApp component's own lines, read once per file."""
+    texts: dict[str, list[str] | None] = {}
+    result: list[Row] = []
+    for row in rows:
+        if row.source is None:
+            result.append(row)
+            continue
+        file = row.source.file
+        if file not in texts:
+            try:
+                texts[file] = read_text(file).splitlines()
+            except InputError:
+                texts[file] = None  # gone since it was analysed: the report still stands without snippets
+        lines = texts[file]
+        if not lines:
+            result.append(row)
+            continue
+        found = snippet(lines, row.source.line)
+        result.append(
+            row.model_copy(update={"snippet": found.text, "snippet_lines": [found.start, found.end]})
+        )
+    return result
+
+
 def compare(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Report:
     """Two loaded graphs -> the Report (the notebook entry point when inputs are already loaded)."""
     result = match(source, target, policy)
     names = Names(source, target, policy)
-    rows = source_rows(result, policy) + chart_rows(source, target, result, policy, names)
+    rows = with_snippets(source_rows(result, policy)) + chart_rows(source, target, result, policy, names)
     queues = Queues(
         uncovered=sorted(q for q in result.queue_sources if q not in result.queue_consumers),
         extra=sorted(q for q in result.queue_consumers if q not in result.queue_sources),

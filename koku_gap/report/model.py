@@ -73,6 +73,8 @@ class Row(Model):
     drift: list[Drift] = Field(default_factory=list)
     queues: list[str] = Field(default_factory=list)
     evidence: list[str] = Field(default_factory=list)
+    snippet: str | None = None  # the ClowdApp lines of this component, trimmed (see snippets.py)
+    snippet_lines: list[int] = Field(default_factory=list)  # [first, last] line of the whole item
 
     @property
     def is_gap(self) -> bool:
