@@ -12,6 +12,7 @@ from koku_gap.graph import INFRA_ROLES, Component, ComponentGraph, Resource, Rol
 from koku_gap.match import Candidate, MatchResult, Names, Pairing
 from koku_gap.policy import Outcome, Policy, Status
 from koku_gap.report.model import GAP_STATUSES, Drift, Location, PlatformService, Row, Target
+from koku_gap.roles import role_purpose
 
 PLATFORM_OF_ROLE = {
     RoleKind.DATABASE: ("database",),
@@ -20,6 +21,11 @@ PLATFORM_OF_ROLE = {
     RoleKind.OBJECT_STORE: ("object-store",),
 }
 PRE_PHASES = frozenset({"pre-install", "pre-upgrade"})
+CHART_ACTION: dict[str, str] = {
+    "better": "keep",
+    "infra": "keep: it replaces a platform service",
+    "extra": "check that the chart needs it",
+}
 
 
 def source_rows(result: MatchResult, policy: Policy) -> list[Row]:
@@ -77,8 +83,12 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy) -> Row:
         elif status in GAP_STATUSES and priority is None:
             priority = policy.outcome_for_missing(s.role.kind.value).priority
         reasons.insert(0, f"policy: {override.reason}")
+    action = outcome.action
     if status in ("match", "consolidated", "better", "infra", "extra"):
         priority = None
+        action = "review the drift listed" if drifts else "none"
+    elif override is not None and override.status and override.status != outcome.status:
+        action = f"per policy: {override.reason}" if status == "optional" else action
     extra_targets = [t for t in covering if not any(x.name == t for x in targets)]
     return Row(
         id=f"{status}:{s.app}/{s.name}",
@@ -95,7 +105,14 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy) -> Row:
         drift=drifts,
         queues=list(s.role.queues),
         evidence=[*s.role.evidence, *evidence],
+        purpose=role_purpose(s.role),
+        action=action,
     )
+
+
+def _act(outcome: Outcome, action: str) -> Outcome:
+    """The outcome with a default action, unless the policy rule names its own."""
+    return outcome if outcome.action else outcome.model_copy(update={"action": action})
 
 
 def _fill(outcome: Outcome, **values: str) -> Outcome:
@@ -107,13 +124,19 @@ def _fill(outcome: Outcome, **values: str) -> Outcome:
 
 
 def _missing_outcome(s: Component, uncovered: list[str], policy: Policy) -> Outcome:
+    add = f"add a {s.kind} for {s.name} (suggested template below)"
     if s.scaling.replicas == 0 and s.scaling.autoscaler is None and policy.missing_disabled:
-        return policy.missing_disabled
+        return _act(policy.missing_disabled, f"none unless on-prem enables it; then {add}")
     if s.role.kind == RoleKind.CELERY_WORKER and uncovered and policy.uncovered_queue:
-        return _fill(policy.uncovered_queue, queues=", ".join(uncovered))
+        queues = ", ".join(uncovered)
+        action = f"add queue(s) {queues} to an existing worker's -Q, or {add}"
+        return _act(_fill(policy.uncovered_queue, queues=queues), action)
     if s.kind == "CronJob" and s.role.kind != RoleKind.KAFKA_CONSUMER and policy.missing_scheduled:
-        return policy.missing_scheduled
-    return policy.outcome_for_missing(s.role.kind.value)
+        return _act(policy.missing_scheduled, add)
+    outcome = policy.outcome_for_missing(s.role.kind.value)
+    if outcome.status == "optional":
+        return _act(outcome, f"decide whether on-prem needs it; if so, {add}")
+    return _act(outcome, add)
 
 
 def _matched_outcome(
@@ -122,19 +145,23 @@ def _matched_outcome(
     t = cand.target
     where = t.name if cand.via == "workload" else f"{cand.container.name} in {t.name}"
     if s.role.kind == RoleKind.CELERY_WORKER and uncovered and policy.uncovered_queue:
-        filled = _fill(policy.uncovered_queue, queues=", ".join(uncovered))
-        return filled.model_copy(update={"status": "partial"})
+        queues = ", ".join(uncovered)
+        filled = _fill(policy.uncovered_queue, queues=queues)
+        return _act(filled.model_copy(update={"status": "partial"}), f"add {queues} to {t.name}'s -Q queues")
     if s.schedule and (cand.via == "init-container" or t.kind != "CronJob") and policy.schedule_lost:
-        return _fill(policy.schedule_lost, via=where)
+        action = f"add a CronJob with schedule '{s.schedule}' running what {where} runs"
+        return _act(_fill(policy.schedule_lost, via=where), action)
     post_install = t.hook is not None and not (PRE_PHASES & set(t.hook.phases))
     if s.role.kind == RoleKind.MIGRATION and post_install and policy.post_install_migration and t.hook:
-        return _fill(policy.post_install_migration, phases=",".join(t.hook.phases))
+        action = f'annotate {t.name} with "helm.sh/hook": pre-install,pre-upgrade'
+        return _act(_fill(policy.post_install_migration, phases=",".join(t.hook.phases)), action)
     partial = [d for d in drifts if d.kind in policy.partial_on]
     if partial:
         return Outcome(
             status="partial",
             priority=policy.partial_priority,
             reason=f"played by {where}, but " + "; ".join(d.message for d in partial),
+            action=f"fix {t.name}: " + "; ".join(d.message for d in partial),
         )
     if cand.alias:
         return Outcome(status="match", reason=f"played by {where} (policy alias)")
@@ -184,6 +211,8 @@ def chart_rows(
                 reasons=[reason],
                 queues=list(t.role.queues),
                 evidence=list(t.role.evidence),
+                purpose=role_purpose(t.role),
+                action=CHART_ACTION[status],
             )
         )
     return rows

@@ -10,7 +10,18 @@ from koku_gap.errors import InputError
 from koku_gap.graph import ComponentGraph
 from koku_gap.match import Names, match
 from koku_gap.policy import Policy, load_policy
-from koku_gap.report.model import InputFile, QueueInfo, Queues, Report, Row, Warning, summarize
+from koku_gap.remediation import helm_template, template_path, values_yaml
+from koku_gap.report.model import (
+    GAP_STATUSES,
+    InputFile,
+    QueueInfo,
+    Queues,
+    Remediation,
+    Report,
+    Row,
+    Warning,
+    summarize,
+)
 from koku_gap.snippets import snippet
 from koku_gap.sources.clowdapp import load_clowdapp
 from koku_gap.sources.manifests import load_manifests
@@ -58,28 +69,36 @@ def analyze_paths(
     return compare(source, target, resolved)
 
 
-def with_snippets(rows: list[Row]) -> list[Row]:
-    """Attach each ClowdApp component's own lines, read once per file."""
+def enrich(rows: list[Row], source: ComponentGraph) -> list[Row]:
+    """Attach what reports show but the engine does not decide: each component's own lines (read once
+    per file) and, where the chart has no counterpart, a suggested Helm template."""
+    components = {(c.app, c.name): c for c in source.components}
     texts: dict[str, list[str] | None] = {}
     result: list[Row] = []
     for row in rows:
-        if row.source is None:
+        if row.source is None or row.clowdapp is None:
             result.append(row)
             continue
+        update: dict[str, object] = {}
         file = row.source.file
         if file not in texts:
             try:
                 texts[file] = read_text(file).splitlines()
             except InputError:
-                texts[file] = None  # gone since it was analysed: the report still stands without snippets
+                texts[file] = None  # gone since it was analysed: the report stands without snippets
         lines = texts[file]
-        if not lines:
-            result.append(row)
-            continue
-        found = snippet(lines, row.source.line)
-        result.append(
-            row.model_copy(update={"snippet": found.text, "snippet_lines": [found.start, found.end]})
-        )
+        if lines:
+            found = snippet(lines, row.source.line)
+            update["snippet"] = found.text
+            update["snippet_lines"] = [found.start, found.end]
+        component = components.get((row.app, row.clowdapp))
+        if component is not None and not row.targets and row.status in GAP_STATUSES:
+            update["remediation"] = Remediation(
+                path=template_path(component),
+                template=helm_template(component),
+                values=values_yaml(component),
+            )
+        result.append(row.model_copy(update=update))
     return result
 
 
@@ -87,7 +106,7 @@ def compare(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> R
     """Two loaded graphs -> the Report (the notebook entry point when inputs are already loaded)."""
     result = match(source, target, policy)
     names = Names(source, target, policy)
-    rows = with_snippets(source_rows(result, policy)) + chart_rows(source, target, result, policy, names)
+    rows = enrich(source_rows(result, policy), source) + chart_rows(source, target, result, policy, names)
     queues = Queues(
         uncovered=sorted(q for q in result.queue_sources if q not in result.queue_consumers),
         extra=sorted(q for q in result.queue_consumers if q not in result.queue_sources),

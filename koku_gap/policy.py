@@ -33,6 +33,7 @@ class Outcome(Strict):
     status: Status
     priority: Priority | None = None
     reason: str
+    action: str | None = None  # what to do about it; the engine fills a default when a rule gives none
 
 
 class ChartRule(Strict):

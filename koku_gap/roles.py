@@ -561,3 +561,30 @@ def distinguishing_switches(envs: Sequence[Mapping[str, str | None]]) -> list[tu
             counts[name] = counts.get(name, 0) + 1
     limit = max(1, len(envs) // 3)
     return [tuple(sorted(f"{n}=true" for n in names if counts[n] <= limit)) for names in truthy]
+
+
+ROLE_PURPOSE: dict[RoleKind, str] = {
+    RoleKind.CELERY_WORKER: "runs Celery tasks from its queue(s) {queues}",
+    RoleKind.CELERY_BEAT: "schedules the periodic Celery tasks",
+    RoleKind.WEB_API: "serves the HTTP API",
+    RoleKind.REVERSE_PROXY: "routes client requests to the API workloads",
+    RoleKind.STATIC_WEB: "serves static files (a web UI)",
+    RoleKind.KAFKA_CONSUMER: "consumes Kafka messages ({command})",
+    RoleKind.MANAGEMENT_COMMAND: "runs the management command {command}",
+    RoleKind.SUBCOMMAND: "runs {command}",
+    RoleKind.MIGRATION: "applies the database migrations",
+    RoleKind.AD_HOC_COMMAND: "runs a command supplied at deploy time ({command})",
+    RoleKind.DATABASE: "a database server",
+    RoleKind.CACHE: "an in-memory cache",
+    RoleKind.KAFKA: "a Kafka broker",
+    RoleKind.QUERY_ENGINE: "a SQL query engine",
+    RoleKind.METASTORE: "a table metastore for the query engine",
+    RoleKind.OBJECT_STORE: "object storage (S3-compatible)",
+    RoleKind.UNKNOWN: "not recognised from its command or image",
+}
+
+
+def role_purpose(role: Role) -> str:
+    """One line on what a workload of this role is for, for people reading a report."""
+    text = ROLE_PURPOSE.get(role.kind, role.kind.value)
+    return text.format(queues=", ".join(role.queues) or "celery", command=role.command or "?")

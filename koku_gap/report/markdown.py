@@ -1,6 +1,11 @@
-"""The seed-style Markdown document: summary, comparison matrix, one section per gap, next steps."""
+"""The seed-style Markdown document, always true: summary, comparison matrix, one section per gap
+with the real ClowdApp lines, priority fixes with suggested Helm templates, what the chart does
+better, queue coverage, a Mermaid graph, warnings and next steps. Formats the Report; decides nothing.
+"""
 
 from __future__ import annotations
+
+import re
 
 from koku_gap.report.model import Report, Row
 
@@ -14,14 +19,29 @@ STATUS_ICON = {
     "infra": "🧱 infra",
     "extra": "➕ extra",
 }
+DETAIL_PRIORITIES = ("P0", "P1", "P2")
+MERMAID_STYLE = {
+    "match": "fill:#d4edda,stroke:#1e7e34",
+    "consolidated": "fill:#d4edda,stroke:#1e7e34",
+    "partial": "fill:#fff3cd,stroke:#b58900",
+    "missing": "fill:#f8d7da,stroke:#c82333",
+    "optional": "fill:#e2e3e5,stroke:#6c757d",
+    "better": "fill:#cce5ff,stroke:#004085",
+    "infra": "fill:#d1ecf1,stroke:#0c5460",
+    "extra": "fill:#f8f9fa,stroke:#adb5bd",
+}
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _loc(file: str, line: int, end: int | None = None) -> str:
+    return f"`{file}:{line}`" if end is None or end == line else f"`{file}:{line}-{end}`"
+
+
 def _where(row: Row) -> str:
-    return f"`{row.source.file}:{row.source.line}`" if row.source else "—"
+    return _loc(row.source.file, row.source.line) if row.source else "—"
 
 
 def _targets(row: Row) -> str:
@@ -31,61 +51,82 @@ def _targets(row: Row) -> str:
     for t in row.targets:
         via = f" (init container `{t.container}`)" if t.via == "init-container" else ""
         parts.append(f"`{t.name}`{via}")
-    extra = [c for c in row.chart if c not in {t.name for t in row.targets}]
-    if extra:
-        parts.append("also " + ", ".join(f"`{c}`" for c in extra))
+    covering = [c for c in row.chart if c not in {t.name for t in row.targets}]
+    if covering:
+        parts.append("also " + ", ".join(f"`{c}`" for c in covering))
     return ", ".join(parts)
+
+
+def _name(row: Row) -> str:
+    return f"`{row.clowdapp}`" if row.clowdapp else f"`{row.chart[0]}`"
 
 
 def render_markdown(report: Report, *, date: str | None = None) -> str:
     out: list[str] = []
     apps = sorted({a for i in report.inputs if i.side == "clowdapp" for a in i.apps})
-    out.append(f"# ClowdApp vs Helm chart gap report: {', '.join(apps) or 'ClowdApp'}")
-    out.append("")
+    out += [f"# ClowdApp vs Helm chart gap report: {', '.join(apps) or 'ClowdApp'}", ""]
     if date:
         out.append(f"**Date**: {date}  ")
     for item in report.inputs:
         label = "ClowdApp" if item.side == "clowdapp" else "Chart (rendered)"
-        out.append(f"**{label}**: `{item.file}` ({item.workloads} workloads)  ")
-    out.append(f"**Policy**: {', '.join(f'`{p}`' for p in report.policy)}")
+        what = f"{item.workloads} workloads" + (f": {', '.join(item.apps)}" if item.apps else "")
+        out.append(f"**{label}**: `{item.file}` ({what})  ")
+    out += [f"**Policy**: {', '.join(f'`{p}`' for p in report.policy)}", ""]
+    out.append(
+        "Every row below is derived from the two inputs; `file:line` points at the ClowdApp component "
+        "and at the chart object (rendered manifest line; the Helm template is named where known)."
+    )
     out.append("")
-    _summary(report, out)
-    _matrix(report, out)
-    _gaps(report, out)
-    _better(report, out)
-    _queues(report, out)
-    _platform(report, out)
-    _warnings(report, out)
-    _next_steps(report, out)
+    for section in (
+        _summary,
+        _matrix,
+        _gaps,
+        _fixes,
+        _better,
+        _queues,
+        _platform,
+        _mermaid,
+        _warnings,
+        _next,
+    ):
+        section(report, out)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _names(rows: list[Row]) -> str:
+    return ", ".join(_name(r) for r in rows)
 
 
 def _summary(report: Report, out: list[str]) -> None:
     s = report.summary
     rows = report.rows
     have = [r for r in rows if r.status in ("match", "consolidated")]
-    lack = [r for r in rows if r.status in ("missing", "partial")]
+    lack = [r for r in rows if r.status in ("missing", "partial") and not r.waived]
     optional = [r for r in rows if r.status == "optional"]
     better = [r for r in rows if r.status == "better"]
+    infra = [r for r in rows if r.status == "infra"]
+    consolidated = sum(1 for r in have if r.status == "consolidated")
     out += ["## Executive summary", ""]
     out.append(
-        f"- The ClowdApp defines **{s.clowdapp_components}** components; the chart renders "
+        f"The ClowdApp defines **{s.clowdapp_components}** components; the chart renders "
         f"**{s.chart_workloads}** workloads."
     )
+    out.append("")
     out.append(
-        f"- ✅ **Covered**: {len(have)} components"
-        + (f" ({sum(1 for r in have if r.status == 'consolidated')} consolidated)" if have else "")
+        f"- ✅ **What the chart has**: {len(have)} of {s.clowdapp_components} components"
+        + (f" ({consolidated} consolidated into shared workloads)" if consolidated else "")
         + "."
     )
     if lack:
-        names = ", ".join(f"`{r.clowdapp}`" for r in lack)
-        out.append(f"- ❌ **Lacking**: {len(lack)} components: {names}.")
+        out.append(f"- ❌ **What it lacks**: {len(lack)}: {_names(lack)}.")
     if optional:
-        out.append(f"- ➖ **Optional**: {', '.join(f'`{r.clowdapp}`' for r in optional)}.")
+        out.append(f"- ➖ **Optional**: {len(optional)}: {_names(optional)}.")
     if better:
-        out.append(f"- ⭐ **Chart adds**: {', '.join(f'`{r.chart[0]}`' for r in better)}.")
+        out.append(f"- ⭐ **What it does better**: {_names(better)}.")
+    if infra:
+        out.append(f"- 🧱 **Platform services it brings itself**: {_names(infra)}.")
     gaps = ", ".join(f"{n} × {p}" for p, n in s.by_priority.items() if n) or "none"
-    out.append(f"- **Gaps by priority**: {gaps}.")
+    out.append(f"- **Open gaps by priority**: {gaps}.")
     if report.queues.uncovered:
         out.append(
             "- **Celery queues no chart worker consumes**: "
@@ -99,48 +140,105 @@ def _matrix(report: Report, out: list[str]) -> None:
     out += [
         "## Deployment comparison matrix",
         "",
-        "| Component | Role | ClowdApp | Chart | Status | Priority | Why |",
+        "| Component | Role | ClowdApp | Chart | Status | Priority | Action |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in report.rows:
         name = f"`{r.clowdapp}`" if r.clowdapp else "—"
+        status = STATUS_ICON.get(r.status, r.status) + (" (waived)" if r.waived else "")
         out.append(
-            f"| {name} | {r.role} | {_where(r)} | {_targets(r)} | {STATUS_ICON.get(r.status, r.status)}"
-            f"{' (waived)' if r.waived else ''} | {r.priority or ''} | "
-            f"{_cell(r.reasons[0] if r.reasons else '')} |"
+            f"| {name} | {r.role} | {_where(r)} | {_targets(r)} | {status} | {r.priority or ''} | "
+            f"{_cell(r.action or '')} |"
         )
     out.append("")
 
 
+def _chart_state(r: Row) -> str:
+    if not r.targets:
+        return "no workload in the chart plays this part"
+    parts = []
+    for t in r.targets:
+        how = f"init container `{t.container}` of " if t.via == "init-container" else ""
+        template = f" (template `{t.template}`)" if t.template else ""
+        parts.append(f"{how}`{t.name}` ({t.kind}) at {_loc(t.file, t.line)}{template}")
+    return "; ".join(parts)
+
+
 def _gaps(report: Report, out: list[str]) -> None:
-    gaps = [r for r in report.rows if r.priority in ("P0", "P1", "P2")]
+    gaps = [r for r in report.rows if r.priority in DETAIL_PRIORITIES]
     if not gaps:
         return
     out += ["## Gaps in detail", ""]
-    for priority in ("P0", "P1", "P2"):
+    for priority in DETAIL_PRIORITIES:
         for r in (g for g in gaps if g.priority == priority):
-            out.append(f"### {priority} · `{r.clowdapp}` — {r.status}")
-            out.append("")
-            out.append(f"- **Role**: {r.role} ({r.kind}); evidence: {_cell('; '.join(r.evidence[:4]))}")
-            out.append(f"- **ClowdApp**: {_where(r)}")
-            chart = ", ".join(f"`{t.name}` at `{t.file}:{t.line}`" for t in r.targets) or "no counterpart"
-            out.append(f"- **Chart**: {chart}")
+            waived = " (waived)" if r.waived else ""
+            out += [f"### {priority} · `{r.clowdapp}` — {STATUS_ICON.get(r.status, r.status)}{waived}", ""]
+            if r.snippet and r.source:
+                first, last = [*r.snippet_lines, r.source.line, r.source.line][:2]
+                out += [
+                    f"**ClowdApp** ({_loc(r.source.file, first, last)}):",
+                    "",
+                    "```yaml",
+                    r.snippet,
+                    "```",
+                    "",
+                ]
+            out.append(f"- **Purpose**: {r.purpose or r.role} ({r.role}, {r.kind})")
+            out.append(f"- **Current state in the chart**: {_chart_state(r)}")
             for reason in r.reasons:
                 out.append(f"- **Impact**: {_cell(reason)}")
             for d in r.drift:
                 out.append(f"- **Drift** ({d.kind}): {_cell(d.message)}")
+            if r.action:
+                out.append(f"- **Recommendation**: {_cell(r.action)}")
+            if r.evidence:
+                out.append(f"- **Evidence**: {_cell('; '.join(r.evidence[:5]))}")
             out.append("")
+
+
+def _fixes(report: Report, out: list[str]) -> None:
+    gaps = [r for r in report.rows if r.priority in DETAIL_PRIORITIES and not r.waived]
+    if not gaps:
+        return
+    out += ["## Priority fixes", ""]
+    for priority in DETAIL_PRIORITIES:
+        rows = [r for r in gaps if r.priority == priority]
+        if not rows:
+            continue
+        out += [f"### {priority}", ""]
+        for n, r in enumerate(rows, 1):
+            out.append(f"{n}. **`{r.clowdapp}`**: {_cell(r.action or r.reasons[0])}")
+            if r.remediation:
+                rem = r.remediation
+                out += [
+                    "",
+                    f"   <details><summary>Suggested Helm template <code>{rem.path}</code></summary>",
+                    "",
+                    "   ```yaml",
+                    *[f"   {line}".rstrip() for line in rem.template.rstrip().splitlines()],
+                    "   ```",
+                    "",
+                    "   `values.yaml`:",
+                    "",
+                    "   ```yaml",
+                    *[f"   {line}".rstrip() for line in rem.values.rstrip().splitlines()],
+                    "   ```",
+                    "",
+                    "   </details>",
+                ]
+        out.append("")
 
 
 def _better(report: Report, out: list[str]) -> None:
     rows = [r for r in report.rows if r.status in ("better", "infra", "extra")]
     if not rows:
         return
-    out += ["## What the chart adds", ""]
+    out += ["## What the chart does better, and what else it runs", ""]
     for r in rows:
         t = r.targets[0]
         out.append(
-            f"- {STATUS_ICON[r.status]} `{r.chart[0]}` ({r.role}, `{t.file}:{t.line}`): {_cell(r.reasons[0])}"
+            f"- {STATUS_ICON[r.status]} `{r.chart[0]}` ({r.role}, {t.kind} at {_loc(t.file, t.line)}): "
+            f"{_cell(r.reasons[0])}"
         )
     out.append("")
 
@@ -151,7 +249,7 @@ def _queues(report: Report, out: list[str]) -> None:
     out += ["## Celery queue coverage", "", "| Queue | ClowdApp workers | Chart workers |", "|---|---|---|"]
     for queue, info in report.queues.detail.items():
         chart = ", ".join(f"`{c}`" for c in info.chart) or "❌ none"
-        clowd = ", ".join(f"`{c}`" for c in info.clowdapp) or "—"
+        clowd = ", ".join(f"`{c}`" for c in info.clowdapp) or "— (chart only)"
         out.append(f"| `{queue}` | {clowd} | {chart} |")
     out.append("")
 
@@ -166,29 +264,68 @@ def _platform(report: Report, out: list[str]) -> None:
         "|---|---|---|---|",
     ]
     for p in report.platform:
-        provided = ", ".join(f"`{x}`" for x in p.provided_by) or "not in the chart (external?)"
-        out.append(f"| {p.kind} | `{p.name}` | `{p.source.file}:{p.source.line}` | {provided} |")
+        provided = ", ".join(f"`{x}`" for x in p.provided_by) or "not in the chart (external, or a gap)"
+        out.append(f"| {p.kind} | `{p.name}` | {_loc(p.source.file, p.source.line)} | {provided} |")
     out.append("")
+
+
+def _node(prefix: str, name: str) -> str:
+    return prefix + re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
+def _mermaid(report: Report, out: list[str]) -> None:
+    out += ["## Component graph", "", "```mermaid", "flowchart LR"]
+    apps = sorted({r.app for r in report.rows if r.clowdapp})
+    for app in apps:
+        out.append(f'  subgraph clowdapp_{_node("", app)}["ClowdApp {app}"]')
+        for r in report.rows:
+            if r.clowdapp and r.app == app:
+                out.append(f'    {_node("c_", r.app + "_" + r.clowdapp)}["{r.clowdapp}"]:::{r.status}')
+        out.append("  end")
+    charted: dict[str, str] = {}
+    for r in report.rows:
+        for name in r.chart:
+            charted.setdefault(name, r.status if r.clowdapp is None else "match")
+    out.append('  subgraph chart["Chart"]')
+    for name, status in charted.items():
+        out.append(f'    {_node("h_", name)}["{name}"]:::{status}')
+    out.append("  end")
+    for r in report.rows:
+        if not r.clowdapp:
+            continue
+        for t in r.targets:
+            label = r.status + (" (init)" if t.via == "init-container" else "")
+            out.append(f"  {_node('c_', r.app + '_' + r.clowdapp)} -->|{label}| {_node('h_', t.name)}")
+        for name in r.chart:
+            if name not in {t.name for t in r.targets}:
+                out.append(f"  {_node('c_', r.app + '_' + r.clowdapp)} -.->|queue| {_node('h_', name)}")
+    for status, style in MERMAID_STYLE.items():
+        out.append(f"  classDef {status} {style}")
+    out += ["```", ""]
 
 
 def _warnings(report: Report, out: list[str]) -> None:
     if not report.warnings:
         return
-    out += ["## Warnings", ""]
+    out += [
+        "## Warnings",
+        "",
+        "Real files contain these; the analysis went on (`--strict` makes them errors).",
+        "",
+    ]
     for w in report.warnings:
         where = f"{w.file}:{w.line}" if w.line else w.file
         out.append(f"- `{where}` ({w.code}): {_cell(w.message)}")
     out.append("")
 
 
-def _next_steps(report: Report, out: list[str]) -> None:
+def _next(report: Report, out: list[str]) -> None:
     gaps = [r for r in report.rows if r.is_gap]
     out += ["## Next steps", ""]
     if not gaps:
         out += ["No open gaps.", ""]
         return
-    for n, r in enumerate(
-        sorted(gaps, key=lambda g: (g.priority or "P9", g.source.line if g.source else 0)), 1
-    ):
-        out.append(f"{n}. **{r.priority}** `{r.clowdapp}`: {_cell(r.reasons[0])}")
+    ordered = sorted(gaps, key=lambda g: (g.priority or "P9", g.source.line if g.source else 0))
+    for n, r in enumerate(ordered, 1):
+        out.append(f"{n}. **{r.priority}** `{r.clowdapp}`: {_cell(r.action or r.reasons[0])}")
     out.append("")

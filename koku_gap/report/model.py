@@ -57,6 +57,14 @@ class Drift(Model):
     chart: Any = None
 
 
+class Remediation(Model):
+    """A suggested Helm template for a missing component, and the values.yaml fragment it reads."""
+
+    path: str  # where it would go in the chart, e.g. templates/sources-listener-deployment.yaml
+    template: str
+    values: str
+
+
 class Row(Model):
     id: str
     app: str
@@ -75,6 +83,9 @@ class Row(Model):
     evidence: list[str] = Field(default_factory=list)
     snippet: str | None = None  # the ClowdApp lines of this component, trimmed (see snippets.py)
     snippet_lines: list[int] = Field(default_factory=list)  # [first, last] line of the whole item
+    purpose: str | None = None  # what this kind of component does, from its role
+    action: str | None = None  # what to do about it, in one line
+    remediation: Remediation | None = None
 
     @property
     def is_gap(self) -> bool:

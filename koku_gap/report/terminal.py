@@ -55,8 +55,11 @@ def render_terminal(report: Report, *, color: bool = True, width: int | None = N
         )
     )
     table = Table(show_lines=False, header_style="bold")
-    for column in ("component", "chart", "status", "prio", "why"):
-        table.add_column(column, overflow="fold")
+    table.add_column("component", no_wrap=True)  # names stay whole, to copy and search
+    table.add_column("chart", overflow="fold")
+    table.add_column("status", no_wrap=True)
+    table.add_column("prio", no_wrap=True)
+    table.add_column("why", overflow="fold", ratio=1)
     for row in report.rows:
         table.add_row(*_cells(row))
     console.print(table)

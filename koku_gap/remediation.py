@@ -1,0 +1,167 @@
+"""A suggested Helm template (and its values.yaml fragment) for a ClowdApp component the chart lacks.
+
+The template is generic and every datum goes through ``.Values``: commands, env, resources and probes
+are copied from the ClowdApp pod spec into the values fragment, so nothing the ClowdApp says can
+break the template's syntax, and the porting team edits values, not template code.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from koku_gap.graph import Component, Container, RoleKind
+
+PRE_HOOK = "pre-install,pre-upgrade"
+
+
+def values_key(name: str) -> str:
+    """``clowder-sources-listener`` -> ``sourcesListener`` (a values.yaml key)."""
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", name) if w]
+    if words and words[0] == "clowder" and len(words) > 1:
+        words = words[1:]
+    if not words:
+        return "component"
+    key = words[0].lower() + "".join(w[:1].upper() + w[1:].lower() for w in words[1:])
+    return key if key[:1].isalpha() else f"c{key}"
+
+
+def short_name(name: str) -> str:
+    base = name[len("clowder-") :] if name.startswith("clowder-") else name
+    cleaned = re.sub(r"[^a-z0-9-]+", "-", base.lower()).strip("-")
+    return cleaned[:50] or "component"
+
+
+def _container_values(c: Container) -> dict[str, Any]:
+    image = c.image or ""
+    repository, _, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "latest")
+    values: dict[str, Any] = {"image": {"repository": repository or image, "tag": tag or "latest"}}
+    if c.command:
+        values["command"] = list(c.command)
+    if c.args:
+        values["args"] = list(c.args)
+    plain = {e.name: e.value for e in c.env if e.value_from is None}
+    if plain:
+        values["env"] = {k: (v if v is not None else "") for k, v in plain.items()}
+    from_refs = [{"name": e.name, "valueFrom": e.value_from} for e in c.env if e.value_from is not None]
+    if from_refs:
+        values["envValueFrom"] = from_refs
+    if c.resources:
+        values["resources"] = c.resources
+    for key, probe in (("livenessProbe", c.liveness_probe), ("readinessProbe", c.readiness_probe)):
+        if probe:
+            values[key] = probe
+    return values
+
+
+def values_fragment(component: Component) -> dict[str, Any]:
+    values: dict[str, Any] = {"enabled": True, **_container_values(component.main)}
+    if component.kind == "Deployment":
+        replicas = component.scaling.replicas
+        values["replicas"] = replicas if isinstance(replicas, int) and replicas > 0 else 1
+    if component.kind == "CronJob" and component.schedule:
+        values["schedule"] = component.schedule
+    return {values_key(component.name): values}
+
+
+def _container_block(key: str, name: str, indent: int) -> str:
+    pad = " " * indent
+    v = f".Values.{key}"
+    lines = [
+        f"{pad}- name: {name}",
+        f'{pad}  image: "{{{{ {v}.image.repository }}}}:{{{{ {v}.image.tag }}}}"',
+        f"{pad}  {{{{- with {v}.command }}}}",
+        f"{pad}  command:",
+        f"{pad}    {{{{- toYaml . | nindent {indent + 4} }}}}",
+        f"{pad}  {{{{- end }}}}",
+        f"{pad}  {{{{- with {v}.args }}}}",
+        f"{pad}  args:",
+        f"{pad}    {{{{- toYaml . | nindent {indent + 4} }}}}",
+        f"{pad}  {{{{- end }}}}",
+        f"{pad}  env:",
+        f"{pad}    {{{{- range $name, $value := {v}.env }}}}",
+        f"{pad}    - name: {{{{ $name }}}}",
+        f"{pad}      value: {{{{ $value | quote }}}}",
+        f"{pad}    {{{{- end }}}}",
+        f"{pad}    {{{{- with {v}.envValueFrom }}}}",
+        f"{pad}    {{{{- toYaml . | nindent {indent + 4} }}}}",
+        f"{pad}    {{{{- end }}}}",
+    ]
+    for field in ("resources", "livenessProbe", "readinessProbe"):
+        lines += [
+            f"{pad}  {{{{- with {v}.{field} }}}}",
+            f"{pad}  {field}:",
+            f"{pad}    {{{{- toYaml . | nindent {indent + 4} }}}}",
+            f"{pad}  {{{{- end }}}}",
+        ]
+    return "\n".join(lines)
+
+
+def _labels(name: str, component_label: str, indent: int) -> str:
+    pad = " " * indent
+    return (
+        f"{pad}app.kubernetes.io/name: {name}\n"
+        f"{pad}app.kubernetes.io/instance: {{{{ .Release.Name }}}}\n"
+        f"{pad}app.kubernetes.io/component: {component_label}"
+    )
+
+
+def helm_template(component: Component) -> str:
+    """A Deployment, a pre-install/pre-upgrade hook Job (migrations), or a CronJob (scheduled jobs)."""
+    key = values_key(component.name)
+    name = short_name(component.name)
+    role = component.role.kind.value
+    header = f"{{{{- if .Values.{key}.enabled }}}}\n"
+    full = f"{{{{ .Release.Name }}}}-{name}"
+    if component.kind == "CronJob":
+        body = (
+            "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n"
+            f"  name: {full}\n  labels:\n{_labels(name, role, 4)}\nspec:\n"
+            f"  schedule: {{{{ .Values.{key}.schedule | quote }}}}\n"
+            "  concurrencyPolicy: Forbid\n  jobTemplate:\n    spec:\n      template:\n        metadata:\n"
+            f"          labels:\n{_labels(name, role, 12)}\n        spec:\n          restartPolicy: Never\n"
+            f"          containers:\n{_container_block(key, name, 12)}\n"
+        )
+    elif component.kind == "Job":
+        hook = ""
+        if component.role.kind == RoleKind.MIGRATION:
+            hook = (
+                "  annotations:\n"
+                f'    "helm.sh/hook": {PRE_HOOK}\n'
+                '    "helm.sh/hook-weight": "0"\n'
+                '    "helm.sh/hook-delete-policy": before-hook-creation,hook-succeeded\n'
+            )
+        body = (
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n"
+            f"  name: {full}\n  labels:\n{_labels(name, role, 4)}\n{hook}spec:\n  backoffLimit: 1\n"
+            f"  template:\n    metadata:\n      labels:\n{_labels(name, role, 8)}\n    spec:\n"
+            f"      restartPolicy: Never\n      containers:\n{_container_block(key, name, 8)}\n"
+        )
+    else:
+        body = (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+            f"  name: {full}\n  labels:\n{_labels(name, role, 4)}\nspec:\n"
+            f"  replicas: {{{{ .Values.{key}.replicas }}}}\n  selector:\n    matchLabels:\n"
+            f"      app.kubernetes.io/name: {name}\n"
+            f"      app.kubernetes.io/instance: {{{{ .Release.Name }}}}\n"
+            f"  template:\n    metadata:\n      labels:\n{_labels(name, role, 8)}\n    spec:\n"
+            f"      containers:\n{_container_block(key, name, 8)}\n"
+        )
+    return header + body + "{{- end }}\n"
+
+
+def values_yaml(component: Component) -> str:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.width = 4096
+    out = io.StringIO()
+    yaml.dump(values_fragment(component), out)
+    return out.getvalue()
+
+
+def template_path(component: Component) -> str:
+    kind = {"CronJob": "cronjob", "Job": "job"}.get(component.kind, "deployment")
+    return f"templates/{short_name(component.name)}-{kind}.yaml"

@@ -1,0 +1,119 @@
+"""Suggested Helm templates must be valid Helm: rendered through Helm's own engine (helm_python)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from koku_gap.graph import Component
+from koku_gap.remediation import helm_template, template_path, values_fragment, values_key, values_yaml
+from koku_gap.sources.clowdapp import load_clowdapp
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "fixtures" / "example" / "clowdapp.yaml"
+
+
+def _component(name: str) -> Component:
+    return load_clowdapp(EXAMPLE).component(name)
+
+
+def _render(tmp_path: Path, component: Component) -> list[dict[str, Any]]:
+    helm = pytest.importorskip("helm_python")
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: suggested\nversion: 0.1.0\n", encoding="utf-8")
+    (chart / "values.yaml").write_text(values_yaml(component), encoding="utf-8")
+    (chart / template_path(component)).write_text(helm_template(component), encoding="utf-8")
+    loaded = helm.Chart.load(str(chart))
+    try:
+        rendered = loaded.render(name="rel", namespace="ns")
+    finally:
+        loaded.close()
+    yaml = YAML(typ="safe", pure=True)
+    docs: list[dict[str, Any]] = []
+    for text in rendered.values():
+        docs.extend(d for d in yaml.load_all(text) if d)
+    return docs
+
+
+def _container(doc: dict[str, Any]) -> dict[str, Any]:
+    spec = doc["spec"]
+    if doc["kind"] == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    containers: list[dict[str, Any]] = spec["template"]["spec"]["containers"]
+    return containers[0]
+
+
+def test_missing_deployment_renders_with_its_command_env_and_resources(tmp_path: Path) -> None:
+    component = _component("clowder-worker-export")
+    (doc,) = _render(tmp_path, component)
+    assert (doc["kind"], doc["metadata"]["name"]) == ("Deployment", "rel-worker-export")
+    container = _container(doc)
+    assert container["command"] == list(component.main.command)
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["WORKER_QUEUES"] == "export"
+    assert container["resources"] == component.main.resources
+    assert container["livenessProbe"] == component.main.liveness_probe
+    assert doc["spec"]["selector"]["matchLabels"] == {
+        k: v
+        for k, v in doc["spec"]["template"]["metadata"]["labels"].items()
+        if k != "app.kubernetes.io/component"
+    }
+
+
+def test_secret_refs_keep_their_value_from(tmp_path: Path) -> None:
+    component = _component("clowder-sync")
+    (doc,) = _render(tmp_path, component)
+    refs = [e for e in _container(doc)["env"] if "valueFrom" in e]
+    expected = [{"name": e.name, "valueFrom": e.value_from} for e in component.main.env if e.value_from]
+    assert refs == expected and refs
+
+
+def test_migration_job_is_a_pre_install_hook(tmp_path: Path) -> None:
+    (doc,) = _render(tmp_path, _component("db-migrate"))
+    assert doc["kind"] == "Job"
+    assert doc["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
+    assert doc["spec"]["template"]["spec"]["restartPolicy"] == "Never"
+
+
+def test_scheduled_job_is_a_cronjob_with_its_schedule(tmp_path: Path) -> None:
+    component = _component("nightly-cleanup")
+    (doc,) = _render(tmp_path, component)
+    assert (doc["kind"], doc["spec"]["schedule"]) == ("CronJob", component.schedule)
+    assert _container(doc)["command"] == list(component.main.command)
+
+
+def test_disabled_component_renders_nothing(tmp_path: Path) -> None:
+    component = _component("clowder-sync")
+    helm = pytest.importorskip("helm_python")
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: s\nversion: 0.1.0\n", encoding="utf-8")
+    (chart / "values.yaml").write_text(f"{values_key(component.name)}:\n  enabled: false\n", encoding="utf-8")
+    (chart / template_path(component)).write_text(helm_template(component), encoding="utf-8")
+    loaded = helm.Chart.load(str(chart))
+    try:
+        rendered = loaded.render(name="rel", namespace="ns")
+    finally:
+        loaded.close()
+    assert all(not text.strip() for text in rendered.values())
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("clowder-sources-listener", "sourcesListener"),
+        ("api-reads", "apiReads"),
+        ("db_migrate.x", "dbMigrateX"),
+    ],
+)
+def test_values_keys(name: str, key: str) -> None:
+    assert values_key(name) == key
+
+
+def test_values_fragment_has_replicas_for_deployments_only() -> None:
+    assert "replicas" in values_fragment(_component("clowder-sync"))["sync"]
+    assert "replicas" not in values_fragment(_component("db-migrate"))["dbMigrate"]
