@@ -86,7 +86,8 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy) -> Row:
     action = outcome.action
     if status in ("match", "consolidated", "better", "infra", "extra"):
         priority = None
-        action = "review the drift listed" if drifts else "none"
+        kinds = sorted({d.kind for d in drifts})
+        action = f"none; check drift ({', '.join(kinds)})" if kinds else "none"
     elif override is not None and override.status and override.status != outcome.status:
         action = f"per policy: {override.reason}" if status == "optional" else action
     extra_targets = [t for t in covering if not any(x.name == t for x in targets)]

@@ -108,8 +108,8 @@ def drift(
     if s_res and t_res:
         diff = DeepDiff(s_res, t_res, ignore_order=True)
         changed = [
-            f"{_path(path)} {_show(change['old_value'])} -> {_show(change['new_value'])}"
-            for path, change in sorted(diff.get("values_changed", {}).items())
+            f"{_path(path)} {_raw(s_main.resources, path)} -> {_raw(container.resources, path)}"
+            for path in sorted(diff.get("values_changed", {}))
         ]
         removed = [f"{_path(p)} not set" for p in sorted(diff.get("dictionary_item_removed", []))]
         if changed or removed:
@@ -181,6 +181,14 @@ def _scaling(source: Component, target: Component) -> list[Drift]:
             )
         ]
     return []
+
+
+def _raw(resources: Any, deepdiff_path: str) -> str:
+    """The value as written (``1Gi``), for people; the comparison itself used the numbers."""
+    value = resources
+    for part in re.findall(r"\['([^']+)'\]", deepdiff_path):
+        value = value.get(part) if isinstance(value, dict) else None
+    return str(value)
 
 
 def _path(deepdiff_path: str) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from koku_gap.classify import chart_rows, platform_services, source_rows
 from koku_gap.errors import InputError
-from koku_gap.graph import ComponentGraph
+from koku_gap.graph import Component, ComponentGraph
 from koku_gap.match import Names, match
 from koku_gap.policy import Policy, load_policy
 from koku_gap.remediation import helm_template, template_path, values_yaml
@@ -69,6 +70,14 @@ def analyze_paths(
     return compare(source, target, resolved)
 
 
+def _telling_env(component: Component) -> set[str]:
+    """Env names worth showing in a snippet: the role's switches and what its command reads."""
+    names = {switch.split("=", 1)[0] for switch in component.role.switches}
+    script = " ".join([*component.main.command, *component.main.args])
+    names.update(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", script))
+    return names
+
+
 def enrich(rows: list[Row], source: ComponentGraph) -> list[Row]:
     """Attach what reports show but the engine does not decide: each component's own lines (read once
     per file) and, where the chart has no counterpart, a suggested Helm template."""
@@ -87,11 +96,11 @@ def enrich(rows: list[Row], source: ComponentGraph) -> list[Row]:
             except InputError:
                 texts[file] = None  # gone since it was analysed: the report stands without snippets
         lines = texts[file]
+        component = components.get((row.app, row.clowdapp))
         if lines:
-            found = snippet(lines, row.source.line)
+            found = snippet(lines, row.source.line, _telling_env(component) if component else ())
             update["snippet"] = found.text
             update["snippet_lines"] = [found.start, found.end]
-        component = components.get((row.app, row.clowdapp))
         if component is not None and not row.targets and row.status in GAP_STATUSES:
             update["remediation"] = Remediation(
                 path=template_path(component),

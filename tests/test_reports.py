@@ -31,6 +31,7 @@ def test_markdown_has_every_section_in_order(report: Report) -> None:
         "Deployment comparison matrix",
         "Gaps in detail",
         "Priority fixes",
+        "Drift in matched components",
         "What the chart does better, and what else it runs",
         "Celery queue coverage",
         "Platform services",

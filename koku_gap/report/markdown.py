@@ -40,8 +40,18 @@ def _loc(file: str, line: int, end: int | None = None) -> str:
     return f"`{file}:{line}`" if end is None or end == line else f"`{file}:{line}-{end}`"
 
 
-def _where(row: Row) -> str:
-    return _loc(row.source.file, row.source.line) if row.source else "—"
+def _short_files(report: Report) -> dict[str, str]:
+    """Input paths by basename in the matrix (the header lists them in full), unless names clash."""
+    files = [i.file for i in report.inputs]
+    names = [f.replace("\\", "/").rsplit("/", 1)[-1] for f in files]
+    return {f: (n if names.count(n) == 1 else f) for f, n in zip(files, names, strict=True)}
+
+
+def _where(row: Row, short: dict[str, str] | None = None) -> str:
+    if not row.source:
+        return "—"
+    file = (short or {}).get(row.source.file, row.source.file)
+    return _loc(file, row.source.line)
 
 
 def _targets(row: Row) -> str:
@@ -82,6 +92,7 @@ def render_markdown(report: Report, *, date: str | None = None) -> str:
         _matrix,
         _gaps,
         _fixes,
+        _drift,
         _better,
         _queues,
         _platform,
@@ -143,11 +154,12 @@ def _matrix(report: Report, out: list[str]) -> None:
         "| Component | Role | ClowdApp | Chart | Status | Priority | Action |",
         "|---|---|---|---|---|---|---|",
     ]
+    short = _short_files(report)
     for r in report.rows:
         name = f"`{r.clowdapp}`" if r.clowdapp else "—"
         status = STATUS_ICON.get(r.status, r.status) + (" (waived)" if r.waived else "")
         out.append(
-            f"| {name} | {r.role} | {_where(r)} | {_targets(r)} | {status} | {r.priority or ''} | "
+            f"| {name} | {r.role} | {_where(r, short)} | {_targets(r)} | {status} | {r.priority or ''} | "
             f"{_cell(r.action or '')} |"
         )
     out.append("")
@@ -227,6 +239,18 @@ def _fixes(report: Report, out: list[str]) -> None:
                     "   </details>",
                 ]
         out.append("")
+
+
+def _drift(report: Report, out: list[str]) -> None:
+    rows = [r for r in report.rows if r.drift and r.status in ("match", "consolidated")]
+    if not rows:
+        return
+    out += ["## Drift in matched components", "", "Matched, but the chart runs them differently.", ""]
+    for r in rows:
+        target = ", ".join(f"`{t.name}`" for t in r.targets)
+        out.append(f"- `{r.clowdapp}` → {target}:")
+        out.extend(f"  - {d.kind}: {_cell(d.message)}" for d in r.drift)
+    out.append("")
 
 
 def _better(report: Report, out: list[str]) -> None:
