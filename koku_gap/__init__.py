@@ -21,6 +21,10 @@ _EXPORTS = {
     "SourceRef": "koku_gap.graph",
     "load_clowdapp": "koku_gap.sources.clowdapp",
     "load_manifests": "koku_gap.sources.manifests",
+    "ChartSpec": "koku_gap.sources.helm",
+    "RenderResult": "koku_gap.sources.helm",
+    "load_chart": "koku_gap.sources.helm",
+    "render_chart": "koku_gap.sources.helm",
     "analyze": "koku_gap.pipeline",
     "compare": "koku_gap.pipeline",
     "Policy": "koku_gap.policy",
@@ -30,11 +34,13 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "ChartSpec",
     "Component",
     "ComponentGraph",
     "Container",
     "InputError",
     "Policy",
+    "RenderResult",
     "Report",
     "Resource",
     "Role",
@@ -44,9 +50,11 @@ __all__ = [
     "__version__",
     "analyze",
     "compare",
+    "load_chart",
     "load_clowdapp",
     "load_manifests",
     "load_policy",
+    "render_chart",
 ]
 
 if TYPE_CHECKING:
@@ -56,6 +64,7 @@ if TYPE_CHECKING:
     from koku_gap.policy import Policy, load_policy
     from koku_gap.report.model import Report, Row
     from koku_gap.sources.clowdapp import load_clowdapp
+    from koku_gap.sources.helm import ChartSpec, RenderResult, load_chart, render_chart
     from koku_gap.sources.manifests import load_manifests
 
 

@@ -7,11 +7,14 @@ fired, so a reader can argue with a reason instead of a number.
 
 from __future__ import annotations
 
+from datetime import date
+
 from koku_gap.drift import drift
 from koku_gap.graph import INFRA_ROLES, Component, ComponentGraph, Resource, RoleKind
 from koku_gap.match import Candidate, MatchResult, Names, Pairing
-from koku_gap.policy import Outcome, Policy, Status
-from koku_gap.report.model import GAP_STATUSES, Drift, Location, PlatformService, Row, Target
+from koku_gap.policy import Outcome, Policy, Status, Waiver
+from koku_gap.report import rules
+from koku_gap.report.model import GAP_STATUSES, Drift, Location, PlatformService, Row, Target, WaiverInfo
 from koku_gap.roles import role_purpose
 
 PLATFORM_OF_ROLE = {
@@ -28,8 +31,10 @@ CHART_ACTION: dict[str, str] = {
 }
 
 
-def source_rows(result: MatchResult, policy: Policy) -> list[Row]:
-    return [_source_row(p, result, policy) for p in result.pairings]
+def source_rows(result: MatchResult, policy: Policy, today: date | None = None) -> list[Row]:
+    """One row per ClowdApp component; ``today`` decides which waivers have expired (default: today)."""
+    day = today or date.today()
+    return [_source_row(p, result, policy, day) for p in result.pairings]
 
 
 def _location(comp: Component) -> Location:
@@ -50,7 +55,7 @@ def _target(cand: Candidate) -> Target:
     )
 
 
-def _source_row(p: Pairing, result: MatchResult, policy: Policy) -> Row:
+def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date) -> Row:
     s = p.source
     uncovered = [q for q in s.role.queues if q not in result.queue_consumers]
     covering = sorted({w for q in s.role.queues for w in result.queue_consumers.get(q, [])})
@@ -59,8 +64,9 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy) -> Row:
     targets: list[Target] = []
     evidence: list[str] = []
     outcome: Outcome
+    rule: str | None  # the kind of gap, for CI formats (report/rules.py)
     if p.chosen is None:
-        outcome = _missing_outcome(s, uncovered, policy)
+        outcome, rule = _missing_outcome(s, uncovered, policy)
         reasons.append(outcome.reason)
         evidence.extend(f"rejected {r}" for r in p.rejected[:3])
     else:
@@ -68,7 +74,7 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy) -> Row:
         targets.append(_target(cand))
         evidence.extend(cand.evidence)
         drifts = drift(s, cand.target, cand.container, policy.ignore_env)
-        outcome = _matched_outcome(s, cand, p, uncovered, drifts, policy)
+        outcome, rule = _matched_outcome(s, cand, p, uncovered, drifts, policy)
         reasons.append(outcome.reason)
     if s.role.kind == RoleKind.CELERY_WORKER:
         for name in covering:
@@ -90,6 +96,17 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy) -> Row:
         action = f"none; check drift ({', '.join(kinds)})" if kinds else "none"
     elif override is not None and override.status and override.status != outcome.status:
         action = f"per policy: {override.reason}" if status == "optional" else action
+    if status not in GAP_STATUSES:
+        rule = None
+    elif rule is None:  # a `components:` override made a gap of what was not one
+        rule = rules.POLICY_OVERRIDE
+    waiver = _waiver(s, uncovered, policy, today) if status in GAP_STATUSES and priority else None
+    if waiver is not None and waiver.expired:
+        reasons.insert(0, f"waiver expired ({waiver.subject}, held until {waiver.expires}): {waiver.reason}")
+        action = f"renew or remove the expired waiver, or {action or 'close the gap'}"
+    elif waiver is not None:
+        until = f", until {waiver.expires}" if waiver.expires else ""
+        reasons.insert(0, f"waived ({waiver.subject}{until}): {waiver.reason}")
     extra_targets = [t for t in covering if not any(x.name == t for x in targets)]
     return Row(
         id=f"{status}:{s.app}/{s.name}",
@@ -108,6 +125,40 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy) -> Row:
         evidence=[*s.role.evidence, *evidence],
         purpose=role_purpose(s.role),
         action=action,
+        rule=rule,
+        waiver=waiver,
+        waived=waiver is not None and not waiver.expired,
+    )
+
+
+def _waiver(s: Component, uncovered: list[str], policy: Policy, today: date) -> WaiverInfo | None:
+    """The waiver of a gap: one naming the component, else queue waivers covering every uncovered queue.
+
+    An expired waiver comes back (marked expired) only when no active one applies: the row says so.
+    """
+    expired: list[Waiver] = []
+    for waiver in policy.component_waivers(s.app, s.name):
+        if not waiver.expired(today):
+            return _waiver_info([waiver], expired=False)
+        expired.append(waiver)
+    by_queue = [policy.queue_waivers(s.app, q) for q in uncovered]
+    if by_queue and all(by_queue):
+        live = [next((w for w in found if not w.expired(today)), None) for found in by_queue]
+        active = [w for w in live if w is not None]
+        if len(active) == len(live):
+            return _waiver_info(active, expired=False)
+        expired.extend(found[0] for found, w in zip(by_queue, live, strict=True) if w is None)
+    return _waiver_info(expired, expired=True) if expired else None
+
+
+def _waiver_info(waivers: list[Waiver], *, expired: bool) -> WaiverInfo:
+    unique = list(dict.fromkeys(waivers))
+    dates = [w.expires for w in unique if w.expires is not None]
+    return WaiverInfo(
+        subject=", ".join(dict.fromkeys(w.subject for w in unique)),
+        reason="; ".join(dict.fromkeys(w.reason for w in unique)),
+        expires=min(dates).isoformat() if dates else None,
+        expired=expired,
     )
 
 
@@ -124,38 +175,44 @@ def _fill(outcome: Outcome, **values: str) -> Outcome:
     return outcome.model_copy(update={"reason": reason})
 
 
-def _missing_outcome(s: Component, uncovered: list[str], policy: Policy) -> Outcome:
-    add = f"add a {s.kind} for {s.name} (suggested template below)"
+def _missing_outcome(s: Component, uncovered: list[str], policy: Policy) -> tuple[Outcome, str]:
+    """The outcome for a component with no counterpart, and the rule (kind of gap) that decided it."""
+    add = f"add a {s.kind} for {s.name}"
     if s.scaling.replicas == 0 and s.scaling.autoscaler is None and policy.missing_disabled:
-        return _act(policy.missing_disabled, f"none unless on-prem enables it; then {add}")
+        action = f"none unless on-prem enables it; then {add}"
+        return _act(policy.missing_disabled, action), rules.MISSING_DISABLED
     if s.role.kind == RoleKind.CELERY_WORKER and uncovered and policy.uncovered_queue:
         queues = ", ".join(uncovered)
         action = f"add queue(s) {queues} to an existing worker's -Q, or {add}"
-        return _act(_fill(policy.uncovered_queue, queues=queues), action)
+        return _act(_fill(policy.uncovered_queue, queues=queues), action), rules.UNCOVERED_QUEUE
     if s.kind == "CronJob" and s.role.kind != RoleKind.KAFKA_CONSUMER and policy.missing_scheduled:
-        return _act(policy.missing_scheduled, add)
+        return _act(policy.missing_scheduled, add), rules.MISSING_SCHEDULED
     outcome = policy.outcome_for_missing(s.role.kind.value)
+    rule = rules.missing_rule(s.role.kind.value)
     if outcome.status == "optional":
-        return _act(outcome, f"decide whether on-prem needs it; if so, {add}")
-    return _act(outcome, add)
+        return _act(outcome, f"decide whether on-prem needs it; if so, {add}"), rule
+    return _act(outcome, add), rule
 
 
 def _matched_outcome(
     s: Component, cand: Candidate, p: Pairing, uncovered: list[str], drifts: list[Drift], policy: Policy
-) -> Outcome:
+) -> tuple[Outcome, str | None]:
+    """The outcome for a matched component, and the rule (kind of gap) when it is one."""
     t = cand.target
     where = t.name if cand.via == "workload" else f"{cand.container.name} in {t.name}"
     if s.role.kind == RoleKind.CELERY_WORKER and uncovered and policy.uncovered_queue:
         queues = ", ".join(uncovered)
         filled = _fill(policy.uncovered_queue, queues=queues)
-        return _act(filled.model_copy(update={"status": "partial"}), f"add {queues} to {t.name}'s -Q queues")
+        action = f"add {queues} to {t.name}'s -Q queues"
+        return _act(filled.model_copy(update={"status": "partial"}), action), rules.UNCOVERED_QUEUE
     if s.schedule and (cand.via == "init-container" or t.kind != "CronJob") and policy.schedule_lost:
         action = f"add a CronJob with schedule '{s.schedule}' running what {where} runs"
-        return _act(_fill(policy.schedule_lost, via=where), action)
+        return _act(_fill(policy.schedule_lost, via=where), action), rules.SCHEDULE_LOST
     post_install = t.hook is not None and not (PRE_PHASES & set(t.hook.phases))
     if s.role.kind == RoleKind.MIGRATION and post_install and policy.post_install_migration and t.hook:
         action = f'annotate {t.name} with "helm.sh/hook": pre-install,pre-upgrade'
-        return _act(_fill(policy.post_install_migration, phases=",".join(t.hook.phases)), action)
+        phases = ",".join(t.hook.phases)
+        return _act(_fill(policy.post_install_migration, phases=phases), action), rules.POST_INSTALL_MIGRATION
     partial = [d for d in drifts if d.kind in policy.partial_on]
     if partial:
         return Outcome(
@@ -163,17 +220,17 @@ def _matched_outcome(
             priority=policy.partial_priority,
             reason=f"played by {where}, but " + "; ".join(d.message for d in partial),
             action=f"fix {t.name}: " + "; ".join(d.message for d in partial),
-        )
+        ), rules.drift_rule(partial[0].kind)
     if cand.alias:
-        return Outcome(status="match", reason=f"played by {where} (policy alias)")
+        return Outcome(status="match", reason=f"played by {where} (policy alias)"), None
     if p.shared_with:
         return Outcome(
             status="consolidated",
             reason=f"{where} also plays {', '.join(p.shared_with)}: consolidated into one workload",
-        )
+        ), None
     if cand.via == "init-container":
-        return Outcome(status="match", reason=f"played by {where}")
-    return Outcome(status="match", reason=f"played by {where}")
+        return Outcome(status="match", reason=f"played by {where}"), None
+    return Outcome(status="match", reason=f"played by {where}"), None
 
 
 def chart_rows(
@@ -261,10 +318,16 @@ def _chart_status(
     return "extra", "no ClowdApp component plays this part"
 
 
-def platform_services(source: ComponentGraph, target: ComponentGraph) -> list[PlatformService]:
-    """What the ClowdApp takes from its platform, and which chart workloads provide it."""
+def platform_services(
+    source: ComponentGraph, target: ComponentGraph, rows: list[Row]
+) -> list[PlatformService]:
+    """What the ClowdApp takes from its platform, and which chart workloads provide it (the chart rows
+    classified `infra`: a database that belongs to a bundled service is not the app's)."""
+    infra = {r.chart[0] for r in rows if r.clowdapp is None and r.status == "infra"}
     by_kind: dict[str, list[str]] = {}
     for t in target.components:
+        if t.name not in infra:
+            continue
         for role, kinds in PLATFORM_OF_ROLE.items():
             if t.role.kind == role:
                 for kind in kinds:

@@ -11,13 +11,17 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from koku_gap import __version__
 from koku_gap.errors import InputError, UsageError
 
-FORMATS = ("markdown", "terminal", "json")
+if TYPE_CHECKING:
+    from koku_gap.sources.helm import ChartSpec
+
+FORMATS = ("markdown", "terminal", "json", "sarif", "junit", "github")
 THRESHOLDS = ("P0", "P1", "P2", "P3", "none")
 EXIT_OK, EXIT_GAPS, EXIT_INPUT = 0, 1, 2
 
@@ -49,13 +53,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="override a template parameter, as `oc process -p`; repeatable",
     )
-    parser.add_argument(
+    chart_side = parser.add_mutually_exclusive_group(required=True)
+    chart_side.add_argument(
         "--manifests",
         action="append",
-        required=True,
         metavar="PATH",
         help="rendered chart manifests: a file, a directory of .yaml files, or - for stdin; repeatable",
     )
+    chart_side.add_argument(
+        "--chart",
+        action="append",
+        metavar="DIR|TGZ",
+        help="a Helm chart (directory or .tgz), rendered offline like `helm template` instead of "
+        "--manifests; repeatable (docs/helm.md)",
+    )
+    _add_chart_options(parser)
     parser.add_argument(
         "--policy",
         default="default",
@@ -75,19 +87,69 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a gap at or above this priority remains (default: P0)",
     )
     parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="gaps this baseline records do not fail the run; those gone are reported fixed (docs/ci.md)",
+    )
+    parser.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record every open gap in FILE as the new baseline; exit 0 whatever the gaps",
+    )
+    parser.add_argument("--today", type=_day, help=argparse.SUPPRESS)  # waiver expiry, for tests
+    parser.add_argument(
         "--date",
         metavar="DATE",
         help="date printed under the Markdown title (omitted by default, so output is reproducible)",
     )
     parser.add_argument(
         "--max-bytes",
-        type=int,
+        type=_byte_count,
         default=None,
         metavar="N",
         help="refuse input files larger than N bytes (default: 20 MiB)",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat input warnings (duplicate keys, parameters without a value, ...) as errors: exit 2 "
+        "naming the first (docs/errors.md)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
+
+
+def _byte_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of bytes, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of bytes, got {value}")
+    return value
+
+
+def _strict(report: object) -> None:
+    """``--strict``: the first warning, with the count, as the error (before anything is written)."""
+    from koku_gap.report.model import Report
+
+    assert isinstance(report, Report)
+    if report.warnings:
+        first = report.warnings[0]
+        count = len(report.warnings)
+        raise InputError(
+            first.file,
+            first.line,
+            f"{first.message} [{first.code}] (--strict: {count} warning{'s' if count != 1 else ''}; "
+            "see docs/errors.md)",
+        )
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
 def _params(pairs: Sequence[str]) -> dict[str, str]:
@@ -100,32 +162,166 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
     return params
 
 
+def _add_chart_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("rendering --chart (as helm template; docs/helm.md)")
+    group.add_argument(
+        "--values",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a values file, as helm -f; repeatable, later files win",
+    )
+    group.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="EXPR",
+        help="values in Helm's syntax (a=b,c.d=e, list={x,y}, list[0]=x, \\, escapes a comma); repeatable",
+    )
+    group.add_argument(
+        "--set-string",
+        action="append",
+        default=[],
+        metavar="EXPR",
+        help="as --set, but every value stays a string; repeatable",
+    )
+    group.add_argument("--release", metavar="NAME", help="release name (default: the chart's name)")
+    group.add_argument("--namespace", metavar="NS", help="namespace (default: default)")
+    group.add_argument(
+        "--api-versions",
+        action="append",
+        default=[],
+        metavar="GROUP/VERSION",
+        help="add an API version to .Capabilities.APIVersions (e.g. route.openshift.io/v1); repeatable",
+    )
+    group.add_argument(
+        "--kube-version",
+        metavar="VERSION",
+        help="the .Capabilities.KubeVersion to render for (default: the renderer's own)",
+    )
+    group.add_argument(
+        "--renderer",
+        choices=("auto", "python", "binary"),
+        help="python: helm-python-sdk; binary: helm on PATH; auto (default): the first available",
+    )
+    group.add_argument(
+        "--skip-failing-templates",
+        action="store_true",
+        help="render again without the templates that fail offline, and list them as not analysed",
+    )
+
+
+def _charts(args: argparse.Namespace) -> list[ChartSpec] | None:
+    """The --chart inputs with their rendering options (None with --manifests)."""
+    if not args.chart:
+        given = [
+            option
+            for option, value in (
+                ("--values", args.values),
+                ("--set", args.set),
+                ("--set-string", args.set_string),
+                ("--release", args.release),
+                ("--namespace", args.namespace),
+                ("--api-versions", args.api_versions),
+                ("--kube-version", args.kube_version),
+                ("--renderer", args.renderer),
+                ("--skip-failing-templates", args.skip_failing_templates),
+            )
+            if value
+        ]
+        if given:
+            raise UsageError(f"{', '.join(given)}: only with --chart (--manifests are rendered already)")
+        return None
+    from koku_gap.sources.helm import ChartSpec
+
+    return [
+        ChartSpec(
+            path=chart,
+            values=args.values,
+            set_values=args.set,
+            set_string_values=args.set_string,
+            release=args.release,
+            namespace=args.namespace or "default",
+            api_versions=args.api_versions,
+            kube_version=args.kube_version,
+        )
+        for chart in args.chart
+    ]
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from koku_gap.pipeline import analyze_paths
 
+    baseline = None
+    if args.baseline:  # read first: a bad baseline fails fast, before the analysis
+        from koku_gap.baseline import read_baseline
+
+        baseline = read_baseline(args.baseline)
     report = analyze_paths(
         args.clowdapp,
         args.manifests,
         params=_params(args.param),
         policy=args.policy,
         max_bytes=args.max_bytes,
+        today=args.today,
+        charts=_charts(args),
+        renderer=args.renderer or "auto",
+        skip_failing_templates=args.skip_failing_templates,
     )
-    text = render(report, args.format, date=args.date, color_ok=args.output is None)
+    if args.strict:
+        _strict(report)
+    if baseline is not None:
+        from koku_gap.baseline import apply_baseline
+
+        report = apply_baseline(report, baseline)
+    if args.write_baseline:
+        from koku_gap.baseline import apply_baseline, baseline_of, dump_baseline
+
+        recorded = baseline_of(report, args.write_baseline)
+        write_atomically(Path(args.write_baseline), dump_baseline(recorded), what="baseline")
+        if baseline is None:  # the report then agrees with the exit code: every gap is now known
+            report = apply_baseline(report, recorded)
+    text = render(report, args.format, date=args.date, color_ok=args.output is None, fail_on=args.fail_on)
     if args.output:
         write_atomically(Path(args.output), text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+    if args.format == "github":
+        from koku_gap.report.github import append_step_summary
+
+        try:
+            append_step_summary(report, args.fail_on)
+        except InputError as exc:  # the gate's verdict stands without its summary
+            print(f"gap-report: warning: {exc}", file=sys.stderr)
+    if args.write_baseline:
+        print(f"gap-report: wrote {len(recorded.gaps)} gap(s) to {args.write_baseline}", file=sys.stderr)
+        return EXIT_OK  # recording gaps never fails on them
     return EXIT_GAPS if report.fails(args.fail_on) else EXIT_OK
 
 
-def render(report: object, fmt: str, *, date: str | None = None, color_ok: bool = True) -> str:
+def render(
+    report: object, fmt: str, *, date: str | None = None, color_ok: bool = True, fail_on: str = "P0"
+) -> str:
+    """The report in ``fmt``; ``fail_on`` decides which gaps the CI formats (junit, github) fail."""
     from koku_gap.report.model import Report
 
     assert isinstance(report, Report)
     if fmt == "json":
         return report.to_json()
+    if fmt == "sarif":
+        from koku_gap.report.sarif import render_sarif
+
+        return render_sarif(report)
+    if fmt == "junit":
+        from koku_gap.report.junit import render_junit
+
+        return render_junit(report, fail_on)
+    if fmt == "github":
+        from koku_gap.report.github import render_github
+
+        return render_github(report, fail_on)
     if fmt == "markdown":
         from koku_gap.report.markdown import render_markdown
 
@@ -135,11 +331,11 @@ def render(report: object, fmt: str, *, date: str | None = None, color_ok: bool 
     return render_terminal(report, color=color_ok)
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str, what: str = "report") -> None:
     """Write to a temporary file beside ``path`` and rename: readers never see half a report."""
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        raise InputError(str(path), None, "cannot write the report: the directory does not exist")
+        raise InputError(str(path), None, f"cannot write the {what}: the directory does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -150,7 +346,10 @@ def write_atomically(path: Path, text: str) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(str(path), None, f"cannot write the report: {exc.strerror or exc}") from None
+        raise InputError(str(path), None, f"cannot write the {what}: {exc.strerror or exc}") from None
+    except BaseException:  # interrupted: still leave nothing behind
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -160,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gap-report: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except UsageError as exc:
-        print(f"gap-report: error: {exc} (see gap-report --help)", file=sys.stderr)
+        print(f"gap-report: error: {_one_line(str(exc))} (see gap-report --help)", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("gap-report: interrupted", file=sys.stderr)
@@ -171,13 +370,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("KOKU_GAP_DEBUG"):
             raise
         kind = type(exc).__name__
+        detail = _one_line(str(exc))
         print(
-            f"gap-report: internal error: {kind}: {exc} (set KOKU_GAP_DEBUG=1 for a traceback)".replace(
-                "\n", " "
-            ),
+            f"gap-report: internal error: {kind}: {detail} (set KOKU_GAP_DEBUG=1 for a traceback)",
             file=sys.stderr,
         )
         return EXIT_INPUT
+
+
+def _one_line(text: str) -> str:
+    """A message as one printable line (argv and exceptions may hold newlines or escapes)."""
+    from koku_gap.errors import printable
+
+    return printable(" ".join(text.split()))[:1000]
 
 
 if __name__ == "__main__":

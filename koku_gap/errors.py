@@ -1,9 +1,30 @@
 """The exceptions the CLI turns into one line on stderr and exit code 2.
 
 Errors are values with a file and (where known) a line and column, so a user can jump to the cause.
+Whatever the input holds (newlines or escape sequences in a file name, a megabyte-long key), the
+error prints as one bounded line of printable text. ``docs/errors.md`` lists every message.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+MAX_MESSAGE = 400  # characters of message; the file name is never cut
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters, lone surrogates and other unprintables escaped (``\\n``,
+    ``\\x1b``, ``\\udcff``), so it cannot break a line or drive a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii") for c in text
+    )
 
 
 class InputError(Exception):
@@ -13,11 +34,14 @@ class InputError(Exception):
         self.file = file
         self.line = line
         self.column = column
-        self.message = " ".join(message.split())  # one line, always
+        message = printable(" ".join(message.split()))  # one line, always
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE - 3] + "..."
+        self.message = message
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = self.file
+        where = printable(self.file)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
@@ -27,3 +51,31 @@ class InputError(Exception):
 
 class UsageError(Exception):
     """A command line that cannot work (unknown option value, missing input)."""
+
+
+def validation_error(exc: ValidationError, file: str, line: int | None, what: str) -> InputError:
+    """A pydantic error on a value read from ``file`` as an InputError at the line it was written on.
+
+    ``what`` names the object (``ClowdApp shop/api``); the first failing field is shown with its path.
+    """
+    errors = exc.errors(include_url=False, include_input=False)
+    first = errors[0] if errors else {"loc": (), "msg": str(exc)}
+    path = ".".join(str(part) for part in first.get("loc", ()))
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    where = f" field {path}:" if path else ""
+    return InputError(file, line, f"{what}:{where} {first.get('msg', 'invalid value')}{more}")
+
+
+@contextmanager
+def located(file: str, line: int | None, what: str) -> Iterator[None]:
+    """Turn a pydantic ``ValidationError`` raised inside into an InputError at ``file:line``.
+
+    The readers coerce what they read into the model's types, so this is a safety net: should a value
+    of an unexpected type still reach a model, the user gets the YAML line, not a traceback.
+    """
+    from pydantic import ValidationError
+
+    try:
+        yield
+    except ValidationError as exc:
+        raise validation_error(exc, file, line, what) from None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from koku_gap.classify import chart_rows, platform_services, source_rows
 from koku_gap.errors import InputError
@@ -13,7 +15,6 @@ from koku_gap.match import Names, match
 from koku_gap.policy import Policy, load_policy
 from koku_gap.remediation import helm_template, template_path, values_yaml
 from koku_gap.report.model import (
-    GAP_STATUSES,
     InputFile,
     QueueInfo,
     Queues,
@@ -28,32 +29,68 @@ from koku_gap.sources.clowdapp import load_clowdapp
 from koku_gap.sources.manifests import load_manifests
 from koku_gap.yamlio import DEFAULT_MAX_BYTES, read_text
 
+if TYPE_CHECKING:
+    from koku_gap.sources.helm import ChartSpec, Renderer
+
 
 def analyze(
     clowdapps: Sequence[str | Path] | str | Path,
-    manifests: Sequence[str | Path] | str | Path,
+    manifests: Sequence[str | Path] | str | Path | None = None,
     params: Mapping[str, str] | None = None,
     policy: Policy | str | Path | None = None,
+    *,
+    today: date | None = None,
+    charts: Sequence[ChartSpec | str | Path] | ChartSpec | str | Path | None = None,
+    renderer: Renderer = "auto",
+    skip_failing_templates: bool = False,
 ) -> Report:
     """Compare ClowdApp template(s) with rendered chart manifests.
 
     ``policy`` is a Policy, a policy file, or a bundled name (``default``, ``koku``); None is ``default``.
+    ``today`` decides which policy waivers have expired (default: the current date).
+    ``charts`` (instead of ``manifests``): chart directories or ``.tgz`` files, or ``ChartSpec``s with
+    values and options, rendered offline first like ``helm template`` (``renderer``: auto, python,
+    binary; ``skip_failing_templates``: leave out templates that fail; see docs/helm.md).
     """
-    return analyze_paths(clowdapps, manifests, params=params, policy=policy)
+    return analyze_paths(
+        clowdapps,
+        manifests,
+        params=params,
+        policy=policy,
+        today=today,
+        charts=charts,
+        renderer=renderer,
+        skip_failing_templates=skip_failing_templates,
+    )
 
 
 def analyze_paths(
     clowdapps: Sequence[str | Path] | str | Path,
-    manifests: Sequence[str | Path] | str | Path,
+    manifests: Sequence[str | Path] | str | Path | None = None,
     *,
     params: Mapping[str, str] | None = None,
     policy: Policy | str | Path | None = None,
     max_bytes: int | None = None,
+    today: date | None = None,
+    charts: Sequence[ChartSpec | str | Path] | ChartSpec | str | Path | None = None,
+    renderer: Renderer = "auto",
+    skip_failing_templates: bool = False,
 ) -> Report:
     clowdapp_paths = [clowdapps] if isinstance(clowdapps, str | Path) else list(clowdapps)
-    manifest_paths = [manifests] if isinstance(manifests, str | Path) else list(manifests)
-    if not clowdapp_paths or not manifest_paths:
-        raise ValueError("analyze() needs at least one ClowdApp file and one manifests path")
+    manifest_paths: list[str | Path] = (
+        [] if manifests is None else [manifests] if isinstance(manifests, str | Path) else list(manifests)
+    )
+    chart_specs: list[ChartSpec | str | Path] = (
+        []
+        if charts is None
+        else [charts]
+        if isinstance(charts, str | Path) or not isinstance(charts, Sequence)  # one path or ChartSpec
+        else list(charts)
+    )
+    if not clowdapp_paths:
+        raise ValueError("analyze() needs at least one ClowdApp file")
+    if bool(manifest_paths) == bool(chart_specs):
+        raise ValueError("analyze() needs manifests or charts (one of them, not both)")
     limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
     resolved = policy if isinstance(policy, Policy) else load_policy(policy)
     strict = len(clowdapp_paths) == 1
@@ -66,8 +103,18 @@ def analyze_paths(
     source = graphs[0]
     for graph in graphs[1:]:
         source = source.merged(graph)
-    target = load_manifests(*manifest_paths, max_bytes=limit)
-    return compare(source, target, resolved)
+    if manifest_paths:
+        target = load_manifests(*manifest_paths, max_bytes=limit)
+    else:
+        from koku_gap.sources.helm import load_charts  # only when rendering: it is not needed otherwise
+
+        target = load_charts(
+            chart_specs, renderer=renderer, skip_failing_templates=skip_failing_templates, max_bytes=limit
+        )
+    return compare(source, target, resolved, today=today)
+
+
+REMEDIATED = frozenset({"P0", "P1", "P2"})  # the Markdown's "Priority fixes"; P3 gaps get no template
 
 
 def _telling_env(component: Component) -> set[str]:
@@ -101,7 +148,7 @@ def enrich(rows: list[Row], source: ComponentGraph) -> list[Row]:
             found = snippet(lines, row.source.line, _telling_env(component) if component else ())
             update["snippet"] = found.text
             update["snippet_lines"] = [found.start, found.end]
-        if component is not None and not row.targets and row.status in GAP_STATUSES:
+        if component is not None and not row.targets and row.priority in REMEDIATED:
             update["remediation"] = Remediation(
                 path=template_path(component),
                 template=helm_template(component),
@@ -111,11 +158,14 @@ def enrich(rows: list[Row], source: ComponentGraph) -> list[Row]:
     return result
 
 
-def compare(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Report:
+def compare(
+    source: ComponentGraph, target: ComponentGraph, policy: Policy, *, today: date | None = None
+) -> Report:
     """Two loaded graphs -> the Report (the notebook entry point when inputs are already loaded)."""
     result = match(source, target, policy)
     names = Names(source, target, policy)
-    rows = enrich(source_rows(result, policy), source) + chart_rows(source, target, result, policy, names)
+    rows = enrich(source_rows(result, policy, today), source)
+    rows += chart_rows(source, target, result, policy, names)
     queues = Queues(
         uncovered=sorted(q for q in result.queue_sources if q not in result.queue_consumers),
         extra=sorted(q for q in result.queue_consumers if q not in result.queue_sources),
@@ -153,7 +203,7 @@ def compare(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> R
         policy=list(policy.sources),
         rows=rows,
         queues=queues,
-        platform=platform_services(source, target),
+        platform=platform_services(source, target, rows),
         warnings=warnings,
         summary=summarize(rows, len(source.components), len(target.components)),
     )

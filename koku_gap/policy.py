@@ -8,11 +8,13 @@ policy. A policy may ``extends:`` a bundled one (``default``, ``koku``) or anoth
 from __future__ import annotations
 
 import fnmatch
+import re
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from koku_gap.errors import InputError
 from koku_gap.yamlio import LDict, LList, parse_stream, read_text
@@ -62,6 +64,55 @@ class ComponentOverride(Strict):
     reason: str
 
 
+class Waiver(Strict):
+    """Accepts a known gap: of a ClowdApp component (glob), or of Celery queues no chart worker consumes.
+
+    A waived row stays in every report, marked, and no longer fails the run. ``expires`` is the last day
+    the waiver holds; from the next day on the gap counts again and its row says so.
+    """
+
+    component: str | None = None  # glob on the ClowdApp component name
+    queue: str | None = None  # glob on a Celery queue name: waives rows whose uncovered queues all match
+    app: str | None = None  # glob on the ClowdApp app name; any app when omitted
+    reason: str
+    expires: date | None = None
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_given(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a waiver needs a reason")
+        return " ".join(value.split())
+
+    @field_validator("expires", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        if value is None or (isinstance(value, date) and type(value) is date):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise ValueError(f"expires must be a date written YYYY-MM-DD, got {value!r}")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Waiver:
+        if (self.component is None) == (self.queue is None):
+            raise ValueError("a waiver names either a component or a queue")
+        return self
+
+    def expired(self, today: date) -> bool:
+        return self.expires is not None and today > self.expires
+
+    def applies_to_app(self, app: str) -> bool:
+        return self.app is None or fnmatch.fnmatchcase(app, self.app)
+
+    @property
+    def subject(self) -> str:
+        return f"component {self.component}" if self.component is not None else f"queue {self.queue}"
+
+
 class Policy(Strict):
     name: str = "custom"
     extends: str | None = None
@@ -78,6 +129,7 @@ class Policy(Strict):
     chart: tuple[ChartRule, ...] = ()
     match: dict[str, str | list[str]] = Field(default_factory=dict)
     components: dict[str, ComponentOverride] = Field(default_factory=dict)
+    waivers: tuple[Waiver, ...] = ()  # the child's are tried first
     sources: tuple[str, ...] = ()  # the files this policy was read from, for the report
 
     def outcome_for_missing(self, role: str) -> Outcome:
@@ -101,6 +153,24 @@ class Policy(Strict):
 
     def chart_rule(self, name: str, role: str) -> ChartRule | None:
         return next((rule for rule in self.chart if rule.applies(name, role)), None)
+
+    def component_waivers(self, app: str, component: str) -> list[Waiver]:
+        """The waivers naming this ClowdApp component, in policy order (expired ones included)."""
+        return [
+            w
+            for w in self.waivers
+            if w.component is not None
+            and w.applies_to_app(app)
+            and fnmatch.fnmatchcase(component, w.component)
+        ]
+
+    def queue_waivers(self, app: str, queue: str) -> list[Waiver]:
+        """The waivers naming this Celery queue, in policy order (expired ones included)."""
+        return [
+            w
+            for w in self.waivers
+            if w.queue is not None and w.applies_to_app(app) and fnmatch.fnmatchcase(queue, w.queue)
+        ]
 
 
 def load_policy(source: str | Path | None = None) -> Policy:
@@ -134,6 +204,7 @@ def _load(source: str, seen: tuple[str, ...]) -> Policy:
         line = _line_of(raw, location)
         what = ".".join(location) or "policy"
         message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+        message = message.removeprefix("Value error, ")
         raise InputError(file, line, f"policy {what}: {message}") from None
 
 
@@ -159,7 +230,8 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
         if isinstance(old, dict) and isinstance(value, dict):
             merged[key] = {**old, **value}
         elif isinstance(old, list | tuple) and isinstance(value, list):
-            merged[key] = [*value, *old] if key == "chart" else list(dict.fromkeys([*old, *value]))
+            ordered = key in ("chart", "waivers")  # first match wins: the child's come first
+            merged[key] = [*value, *old] if ordered else list(dict.fromkeys([*old, *value]))
         else:
             merged[key] = value
     return merged

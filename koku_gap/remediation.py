@@ -33,14 +33,20 @@ def short_name(name: str) -> str:
     return cleaned[:50] or "component"
 
 
+def _one_line(arg: str) -> str:
+    """A one-line script written as a block scalar keeps its trailing newline; the shell does not care,
+    and without it the values file stays a plain one-line string."""
+    return arg.rstrip("\n") if arg.count("\n") == 1 and arg.endswith("\n") else arg
+
+
 def _container_values(c: Container) -> dict[str, Any]:
     image = c.image or ""
     repository, _, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "latest")
     values: dict[str, Any] = {"image": {"repository": repository or image, "tag": tag or "latest"}}
     if c.command:
-        values["command"] = list(c.command)
+        values["command"] = [_one_line(a) for a in c.command]
     if c.args:
-        values["args"] = list(c.args)
+        values["args"] = [_one_line(a) for a in c.args]
     plain = {e.name: e.value for e in c.env if e.value_from is None}
     if plain:
         values["env"] = {k: (v if v is not None else "") for k, v in plain.items()}
@@ -154,7 +160,7 @@ def helm_template(component: Component) -> str:
 def values_yaml(component: Component) -> str:
     from ruamel.yaml import YAML
 
-    yaml = YAML(typ="safe", pure=True)
+    yaml = YAML(typ="safe", pure=False)  # the C emitter: 3-4x faster than the pure one
     yaml.default_flow_style = False
     yaml.width = 4096
     out = io.StringIO()

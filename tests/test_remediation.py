@@ -52,7 +52,7 @@ def test_missing_deployment_renders_with_its_command_env_and_resources(tmp_path:
     (doc,) = _render(tmp_path, component)
     assert (doc["kind"], doc["metadata"]["name"]) == ("Deployment", "rel-worker-export")
     container = _container(doc)
-    assert container["command"] == list(component.main.command)
+    assert [a.rstrip("\n") for a in container["command"]] == [a.rstrip("\n") for a in component.main.command]
     env = {e["name"]: e.get("value") for e in container["env"]}
     assert env["WORKER_QUEUES"] == "export"
     assert container["resources"] == component.main.resources

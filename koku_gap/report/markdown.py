@@ -20,6 +20,8 @@ STATUS_ICON = {
     "extra": "➕ extra",
 }
 DETAIL_PRIORITIES = ("P0", "P1", "P2")
+GROUP_OVER = 3  # more alike warnings than this in one file are listed as one line
+GROUP_SHOW = 8
 MERMAID_STYLE = {
     "match": "fill:#d4edda,stroke:#1e7e34",
     "consolidated": "fill:#d4edda,stroke:#1e7e34",
@@ -138,6 +140,18 @@ def _summary(report: Report, out: list[str]) -> None:
         out.append(f"- 🧱 **Platform services it brings itself**: {_names(infra)}.")
     gaps = ", ".join(f"{n} × {p}" for p, n in s.by_priority.items() if n) or "none"
     out.append(f"- **Open gaps by priority**: {gaps}.")
+    waived = [r for r in rows if r.waived]
+    if waived:
+        out.append(f"- **Waived by the policy**: {len(waived)}: {_names(waived)}.")
+    if report.baseline is not None:
+        b = report.baseline
+        listed = "".join(
+            f"; {label}: " + ", ".join(f"`{x}`" for x in ids)
+            for label, ids in (("new", b.new), ("fixed", b.fixed))
+            if ids
+        )
+        counts = f"{len(b.known)} known, {len(b.new)} new, {len(b.fixed)} fixed"
+        out.append(f"- **Baseline** `{b.file}`: {counts}{listed}.")
     if report.queues.uncovered:
         out.append(
             "- **Celery queues no chart worker consumes**: "
@@ -160,7 +174,7 @@ def _matrix(report: Report, out: list[str]) -> None:
         status = STATUS_ICON.get(r.status, r.status) + (" (waived)" if r.waived else "")
         out.append(
             f"| {name} | {r.role} | {_where(r, short)} | {_targets(r)} | {status} | {r.priority or ''} | "
-            f"{_cell(r.action or '')} |"
+            f"{_cell(r.action or '')}{' (template in Priority fixes)' if r.remediation else ''} |"
         )
     out.append("")
 
@@ -329,6 +343,7 @@ def _mermaid(report: Report, out: list[str]) -> None:
 
 
 def _warnings(report: Report, out: list[str]) -> None:
+    """Warnings grouped when a file repeats the same one (a chart may repeat a duplicate label 60 times)."""
     if not report.warnings:
         return
     out += [
@@ -337,9 +352,29 @@ def _warnings(report: Report, out: list[str]) -> None:
         "Real files contain these; the analysis went on (`--strict` makes them errors).",
         "",
     ]
+    groups: dict[tuple[str, str, str], list[int | None]] = {}
     for w in report.warnings:
-        where = f"{w.file}:{w.line}" if w.line else w.file
-        out.append(f"- `{where}` ({w.code}): {_cell(w.message)}")
+        shape = re.sub(r"\b(?:line )?\d+\b", "N", w.message)
+        groups.setdefault((w.file, w.code, shape), []).append(w.line)
+    for w in report.warnings:
+        key = (w.file, w.code, re.sub(r"\b(?:line )?\d+\b", "N", w.message))
+        lines = groups.pop(key, None)
+        if lines is None:
+            continue
+        if len(lines) <= GROUP_OVER:
+            for line in lines:
+                where = f"{w.file}:{line}" if line else w.file
+                message = next(
+                    x.message
+                    for x in report.warnings
+                    if x.file == w.file and x.line == line and x.code == w.code
+                )
+                out.append(f"- `{where}` ({w.code}): {_cell(message)}")
+            continue
+        shown = ", ".join(str(n) for n in lines[:GROUP_SHOW] if n is not None)
+        more = f" and {len(lines) - GROUP_SHOW} more" if len(lines) > GROUP_SHOW else ""
+        message = re.sub(r"\s*\([^)]*\bline \d+\)", "", w.message)  # per-instance detail, not the group's
+        out.append(f"- `{w.file}` ({w.code}) × {len(lines)}: {_cell(message)} — lines {shown}{more}")
     out.append("")
 
 

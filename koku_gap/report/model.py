@@ -6,6 +6,7 @@ Field names here are a public contract (schema_version 1): add fields freely, ne
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -65,6 +66,29 @@ class Remediation(Model):
     values: str
 
 
+class WaiverInfo(Model):
+    """The policy waiver that matched a gap row: ``expired`` ones no longer waive it."""
+
+    subject: str  # what the waiver names: "component clowder-worker-hcs", "queue hcs"
+    reason: str
+    expires: str | None = None  # ISO date: the last day the waiver holds
+    expired: bool = False
+
+
+class BaselineResult(Model):
+    """How the current gaps compare with a baseline file (``--baseline``); lists of row ids, sorted."""
+
+    file: str
+    known: list[str] = Field(default_factory=list)  # current gaps the baseline records: they do not fail
+    new: list[str] = Field(default_factory=list)  # current gaps it does not record
+    fixed: list[str] = Field(default_factory=list)  # recorded gaps that are no longer open
+
+
+def component_key(row_id: str) -> str:
+    """``missing:koku/clowder-listener`` -> ``koku/clowder-listener``: the row's id without its status."""
+    return row_id.partition(":")[2] or row_id
+
+
 class Row(Model):
     id: str
     app: str
@@ -86,6 +110,9 @@ class Row(Model):
     purpose: str | None = None  # what this kind of component does, from its role
     action: str | None = None  # what to do about it, in one line
     remediation: Remediation | None = None
+    rule: str | None = None  # the kind of gap (report/rules.py), e.g. missing-kafka-consumer
+    waiver: WaiverInfo | None = None  # the policy waiver that matched, active or expired
+    baselined: bool = False  # a gap the --baseline file records: it does not fail the run
 
     @property
     def is_gap(self) -> bool:
@@ -145,13 +172,55 @@ class Report(Model):
     platform: list[PlatformService] = Field(default_factory=list)
     warnings: list[Warning] = Field(default_factory=list)
     summary: Summary
+    baseline: BaselineResult | None = None
 
     def gaps(self, min_priority: str = "P3") -> list[Row]:
         """Unwaived gaps at or above ``min_priority`` (P0 is the most urgent)."""
         return [r for r in self.rows if r.is_gap and priority_at_least(r.priority, min_priority)]
 
+    def failing(self, threshold: str) -> list[Row]:
+        """The gaps that fail a run at ``threshold``: at or above it, not waived, not in the baseline."""
+        return [r for r in self.gaps(threshold) if not r.baselined]
+
     def fails(self, threshold: str) -> bool:
-        return bool(self.gaps(threshold)) if threshold != "none" else False
+        return bool(self.failing(threshold))
+
+    def with_baseline(self, file: str, recorded: Iterable[tuple[str, Priority | None]]) -> Report:
+        """This report with the gaps a baseline records marked ``baselined``, and ``baseline`` filled.
+
+        ``recorded`` holds (row id, priority) pairs; a None priority accepts any. A gap is known when the
+        baseline records the same component (the id without its status, so ``missing`` turning
+        ``partial`` stays known) at the same or a more urgent priority; a gap that became more urgent
+        is new. Recorded components with no open gap are fixed.
+        """
+        entries = list(recorded)
+        accepted: dict[str, Priority | None] = {}
+        for row_id, priority in entries:
+            key = component_key(row_id)
+            old = accepted.get(key, priority)
+            if old is None or priority is None:
+                accepted[key] = None
+            else:  # of duplicate entries the most urgent, which accepts the most
+                accepted[key] = priority if priority_at_least(priority, old) else old
+        rows: list[Row] = []
+        known: list[str] = []
+        new: list[str] = []
+        open_keys: set[str] = set()
+        for row in self.rows:
+            baselined = False
+            if row.is_gap:
+                key = component_key(row.id)
+                open_keys.add(key)
+                if key in accepted:
+                    limit = accepted[key]
+                    baselined = limit is None or priority_at_least(limit, row.priority or "P0")
+                (known if baselined else new).append(row.id)
+            rows.append(
+                row if row.baselined == baselined else row.model_copy(update={"baselined": baselined})
+            )
+        fixed = sorted({row_id for row_id, _ in entries if component_key(row_id) not in open_keys})
+        result = BaselineResult(file=file, known=sorted(set(known)), new=sorted(set(new)), fixed=fixed)
+        return self.model_copy(update={"rows": rows, "baseline": result})
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

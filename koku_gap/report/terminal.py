@@ -41,6 +41,13 @@ def render_terminal(report: Report, *, color: bool = True, width: int | None = N
     s = report.summary
     counts = ", ".join(f"{n} {status}" for status, n in s.by_status.items() if n)
     gaps = ", ".join(f"{n} {p}" for p, n in s.by_priority.items() if n) or "none"
+    baseline = ""
+    if report.baseline is not None:
+        from rich.markup import escape
+
+        b = report.baseline
+        tally = f"{len(b.known)} known, {len(b.new)} new, {len(b.fixed)} fixed"
+        baseline = f"\nbaseline {escape(b.file)}: {tally}"
     console.print(
         Panel(
             f"{s.clowdapp_components} ClowdApp components, {s.chart_workloads} chart workloads\n"
@@ -49,7 +56,8 @@ def render_terminal(report: Report, *, color: bool = True, width: int | None = N
                 f"\nuncovered Celery queues: {', '.join(report.queues.uncovered)}"
                 if report.queues.uncovered
                 else ""
-            ),
+            )
+            + baseline,
             title="koku-gap",
             expand=False,
         )

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from koku_gap.errors import InputError
+from koku_gap.errors import InputError, located
 from koku_gap.graph import (
     Component,
     ComponentGraph,
@@ -87,7 +87,10 @@ def clowdapp_graph(
                 )
             objects.extend(raw_objects)
         elif kind == "List":
-            objects.extend(value.get("items") or [])
+            items = value.get("items")
+            if items is not None and not isinstance(items, list):
+                raise InputError(file, value.line_of("items"), "List 'items' must be a list")
+            objects.extend(items or [])
         elif isinstance(kind, str):
             objects.append(value)
         else:
@@ -106,11 +109,16 @@ def clowdapp_graph(
     ]
     if not clowdapps:
         kinds = sorted({str(o.get("kind")) for o in resolved if isinstance(o, dict)})
-        raise InputError(
-            file,
-            stream.documents[0].line if stream.documents else None,
-            "no ClowdApp found" + (f" (objects: {', '.join(kinds)})" if kinds else " (file is empty)"),
-        )
+        if kinds:
+            found = f" (objects: {', '.join(kinds)})"
+        elif stream.documents:
+            found = " (no objects with a 'kind' in the file)"
+        elif stream.text.strip():
+            found = ": the file holds only comments; expected an OpenShift Template or a ClowdApp"
+        else:
+            found = ": the file is empty; expected an OpenShift Template or a ClowdApp"
+        line = stream.documents[0].line if stream.documents else None
+        raise InputError(file, line, "no ClowdApp found" + found)
     config_maps = podspec.config_map_texts(resolved)
     invocations = _invocations(resolved)
     components: list[Component] = []
@@ -127,7 +135,7 @@ def clowdapp_graph(
         resources.extend(res)
     for obj in resolved:
         if isinstance(obj, LDict) and obj.get("kind") not in ("ClowdApp", None):
-            meta = obj.get("metadata") or {}
+            meta = podspec.mapping(obj.get("metadata"))
             app = _app_of(obj, apps)
             resources.append(
                 Resource(
@@ -154,36 +162,24 @@ def _literal_envs(clowdapps: list[tuple[LDict, Any]]) -> dict[str, dict[str, str
     """Per component id, the env values written literally in the template (not through parameters)."""
     result: dict[str, dict[str, str | None]] = {}
     for resolved, raw in clowdapps:
-        app = str((resolved.get("metadata") or {}).get("name", ""))
-        raw_spec = raw.get("spec") if isinstance(raw, dict) else None
-        if not isinstance(raw_spec, dict):
-            continue
+        app = str(podspec.mapping(resolved.get("metadata")).get("name", ""))
+        raw_spec = podspec.mapping(raw.get("spec") if isinstance(raw, dict) else None)
+        resolved_spec = podspec.mapping(resolved.get("spec"))
         for key in ("deployments", "pods", "jobs"):
-            for item in raw_spec.get(key) or []:
-                resolved_item = _find_named(resolved.get("spec"), key, item)
-                if resolved_item is None:
+            # substitution keeps lists as they are: the n-th raw item is the n-th resolved one
+            pairs = zip(podspec.seq(raw_spec.get(key)), podspec.seq(resolved_spec.get(key)), strict=False)
+            for item, resolved_item in pairs:
+                if not isinstance(item, dict) or not isinstance(resolved_item, dict):
                     continue
-                pod = item.get("podSpec") if isinstance(item, dict) else None
+                pod = item.get("podSpec")
                 env = pod.get("env") if isinstance(pod, dict) else None
                 literal = {
                     str(e["name"]): podspec.text(e.get("value"))
-                    for e in env or []
+                    for e in podspec.seq(env)
                     if isinstance(e, dict) and "name" in e and "${" not in str(e.get("value", ""))
                 }
-                result[f"{app}/{resolved_item}"] = literal
+                result[f"{app}/{resolved_item.get('name')}"] = literal
     return result
-
-
-def _find_named(spec: Any, key: str, raw_item: Any) -> str | None:
-    """The resolved name of a raw deployment/job item (names may hold parameters)."""
-    if not isinstance(spec, dict) or not isinstance(raw_item, dict):
-        return None
-    items = spec.get(key) or []
-    raw_items = [raw_item]
-    for item in items:
-        if isinstance(item, dict) and getattr(item, "line", None) == getattr(raw_items[0], "line", None):
-            return str(item.get("name"))
-    return None
 
 
 def _type_name(value: Any) -> str:
@@ -209,9 +205,9 @@ def _invocations(objects: list[Any]) -> dict[tuple[str, str], list[str]]:
     result: dict[tuple[str, str], list[str]] = {}
     for obj in objects:
         if isinstance(obj, dict) and obj.get("kind") == "ClowdJobInvocation":
-            spec = obj.get("spec") or {}
-            name = str((obj.get("metadata") or {}).get("name", ""))
-            for job in spec.get("jobs") or []:
+            spec = podspec.mapping(obj.get("spec"))
+            name = str(podspec.mapping(obj.get("metadata")).get("name", ""))
+            for job in podspec.seq(spec.get("jobs")):
                 result.setdefault((str(spec.get("appName", "")), str(job)), []).append(name)
     return result
 
@@ -242,18 +238,20 @@ def _read_clowdapp(
             raise InputError(file, spec.line_of(key), f"ClowdApp {app}: '{key}' must be a list")
         for index, item in enumerate(raw):
             unresolved = _item(raw_spec.get(key), index)
-            components.append(
-                _deployment(item, unresolved, raw.line_of(index), app, file, params, config_maps)
-            )
+            with located(file, raw.line_of(index), f"ClowdApp {app}"):
+                components.append(
+                    _deployment(item, unresolved, raw.line_of(index), app, file, params, config_maps)
+                )
     jobs = spec.get("jobs")
     if jobs is not None:
         if not isinstance(jobs, LList):
             raise InputError(file, spec.line_of("jobs"), f"ClowdApp {app}: 'jobs' must be a list")
         for index, item in enumerate(jobs):
             unresolved = _item(raw_spec.get("jobs"), index)
-            components.append(
-                _job(item, unresolved, jobs.line_of(index), app, file, params, config_maps, invocations)
-            )
+            with located(file, jobs.line_of(index), f"ClowdApp {app}"):
+                components.append(
+                    _job(item, unresolved, jobs.line_of(index), app, file, params, config_maps, invocations)
+                )
     components, warnings = _unique_names(components, file)
     return app, components, _app_resources(spec, app, file), warnings
 
@@ -262,13 +260,15 @@ def _unique_names(components: list[Component], file: str) -> tuple[list[Componen
     """Two workloads of one ClowdApp with the same name (a real public file has a CronJob and a Job
     both called ``remove-custom-epel-repos``): keep both, call the later one ``name#2``, and warn."""
     seen: dict[str, int] = {}
+    suffixes: dict[str, int] = {}  # the next suffix to try per name: linear however many repeats
     result: list[Component] = []
     warnings: list[GraphWarning] = []
     for comp in components:
         if comp.name in seen:
-            n = 2
+            n = suffixes.get(comp.name, 2)
             while f"{comp.name}#{n}" in seen:
                 n += 1
+            suffixes[comp.name] = n + 1
             renamed = f"{comp.name}#{n}"
             warnings.append(
                 GraphWarning(

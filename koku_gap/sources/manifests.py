@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from koku_gap.errors import InputError
+from koku_gap.errors import InputError, located
 from koku_gap.graph import (
     Component,
     ComponentGraph,
@@ -44,6 +44,11 @@ UNRENDERED = re.compile(
     r"(?:\.|\$|if |end|range |with |include |template |define |toYaml |else)",
     re.M,
 )
+# Helm's own names anywhere in a value, quoted or not: rendered output never keeps them
+HELM_EXPRESSION = re.compile(
+    r"\{\{-?\s*(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\.Template\b"
+    r"|include\s|tpl\s|toYaml\s)"
+)
 
 
 def load_manifests(*paths: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ComponentGraph:
@@ -51,23 +56,41 @@ def load_manifests(*paths: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Co
     if not paths:
         raise InputError("<manifests>", None, "no manifests given")
     graph: ComponentGraph | None = None
+    documents = 0
     for path in paths:
         for stream in _streams(path, max_bytes):
+            documents += len(stream.documents)
             part = manifests_graph(stream)
             graph = part if graph is None else graph.merged(part)
     if graph is None:
         raise InputError(str(paths[0]), None, "no YAML files found")
+    if not documents:
+        raise InputError(
+            ", ".join(str(p) for p in paths),
+            None,
+            "no Kubernetes objects: empty or only comments (did the render produce nothing?)",
+        )
     return graph
+
+
+def manifests_from_text(text: str, file: str) -> ComponentGraph:
+    """Rendered manifests already in memory (``--chart``), read exactly as a file ``file`` holding them."""
+    return manifests_graph(_parse(text, file))
 
 
 def _streams(path: str | Path, max_bytes: int) -> Iterable[Stream]:
     name = str(path)
     if name == "-":
-        yield parse_stream(
-            decode_bytes(sys.stdin.buffer.read(max_bytes + 1), "<stdin>", max_bytes), "<stdin>"
-        )
+        yield _parse(decode_bytes(sys.stdin.buffer.read(max_bytes + 1), "<stdin>", max_bytes), "<stdin>")
         return
     p = Path(path)
+    if p.name == "Chart.yaml" or (p.is_dir() and (p / "Chart.yaml").is_file()):
+        raise InputError(
+            name,
+            None,
+            "this is a Helm chart, not rendered manifests: render it first (helm template) "
+            "or pass the chart with --chart",
+        )
     if p.is_dir():
         files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in YAML_SUFFIXES)
         if not files:
@@ -84,21 +107,29 @@ def _parse(text: str, file: str) -> Stream:
     ``{{ ... }}`` inside a block scalar is file content (an alertmanager or Go template in a
     ConfigMap), not an unrendered chart; anywhere else it is.
     """
-    unrendered = UNRENDERED.search(text)
     try:
         stream = parse_stream(text, file)
     except InputError:
-        if unrendered:
-            lines = text.splitlines()
-            for match in UNRENDERED.finditer(text, unrendered.start()):
-                if not _looks_like_block_scalar_body(lines, _line_at(text, match)):
-                    raise _unrendered_error(text, file, match) from None
+        if UNRENDERED.search(text) or HELM_EXPRESSION.search(text):
+            body = _block_scalar_bodies(text.split("\n"))
+            for line, match in _template_marks(text):
+                if not body[line - 1]:
+                    raise _unrendered_error(file, line, match) from None
         raise
-    if unrendered:
-        for match in UNRENDERED.finditer(text, unrendered.start()):
-            if not stream.in_block_scalar(_line_at(text, match)):
-                raise _unrendered_error(text, file, match)
+    for line, match in _template_marks(text):
+        if not stream.in_block_scalar(line):
+            raise _unrendered_error(file, line, match)
     return stream
+
+
+def _template_marks(text: str) -> Iterator[tuple[int, re.Match[str]]]:
+    """Each line holding template syntax, with the match, in order (one pass over the text)."""
+    matches = sorted([*UNRENDERED.finditer(text), *HELM_EXPRESSION.finditer(text)], key=lambda m: m.start())
+    line, counted = 1, 0
+    for match in matches:
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        yield line, match
 
 
 _BLOCK_HEADER = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")
@@ -108,28 +139,25 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def _looks_like_block_scalar_body(lines: list[str], line: int) -> bool:
-    """Whether a line sits in a ``|``/``>`` block (by indentation alone: the text did not parse)."""
-    limit = _indent(lines[line - 1])
-    for previous in reversed(lines[: line - 1]):
-        if not previous.strip() or _indent(previous) >= limit:
+def _block_scalar_bodies(lines: list[str]) -> list[bool]:
+    """For each line, whether it sits in a ``|``/``>`` block, by indentation alone (the text did not
+    parse): the lines after a block header that are blank or indented deeper than the header's line.
+    One pass, so a hostile file cannot make this quadratic."""
+    result: list[bool] = []
+    header: int | None = None  # indentation of the line holding the open block's header
+    for line in lines:
+        if header is not None and (not line.strip() or _indent(line) > header):
+            result.append(True)
             continue
-        if _BLOCK_HEADER.search(previous):
-            return True
-        limit = _indent(previous)
-        if limit == 0:
-            return False
-    return False
+        header = _indent(line) if _BLOCK_HEADER.search(line) else None
+        result.append(False)
+    return result
 
 
-def _line_at(text: str, match: re.Match[str]) -> int:
-    return text.count("\n", 0, match.start()) + 1
-
-
-def _unrendered_error(text: str, file: str, match: re.Match[str]) -> InputError:
+def _unrendered_error(file: str, line: int, match: re.Match[str]) -> InputError:
     return InputError(
         file,
-        _line_at(text, match),
+        line,
         "this is an unrendered Helm template ('{{ ... }}'): render it first "
         "(helm template) or pass the chart with --chart",
     )
@@ -164,10 +192,13 @@ def manifests_graph(stream: Stream) -> ComponentGraph:
         name = str(meta.get("name", ""))
         app = _app_of(meta, template, file)
         source = SourceRef(file=file, line=obj.line, template=template)
-        if kind in WORKLOAD_KINDS:
-            components.append(_workload(obj, kind, name, app, source, config_maps))
-        else:
-            resources.append(Resource(kind=kind, name=name, app=app, source=source, data=_resource_data(obj)))
+        with located(file, obj.line, f"{kind} {name}"):
+            if kind in WORKLOAD_KINDS:
+                components.append(_workload(obj, kind, name, app, source, config_maps))
+            else:
+                resources.append(
+                    Resource(kind=kind, name=name, app=app, source=source, data=_resource_data(obj))
+                )
     components = _with_services(components, resources)
     warnings = [GraphWarning(code=n.code, message=n.message, file=file, line=n.line) for n in stream.notes]
     return ComponentGraph(

@@ -33,6 +33,16 @@ def text(value: Any) -> str | None:
     return str(value)
 
 
+def seq(value: Any) -> list[Any]:
+    """A list as written, or nothing when the input put something else there."""
+    return value if isinstance(value, list) else []
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    """A mapping as written, or an empty one when the input put something else there."""
+    return value if isinstance(value, dict) else {}
+
+
 def str_list(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -81,7 +91,7 @@ def container(
     command = str_list(raw.get("command"))
     args = str_list(raw.get("args"))
     env_map = {e.name: e.value for e in env}
-    ports = tuple(to_plain(p) for p in raw.get("ports") or () if isinstance(p, dict))
+    ports = tuple(to_plain(p) for p in seq(raw.get("ports")) if isinstance(p, dict))
     http = serves_http or any(str(p.get("name", "")).startswith(("http", "web", "api")) for p in ports)
     role = detect_role(
         RoleInput(
@@ -94,14 +104,14 @@ def container(
             serves_http=http,
         )
     )
-    mounts = raw.get("volumeMounts") or ()
+    mounts = seq(raw.get("volumeMounts"))
     return Container(
         name=name,
         image=image,
         command=command,
         args=args,
         env=env,
-        env_from=tuple(to_plain(e) for e in raw.get("envFrom") or ()),
+        env_from=tuple(to_plain(e) for e in seq(raw.get("envFrom"))),
         resources=to_plain(raw.get("resources")) or None,
         liveness_probe=to_plain(raw.get("livenessProbe")),
         readiness_probe=to_plain(raw.get("readinessProbe")),
@@ -135,7 +145,7 @@ def config_map_texts(objects: Sequence[Any]) -> dict[str, str]:
     texts: dict[str, str] = {}
     for obj in objects:
         if isinstance(obj, dict) and obj.get("kind") == "ConfigMap":
-            name = str((obj.get("metadata") or {}).get("name"))
+            name = str(mapping(obj.get("metadata")).get("name"))
             data = obj.get("data") or {}
             texts[name] = "\n".join(str(v) for v in data.values()) if isinstance(data, dict) else ""
     return texts

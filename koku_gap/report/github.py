@@ -1,0 +1,129 @@
+"""GitHub Actions workflow commands: one annotation per gap that fails the run, and a job summary.
+
+Annotations (``::error file=...,line=...,title=...::message``) go to stdout, where the runner turns
+them into marks on the pull request's files: P0/P1 ``error``, P2 ``warning``, P3 ``notice``. Only the
+gaps that fail the run are annotated (``Report.failing``: at or above ``--fail-on``, not waived, not
+in the baseline), so a PR shows what it broke, not what the team already knows. The Markdown report
+is appended to ``$GITHUB_STEP_SUMMARY`` when the runner sets it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+from koku_gap.errors import InputError
+from koku_gap.report.model import Report, Row
+from koku_gap.report.rules import LEVEL_OF_PRIORITY
+from koku_gap.report.sarif import rule_id
+
+COMMAND_OF_LEVEL = {"error": "error", "warning": "warning", "note": "notice"}
+SUMMARY_LIMIT = 1024 * 1024 - 4096  # GitHub refuses step summaries over 1 MiB
+
+
+def escape_data(value: str) -> str:
+    """A workflow command's message, escaped as the runner unescapes it."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    """A workflow command's property value: also ``:`` and ``,``, which delimit properties."""
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, **properties: str | int | None) -> str:
+    props = ",".join(
+        f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None
+    )
+    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+def _path(file: str) -> str:
+    """The runner matches annotations to files by repository-relative POSIX path: no ``./``, no ``\\``."""
+    return str(PurePosixPath(file.replace("\\", "/")))
+
+
+def _annotation(row: Row) -> str:
+    assert row.priority is not None
+    name = row.clowdapp or ", ".join(row.chart)
+    message = "\n".join([f"{name} ({row.role}) is {row.status}.", *row.reasons])
+    if row.targets:
+        message += "\nChart: " + ", ".join(f"{t.name} ({t.file}:{t.line})" for t in row.targets)
+    if row.action:
+        message += f"\nAction: {row.action}"
+    end = row.snippet_lines[1] if len(row.snippet_lines) == 2 and row.source else None
+    return command(
+        COMMAND_OF_LEVEL[LEVEL_OF_PRIORITY[row.priority]],
+        message,
+        file=_path(row.source.file) if row.source else None,
+        line=row.source.line if row.source else None,
+        endLine=end if row.source and end and end > row.source.line else None,
+        title=f"{row.priority} {rule_id(row)}: {name}",
+    )
+
+
+def render_github(report: Report, fail_on: str = "P0") -> str:
+    failing = sorted(
+        report.failing(fail_on),
+        key=lambda r: (r.priority or "", r.source.file if r.source else "", r.source.line if r.source else 0),
+    )
+    lines = [_annotation(row) for row in failing]
+    baseline = report.baseline
+    if baseline is not None and baseline.fixed:
+        lines.append(
+            command(
+                "notice",
+                f"{len(baseline.fixed)} gap(s) recorded in {baseline.file} are fixed: "
+                + ", ".join(baseline.fixed)
+                + ". Refresh the baseline with --write-baseline.",
+                title="gap-report: baseline entries fixed",
+            )
+        )
+    lines.append(_verdict(report, fail_on))
+    return "\n".join(lines) + "\n"
+
+
+def _verdict(report: Report, fail_on: str) -> str:
+    """One plain line (not a command) closing the log: what failed, what did not, and why."""
+    failing = report.failing(fail_on)
+    waived = sum(1 for r in report.rows if r.waived)
+    known = sum(1 for r in report.rows if r.is_gap and r.baselined)
+    parts = [f"{report.summary.gaps} open gap(s)"]
+    if known:
+        parts.append(f"{known} known from the baseline")
+    if waived:
+        parts.append(f"{waived} waived")
+    if fail_on == "none":
+        head = "gap-report: no gap fails this run (--fail-on none)"
+    elif failing:
+        head = f"gap-report: {len(failing)} gap(s) at or above {fail_on} fail this run"
+    else:
+        head = f"gap-report: no gap at or above {fail_on} fails this run"
+    return f"{head} ({', '.join(parts)})"
+
+
+def step_summary(report: Report, fail_on: str = "P0") -> str:
+    """The job summary: the verdict, then the Markdown report (or a note when it is too large)."""
+    from koku_gap.report.markdown import render_markdown
+
+    failing = report.failing(fail_on)
+    mark = "❌" if failing else "✅"
+    head = f"{mark} {_verdict(report, fail_on)}\n\n"
+    body = render_markdown(report)
+    if len((head + body).encode("utf-8")) > SUMMARY_LIMIT:
+        body = "_The full report is larger than a job summary may be; produce it with `--format markdown`._\n"
+    return head + body + "\n"
+
+
+def append_step_summary(report: Report, fail_on: str = "P0", env: Mapping[str, str] | None = None) -> bool:
+    """Append the job summary to ``$GITHUB_STEP_SUMMARY`` if the runner set it; True when written."""
+    path = (env if env is not None else os.environ).get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return False
+    try:
+        with Path(path).open("a", encoding="utf-8") as handle:
+            handle.write(step_summary(report, fail_on))
+    except OSError as exc:
+        raise InputError(path, None, f"cannot append the job summary: {exc.strerror or exc}") from None
+    return True

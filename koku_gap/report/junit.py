@@ -1,0 +1,100 @@
+"""JUnit XML for CI test reports (GitLab, Jenkins, Azure): one test case per row, one suite per app.
+
+A row fails when it fails the run (``Report.failing``: a gap at or above ``--fail-on``, not waived,
+not in the baseline); waived gaps are skipped; every other row passes, with a note on gaps that do
+not fail (below the threshold, or known from the baseline).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from koku_gap.report.model import Report, Row
+from koku_gap.report.sarif import rule_id
+
+# XML 1.0 allows tab, newline, carriage return and most of Unicode; anything else would make the
+# document invalid, and a reason may quote whatever a YAML file holds.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _text(value: str) -> str:
+    return _NOT_XML.sub("\ufffd", value)
+
+
+def render_junit(report: Report, fail_on: str = "P0") -> str:
+    failing = {id(r) for r in report.failing(fail_on)}
+    apps = list(dict.fromkeys(r.app for r in report.rows))
+    root = ET.Element("testsuites", name="gap-report")
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    for app in apps:
+        rows = [r for r in report.rows if r.app == app]
+        suite = ET.SubElement(root, "testsuite", name=_text(app))
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", name="fail-on", value=fail_on)
+        ET.SubElement(properties, "property", name="policy", value=_text(", ".join(report.policy)))
+        if report.baseline is not None:
+            ET.SubElement(properties, "property", name="baseline", value=_text(report.baseline.file))
+        counts = {"tests": len(rows), "failures": 0, "skipped": 0}
+        for row in rows:
+            outcome = _testcase(suite, row, app, failed=id(row) in failing, fail_on=fail_on)
+            if outcome in counts:
+                counts[outcome] += 1
+        for key, value in counts.items():
+            totals[key] += value
+        _counts(suite, counts)
+    _counts(root, totals)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _counts(element: ET.Element, counts: dict[str, int]) -> None:
+    element.set("tests", str(counts["tests"]))
+    element.set("failures", str(counts["failures"]))
+    element.set("errors", "0")
+    element.set("skipped", str(counts["skipped"]))
+
+
+def _where(row: Row) -> tuple[str, int] | None:
+    if row.source is not None:
+        return row.source.file, row.source.line
+    if row.targets:
+        return row.targets[0].file, row.targets[0].line
+    return None
+
+
+def _details(row: Row) -> str:
+    lines = [f"{row.clowdapp or ', '.join(row.chart)} ({row.role}, {row.kind}): {row.status}"]
+    if row.priority:
+        lines[0] += f", {row.priority}"
+    where = _where(row)
+    if where is not None:
+        lines.append(f"ClowdApp: {where[0]}:{where[1]}" if row.source else f"chart: {where[0]}:{where[1]}")
+    for target in row.targets if row.source else []:
+        lines.append(f"chart: {target.name} at {target.file}:{target.line}")
+    lines.extend(f"reason: {reason}" for reason in row.reasons)
+    if row.action:
+        lines.append(f"action: {row.action}")
+    lines.extend(f"drift ({d.kind}): {d.message}" for d in row.drift)
+    return _text("\n".join(lines))
+
+
+def _testcase(suite: ET.Element, row: Row, app: str, *, failed: bool, fail_on: str) -> str:
+    name = row.clowdapp or (row.chart[0] if row.chart else row.id)
+    case = ET.SubElement(suite, "testcase", classname=_text(app), name=_text(name))
+    where = _where(row)
+    if where is not None:
+        case.set("file", _text(where[0]))
+    headline = f"{row.priority} {row.status}: {row.reasons[0] if row.reasons else row.status}"
+    if failed:
+        failure = ET.SubElement(case, "failure", message=_text(headline), type=rule_id(row))
+        failure.text = _details(row)
+        return "failures"
+    if row.waived and row.waiver is not None:
+        ET.SubElement(case, "skipped", message=_text(f"waived: {row.waiver.reason}"))
+        return "skipped"
+    if row.is_gap:
+        why = "known from the baseline" if row.baselined else f"below --fail-on {fail_on}"
+        out = ET.SubElement(case, "system-out")
+        out.text = _text(f"gap not failing ({why})\n" + _details(row))
+    return "passed"

@@ -1,0 +1,177 @@
+"""SARIF 2.1.0 for code scanning: one result per gap row, located in the ClowdApp file.
+
+Every row that is a gap under the policy becomes a result, waived ones included (with a suppression,
+so code scanning shows them as dismissed) and, with ``--baseline``, a ``baselineState``. The rule id
+is the row's kind of gap (``Row.rule``, see rules.py), the level follows the priority. Output is
+deterministic: no timestamps or absolute paths of our own, results and rules sorted.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+from urllib.parse import quote
+
+from koku_gap import __version__
+from koku_gap.report.model import GAP_STATUSES, Report, Row, Target, component_key
+from koku_gap.report.rules import LEVEL_OF_PRIORITY, rule
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+FINGERPRINT = "kokuGapComponent/v1"
+
+
+def sarif_rows(report: Report) -> list[Row]:
+    """The rows SARIF reports: every gap under the policy, waived or not."""
+    return [r for r in report.rows if r.status in GAP_STATUSES and r.priority is not None]
+
+
+def rule_id(row: Row) -> str:
+    return row.rule or f"{row.status}-{row.role}"
+
+
+def render_sarif(report: Report) -> str:
+    return json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def sarif_log(report: Report) -> dict[str, Any]:
+    rows = sorted(sarif_rows(report), key=_order)
+    ids = sorted({rule_id(r) for r in rows})
+    index = {rid: n for n, rid in enumerate(ids)}
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "koku-gap",
+                "fullName": "koku-gap gap-report: ClowdApp vs Helm chart",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [_descriptor(rid) for rid in ids],
+            }
+        },
+        "results": [_result(r, index[rule_id(r)], report) for r in rows],
+        "properties": _run_properties(report),
+    }
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _order(row: Row) -> tuple[str, int, str, str]:
+    source = row.source
+    return (source.file if source else "", source.line if source else 0, rule_id(row), row.id)
+
+
+def _descriptor(rid: str) -> dict[str, Any]:
+    meta = rule(rid)
+    return {
+        "id": rid,
+        "name": meta.name,
+        "shortDescription": {"text": meta.short},
+        "fullDescription": {"text": meta.full},
+        "help": {"text": meta.help, "markdown": meta.help},
+        "defaultConfiguration": {"level": meta.level},
+        "properties": {"tags": ["clowdapp", "helm", "koku-gap"]},
+    }
+
+
+def artifact_uri(file: str) -> str | None:
+    """A relative path stays relative (to the checkout, as code scanning expects); None for ``<stdin>``."""
+    if file.startswith("<") and file.endswith(">"):
+        return None
+    windows = PureWindowsPath(file)
+    if windows.drive:
+        return "file:///" + quote(windows.as_posix(), safe="/:")
+    path = PurePosixPath(file.replace("\\", "/"))
+    if path.is_absolute():
+        return "file://" + quote(str(path), safe="/")
+    return quote(str(path), safe="/")
+
+
+def _physical(file: str, line: int, end: int | None = None) -> dict[str, Any] | None:
+    uri = artifact_uri(file)
+    if uri is None:
+        return None
+    location: dict[str, Any] = {"uri": uri}
+    if not uri.startswith("file:"):
+        location["uriBaseId"] = "%SRCROOT%"
+    region: dict[str, Any] = {"startLine": max(line, 1)}
+    if end is not None and end > line:
+        region["endLine"] = end
+    return {"artifactLocation": location, "region": region}
+
+
+def _message(row: Row) -> str:
+    name = row.clowdapp or ", ".join(row.chart)
+    text = f"{name} ({row.role}): {row.status}, {row.priority}. " + " ".join(
+        reason if reason.endswith(".") else reason + "." for reason in row.reasons
+    )
+    if row.action:
+        text += f" Action: {row.action}"
+    return text
+
+
+def _target_location(n: int, target: Target) -> dict[str, Any]:
+    what = f"{target.name} ({target.kind})"
+    if target.via == "init-container" and target.container:
+        what += f", init container {target.container}"
+    if target.template:
+        what += f", from {target.template}"
+    location: dict[str, Any] = {"id": n, "message": {"text": what}}
+    physical = _physical(target.file, target.line)
+    if physical is not None:
+        location["physicalLocation"] = physical
+    location["logicalLocations"] = [{"name": target.name, "kind": "object"}]
+    return location
+
+
+def _result(row: Row, rule_index: int, report: Report) -> dict[str, Any]:
+    assert row.priority is not None
+    result: dict[str, Any] = {
+        "ruleId": rule_id(row),
+        "ruleIndex": rule_index,
+        "level": LEVEL_OF_PRIORITY[row.priority],
+        "message": {"text": _message(row)},
+    }
+    locations: list[dict[str, Any]] = []
+    if row.source is not None:
+        end = row.snippet_lines[1] if len(row.snippet_lines) == 2 else None
+        physical = _physical(row.source.file, row.source.line, end)
+        location: dict[str, Any] = {}
+        if physical is not None:
+            location["physicalLocation"] = physical
+        location["logicalLocations"] = [
+            {
+                "name": row.clowdapp or row.id,
+                "fullyQualifiedName": component_key(row.id),
+                "kind": "object",
+            }
+        ]
+        locations.append(location)
+    result["locations"] = locations
+    related = [_target_location(n, t) for n, t in enumerate(row.targets, 1)]
+    if related:
+        result["relatedLocations"] = related
+    result["partialFingerprints"] = {FINGERPRINT: component_key(row.id)}
+    if row.waived and row.waiver is not None:
+        justification = row.waiver.reason + (f" (until {row.waiver.expires})" if row.waiver.expires else "")
+        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification}]
+    if report.baseline is not None:
+        result["baselineState"] = "unchanged" if row.baselined else "new"
+    properties: dict[str, Any] = {
+        "priority": row.priority,
+        "status": row.status,
+        "role": row.role,
+        "app": row.app,
+        "id": row.id,
+    }
+    if row.chart:
+        properties["chart"] = list(row.chart)
+    if row.waiver is not None and row.waiver.expired:
+        properties["waiverExpired"] = row.waiver.expires
+    result["properties"] = properties
+    return result
+
+
+def _run_properties(report: Report) -> dict[str, Any]:
+    properties: dict[str, Any] = {"policy": list(report.policy)}
+    if report.baseline is not None:
+        properties["baseline"] = {"file": report.baseline.file, "fixed": list(report.baseline.fixed)}
+    return properties
