@@ -59,11 +59,21 @@ def validation_error(exc: ValidationError, file: str, line: int | None, what: st
     ``what`` names the object (``ClowdApp shop/api``); the first failing field is shown with its path.
     """
     errors = exc.errors(include_url=False, include_input=False)
-    first = errors[0] if errors else {"loc": (), "msg": str(exc)}
-    path = ".".join(str(part) for part in first.get("loc", ()))
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    where = f" field {path}:" if path else ""
-    return InputError(file, line, f"{what}:{where} {first.get('msg', 'invalid value')}{more}")
+    # a union's members show up in the location (`replicas.int`, `replicas.str`): one field, one error
+    paths = list(dict.fromkeys(_field_path(error["loc"]) for error in errors))
+    first = errors[0]["msg"] if errors else str(exc)
+    more = f" (and {len(paths) - 1} more)" if len(paths) > 1 else ""
+    where = f" field {paths[0]}:" if paths and paths[0] else ""
+    return InputError(file, line, f"{what}:{where} {first}{more}")
+
+
+_TYPE_TAGS = frozenset({"int", "str", "float", "bool", "none", "bytes", "is-instance", "literal"})
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    return ".".join(
+        str(part) for part in loc if not (isinstance(part, str) and (part in _TYPE_TAGS or "[" in part))
+    )
 
 
 @contextmanager

@@ -48,13 +48,16 @@ def item_block(lines: list[str], line: int) -> tuple[int, int]:
     index = max(0, min(line - 1, len(lines) - 1))
     key_indent = _indent(lines[index])
     start = index
-    for i in range(index, -1, -1):
-        stripped = lines[i].lstrip(" ")
-        if stripped.startswith("- ") and _indent(lines[i]) == key_indent - 2:
-            start = i
-            break
-        if stripped and not stripped.startswith("#") and _indent(lines[i]) < key_indent:
-            break
+    # `- name: x` starts its own item: scanning back to the parent key from there, once per row,
+    # made a file of 10,000 one-line items take half a minute
+    if not lines[index].lstrip(" ").startswith("- "):
+        for i in range(index, -1, -1):
+            stripped = lines[i].lstrip(" ")
+            if stripped.startswith("- ") and _indent(lines[i]) == key_indent - 2:
+                start = i
+                break
+            if stripped and not stripped.startswith("#") and _indent(lines[i]) < key_indent:
+                break
     dash = _indent(lines[start]) if lines[start].lstrip(" ").startswith("- ") else key_indent
     end = start
     for i in range(start + 1, len(lines)):

@@ -4,7 +4,7 @@ We read the *events* of ruamel.yaml's C parser (libyaml) and build plain Python 
 ourselves, so that every dict and list remembers where it came from. The builder is a loop over
 events with an explicit stack, not a recursion: libyaml's parser is iterative too, so no input can
 exhaust the C stack (the C *composer* recurses once per nesting level and crashes the interpreter
-with a segmentation fault near 50,000 levels, which a 100 KB file reaches) or Python's recursion
+with a segmentation fault near 28,000 levels, which a 56 KB file reaches) or Python's recursion
 limit (the pure-Python composer raises ``RecursionError`` near 500 levels).
 
 Budgets, checked as the events arrive, so hostile input is refused before it costs time or memory:

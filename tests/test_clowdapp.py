@@ -268,7 +268,7 @@ def write(tmp_path: Path, text: str) -> Path:
         ("- just\n- a list\n", "expected a mapping", 1),
         ("plain scalar\n", "expected a mapping", 1),
         ("metadata: {name: x}\n", "no 'kind'", 1),
-        ("kind: Template\nobjects:\n- kind: ConfigMap\n  metadata: {name: c}\n", "no ClowdApp found", 1),
+        ("kind: Template\nobjects:\n- kind: ConfigMap\n  metadata: {name: c}\n", "no ClowdApp found", 2),
         ("kind: Deployment\nmetadata: {name: d}\n", "no ClowdApp found", 1),
         ("", "no ClowdApp found", None),
         ("kind: Template\nobjects: {kind: ClowdApp}\n", "'objects' must be a list", 2),

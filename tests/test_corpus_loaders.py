@@ -103,3 +103,20 @@ def test_wild_files_load_or_raise_input_error(corpus: Path) -> None:
             failures.append(str(exc))
     print("\nwild files refused with InputError:\n" + "\n".join(failures or ["(none)"]))
     assert len(failures) < len(files) // 10  # the loaders cope with what real ClowdApps contain
+
+
+def test_wild_anchors_and_duplicate_keys(corpus: Path) -> None:
+    """Real files use anchors (within the alias budget) and repeat keys (warnings, not errors)."""
+    wild = corpus / "wild"
+    inventory = load_clowdapp(wild / "RedHatInsights__insights-host-inventory__deploy_clowdapp.yaml")
+    assert len(inventory.components) == 27  # 28 anchors, 75 aliases: all expanded
+    for name, key in (
+        ("RedHatInsights__entitlements-api-go__deployment_clowdapp.yaml", "volumes"),
+        ("RedHatInsights__insights-results-aggregator-cleaner__deploy_clowdapp.yaml", "resources"),
+    ):
+        graph = load_clowdapp(wild / name)
+        [warning] = [w for w in graph.warnings if w.code == "duplicate-key"]
+        assert f"duplicate key '{key}' (first at line" in warning.message
+    with pytest.raises(InputError, match="'objects' must be a list") as info:
+        load_clowdapp(wild / "RedHatInsights__insights-runtimes-inventory__deploy_clowdapp.yaml")
+    assert info.value.line == 5

@@ -66,3 +66,11 @@ def test_golden_markdown_is_the_documented_example() -> None:
     assert doc.read_text(encoding="utf-8") == (GOLDEN / "example.md").read_text(encoding="utf-8"), (
         "docs/examples/ledger.md is a copy of tests/golden/example.md: copy it again after `make golden`"
     )
+
+
+def test_readme_excerpt_is_real_output() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    golden = (GOLDEN / "example.md").read_text(encoding="utf-8").splitlines()
+    excerpt = [line for line in readme.split("```")[1].splitlines() if line.startswith("| ")]
+    assert len(excerpt) >= 4
+    assert all(line in golden for line in excerpt), "README's report excerpt no longer matches `make report`"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -347,3 +348,128 @@ def test_multi_document_roundtrip(documents: list[dict[str, Any]]) -> None:
     assert [to_plain(d.value) for d in stream.documents] == documents
     lines = [d.line for d in stream.documents]
     assert lines == sorted(lines) and len(set(lines)) == len(lines)
+
+
+# --- the event builder: aliases, budgets, characters (issue 7) ---------------------------------
+
+
+def test_alias_values_are_shared_and_items_keep_the_alias_line() -> None:
+    value = parse_one("base: &b {x: 1}\nitems:\n- *b\n- *b\n")
+    first, second = value["items"]
+    assert first is second is value["base"]  # shared, not copied: expansion costs nothing
+    assert value["items"].item_lines == [3, 4]  # where each alias is written
+
+
+def test_budget_counts_aliases_by_what_they_expand_to() -> None:
+    text = "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: [*a, *a, *a]\n"
+    parse_stream(text, "t.yaml", max_nodes=60)  # 4 + 1 + 2 + 10 + 1 + 1 + 30 = 49 nodes
+    with pytest.raises(InputError, match=r"alias \*a expands this file past 40 YAML nodes") as info:
+        parse_stream(text, "t.yaml", max_nodes=40)
+    assert (info.value.line, info.value.column) == (2, 13)  # the alias that crossed the budget
+
+
+def test_budget_without_aliases() -> None:
+    with pytest.raises(InputError, match="more than 10 YAML nodes: too large") as info:
+        parse_stream("[" + ",".join("x" * 20) + "]", "t.yaml", max_nodes=10)
+    assert info.value.line == 1
+
+
+def test_depth_counts_through_aliases() -> None:
+    text = "a: &a [[[1]]]\nb: [[*a]]\n"
+    parse_stream(text, "t.yaml", max_depth=6)
+    with pytest.raises(InputError, match=r"alias \*a nests deeper than 5 levels") as info:
+        parse_stream(text, "t.yaml", max_depth=5)
+    assert (info.value.line, info.value.column) == (2, 6)
+
+
+def test_deep_nesting_stops_before_the_parser_goes_deep() -> None:
+    text = "[" * 1_000_000  # the C composer would crash the interpreter; never even closed here
+    with pytest.raises(InputError, match="nesting deeper than 100 levels") as info:
+        parse_stream(text, "deep.yaml")
+    assert (info.value.line, info.value.column) == (1, 102)
+
+
+def test_undefined_alias() -> None:
+    with pytest.raises(InputError, match=r"undefined alias \*nope") as info:
+        parse_stream("a: *nope\n", "t.yaml")
+    assert (info.value.line, info.value.column) == (1, 4)
+
+
+def test_anchors_do_not_cross_documents() -> None:
+    with pytest.raises(InputError, match="undefined alias"):
+        parse_stream("a: &x 1\n---\nb: *x\n", "t.yaml")
+
+
+def test_merge_key_text_elsewhere_is_text() -> None:
+    assert to_plain(parse_one("a: <<\nb: [<<]\n")) == {"a": "<<", "b": ["<<"]}
+
+
+def test_non_specific_tag_is_text() -> None:
+    assert parse_one("a: ! 12\n") == {"a": "12"}
+
+
+def test_yaml_1_1_directive_does_not_change_scalars() -> None:
+    assert parse_one("%YAML 1.1\n---\na: yes\nb: 010\n") == {"a": "yes", "b": 10}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        ("a: 1\nb: x\x07y\n", 2, 5, "control character U+0007"),
+        ("a: \x1b[31m\n", 1, 4, "control character U+001B"),
+        ("a: \x7f\n", 1, 4, "control character U+007F"),
+        ("a: '\ud800'\n", 1, 5, "control character U+D800"),
+        ("a:\n  - \x00\n", 2, 5, "NUL byte"),
+    ],
+)
+def test_characters_yaml_does_not_allow(text: str, line: int, column: int, message: str) -> None:
+    with pytest.raises(InputError, match=re.escape(message)) as info:
+        parse_stream(text, "t.yaml")
+    assert (info.value.line, info.value.column) == (line, column)
+    assert str(info.value).isprintable()
+
+
+def test_characters_yaml_allows() -> None:
+    assert parse_one("a: 'tab\there é \u00a0 \U0001f600'\n") == {"a": "tab\there é \u00a0 \U0001f600"}
+
+
+def test_duplicate_key_notes_are_capped() -> None:
+    text = "".join(f"m{i}: {{k: 1, k: 2}}\n" for i in range(150))
+    stream = parse_stream(text, "t.yaml")
+    assert len(stream.notes) == 101
+    assert stream.notes[-1].message == "50 more duplicate keys from here on, not listed one by one"
+    assert stream.notes[-1].line == 101
+
+
+def test_duplicate_key_note_names_both_lines() -> None:
+    [note] = parse_stream("a: 1\nb: 2\na: 3\n", "t.yaml").notes
+    assert note.message == "duplicate key 'a' (first at line 1, again at line 3); the last value wins"
+
+
+def test_block_scalars_under_aliases_are_recorded_once() -> None:
+    stream = parse_stream("a: &a |\n  x\nb: [*a, *a]\n", "t.yaml")
+    assert stream.block_scalars == [(2, 2)]
+    assert stream.in_block_scalar(2) and not stream.in_block_scalar(3)
+
+
+def test_read_text_stops_at_the_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("a: 1\n" * 10)
+    with pytest.raises(InputError, match="50 bytes, over the 10-byte limit"):
+        read_text(big, max_bytes=10)
+    with pytest.raises(InputError, match="more than 10 bytes, over the 10-byte limit"):
+        decode_bytes(b"x" * 11, "<stdin>", max_bytes=10)
+
+
+def test_not_utf8_column_counts_characters() -> None:
+    with pytest.raises(InputError) as info:
+        decode_bytes("é: \u00e9".encode() + b" \xff\n", "bad.yaml")
+    assert (info.value.line, info.value.column) == (1, 6)
+
+
+def test_input_error_is_one_printable_bounded_line() -> None:
+    error = InputError("a\nb\x1b.yaml", 3, "bad\n  thing " + "x" * 1000, 4)
+    text = str(error)
+    assert text.startswith("a\\nb\\x1b.yaml:3:4: bad thing x")
+    assert text.isprintable()
+    assert len(error.message) == 400 and error.message.endswith("...")

@@ -24,6 +24,7 @@ from koku_gap.graph import (
     SourceRef,
     WebServices,
 )
+from koku_gap.limits import MAX_RESOURCES, MAX_WORKLOADS, check_resources, check_workloads
 from koku_gap.roles import simple_commands
 from koku_gap.sources import podspec
 from koku_gap.sources.template import STRING_PARAM, Parameters, Substituter, read_parameters
@@ -64,6 +65,7 @@ def clowdapp_graph(
     objects: list[Any] = []
     parameters = Parameters(values={}, lines={})
     declared_any = False
+    objects_line: int | None = None  # where the Template lists its objects
     for doc in stream.documents:
         value = doc.value
         if not isinstance(value, LDict):
@@ -79,11 +81,13 @@ def clowdapp_graph(
                 value.get("parameters"), file, value.line_of("parameters"), params, strict=strict_params
             )
             raw_objects = value.get("objects")
+            objects_line = value.line_of("objects")
             if not isinstance(raw_objects, list):
+                got = "it is missing" if raw_objects is None else f"got {_type_name(raw_objects)}"
                 raise InputError(
                     file,
-                    value.line_of("objects") if "objects" in value else doc.line,
-                    "Template 'objects' must be a list",
+                    objects_line,
+                    f"Template 'objects' must be a list of objects ({got}); oc process refuses it too",
                 )
             objects.extend(raw_objects)
         elif kind == "List":
@@ -100,6 +104,8 @@ def clowdapp_graph(
         raise InputError(
             file, None, f"--param {name}: this file is not a Template and declares no parameters"
         )
+    if len(objects) > MAX_RESOURCES:  # before substitution copies them all
+        check_resources(len(objects), file, line_of(objects[MAX_RESOURCES], objects_line or 1))
     substituter = Substituter(parameters, file)
     resolved = [substituter.apply(obj, line_of(obj, 1)) for obj in objects]
     clowdapps = [
@@ -117,8 +123,9 @@ def clowdapp_graph(
             found = ": the file holds only comments; expected an OpenShift Template or a ClowdApp"
         else:
             found = ": the file is empty; expected an OpenShift Template or a ClowdApp"
-        line = stream.documents[0].line if stream.documents else None
+        line = objects_line or (stream.documents[0].line if stream.documents else None)
         raise InputError(file, line, "no ClowdApp found" + found)
+    _check_workloads(clowdapps, file)
     config_maps = podspec.config_map_texts(resolved)
     invocations = _invocations(resolved)
     components: list[Component] = []
@@ -133,8 +140,11 @@ def clowdapp_graph(
         apps.append(app)
         components.extend(comps)
         resources.extend(res)
+        if len(resources) > MAX_RESOURCES:
+            check_resources(len(resources), file, resources[MAX_RESOURCES].source.line)
     for obj in resolved:
         if isinstance(obj, LDict) and obj.get("kind") not in ("ClowdApp", None):
+            check_resources(len(resources) + 1, file, obj.line)
             meta = podspec.mapping(obj.get("metadata"))
             app = _app_of(obj, apps)
             resources.append(
@@ -156,6 +166,19 @@ def clowdapp_graph(
         warnings=tuple(warnings),
         parameters=dict(parameters.values),
     )
+
+
+def _check_workloads(clowdapps: list[tuple[LDict, Any]], file: str) -> None:
+    """Count the workloads before reading any: refuse the first one past the limit."""
+    count = 0
+    for app_obj, _ in clowdapps:
+        spec = app_obj.get("spec")
+        for key in ("deployments", "pods", "jobs"):
+            items = spec.get(key) if isinstance(spec, LDict) else None
+            if isinstance(items, LList):
+                before, count = count, count + len(items)
+                if count > MAX_WORKLOADS:
+                    check_workloads(count, file, items.line_of(MAX_WORKLOADS - before))
 
 
 def _literal_envs(clowdapps: list[tuple[LDict, Any]]) -> dict[str, dict[str, str | None]]:
@@ -185,6 +208,8 @@ def _literal_envs(clowdapps: list[tuple[LDict, Any]]) -> dict[str, dict[str, str
 def _type_name(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
     if value is None:
         return "an empty document"
     return f"a scalar ({str(value)[:40]!r})"
@@ -491,6 +516,7 @@ def _app_resources(spec: LDict, app: str, file: str) -> list[Resource]:
     resources: list[Resource] = []
 
     def add(kind: str, name: str, line: int, data: Any = None) -> None:
+        check_resources(len(resources) + 1, file, line)
         resources.append(
             Resource(
                 kind=kind, name=name, app=app, source=SourceRef(file=file, line=line), data=to_plain(data)

@@ -25,6 +25,7 @@ from koku_gap.graph import (
     SourceRef,
     WebServices,
 )
+from koku_gap.limits import check_resources, check_workloads
 from koku_gap.sources import podspec
 from koku_gap.yamlio import DEFAULT_MAX_BYTES, LDict, Stream, decode_bytes, parse_stream, read_text, to_plain
 
@@ -62,11 +63,13 @@ def load_manifests(*paths: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Co
             documents += len(stream.documents)
             part = manifests_graph(stream)
             graph = part if graph is None else graph.merged(part)
+            check_workloads(len(graph.components), stream.file, None)  # a directory of many files
+            check_resources(len(graph.resources), stream.file, None)
     if graph is None:
         raise InputError(str(paths[0]), None, "no YAML files found")
     if not documents:
         raise InputError(
-            ", ".join(str(p) for p in paths),
+            ", ".join("<stdin>" if str(p) == "-" else str(p) for p in paths),
             None,
             "no Kubernetes objects: empty or only comments (did the render produce nothing?)",
         )
@@ -192,6 +195,10 @@ def manifests_graph(stream: Stream) -> ComponentGraph:
         name = str(meta.get("name", ""))
         app = _app_of(meta, template, file)
         source = SourceRef(file=file, line=obj.line, template=template)
+        if kind in WORKLOAD_KINDS:
+            check_workloads(len(components) + 1, file, obj.line)
+        else:
+            check_resources(len(resources) + 1, file, obj.line)
         with located(file, obj.line, f"{kind} {name}"):
             if kind in WORKLOAD_KINDS:
                 components.append(_workload(obj, kind, name, app, source, config_maps))
