@@ -24,6 +24,7 @@ PLATFORM_OF_ROLE = {
     RoleKind.OBJECT_STORE: ("object-store",),
 }
 PRE_PHASES = frozenset({"pre-install", "pre-upgrade"})
+DEPENDENCY_KINDS = ("dependency", "optional-dependency")
 CHART_ACTION: dict[str, str] = {
     "better": "keep",
     "infra": "keep: it replaces a platform service",
@@ -88,14 +89,23 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date) ->
             priority = override.priority
         elif status in GAP_STATUSES and priority is None:
             priority = policy.outcome_for_missing(s.role.kind.value).priority
+        if override.status and override.status != outcome.status:  # the rule no longer decides: say so
+            reasons = [f"without the policy entry: {r}" if r == outcome.reason else r for r in reasons]
         reasons.insert(0, f"policy: {override.reason}")
     action = outcome.action
     if status in ("match", "consolidated", "better", "infra", "extra"):
         priority = None
         kinds = sorted({d.kind for d in drifts})
         action = f"none; check drift ({', '.join(kinds)})" if kinds else "none"
-    elif override is not None and override.status and override.status != outcome.status:
-        action = f"per policy: {override.reason}" if status == "optional" else action
+    elif override is not None and override.action:
+        action = override.action
+    elif (
+        override is not None
+        and override.status
+        and override.status != outcome.status
+        and status == "optional"
+    ):
+        action = "none while the policy's reason holds; revisit it if it stops holding"
     if status not in GAP_STATUSES:
         rule = None
     elif rule is None:  # a `components:` override made a gap of what was not one
@@ -187,7 +197,7 @@ def _missing_outcome(s: Component, uncovered: list[str], policy: Policy) -> tupl
         return _act(_fill(policy.uncovered_queue, queues=queues), action), rules.UNCOVERED_QUEUE
     if s.kind == "CronJob" and s.role.kind != RoleKind.KAFKA_CONSUMER and policy.missing_scheduled:
         return _act(policy.missing_scheduled, add), rules.MISSING_SCHEDULED
-    outcome = policy.outcome_for_missing(s.role.kind.value)
+    outcome = policy.outcome_for_missing_role(s.role.kind.value)
     rule = rules.missing_rule(s.role.kind.value)
     if outcome.status == "optional":
         return _act(outcome, f"decide whether on-prem needs it; if so, {add}"), rule
@@ -241,7 +251,7 @@ def chart_rows(
     platform: dict[str, list[Resource]] = {}
     for resource in source.resources:
         platform.setdefault(resource.kind, []).append(resource)
-    dependencies = [r for r in source.resources if r.kind in ("dependency", "optional-dependency")]
+    dependencies = [r for r in source.resources if r.kind in DEPENDENCY_KINDS]
     for t in target.components:
         if t.name in result.claimed:
             continue
@@ -319,7 +329,7 @@ def _chart_status(
 
 
 def platform_services(
-    source: ComponentGraph, target: ComponentGraph, rows: list[Row]
+    source: ComponentGraph, target: ComponentGraph, rows: list[Row], names: Names
 ) -> list[PlatformService]:
     """What the ClowdApp takes from its platform, and which chart workloads provide it (the chart rows
     classified `infra`: a database that belongs to a bundled service is not the app's)."""
@@ -334,10 +344,14 @@ def platform_services(
                     by_kind.setdefault(kind, []).append(t.name)
     topics = {r.name for r in target.resources if r.kind == "KafkaTopic"}
     services: list[PlatformService] = []
+    chart_names = [t.name for t in target.components]
     for r in source.resources:
-        if r.kind not in ("database", "in-memory-db", "kafka-topic", "object-store"):
+        if r.kind not in ("database", "in-memory-db", "kafka-topic", "object-store", *DEPENDENCY_KINDS):
             continue
         provided = list(by_kind.get(r.kind, []))
+        if r.kind in DEPENDENCY_KINDS:  # a service the platform runs beside the app (rbac, ingress, ...)
+            wanted = names.tokens(r.name, False)
+            provided = [n for n in chart_names if wanted and wanted <= names.tokens(n, True)]
         if r.kind == "kafka-topic" and r.name in topics:
             provided.append(f"KafkaTopic/{r.name}")
         services.append(

@@ -142,7 +142,8 @@ def drift(
                 )
             )
     items.extend(_scaling(source, target))
-    if source.role.kind == RoleKind.MIGRATION and target.hook is not None:
+    post_only = target.hook is not None and not {"pre-install", "pre-upgrade"} & set(target.hook.phases)
+    if source.role.kind == RoleKind.MIGRATION and target.hook is not None and post_only:
         items.append(
             Drift(
                 kind="hook-phase",

@@ -62,6 +62,7 @@ class ComponentOverride(Strict):
     priority: Priority | None = None
     when: Literal["always", "gap"] = "always"
     reason: str
+    action: str | None = None  # what to do instead, shown on the row
 
 
 class Waiver(Strict):
@@ -138,6 +139,15 @@ class Policy(Strict):
         if "unknown" in self.missing:
             return self.missing["unknown"]
         return Outcome(status="missing", priority="P1", reason=f"no counterpart for a {role} component")
+
+    def outcome_for_missing_role(self, role: str) -> Outcome:
+        """As ``outcome_for_missing``, but a fallback rule names the role it stands in for."""
+        outcome = self.outcome_for_missing(role)
+        if role not in self.missing and role != "unknown":
+            return outcome.model_copy(
+                update={"reason": f"a {role} component is missing (no rule for this role)"}
+            )
+        return outcome
 
     def override_for(self, component: str) -> ComponentOverride | None:
         for pattern, override in self.components.items():

@@ -320,10 +320,10 @@ def _mermaid(report: Report, out: list[str]) -> None:
             if r.clowdapp and r.app == app:
                 out.append(f'    {_node("c_", r.app + "_" + r.clowdapp)}["{r.clowdapp}"]:::{r.status}')
         out.append("  end")
-    charted: dict[str, str] = {}
+    charted: dict[str, str] = {}  # a chart node takes the status of the first row that names it
     for r in report.rows:
         for name in r.chart:
-            charted.setdefault(name, r.status if r.clowdapp is None else "match")
+            charted.setdefault(name, r.status)
     out.append('  subgraph chart["Chart"]')
     for name, status in charted.items():
         out.append(f'    {_node("h_", name)}["{name}"]:::{status}')
