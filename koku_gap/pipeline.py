@@ -203,7 +203,7 @@ def compare(
         policy=list(policy.sources),
         rows=rows,
         queues=queues,
-        platform=platform_services(source, target, rows),
+        platform=platform_services(source, target, rows, names),
         warnings=warnings,
         summary=summarize(rows, len(source.components), len(target.components)),
     )
