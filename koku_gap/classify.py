@@ -251,11 +251,16 @@ def chart_rows(
     platform: dict[str, list[Resource]] = {}
     for resource in source.resources:
         platform.setdefault(resource.kind, []).append(resource)
-    dependencies = [r for r in source.resources if r.kind in DEPENDENCY_KINDS]
+    # read once here, not once per chart workload: _chart_status runs for every unclaimed workload
+    dependencies = [(r, names.tokens(r.name, False)) for r in source.resources if r.kind in DEPENDENCY_KINDS]
+    inline_migrations: dict[str | None, list[str]] = {}  # image family -> components migrating first
+    for c in source.components:
+        if "migration" in c.role.also:
+            inline_migrations.setdefault(c.role.image_family, []).append(c.name)
     for t in target.components:
         if t.name in result.claimed:
             continue
-        status, reason = _chart_status(t, source, platform, dependencies, policy, names)
+        status, reason = _chart_status(t, source, platform, dependencies, inline_migrations, policy, names)
         rows.append(
             Row(
                 id=f"{status}:{t.app}/{t.name}",
@@ -290,7 +295,8 @@ def _chart_status(
     t: Component,
     source: ComponentGraph,
     platform: dict[str, list[Resource]],
-    dependencies: list[Resource],
+    dependencies: list[tuple[Resource, frozenset[str]]],
+    inline_migrations: dict[str | None, list[str]],
     policy: Policy,
     names: Names,
 ) -> tuple[Status, str]:
@@ -307,11 +313,7 @@ def _chart_status(
                     f"(first declared at {wanted[0].source})"
                 )
     if t.role.kind == RoleKind.MIGRATION:
-        inline = [
-            c.name
-            for c in source.components
-            if "migration" in c.role.also and c.role.image_family == t.role.image_family
-        ]
+        inline = inline_migrations.get(t.role.image_family, [])
         if inline:
             when = f"as a {','.join(t.hook.phases)} hook" if t.hook else "as a job"
             return "better", (
@@ -319,8 +321,7 @@ def _chart_status(
                 f"{', '.join(inline[:4])}{' ...' if len(inline) > 4 else ''} start"
             )
     tokens = names.tokens(t.name, True)
-    for dep in dependencies:
-        dep_tokens = names.tokens(dep.name, False)
+    for dep, dep_tokens in dependencies:
         if dep_tokens and dep_tokens <= tokens:
             return "better", f"bundles {dep.name}, a ClowdApp dependency the platform provides ({dep.source})"
     if t.role.kind in INFRA_ROLES:

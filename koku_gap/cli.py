@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from koku_gap import __version__
 from koku_gap.errors import InputError, UsageError
+from koku_gap.limits import MAX_WORKLOADS
 
 if TYPE_CHECKING:
     from koku_gap.sources.helm import ChartSpec
@@ -110,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse input files larger than N bytes (default: 20 MiB)",
     )
     parser.add_argument(
+        "--max-workloads",
+        type=_workload_count,
+        default=MAX_WORKLOADS,
+        metavar="N",
+        help="refuse a ClowdApp file, or the chart side, with more than N workloads (default: %(default)s)",
+    )
+    parser.add_argument(
         "--strict",
         action="store_true",
         help="treat input warnings (duplicate keys, parameters without a value, ...) as errors: exit 2 "
@@ -126,6 +134,16 @@ def _byte_count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a number of bytes, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive number of bytes, got {value}")
+    return value
+
+
+def _workload_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of workloads, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of workloads, got {value}")
     return value
 
 
@@ -253,6 +271,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from koku_gap.pipeline import analyze_paths
 
+    _fewer_collections()
+
     baseline = None
     if args.baseline:  # read first: a bad baseline fails fast, before the analysis
         from koku_gap.baseline import read_baseline
@@ -265,6 +285,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         policy=args.policy,
         max_bytes=args.max_bytes,
         today=args.today,
+        max_workloads=args.max_workloads,
         charts=_charts(args),
         renderer=args.renderer or "auto",
         skip_failing_templates=args.skip_failing_templates,
@@ -299,6 +320,21 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(f"gap-report: wrote {len(recorded.gaps)} gap(s) to {args.write_baseline}", file=sys.stderr)
         return EXIT_OK  # recording gaps never fails on them
     return EXIT_GAPS if report.fails(args.fail_on) else EXIT_OK
+
+
+def _fewer_collections() -> None:
+    """Tune the cyclic garbage collector for this one short run (the CLI's process, never a caller's).
+
+    What is imported by now (pydantic's schemas, the modules) lives until exit, and so do the loaded
+    inputs, so every full collection would walk them again for nothing: freeze the first, and collect
+    the young generation every 10,000 allocations instead of 700. Memory stays within a few percent
+    (reference counting frees almost everything); a koku run is 5-10% faster, a run 100 times its size
+    about 15% (docs/performance.md).
+    """
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def render(

@@ -19,8 +19,10 @@ from koku_gap.roles import truthy_env
 
 Via = Literal["workload", "init-container"]
 THRESHOLD = 0.75
+REJECTED_KEPT = 3  # rejected candidates kept per component, in chart order (a report shows three)
 LONG_RUNNING = frozenset({"Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig", "ReplicaSet", "Pod"})
 RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
+_SEPARATORS = re.compile(r"[-_.]+")
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Pairing:
     source: Component
     chosen: Candidate | None = None
     shared_with: list[str] = field(default_factory=list)  # other ClowdApp components on the same target
-    rejected: list[str] = field(default_factory=list)  # why close candidates did not count
+    rejected: list[str] = field(default_factory=list)  # why close candidates did not count (the first few)
 
 
 @dataclass
@@ -59,19 +61,28 @@ class Names:
         self.apps = sorted({*source.apps}, key=len, reverse=True)
         self.prefixes = tuple(policy.strip_prefixes)
         self.release = _common_prefix([c.name for c in target.components])
+        self._strip = (*[f"{a.lower()}-" for a in self.apps], *self.prefixes)
+        # every name is reduced once: similarity() runs for each candidate pair
+        self._tokens: dict[tuple[str, bool], frozenset[str]] = {}
 
     def tokens(self, name: str, chart: bool) -> frozenset[str]:
+        found = self._tokens.get((name, chart))
+        if found is None:
+            found = self._tokens[(name, chart)] = self._reduce(name, chart)
+        return found
+
+    def _reduce(self, name: str, chart: bool) -> frozenset[str]:
         reduced = name.lower()
         if chart and self.release and reduced.startswith(self.release):
             reduced = reduced[len(self.release) :]
         changed = True
         while changed:
             changed = False
-            for prefix in (*[f"{a.lower()}-" for a in self.apps], *self.prefixes):
+            for prefix in self._strip:
                 if reduced.startswith(prefix) and len(reduced) > len(prefix):
                     reduced = reduced[len(prefix) :]
                     changed = True
-        return frozenset(t for t in re.split(r"[-_.]+", reduced) if t)
+        return frozenset(t for t in _SEPARATORS.split(reduced) if t)
 
     def similarity(self, source: str, target: str) -> float:
         a, b = self.tokens(source, False), self.tokens(target, True)
@@ -93,14 +104,21 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
     candidates: list[tuple[int, Candidate]] = []
     warnings: list[str] = []
     pairings = [Pairing(source=s) for s in source.components]
+    index_of = _role_index(target.components)
+    truthy = _TruthyEnv()
+    reach = _Reach(truthy)
     for index, pairing in enumerate(pairings):
         s = pairing.source
         aliases = policy.aliases_for(s.name)
-        aliased = [
-            t
-            for t in target.components
-            if any(fnmatch.fnmatchcase(t.name, a) or t.name.endswith(f"-{a}") for a in aliases)
-        ]
+        aliased = (
+            [
+                t
+                for t in target.components
+                if any(fnmatch.fnmatchcase(t.name, a) or t.name.endswith(f"-{a}") for a in aliases)
+            ]
+            if aliases
+            else []
+        )
         if aliases and not aliased:
             warnings.append(
                 f"policy alias {s.name} -> {', '.join(aliases)} names no chart workload; "
@@ -110,11 +128,20 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
             candidates.append((index, Candidate(t, t.main, "workload", 100.0, ("policy alias",), alias=True)))
         if aliased:
             continue
-        for t in target.components:
-            for cand in _candidates(s, t, names, policy.ignore_env):
+        low = s.role.kind in _LOW_SCORE_KINDS
+        for t in _blocked(s, target.components, index_of):
+            if len(pairing.rejected) >= REJECTED_KEPT:  # from here on only candidates count
+                if low and _hopeless(s, t, reach, policy.ignore_env):
+                    continue
+                if all(
+                    c.score < THRESHOLD
+                    for c in _candidates(s, t, names, policy.ignore_env, truthy, explain=False)
+                ):
+                    continue
+            for cand in _candidates(s, t, names, policy.ignore_env, truthy):
                 if cand.score >= THRESHOLD:
                     candidates.append((index, cand))
-                else:
+                elif len(pairing.rejected) < REJECTED_KEPT:
                     pairing.rejected.append(f"{t.name}: score {cand.score:.2f} ({'; '.join(cand.evidence)})")
     _assign(pairings, candidates)
     queue_consumers: dict[str, list[str]] = {}
@@ -161,18 +188,153 @@ def _assign(pairings: list[Pairing], candidates: list[tuple[int, Candidate]]) ->
             p.shared_with = [n for n in others if n != p.source.name]
 
 
-def _candidates(s: Component, t: Component, names: Names, ignore_env: tuple[str, ...]) -> Iterable[Candidate]:
-    """The ways ``t`` could play ``s``'s part: its main container, or an init container."""
+class _TruthyEnv:
+    """The env vars each container sets true, computed once per container (not once per pair)."""
+
+    def __init__(self) -> None:
+        self._found: dict[int, tuple[Container, set[str]]] = {}
+
+    def __call__(self, container: Container) -> set[str]:
+        found = self._found.get(id(container))
+        if found is None or found[0] is not container:
+            found = self._found[id(container)] = (container, truthy_env(container.env_map()))
+        return found[1]
+
+
+# Blocking: a ClowdApp component is scored only against the chart workloads that could yield a
+# candidate at all, found through an index of the chart's roles. The keys mirror ``_role_score`` (and
+# the migration-in-main case of ``_candidates``): every pair it would score is still scored, in chart
+# order, so the results (candidates, scores, rejected lists) are exactly those of trying every pair.
+# Matching then costs about the number of plausible pairs, not components x workloads.
+RoleKey = tuple[str, ...]
+
+
+def _target_keys(t: Component) -> set[RoleKey]:
+    """The index keys of a chart workload: those of its own role and of each init container's."""
+    keys: set[RoleKey] = set()
+    for role in (t.role, *(init.role for init in t.init_containers)):
+        kind = role.kind
+        keys.add(("kind", kind.value))
+        if kind == RoleKind.CELERY_WORKER:
+            keys.update(("queue", q) for q in role.queues)
+            if "celery-embedded-beat" in role.switches:
+                keys.add(("embedded-beat",))
+        if role.command:
+            keys.add(("command", kind.value, role.command))
+            if kind == RoleKind.SUBCOMMAND and _serves_http(t):
+                keys.add(("http-subcommand",))
+    if "migration" in t.main.role.also:
+        keys.add(("runs-migrations",))
+    return keys
+
+
+def _source_keys(s: Component) -> list[RoleKey]:
+    """The index keys under which the chart workloads ``_role_score`` may accept for ``s`` are found."""
+    rs, kind = s.role, s.role.kind
+    if kind == RoleKind.CELERY_WORKER:
+        return [("queue", q) for q in rs.queues]
+    if kind == RoleKind.CELERY_BEAT:
+        return [("kind", kind.value), ("embedded-beat",)]
+    if kind in (RoleKind.KAFKA_CONSUMER, RoleKind.MANAGEMENT_COMMAND, RoleKind.SUBCOMMAND):
+        keys: list[RoleKey] = [("command", kind.value, rs.command)] if rs.command else []
+        if kind == RoleKind.SUBCOMMAND and (s.web.public or s.web.private):
+            keys.append(("kind", RoleKind.WEB_API.value))
+        return keys
+    if kind == RoleKind.WEB_API:
+        return [("kind", kind.value), ("http-subcommand",)]
+    if kind == RoleKind.MIGRATION:
+        return [("kind", kind.value), ("runs-migrations",)]
+    return [("kind", kind.value)]
+
+
+def _role_index(targets: Sequence[Component]) -> dict[RoleKey, list[int]]:
+    index: dict[RoleKey, list[int]] = {}
+    for position, t in enumerate(targets):
+        for key in _target_keys(t):
+            index.setdefault(key, []).append(position)
+    return index
+
+
+def _blocked(s: Component, targets: Sequence[Component], index: dict[RoleKey, list[int]]) -> list[Component]:
+    """The chart workloads worth scoring against ``s``, in chart order."""
+    positions: set[int] = set()
+    for key in _source_keys(s):
+        positions.update(index.get(key, ()))
+    return [targets[p] for p in sorted(positions)]
+
+
+# Kinds whose role score (``_role_score``) is at most 1.0 but against a workload running the same
+# command (2.0, subcommands), and that a different image costs 0.8: without a switch the chart sets, such
+# a pair scores at most 1.0 - 0.8 + 0.5 (name similarity) = 0.7, under THRESHOLD.
+_LOW_SCORE_KINDS = frozenset({RoleKind.WEB_API, RoleKind.SUBCOMMAND, RoleKind.UNKNOWN})
+
+
+def _hopeless(s: Component, t: Component, reach: _Reach, ignore_env: tuple[str, ...]) -> bool:
+    """Whether no way of ``t`` playing ``s`` (a kind of _LOW_SCORE_KINDS) can reach THRESHOLD: each of
+    its containers runs another image, no command equal to a subcommand's, and sets none of the
+    switches of ``s``. Cheap, and exact: when False the pair is scored as usual."""
+    rs = s.role
+    if not rs.image_family:
+        return False
+    families, unknown_image, commands, sets = reach(t)
+    if unknown_image or rs.image_family in families:
+        return False
+    if rs.kind == RoleKind.SUBCOMMAND and rs.command and rs.command in commands:
+        return False
+    for switch in rs.switches:
+        name = switch.split("=", 1)[0]
+        if name not in ignore_env and name in sets:
+            return False
+    return True
+
+
+class _Reach:
+    """Per chart workload, over its main and init containers: their image families, whether one has
+    none, their commands, and the env vars any of them sets true (for ``_hopeless``)."""
+
+    def __init__(self, truthy: _TruthyEnv) -> None:
+        self._truthy = truthy
+        self._found: dict[int, tuple[Component, tuple[frozenset[str], bool, frozenset[str], set[str]]]] = {}
+
+    def __call__(self, t: Component) -> tuple[frozenset[str], bool, frozenset[str], set[str]]:
+        found = self._found.get(id(t))
+        if found is None or found[0] is not t:
+            main = t.main
+            paths = [(t.role, main), *((init.role, init) for init in t.init_containers)]
+            families = frozenset(r.image_family for r, _ in paths if r.image_family)
+            commands = frozenset(r.command for r, _ in paths if r.command)
+            sets: set[str] = set()
+            for _, container in paths:
+                sets |= self._truthy(container)
+            value = (families, any(not r.image_family for r, _ in paths), commands, sets)
+            found = self._found[id(t)] = (t, value)
+        return found[1]
+
+
+def _candidates(
+    s: Component,
+    t: Component,
+    names: Names,
+    ignore_env: tuple[str, ...],
+    truthy: _TruthyEnv | None = None,
+    *,
+    explain: bool = True,
+) -> Iterable[Candidate]:
+    """The ways ``t`` could play ``s``'s part: its main container, or an init container.
+
+    ``explain=False``: the same candidates and scores, without the evidence (cheaper, for a first look).
+    """
+    truthy = truthy or _TruthyEnv()
     similarity = names.similarity(s.name, t.name)
     if _kinds_fit(s, t):
-        scored = _score(s, s.role, t, t.role, t.main, similarity, ignore_env)
+        scored = _score(s, s.role, t, t.role, t.main, similarity, ignore_env, truthy, explain)
         if scored is not None:
             yield Candidate(t, t.main, "workload", *scored)
     if s.kind in RUN_TO_COMPLETION:
         for init in t.init_containers:
             if init.role.kind in (RoleKind.UNKNOWN,):
                 continue
-            scored = _score(s, s.role, t, init.role, init, similarity, ignore_env)
+            scored = _score(s, s.role, t, init.role, init, similarity, ignore_env, truthy, explain)
             if scored is not None:
                 score, evidence = scored
                 yield Candidate(
@@ -204,6 +366,8 @@ def _score(
     container: Container,
     similarity: float,
     ignore_env: tuple[str, ...],
+    truthy: _TruthyEnv,
+    explain: bool = True,
 ) -> tuple[float, tuple[str, ...]] | None:
     base = _role_score(s, rs, t, rt)
     if base is None:
@@ -213,7 +377,8 @@ def _score(
     if fs and ft:
         if fs == ft:
             score += 0.3
-            evidence.append(f"same image ({fs})")
+            if explain:
+                evidence.append(f"same image ({fs})")
         elif rs.kind in (
             RoleKind.MIGRATION,
             RoleKind.WEB_API,
@@ -224,22 +389,26 @@ def _score(
             RoleKind.CELERY_BEAT,
         ):
             score -= 0.8
-            evidence.append(f"different image ({fs} vs {ft})")
-    target_truthy = truthy_env(container.env_map())
+            if explain:
+                evidence.append(f"different image ({fs} vs {ft})")
+    target_truthy = truthy(container)
     for switch in rs.switches:
         name = switch.split("=", 1)[0]
         if name in ignore_env:
             continue
         if name in target_truthy:
             score += 1.0
-            evidence.append(f"sets {switch}")
+            if explain:
+                evidence.append(f"sets {switch}")
         elif "=" in switch:
             score -= 1.0
-            evidence.append(f"lacks {switch}")
+            if explain:
+                evidence.append(f"lacks {switch}")
     if similarity:
         score += 0.5 * similarity
-        evidence.append(f"name similarity {similarity:.2f}")
-    return score, tuple(evidence)
+        if explain:
+            evidence.append(f"name similarity {similarity:.2f}")
+    return score, tuple(evidence) if explain else ()
 
 
 def _serves_http(t: Component) -> bool:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from koku_gap.classify import chart_rows, platform_services, source_rows
 from koku_gap.errors import InputError
 from koku_gap.graph import Component, ComponentGraph
+from koku_gap.limits import MAX_WORKLOADS
 from koku_gap.match import Names, match
 from koku_gap.policy import Policy, load_policy
 from koku_gap.remediation import helm_template, template_path, values_yaml
@@ -43,6 +44,7 @@ def analyze(
     charts: Sequence[ChartSpec | str | Path] | ChartSpec | str | Path | None = None,
     renderer: Renderer = "auto",
     skip_failing_templates: bool = False,
+    max_workloads: int = MAX_WORKLOADS,
 ) -> Report:
     """Compare ClowdApp template(s) with rendered chart manifests.
 
@@ -51,6 +53,7 @@ def analyze(
     ``charts`` (instead of ``manifests``): chart directories or ``.tgz`` files, or ``ChartSpec``s with
     values and options, rendered offline first like ``helm template`` (``renderer``: auto, python,
     binary; ``skip_failing_templates``: leave out templates that fail; see docs/helm.md).
+    ``max_workloads``: the most workloads a ClowdApp file, or the chart side, may hold (docs/errors.md).
     """
     return analyze_paths(
         clowdapps,
@@ -61,6 +64,7 @@ def analyze(
         charts=charts,
         renderer=renderer,
         skip_failing_templates=skip_failing_templates,
+        max_workloads=max_workloads,
     )
 
 
@@ -75,6 +79,7 @@ def analyze_paths(
     charts: Sequence[ChartSpec | str | Path] | ChartSpec | str | Path | None = None,
     renderer: Renderer = "auto",
     skip_failing_templates: bool = False,
+    max_workloads: int = MAX_WORKLOADS,
 ) -> Report:
     clowdapp_paths = [clowdapps] if isinstance(clowdapps, str | Path) else list(clowdapps)
     manifest_paths: list[str | Path] = (
@@ -94,7 +99,10 @@ def analyze_paths(
     limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
     resolved = policy if isinstance(policy, Policy) else load_policy(policy)
     strict = len(clowdapp_paths) == 1
-    graphs = [load_clowdapp(path, params, max_bytes=limit, strict_params=strict) for path in clowdapp_paths]
+    graphs = [
+        load_clowdapp(path, params, max_bytes=limit, strict_params=strict, max_workloads=max_workloads)
+        for path in clowdapp_paths
+    ]
     declared = {name for graph in graphs for name in graph.parameters}
     for name in params or {}:
         if name not in declared:
@@ -104,12 +112,16 @@ def analyze_paths(
     for graph in graphs[1:]:
         source = source.merged(graph)
     if manifest_paths:
-        target = load_manifests(*manifest_paths, max_bytes=limit)
+        target = load_manifests(*manifest_paths, max_bytes=limit, max_workloads=max_workloads)
     else:
         from koku_gap.sources.helm import load_charts  # only when rendering: it is not needed otherwise
 
         target = load_charts(
-            chart_specs, renderer=renderer, skip_failing_templates=skip_failing_templates, max_bytes=limit
+            chart_specs,
+            renderer=renderer,
+            skip_failing_templates=skip_failing_templates,
+            max_bytes=limit,
+            max_workloads=max_workloads,
         )
     return compare(source, target, resolved, today=today)
 

@@ -259,7 +259,12 @@ def parse_stream(
         raise InputError(file, None, f"YAML error: {exc}") from None
     finally:
         events.close()
-    sources = [(text.count("\n", 0, m.start()) + 1, m.group("path")) for m in _SOURCE_COMMENT.finditer(text)]
+    sources: list[tuple[int, str]] = []
+    line, counted = 1, 0
+    for m in _SOURCE_COMMENT.finditer(text):  # lines counted on from the previous comment, not from 0
+        line += text.count("\n", counted, m.start())
+        counted = m.start()
+        sources.append((line, m.group("path")))
     source_lines = [line for line, _ in sources]
     documents: list[Document] = []
     previous_end = 0

@@ -184,7 +184,8 @@ def test_newest_migration_job(newest: Report) -> None:
     migrate = by_name(newest, "db-migrate")
     assert migrate.role == "migration"
     assert (migrate.status, migrate.priority, migrate.chart) == ("match", None, ["cost-onprem-koku-migrate"])
-    assert [d for d in migrate.drift if d.kind == "hook-phase"] == []  # a pre-install hook is what it should be
+    # a pre-install hook is what a migration should be: no drift
+    assert [d for d in migrate.drift if d.kind == "hook-phase"] == []
 
 
 def test_newest_uncovered_queues(newest: Report) -> None:

@@ -48,18 +48,24 @@ def load_clowdapp(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     strict_params: bool = True,
+    max_workloads: int = MAX_WORKLOADS,
 ) -> ComponentGraph:
     """Read a ClowdApp template (or bare ClowdApp documents) into a component graph.
 
     ``strict_params=False`` ignores overrides this template does not declare (several templates
     analysed together each take the parameters they know; the caller checks the union).
+    ``max_workloads``: refuse a file with more deployments and jobs than this (docs/errors.md).
     """
     stream = load_stream(path, max_bytes=max_bytes)
-    return clowdapp_graph(stream, params, strict_params=strict_params)
+    return clowdapp_graph(stream, params, strict_params=strict_params, max_workloads=max_workloads)
 
 
 def clowdapp_graph(
-    stream: Stream, params: Mapping[str, str] | None = None, *, strict_params: bool = True
+    stream: Stream,
+    params: Mapping[str, str] | None = None,
+    *,
+    strict_params: bool = True,
+    max_workloads: int = MAX_WORKLOADS,
 ) -> ComponentGraph:
     file = stream.file
     objects: list[Any] = []
@@ -125,7 +131,7 @@ def clowdapp_graph(
             found = ": the file is empty; expected an OpenShift Template or a ClowdApp"
         line = objects_line or (stream.documents[0].line if stream.documents else None)
         raise InputError(file, line, "no ClowdApp found" + found)
-    _check_workloads(clowdapps, file)
+    _check_workloads(clowdapps, file, max_workloads)
     config_maps = podspec.config_map_texts(resolved)
     invocations = _invocations(resolved)
     components: list[Component] = []
@@ -168,7 +174,7 @@ def clowdapp_graph(
     )
 
 
-def _check_workloads(clowdapps: list[tuple[LDict, Any]], file: str) -> None:
+def _check_workloads(clowdapps: list[tuple[LDict, Any]], file: str, limit: int) -> None:
     """Count the workloads before reading any: refuse the first one past the limit."""
     count = 0
     for app_obj, _ in clowdapps:
@@ -177,8 +183,8 @@ def _check_workloads(clowdapps: list[tuple[LDict, Any]], file: str) -> None:
             items = spec.get(key) if isinstance(spec, LDict) else None
             if isinstance(items, LList):
                 before, count = count, count + len(items)
-                if count > MAX_WORKLOADS:
-                    check_workloads(count, file, items.line_of(MAX_WORKLOADS - before))
+                if count > limit:
+                    check_workloads(count, file, items.line_of(limit - before), limit)
 
 
 def _literal_envs(clowdapps: list[tuple[LDict, Any]]) -> dict[str, dict[str, str | None]]:

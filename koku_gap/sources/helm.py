@@ -51,6 +51,7 @@ from ruamel.yaml.events import (
 
 from koku_gap.errors import InputError, UsageError
 from koku_gap.graph import ComponentGraph, GraphWarning
+from koku_gap.limits import MAX_WORKLOADS
 from koku_gap.sources import strvals
 from koku_gap.sources.manifests import manifests_from_text
 from koku_gap.yamlio import DEFAULT_MAX_BYTES, LDict, decode_bytes, parse_stream, read_text
@@ -300,6 +301,7 @@ def load_chart(
     renderer: Renderer = "auto",
     skip_failing_templates: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_workloads: int = MAX_WORKLOADS,
 ) -> ComponentGraph:
     """Render a chart and read it into the manifests side of the comparison."""
     spec = chart if isinstance(chart, ChartSpec) else ChartSpec(path=chart)
@@ -316,7 +318,7 @@ def load_chart(
         skip_failing_templates=skip_failing_templates,
         max_bytes=max_bytes,
     )
-    return rendered_graph(result, max_bytes=max_bytes)
+    return rendered_graph(result, max_bytes=max_bytes, max_workloads=max_workloads)
 
 
 def load_charts(
@@ -325,12 +327,19 @@ def load_charts(
     renderer: Renderer = "auto",
     skip_failing_templates: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_workloads: int = MAX_WORKLOADS,
 ) -> ComponentGraph:
     """Several charts as one manifests side; like empty ``--manifests``, an error if none renders anything."""
     if not charts:
         raise InputError("<charts>", None, "no charts given")
     graphs = [
-        load_chart(c, renderer=renderer, skip_failing_templates=skip_failing_templates, max_bytes=max_bytes)
+        load_chart(
+            c,
+            renderer=renderer,
+            skip_failing_templates=skip_failing_templates,
+            max_bytes=max_bytes,
+            max_workloads=max_workloads,
+        )
         for c in charts
     ]
     if not any(g.components or g.resources for g in graphs):
@@ -345,7 +354,9 @@ def load_charts(
     return merged
 
 
-def rendered_graph(result: RenderResult, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ComponentGraph:
+def rendered_graph(
+    result: RenderResult, *, max_bytes: int = DEFAULT_MAX_BYTES, max_workloads: int = MAX_WORKLOADS
+) -> ComponentGraph:
     """A RenderResult read exactly as ``--manifests`` reads a file holding ``result.text``."""
     size = len(result.text.encode("utf-8"))
     if size > max_bytes:
@@ -355,7 +366,7 @@ def rendered_graph(result: RenderResult, *, max_bytes: int = DEFAULT_MAX_BYTES) 
             f"the rendered chart is {size} bytes, over the {max_bytes}-byte limit (--max-bytes)",
         )
     try:
-        graph = manifests_from_text(result.text, result.chart)
+        graph = manifests_from_text(result.text, result.chart, max_workloads=max_workloads)
     except InputError as exc:
         template = template_at(result.text, exc.line) if exc.line else None
         if template is None:

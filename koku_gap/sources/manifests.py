@@ -25,7 +25,7 @@ from koku_gap.graph import (
     SourceRef,
     WebServices,
 )
-from koku_gap.limits import check_resources, check_workloads
+from koku_gap.limits import MAX_WORKLOADS, check_resources, check_workloads
 from koku_gap.sources import podspec
 from koku_gap.yamlio import DEFAULT_MAX_BYTES, LDict, Stream, decode_bytes, parse_stream, read_text, to_plain
 
@@ -52,8 +52,13 @@ HELM_EXPRESSION = re.compile(
 )
 
 
-def load_manifests(*paths: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ComponentGraph:
-    """Read rendered manifests from files, directories (``*.yaml``/``*.yml``, sorted) or ``-`` (stdin)."""
+def load_manifests(
+    *paths: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, max_workloads: int = MAX_WORKLOADS
+) -> ComponentGraph:
+    """Read rendered manifests from files, directories (``*.yaml``/``*.yml``, sorted) or ``-`` (stdin).
+
+    ``max_workloads``: refuse more workloads than this, over all the files (docs/errors.md).
+    """
     if not paths:
         raise InputError("<manifests>", None, "no manifests given")
     graph: ComponentGraph | None = None
@@ -61,9 +66,9 @@ def load_manifests(*paths: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Co
     for path in paths:
         for stream in _streams(path, max_bytes):
             documents += len(stream.documents)
-            part = manifests_graph(stream)
+            part = manifests_graph(stream, max_workloads=max_workloads)
             graph = part if graph is None else graph.merged(part)
-            check_workloads(len(graph.components), stream.file, None)  # a directory of many files
+            check_workloads(len(graph.components), stream.file, None, max_workloads)  # many files
             check_resources(len(graph.resources), stream.file, None)
     if graph is None:
         raise InputError(str(paths[0]), None, "no YAML files found")
@@ -76,9 +81,9 @@ def load_manifests(*paths: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Co
     return graph
 
 
-def manifests_from_text(text: str, file: str) -> ComponentGraph:
+def manifests_from_text(text: str, file: str, *, max_workloads: int = MAX_WORKLOADS) -> ComponentGraph:
     """Rendered manifests already in memory (``--chart``), read exactly as a file ``file`` holding them."""
-    return manifests_graph(_parse(text, file))
+    return manifests_graph(_parse(text, file), max_workloads=max_workloads)
 
 
 def _streams(path: str | Path, max_bytes: int) -> Iterable[Stream]:
@@ -166,7 +171,7 @@ def _unrendered_error(file: str, line: int, match: re.Match[str]) -> InputError:
     )
 
 
-def manifests_graph(stream: Stream) -> ComponentGraph:
+def manifests_graph(stream: Stream, *, max_workloads: int = MAX_WORKLOADS) -> ComponentGraph:
     file = stream.file
     objects: list[tuple[LDict, str | None]] = []
     for doc in stream.documents:
@@ -196,7 +201,7 @@ def manifests_graph(stream: Stream) -> ComponentGraph:
         app = _app_of(meta, template, file)
         source = SourceRef(file=file, line=obj.line, template=template)
         if kind in WORKLOAD_KINDS:
-            check_workloads(len(components) + 1, file, obj.line)
+            check_workloads(len(components) + 1, file, obj.line, max_workloads)
         else:
             check_resources(len(resources) + 1, file, obj.line)
         with located(file, obj.line, f"{kind} {name}"):
