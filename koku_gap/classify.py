@@ -77,6 +77,10 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date) ->
         drifts = drift(s, cand.target, cand.container, policy.ignore_env)
         outcome, rule = _matched_outcome(s, cand, p, uncovered, drifts, policy)
         reasons.append(outcome.reason)
+    idle = sorted({w for q in uncovered for w in result.idle_consumers.get(q, [])})
+    if idle:
+        workers, queues = ", ".join(idle), ", ".join(uncovered)
+        reasons.append(f"the chart deploys {workers} with replicas: 0, so nothing consumes {queues}")
     if s.role.kind == RoleKind.CELERY_WORKER:
         for name in covering:
             if not any(t.name == name for t in targets):
@@ -117,7 +121,8 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date) ->
     elif waiver is not None:
         until = f", until {waiver.expires}" if waiver.expires else ""
         reasons.insert(0, f"waived ({waiver.subject}{until}): {waiver.reason}")
-    extra_targets = [t for t in covering if not any(x.name == t for x in targets)]
+    also_named = [*covering, *(w for q in s.role.queues for w in result.idle_consumers.get(q, []))]
+    extra_targets = list(dict.fromkeys(t for t in also_named if not any(x.name == t for x in targets)))
     return Row(
         id=f"{status}:{s.app}/{s.name}",
         app=s.app,

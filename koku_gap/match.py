@@ -49,6 +49,7 @@ class Pairing:
 class MatchResult:
     pairings: list[Pairing]
     queue_consumers: dict[str, list[str]]  # queue -> chart workers that consume it
+    idle_consumers: dict[str, list[str]]  # queue -> chart workers that would, but run 0 replicas
     queue_sources: dict[str, list[str]]  # queue -> ClowdApp workers that consume it
     claimed: set[str]  # chart workloads whose main container plays a ClowdApp component's part
     warnings: list[str] = field(default_factory=list)  # policy entries that did not apply
@@ -145,10 +146,13 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
                     pairing.rejected.append(f"{t.name}: score {cand.score:.2f} ({'; '.join(cand.evidence)})")
     _assign(pairings, candidates)
     queue_consumers: dict[str, list[str]] = {}
+    idle_consumers: dict[str, list[str]] = {}
     for t in target.components:
         if t.role.kind == RoleKind.CELERY_WORKER:
+            # A worker deployed with replicas: 0 (and no autoscaler) consumes nothing: its queues wait.
+            idle = t.scaling.replicas == 0 and t.scaling.autoscaler is None
             for q in t.role.queues:
-                queue_consumers.setdefault(q, []).append(t.name)
+                (idle_consumers if idle else queue_consumers).setdefault(q, []).append(t.name)
     queue_sources: dict[str, list[str]] = {}
     for s in source.components:
         if s.role.kind == RoleKind.CELERY_WORKER:
@@ -156,10 +160,12 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
                 queue_sources.setdefault(q, []).append(s.name)
     claimed = {p.chosen.target.name for p in pairings if p.chosen is not None and p.chosen.via == "workload"}
     # A chart worker that consumes a ClowdApp worker's queue covers it: it is on that worker's row.
-    claimed.update(w for q, workers in queue_consumers.items() if q in queue_sources for w in workers)
+    for consumers in (queue_consumers, idle_consumers):
+        claimed.update(w for q, workers in consumers.items() if q in queue_sources for w in workers)
     return MatchResult(
         pairings=pairings,
         queue_consumers=queue_consumers,
+        idle_consumers=idle_consumers,
         queue_sources=queue_sources,
         claimed=claimed,
         warnings=warnings,

@@ -341,7 +341,10 @@ def check_report(report: Report, source: ComponentGraph, target: ComponentGraph)
             assert t.name in row.chart and t.line >= 1, row.id
     # queues.uncovered: consumed by some ClowdApp worker and by no chart worker; queues.extra: the reverse
     wanted = {q for c in source.components if c.role.kind == RoleKind.CELERY_WORKER for q in c.role.queues}
-    consumed = {q for c in target.components if c.role.kind == RoleKind.CELERY_WORKER for q in c.role.queues}
+    # a worker deployed with replicas: 0 (and no autoscaler) consumes nothing
+    idle = {c.name for c in target.components if c.scaling.replicas == 0 and c.scaling.autoscaler is None}
+    running = [c for c in target.components if c.role.kind == RoleKind.CELERY_WORKER and c.name not in idle]
+    consumed = {q for c in running for q in c.role.queues}
     assert report.queues.uncovered == sorted(wanted - consumed)
     assert report.queues.extra == sorted(consumed - wanted)
     assert report.summary.clowdapp_components == len(source.components)

@@ -368,3 +368,19 @@ def test_overridden_rows_do_not_contradict_themselves(newest: Report) -> None:
     assert row.reasons[0].startswith("policy:")
     assert all(r.startswith(("policy:", "without the policy entry:", "queue")) for r in row.reasons)
     assert row.action and "revisit" in row.action
+
+
+def test_workers_deployed_with_zero_replicas_consume_nothing(corpus_dir: Path) -> None:
+    # 0cc9aa7d deploys the refresh and cloud-provider workers with replicas: 0: their queues wait.
+    report = analyze(
+        [corpus_dir / "koku" / "clowdapp-2026-08-14-f6cc00b31.yaml"],
+        [corpus_dir / "chart" / "cost-onprem-2026-01-12-0cc9aa7d.yaml"],
+        policy="koku",
+    )
+    refresh = by_name(report, "clowder-worker-refresh")
+    assert (refresh.status, refresh.priority) == ("partial", "P0")
+    assert any("replicas: 0" in reason for reason in refresh.reasons)
+    assert "cost-onprem-celery-worker-refresh" in refresh.chart
+    download = by_name(report, "clowder-worker-download")
+    assert (download.status, download.priority) == ("optional", "P2")
+    assert {"refresh", "download"} <= set(report.queues.uncovered)
