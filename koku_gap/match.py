@@ -105,9 +105,10 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
     candidates: list[tuple[int, Candidate]] = []
     warnings: list[str] = []
     pairings = [Pairing(source=s) for s in source.components]
-    index_of = _role_index(target.components)
+    targets = target.components
+    index_of = _role_index(targets)
     truthy = _TruthyEnv()
-    reach = _Reach(truthy)
+    reach = _Reach(targets, truthy, policy.ignore_env)
     for index, pairing in enumerate(pairings):
         s = pairing.source
         aliases = policy.aliases_for(s.name)
@@ -129,21 +130,28 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
             candidates.append((index, Candidate(t, t.main, "workload", 100.0, ("policy alias",), alias=True)))
         if aliased:
             continue
-        low = s.role.kind in _LOW_SCORE_KINDS
-        for t in _blocked(s, target.components, index_of):
+        positions = _blocked(s, index_of)
+        for done, position in enumerate(positions):
             if len(pairing.rejected) >= REJECTED_KEPT:  # from here on only candidates count
-                if low and _hopeless(s, t, reach, policy.ignore_env):
-                    continue
-                if all(
-                    c.score < THRESHOLD
-                    for c in _candidates(s, t, names, policy.ignore_env, truthy, explain=False)
-                ):
-                    continue
+                rest = reach.may_reach(s, positions[done:])
+                break
+            t = targets[position]
             for cand in _candidates(s, t, names, policy.ignore_env, truthy):
                 if cand.score >= THRESHOLD:
                     candidates.append((index, cand))
                 elif len(pairing.rejected) < REJECTED_KEPT:
                     pairing.rejected.append(f"{t.name}: score {cand.score:.2f} ({'; '.join(cand.evidence)})")
+        else:
+            rest = []
+        for position in rest:
+            t = targets[position]
+            found = _candidates(s, t, names, policy.ignore_env, truthy, explain=False)
+            if any(c.score >= THRESHOLD for c in found):  # explained only when it counts
+                candidates.extend(
+                    (index, cand)
+                    for cand in _candidates(s, t, names, policy.ignore_env, truthy)
+                    if cand.score >= THRESHOLD
+                )
     _assign(pairings, candidates)
     queue_consumers: dict[str, list[str]] = {}
     idle_consumers: dict[str, list[str]] = {}
@@ -261,60 +269,58 @@ def _role_index(targets: Sequence[Component]) -> dict[RoleKey, list[int]]:
     return index
 
 
-def _blocked(s: Component, targets: Sequence[Component], index: dict[RoleKey, list[int]]) -> list[Component]:
-    """The chart workloads worth scoring against ``s``, in chart order."""
+def _blocked(s: Component, index: dict[RoleKey, list[int]]) -> list[int]:
+    """The positions of the chart workloads worth scoring against ``s``, in chart order."""
     positions: set[int] = set()
     for key in _source_keys(s):
         positions.update(index.get(key, ()))
-    return [targets[p] for p in sorted(positions)]
+    return sorted(positions)
 
 
 # Kinds whose role score (``_role_score``) is at most 1.0 but against a workload running the same
 # command (2.0, subcommands), and that a different image costs 0.8: without a switch the chart sets, such
-# a pair scores at most 1.0 - 0.8 + 0.5 (name similarity) = 0.7, under THRESHOLD.
+# a pair scores at most 1.0 - 0.8 + 0.5 (name similarity) = 0.7, under THRESHOLD (see _Reach).
 _LOW_SCORE_KINDS = frozenset({RoleKind.WEB_API, RoleKind.SUBCOMMAND, RoleKind.UNKNOWN})
 
 
-def _hopeless(s: Component, t: Component, reach: _Reach, ignore_env: tuple[str, ...]) -> bool:
-    """Whether no way of ``t`` playing ``s`` (a kind of _LOW_SCORE_KINDS) can reach THRESHOLD: each of
-    its containers runs another image, no command equal to a subcommand's, and sets none of the
-    switches of ``s``. Cheap, and exact: when False the pair is scored as usual."""
-    rs = s.role
-    if not rs.image_family:
-        return False
-    families, unknown_image, commands, sets = reach(t)
-    if unknown_image or rs.image_family in families:
-        return False
-    if rs.kind == RoleKind.SUBCOMMAND and rs.command and rs.command in commands:
-        return False
-    for switch in rs.switches:
-        name = switch.split("=", 1)[0]
-        if name not in ignore_env and name in sets:
-            return False
-    return True
-
-
 class _Reach:
-    """Per chart workload, over its main and init containers: their image families, whether one has
-    none, their commands, and the env vars any of them sets true (for ``_hopeless``)."""
+    """Which chart workloads a component of _LOW_SCORE_KINDS can still reach THRESHOLD with.
 
-    def __init__(self, truthy: _TruthyEnv) -> None:
-        self._truthy = truthy
-        self._found: dict[int, tuple[Component, tuple[frozenset[str], bool, frozenset[str], set[str]]]] = {}
+    Such a pair stays under it when each container of the workload runs another image (both known), none
+    runs the same command as a subcommand, and none sets a switch of the component true. The index
+    finds the others directly (by image family, a missing image, the command, a switch), so that once a
+    component has the rejections its row shows, the rest of its role's workloads cost nothing.
+    """
 
-    def __call__(self, t: Component) -> tuple[frozenset[str], bool, frozenset[str], set[str]]:
-        found = self._found.get(id(t))
-        if found is None or found[0] is not t:
-            main = t.main
-            paths = [(t.role, main), *((init.role, init) for init in t.init_containers)]
-            families = frozenset(r.image_family for r, _ in paths if r.image_family)
-            commands = frozenset(r.command for r, _ in paths if r.command)
-            sets: set[str] = set()
-            for _, container in paths:
-                sets |= self._truthy(container)
-            value = (families, any(not r.image_family for r, _ in paths), commands, sets)
-            found = self._found[id(t)] = (t, value)
-        return found[1]
+    def __init__(self, targets: Sequence[Component], truthy: _TruthyEnv, ignore_env: tuple[str, ...]) -> None:
+        self._ignore_env = ignore_env
+        self._by: dict[tuple[str, str], set[int]] = {}  # ("family"|"command"|"sets", value) -> positions
+        self._no_family: set[int] = set()
+        for position, t in enumerate(targets):
+            for role, container in [(t.role, t.main), *((init.role, init) for init in t.init_containers)]:
+                if role.image_family:
+                    self._by.setdefault(("family", role.image_family), set()).add(position)
+                else:
+                    self._no_family.add(position)
+                if role.command:
+                    self._by.setdefault(("command", role.command), set()).add(position)
+                for name in truthy(container):
+                    self._by.setdefault(("sets", name), set()).add(position)
+
+    def may_reach(self, s: Component, positions: list[int]) -> list[int]:
+        """Of ``positions`` (in chart order), those that may yield a candidate for ``s``, in order."""
+        rs = s.role
+        if rs.kind not in _LOW_SCORE_KINDS or not rs.image_family:
+            return positions
+        found = self._no_family | self._by.get(("family", rs.image_family), set())
+        if rs.kind == RoleKind.SUBCOMMAND and rs.command:
+            found |= self._by.get(("command", rs.command), set())
+        for switch in rs.switches:
+            name = switch.split("=", 1)[0]
+            if name not in self._ignore_env:
+                found |= self._by.get(("sets", name), set())
+        wanted = set(positions)
+        return sorted(p for p in found if p in wanted)
 
 
 def _candidates(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -80,7 +80,9 @@ def analyze_paths(
     renderer: Renderer = "auto",
     skip_failing_templates: bool = False,
     max_workloads: int = MAX_WORKLOADS,
+    on_loaded: Callable[[], object] | None = None,
 ) -> Report:
+    """``analyze`` for the CLI; ``on_loaded`` runs once both sides are read, before the analysis."""
     clowdapp_paths = [clowdapps] if isinstance(clowdapps, str | Path) else list(clowdapps)
     manifest_paths: list[str | Path] = (
         [] if manifests is None else [manifests] if isinstance(manifests, str | Path) else list(manifests)
@@ -123,6 +125,8 @@ def analyze_paths(
             max_bytes=limit,
             max_workloads=max_workloads,
         )
+    if on_loaded is not None:
+        on_loaded()
     return compare(source, target, resolved, today=today)
 
 

@@ -160,11 +160,17 @@ def helm_template(component: Component) -> str:
 
 
 def values_yaml(component: Component) -> str:
+    return yaml_text(values_fragment(component))
+
+
+def yaml_text(data: Any) -> str:
+    """``data`` as block YAML, exactly as ``YAML(typ="safe", pure=False)`` with ``width = 4096`` and
+    ``default_flow_style = False`` dumps it (keys sorted), three times faster."""
     out = io.StringIO()
     dumper = _dumper_class()(out)
     try:
         dumper.open()
-        dumper.represent(values_fragment(component))
+        dumper.represent(data)
         dumper.close()
     finally:
         dumper.dispose()

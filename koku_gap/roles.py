@@ -8,6 +8,7 @@ the container's env and then the template parameters.
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -297,15 +298,16 @@ CALL_COMMAND = re.compile(r"call_command\(\s*['\"](?P<command>[\w-]+)['\"]")
 OPERATORS = frozenset({";", "&&", "||", "|", "&", "(", ")", ";;", "|&"})
 
 
-def _tokens(line: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)  # siblings run the same script lines: shlex reads one character a call
+def _tokens(line: str) -> tuple[str, ...]:
     """Shell words and operators of one line, quotes respected; a broken quote falls back to spaces."""
     lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()<>")
     lexer.whitespace_split = True
     lexer.commenters = ""  # shlex would cut `${X#y}` at the '#'; comments are handled by the caller
     try:
-        return list(lexer)
+        return tuple(lexer)
     except ValueError:
-        return line.split()
+        return tuple(line.split())
 
 
 def _split(text: str) -> list[str]:
