@@ -351,13 +351,19 @@ def platform_services(
     topics = {r.name for r in target.resources if r.kind == "KafkaTopic"}
     services: list[PlatformService] = []
     chart_names = [t.name for t in target.components]
+    having: dict[str, set[int]] = {}  # name token -> the chart workloads whose names hold it
+    for position, name in enumerate(chart_names):
+        for token in names.tokens(name, True):
+            having.setdefault(token, set()).add(position)
     for r in source.resources:
         if r.kind not in ("database", "in-memory-db", "kafka-topic", "object-store", *DEPENDENCY_KINDS):
             continue
         provided = list(by_kind.get(r.kind, []))
         if r.kind in DEPENDENCY_KINDS:  # a service the platform runs beside the app (rbac, ingress, ...)
+            # the chart workloads whose name tokens include all of the dependency's, in chart order
             wanted = names.tokens(r.name, False)
-            provided = [n for n in chart_names if wanted and wanted <= names.tokens(n, True)]
+            found = set.intersection(*(having.get(w, set()) for w in wanted)) if wanted else set()
+            provided = [chart_names[p] for p in sorted(found)]
         if r.kind == "kafka-topic" and r.name in topics:
             provided.append(f"KafkaTopic/{r.name}")
         services.append(
