@@ -41,6 +41,13 @@ FLOOR_SCRIPT = (
     "import sys\nfrom ruamel.yaml import YAML\ny = YAML(typ='safe', pure=False)\n"
     "for f in sys.argv[1:]:\n    list(y.compose_all(open(f, encoding='utf-8').read()))\n"
 )
+# The fixed costs of a run, as processes of their own: pydantic alone (the import and the first model,
+# which loads its plugin machinery), and every module a --format json run imports, reading nothing.
+PYDANTIC_SCRIPT = "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int\n"
+IMPORTS_SCRIPT = (  # with the collector tuned as gap-report tunes it (cli._fewer_collections)
+    "import gc\ngc.disable()\nimport koku_gap.cli, koku_gap.pipeline\n"
+    "koku_gap.cli._fewer_collections()\nimport deepdiff\n"
+)
 MAX_WORKLOADS = 100_000  # --max-workloads for the synthetic inputs (the 100x chart has 2,300)
 
 
@@ -201,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         {
             "floor": [python, "-c", FLOOR_SCRIPT, *files],
             "startup": [python, "-c", "pass"],
+            "pydantic": [python, "-c", PYDANTIC_SCRIPT],
+            "imports": [python, "-c", IMPORTS_SCRIPT],
             "help": [*cli, "--help"],
             **{fmt: [*cli, *args, "--format", fmt, "--fail-on", "none"] for fmt in fmts},
         },
@@ -224,6 +233,19 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     print(row("gap-report --help / python -c pass", f"{help_time.over(startup):.2f}"))
+    print(row("fixed costs: python -c pass / parse floor", f"{startup.over(floor):.2f}"))
+    print(
+        row(
+            "  importing pydantic and building one model / parse floor",
+            f"{measured['pydantic'].over(floor):.2f}",
+        )
+    )
+    print(
+        row(
+            "  every import of a json run, nothing read / parse floor",
+            f"{measured['imports'].over(floor):.2f}",
+        )
+    )
     print(row("API: load both inputs / C compose (in-process)", f"{loading / compose:.2f}"))
     print(row("API: analysis only, inputs loaded (warm) / C compose", f"{analysis / compose:.2f}"))
     print()
