@@ -11,7 +11,7 @@ import gc
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -128,24 +128,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _byte_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of bytes, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number of bytes, got {value}")
-    return value
+def _positive(what: str) -> Callable[[str], int]:
+    """An argparse type for a positive count of ``what`` (bytes, workloads)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number of {what}, got {text!r}") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"expected a positive number of {what}, got {value}")
+        return value
+
+    return parse
 
 
-def _workload_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of workloads, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number of workloads, got {value}")
-    return value
+_byte_count = _positive("bytes")
+_workload_count = _positive("workloads")
 
 
 def _strict(report: object) -> None:
