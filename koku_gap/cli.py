@@ -83,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", metavar="FILE", help="write the report to FILE (atomically) instead of stdout"
     )
     parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="--format terminal: auto draws a coloured table on a terminal (no colour with NO_COLOR) "
+        "and a plain one-line-per-row listing when piped; always forces the coloured table, as for "
+        "`less -R`; never drops colour (default: auto)",
+    )
+    parser.add_argument(
         "--fail-on",
         choices=THRESHOLDS,
         default="P0",
@@ -308,7 +316,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         write_atomically(Path(args.write_baseline), dump_baseline(recorded), what="baseline")
         if baseline is None:  # the report then agrees with the exit code: every gap is now known
             report = apply_baseline(report, recorded)
-    text = render(report, args.format, date=args.date, color_ok=args.output is None, fail_on=args.fail_on)
+    text = render(
+        report, args.format, date=args.date, color=args.color, fail_on=args.fail_on, to_file=bool(args.output)
+    )
     if args.output:
         write_atomically(Path(args.output), text)
     else:
@@ -344,9 +354,17 @@ def _fewer_collections() -> None:
 
 
 def render(
-    report: object, fmt: str, *, date: str | None = None, color_ok: bool = True, fail_on: str = "P0"
+    report: object,
+    fmt: str,
+    *,
+    date: str | None = None,
+    color: str = "auto",
+    fail_on: str = "P0",
+    to_file: bool = False,
 ) -> str:
-    """The report in ``fmt``; ``fail_on`` decides which gaps the CI formats (junit, github) fail."""
+    """The report in ``fmt``; ``fail_on`` decides which gaps the CI formats (junit, github) fail,
+    ``color`` (auto, always, never) how the terminal format looks: written to a file, it is the plain
+    listing unless ``always``."""
     from koku_gap.report.model import Report
 
     assert isinstance(report, Report)
@@ -368,9 +386,10 @@ def render(
         from koku_gap.report.markdown import render_markdown
 
         return render_markdown(report, date=date)
-    from koku_gap.report.terminal import render_terminal
+    from koku_gap.report.terminal import ColorMode, render_terminal
 
-    return render_terminal(report, color=color_ok)
+    mode: ColorMode = "always" if color == "always" else "never" if color == "never" else "auto"
+    return render_terminal(report, color=mode, table=False if to_file and mode != "always" else None)
 
 
 def write_atomically(path: Path, text: str, what: str = "report") -> None:

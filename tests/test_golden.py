@@ -45,9 +45,12 @@ def test_markdown_golden(report, update_golden: bool) -> None:  # type: ignore[n
     _check("example.md", render(report, "markdown"), update_golden)
 
 
-def test_terminal_golden(report, update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("NO_COLOR", "1")
-    _check("example.txt", render_terminal(report, color=False, width=140), update_golden)
+def test_terminal_golden(report, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+    _check("example.txt", render_terminal(report), update_golden)  # piped: the plain listing
+
+
+def test_terminal_table_golden(report, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+    _check("example-table.txt", render_terminal(report, table=True, color="never", width=140), update_golden)
 
 
 def test_cli_markdown_equals_the_api(

@@ -1,4 +1,4 @@
-"""The Markdown and terminal reports: structure, truthfulness and notebook hooks."""
+"""The Markdown report: structure, truthfulness and notebook hooks (the terminal view: test_terminal.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 import koku_gap
 from koku_gap.report.markdown import render_markdown
 from koku_gap.report.model import Report
-from koku_gap.report.terminal import render_terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -98,20 +97,3 @@ def test_notebook_hooks(report: Report) -> None:
     assert all(r.priority in ("P0", "P1") for r in report.gaps(min_priority="P1"))
     assert {r.id for r in report.gaps("P3")} >= {r.id for r in report.gaps("P1")}
     assert report.to_dict()["schema_version"] == 1
-
-
-def test_terminal_is_plain_without_a_tty_or_with_no_color(
-    report: Report, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-    text = render_terminal(report, color=True, width=100)
-    assert "\x1b[" not in text
-    assert all(len(line) <= 100 for line in text.splitlines())
-    for row in report.rows:
-        if row.clowdapp:
-            assert row.clowdapp in text  # component names are never folded
-
-
-def test_terminal_width_is_respected(report: Report) -> None:
-    narrow = render_terminal(report, color=False, width=80)
-    assert max(len(line) for line in narrow.splitlines()) <= 80
