@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from koku_gap.drift import drift
+from koku_gap import rules
+from koku_gap.drift import EnvKeys, drift
 from koku_gap.graph import INFRA_ROLES, Component, ComponentGraph, Resource, RoleKind
 from koku_gap.match import Candidate, MatchResult, Names, Pairing
 from koku_gap.policy import Outcome, Policy, Status, Waiver
-from koku_gap.report import rules
 from koku_gap.report.model import GAP_STATUSES, Drift, Location, PlatformService, Row, Target, WaiverInfo
 from koku_gap.roles import role_purpose
 
@@ -32,10 +32,13 @@ CHART_ACTION: dict[str, str] = {
 }
 
 
-def source_rows(result: MatchResult, policy: Policy, today: date | None = None) -> list[Row]:
-    """One row per ClowdApp component; ``today`` decides which waivers have expired (default: today)."""
+def source_rows(
+    result: MatchResult, policy: Policy, today: date | None = None, env_keys: EnvKeys | None = None
+) -> list[Row]:
+    """One row per ClowdApp component; ``today`` decides which waivers have expired (default: today);
+    ``env_keys``: what the chart's ConfigMaps and Secrets hold (``drift.env_keys``), for envFrom."""
     day = today or date.today()
-    return [_source_row(p, result, policy, day) for p in result.pairings]
+    return [_source_row(p, result, policy, day, env_keys or {}) for p in result.pairings]
 
 
 def _location(comp: Component) -> Location:
@@ -44,7 +47,7 @@ def _location(comp: Component) -> Location:
 
 def _target(cand: Candidate) -> Target:
     t = cand.target
-    line = cand.container.line if cand.via == "init-container" else t.source.line
+    line = t.source.line if cand.via == "workload" else cand.container.line
     return Target(
         name=t.name,
         kind=t.kind,
@@ -56,7 +59,7 @@ def _target(cand: Candidate) -> Target:
     )
 
 
-def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date) -> Row:
+def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date, env_keys: EnvKeys) -> Row:
     s = p.source
     uncovered = [q for q in s.role.queues if q not in result.queue_consumers]
     covering = sorted({w for q in s.role.queues for w in result.queue_consumers.get(q, [])})
@@ -65,7 +68,7 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date) ->
     targets: list[Target] = []
     evidence: list[str] = []
     outcome: Outcome
-    rule: str | None  # the kind of gap, for CI formats (report/rules.py)
+    rule: str | None  # the kind of gap, for CI formats (koku_gap/rules.py)
     if p.chosen is None:
         outcome, rule = _missing_outcome(s, uncovered, policy)
         reasons.append(outcome.reason)
@@ -74,8 +77,8 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date) ->
         cand = p.chosen
         targets.append(_target(cand))
         evidence.extend(cand.evidence)
-        drifts = drift(s, cand.target, cand.container, policy.ignore_env)
-        outcome, rule = _matched_outcome(s, cand, p, uncovered, drifts, policy)
+        drifts = drift(s, cand.target, cand.container, policy.ignore_env, env_keys)
+        outcome, rule = _matched_outcome(s, cand, p, uncovered, drifts, policy, result)
         reasons.append(outcome.reason)
     idle = sorted({w for q in uncovered for w in result.idle_consumers.get(q, [])})
     if idle:
@@ -210,24 +213,38 @@ def _missing_outcome(s: Component, uncovered: list[str], policy: Policy) -> tupl
 
 
 def _matched_outcome(
-    s: Component, cand: Candidate, p: Pairing, uncovered: list[str], drifts: list[Drift], policy: Policy
+    s: Component,
+    cand: Candidate,
+    p: Pairing,
+    uncovered: list[str],
+    drifts: list[Drift],
+    policy: Policy,
+    result: MatchResult,
 ) -> tuple[Outcome, str | None]:
     """The outcome for a matched component, and the rule (kind of gap) when it is one."""
     t = cand.target
-    where = t.name if cand.via == "workload" else f"{cand.container.name} in {t.name}"
+    where = _where(cand)
     if s.role.kind == RoleKind.CELERY_WORKER and uncovered and policy.uncovered_queue:
         queues = ", ".join(uncovered)
         filled = _fill(policy.uncovered_queue, queues=queues)
         action = f"add {queues} to {t.name}'s -Q queues"
         return _act(filled.model_copy(update={"status": "partial"}), action), rules.UNCOVERED_QUEUE
-    if s.schedule and (cand.via == "init-container" or t.kind != "CronJob") and policy.schedule_lost:
+    if s.schedule and (cand.via != "workload" or t.kind != "CronJob") and policy.schedule_lost:
         action = f"add a CronJob with schedule '{s.schedule}' running what {where} runs"
         return _act(_fill(policy.schedule_lost, via=where), action), rules.SCHEDULE_LOST
     post_install = t.hook is not None and not (PRE_PHASES & set(t.hook.phases))
     if s.role.kind == RoleKind.MIGRATION and post_install and policy.post_install_migration and t.hook:
         action = f'annotate {t.name} with "helm.sh/hook": pre-install,pre-upgrade'
         phases = ",".join(t.hook.phases)
-        return _act(_fill(policy.post_install_migration, phases=phases), action), rules.POST_INSTALL_MIGRATION
+        hook_chart, app_charts = _chart_of(t), _app_charts(s, result)
+        in_chart = note = ""
+        if hook_chart and app_charts and hook_chart not in app_charts:  # e.g. an infrastructure chart's hook
+            app = " or ".join(app_charts)
+            in_chart, note = f" of chart {hook_chart}", f"; upgrading {app} alone never migrates"
+            hook = '"helm.sh/hook": pre-install,pre-upgrade'
+            action = f"move {t.name} from chart {hook_chart} into {app} as a {hook} Job"
+        filled = _fill(policy.post_install_migration, phases=phases, in_chart=in_chart, chart_note=note)
+        return _act(filled, action), rules.POST_INSTALL_MIGRATION
     partial = [d for d in drifts if d.kind in policy.partial_on]
     if partial:
         return Outcome(
@@ -243,9 +260,33 @@ def _matched_outcome(
             status="consolidated",
             reason=f"{where} also plays {', '.join(p.shared_with)}: consolidated into one workload",
         ), None
-    if cand.via == "init-container":
-        return Outcome(status="match", reason=f"played by {where}"), None
+    if cand.via == "container":
+        return Outcome(status="match", reason=f"run by {where}"), None
     return Outcome(status="match", reason=f"played by {where}"), None
+
+
+def _chart_of(t: Component) -> str | None:
+    """The chart a rendered workload comes from: the first part of Helm's ``# Source:`` path."""
+    return t.source.template.split("/", 1)[0] if t.source.template and "/" in t.source.template else None
+
+
+def _app_charts(s: Component, result: MatchResult) -> list[str]:
+    """The charts of the workloads that play the other components of ``s``'s app, sorted."""
+    charts = (
+        _chart_of(p.chosen.target)
+        for p in result.pairings
+        if p.chosen is not None and p.source.app == s.app and p.source.name != s.name
+    )
+    return sorted({c for c in charts if c})
+
+
+def _where(cand: Candidate) -> str:
+    """What plays the part, in words: the workload, one of its init containers, or its main container
+    before it starts (``via: container``: a workload that migrates first)."""
+    t = cand.target
+    if cand.via == "container":
+        return f"the main container {cand.container.name} of {t.name}, before it starts"
+    return t.name if cand.via == "workload" else f"{cand.container.name} in {t.name}"
 
 
 def chart_rows(

@@ -10,7 +10,6 @@ import argparse
 import gc
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -397,6 +396,8 @@ def write_atomically(path: Path, text: str, what: str = "report") -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(str(path), None, f"cannot write the {what}: the directory does not exist")
+    import tempfile  # only for --output and --write-baseline: most runs write to stdout
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

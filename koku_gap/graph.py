@@ -143,6 +143,8 @@ class Component(Frozen):
     scaling: Scaling = Field(default_factory=Scaling)
     web: WebServices = Field(default_factory=WebServices)
     schedule: str | None = None
+    suspend: bool | None = None  # CronJob fields, None where the file does not set them
+    concurrency_policy: str | None = None
     invoked_by: tuple[str, ...] = ()  # ClowdJobInvocations that run this job
     hook: HookInfo | None = None
     labels: dict[str, str] = Field(default_factory=dict)

@@ -13,16 +13,29 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from koku_gap.graph import Component, ComponentGraph, Container, Role, RoleKind
+from koku_gap.graph import INFRA_ROLES, Component, ComponentGraph, Container, Role, RoleKind
 from koku_gap.policy import Policy
 from koku_gap.roles import truthy_env
 
-Via = Literal["workload", "init-container"]
+# How a chart workload plays a part: its main container as what it is ("workload"), one of its init
+# containers ("init-container"), or its main container before it starts (migrations run first: "container").
+Via = Literal["workload", "init-container", "container"]
 THRESHOLD = 0.75
+# What a candidate of another application's image loses when only its role speaks for it: more than any
+# such candidate can score (a Celery worker sharing the default queue, 2.0, plus the name, 0.5), so
+# it never pairs, and its row still says why in ``rejected``.
+OTHER_APP_PENALTY = 3.0
+DEFAULT_QUEUE = "celery"  # Celery's queue when a worker names none: every Celery app has it
 REJECTED_KEPT = 3  # rejected candidates kept per component, in chart order (a report shows three)
 LONG_RUNNING = frozenset({"Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig", "ReplicaSet", "Pod"})
 RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
 _SEPARATORS = re.compile(r"[-_.]+")
+# Image-name words that say nothing about which application it is: versions, base images, flavours.
+_VERSION_WORD = re.compile(r"^(v?\d[a-z0-9]*|rhel\d*|ubi\d*|el\d+|latest)$")
+_GENERIC_IMAGE_WORDS = frozenset(
+    {"api", "app", "backend", "frontend", "image", "onprem", "server", "service", "svc", "ui", "web"}
+    | {"worker"}
+)
 
 
 @dataclass(frozen=True)
@@ -153,6 +166,14 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
                     if cand.score >= THRESHOLD
                 )
     _assign(pairings, candidates)
+    queue_sources: dict[str, list[str]] = {}
+    default_families: list[str | None] = []  # images of the ClowdApp workers on the default queue
+    for s in source.components:
+        if s.role.kind == RoleKind.CELERY_WORKER:
+            for q in s.role.queues:
+                queue_sources.setdefault(q, []).append(s.name)
+            if DEFAULT_QUEUE in s.role.queues:
+                default_families.append(s.role.image_family)
     queue_consumers: dict[str, list[str]] = {}
     idle_consumers: dict[str, list[str]] = {}
     for t in target.components:
@@ -160,12 +181,9 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
             # A worker deployed with replicas: 0 (and no autoscaler) consumes nothing: its queues wait.
             idle = t.scaling.replicas == 0 and t.scaling.autoscaler is None
             for q in t.role.queues:
+                if q == DEFAULT_QUEUE and _foreign_default(t.role.image_family, default_families):
+                    continue
                 (idle_consumers if idle else queue_consumers).setdefault(q, []).append(t.name)
-    queue_sources: dict[str, list[str]] = {}
-    for s in source.components:
-        if s.role.kind == RoleKind.CELERY_WORKER:
-            for q in s.role.queues:
-                queue_sources.setdefault(q, []).append(s.name)
     claimed = {p.chosen.target.name for p in pairings if p.chosen is not None and p.chosen.via == "workload"}
     # A chart worker that consumes a ClowdApp worker's queue covers it: it is on that worker's row.
     for consumers in (queue_consumers, idle_consumers):
@@ -180,26 +198,38 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
     )
 
 
+def _foreign_default(family: str | None, source_families: list[str | None]) -> bool:
+    """Whether a chart worker's default queue is another application's: every Celery app has one, so
+    only the image says whose tasks it runs (the same rule as matching by role alone)."""
+    return bool(source_families) and all(other_app(f, family) for f in source_families)
+
+
 def _assign(pairings: list[Pairing], candidates: list[tuple[int, Candidate]]) -> None:
     """Best pairs first, one to one; then what is left shares its best target (consolidated)."""
     order = sorted(candidates, key=lambda ic: (-ic[1].score, ic[0], ic[1].target.source.line))
-    used: set[tuple[str, str]] = set()
+    used: set[tuple[str, str, bool]] = set()
     for index, cand in order:
-        key = (cand.target.name, cand.container.name)
+        key = _slot(cand)
         if pairings[index].chosen is None and key not in used:
             pairings[index].chosen = cand
             used.add(key)
     for index, cand in order:
         if pairings[index].chosen is None:
             pairings[index].chosen = cand
-    by_target: dict[tuple[str, str], list[str]] = {}
+    by_target: dict[tuple[str, str, bool], list[str]] = {}
     for p in pairings:
         if p.chosen is not None:
-            by_target.setdefault((p.chosen.target.name, p.chosen.container.name), []).append(p.source.name)
+            by_target.setdefault(_slot(p.chosen), []).append(p.source.name)
     for p in pairings:
         if p.chosen is not None:
-            others = by_target[(p.chosen.target.name, p.chosen.container.name)]
+            others = by_target[_slot(p.chosen)]
             p.shared_with = [n for n in others if n != p.source.name]
+
+
+def _slot(cand: Candidate) -> tuple[str, str, bool]:
+    """The part of a chart workload a candidate takes: a container, and for the main container either
+    what it is or the migrations it runs before it starts (two parts, not one consolidated)."""
+    return cand.target.name, cand.container.name, cand.via == "container"
 
 
 class _TruthyEnv:
@@ -278,8 +308,9 @@ def _blocked(s: Component, index: dict[RoleKey, list[int]]) -> list[int]:
 
 
 # Kinds whose role score (``_role_score``) is at most 1.0 but against a workload running the same
-# command (2.0, subcommands), and that a different image costs 0.8: without a switch the chart sets, such
-# a pair scores at most 1.0 - 0.8 + 0.5 (name similarity) = 0.7, under THRESHOLD (see _Reach).
+# command (2.0, subcommands), and that a different image costs at least 0.8 (OTHER_APP_PENALTY when
+# the role alone speaks): without a switch the chart sets, such a pair scores at most
+# 1.0 - 0.8 + 0.5 (name similarity) = 0.7, under THRESHOLD (see _Reach).
 _LOW_SCORE_KINDS = frozenset({RoleKind.WEB_API, RoleKind.SUBCOMMAND, RoleKind.UNKNOWN})
 
 
@@ -353,13 +384,11 @@ def _candidates(
                     t, init, "init-container", score - 0.2, (*evidence, f"init container {init.name}")
                 )
         if s.role.kind == RoleKind.MIGRATION and "migration" in t.main.role.also:
-            yield Candidate(
-                t,
-                t.main,
-                "init-container",
-                1.2 + 0.3 * similarity,
-                (f"{t.name} runs migrations before it starts",),
-            )
+            score, evidence = 1.2 + 0.3 * similarity, (f"{t.name} runs migrations before it starts",)
+            if other_app(s.role.image_family, t.main.role.image_family):
+                score -= OTHER_APP_PENALTY
+                evidence = (*evidence, _other_app_evidence(s.role, t.main.role))
+            yield Candidate(t, t.main, "container", score, evidence if explain else ())
 
 
 def _kinds_fit(s: Component, t: Component) -> bool:
@@ -386,41 +415,103 @@ def _score(
         return None
     score, evidence = base
     fs, ft = rs.image_family, rt.image_family
-    if fs and ft:
+    # another application's image: decided after the switches, which are evidence beyond the role
+    foreign = other_app(fs, ft) and _role_only(rs, rt)
+    foreign_at = len(evidence)
+    if fs and ft and not foreign:
         if fs == ft:
             score += 0.3
             if explain:
                 evidence.append(f"same image ({fs})")
-        elif rs.kind in (
-            RoleKind.MIGRATION,
-            RoleKind.WEB_API,
-            RoleKind.SUBCOMMAND,
-            RoleKind.UNKNOWN,
-            RoleKind.MANAGEMENT_COMMAND,
-            RoleKind.KAFKA_CONSUMER,
-            RoleKind.CELERY_BEAT,
-        ):
+        elif rs.kind in _IMAGE_PENALISED:
             score -= 0.8
             if explain:
                 evidence.append(f"different image ({fs} vs {ft})")
     target_truthy = truthy(container)
+    switched = False
     for switch in rs.switches:
         name = switch.split("=", 1)[0]
         if name in ignore_env:
             continue
         if name in target_truthy:
             score += 1.0
+            switched = True
             if explain:
                 evidence.append(f"sets {switch}")
         elif "=" in switch:
             score -= 1.0
             if explain:
                 evidence.append(f"lacks {switch}")
+    if foreign and not switched:
+        score -= OTHER_APP_PENALTY
+        if explain:
+            evidence.insert(foreign_at, _other_app_evidence(rs, rt))
+    elif foreign and rs.kind in _IMAGE_PENALISED:  # a switch speaks for it: as for any other image
+        score -= 0.8
+        if explain:
+            evidence.insert(foreign_at, f"different image ({fs} vs {ft})")
     if similarity:
         score += 0.5 * similarity
         if explain:
             evidence.append(f"name similarity {similarity:.2f}")
     return score, tuple(evidence) if explain else ()
+
+
+# Kinds a different image costs 0.8 (a pair only their role speaks for, across applications, costs
+# OTHER_APP_PENALTY instead, whatever the kind: see _role_only).
+_IMAGE_PENALISED = frozenset(
+    {
+        RoleKind.MIGRATION,
+        RoleKind.WEB_API,
+        RoleKind.SUBCOMMAND,
+        RoleKind.UNKNOWN,
+        RoleKind.MANAGEMENT_COMMAND,
+        RoleKind.KAFKA_CONSUMER,
+        RoleKind.CELERY_BEAT,
+    }
+)
+
+
+def image_words(family: str | None) -> frozenset[str]:
+    """The words of an image name that tell applications apart (``nginx-124`` -> ``nginx``)."""
+    if not family:
+        return frozenset()
+    return frozenset(
+        w
+        for w in _SEPARATORS.split(family.lower())
+        if w and w not in _GENERIC_IMAGE_WORDS and not _VERSION_WORD.match(w)
+    )
+
+
+def other_app(source_family: str | None, target_family: str | None) -> bool:
+    """Whether two image families clearly belong to different applications.
+
+    Only when both are known (a ``${IMAGE}`` left unresolved is no evidence either way) and their
+    distinguishing words share none: ``koku`` vs ``rbac`` differ, ``koku`` vs ``koku-onprem`` do not.
+    """
+    a, b = image_words(source_family), image_words(target_family)
+    return bool(a) and bool(b) and not a & b
+
+
+def _role_only(rs: Role, rt: Role) -> bool:
+    """Whether nothing but the role kind pairs ``rs`` with ``rt`` (switches are checked by the caller).
+
+    A shared named queue or the same command is evidence of its own; the default queue, celery beat, an
+    API or a migration tool is not. Proxies and infrastructure run images of their own, never the app's.
+    """
+    if rs.kind in INFRA_ROLES or rs.kind == RoleKind.REVERSE_PROXY:
+        return False
+    if rs.kind == RoleKind.CELERY_WORKER:
+        return set(rs.queues) & set(rt.queues) <= {DEFAULT_QUEUE}
+    if rs.kind in (RoleKind.KAFKA_CONSUMER, RoleKind.MANAGEMENT_COMMAND, RoleKind.SUBCOMMAND):
+        return not (rt.kind == rs.kind and rs.command and rs.command == rt.command)
+    return True
+
+
+def _other_app_evidence(rs: Role, rt: Role) -> str:
+    return (
+        f"another application's image ({rs.image_family} vs {rt.image_family}): the role alone does not pair"
+    )
 
 
 def _serves_http(t: Component) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from koku_gap.classify import chart_rows, platform_services, source_rows
+from koku_gap.drift import env_keys
 from koku_gap.errors import InputError
 from koku_gap.graph import Component, ComponentGraph
 from koku_gap.limits import MAX_WORKLOADS
@@ -130,9 +131,6 @@ def analyze_paths(
     return compare(source, target, resolved, today=today)
 
 
-REMEDIATED = frozenset({"P0", "P1", "P2"})  # the Markdown's "Priority fixes"; P3 gaps get no template
-
-
 def _telling_env(component: Component) -> set[str]:
     """Env names worth showing in a snippet: the role's switches and what its command reads."""
     names = {switch.split("=", 1)[0] for switch in component.role.switches}
@@ -143,7 +141,8 @@ def _telling_env(component: Component) -> set[str]:
 
 def enrich(rows: list[Row], source: ComponentGraph) -> list[Row]:
     """Attach what reports show but the engine does not decide: each component's own lines (read once
-    per file) and, where the chart has no counterpart, a suggested Helm template."""
+    per file) and, where the chart has no counterpart to a gap the reports detail (``Row.is_detailed``:
+    P0-P2), a suggested Helm template."""
     components = {(c.app, c.name): c for c in source.components}
     texts: dict[str, list[str] | None] = {}
     result: list[Row] = []
@@ -164,7 +163,7 @@ def enrich(rows: list[Row], source: ComponentGraph) -> list[Row]:
             found = snippet(lines, row.source.line, _telling_env(component) if component else ())
             update["snippet"] = found.text
             update["snippet_lines"] = [found.start, found.end]
-        if component is not None and not row.targets and row.priority in REMEDIATED:
+        if component is not None and not row.targets and row.is_detailed:
             update["remediation"] = Remediation(
                 path=template_path(component),
                 template=helm_template(component),
@@ -180,7 +179,7 @@ def compare(
     """Two loaded graphs -> the Report (the notebook entry point when inputs are already loaded)."""
     result = match(source, target, policy)
     names = Names(source, target, policy)
-    rows = enrich(source_rows(result, policy, today), source)
+    rows = enrich(source_rows(result, policy, today, env_keys(target.resources)), source)
     rows += chart_rows(source, target, result, policy, names)
     queues = Queues(
         uncovered=sorted(q for q in result.queue_sources if q not in result.queue_consumers),

@@ -39,32 +39,33 @@ class Snippet:
     end: int
 
 
-def _indent(line: str) -> int:
+def indent(line: str) -> int:
+    """How many spaces a line starts with (YAML indents with spaces only)."""
     return len(line) - len(line.lstrip(" "))
 
 
 def item_block(lines: list[str], line: int) -> tuple[int, int]:
     """The 1-based (start, end) of the list item whose key sits on ``line``."""
     index = max(0, min(line - 1, len(lines) - 1))
-    key_indent = _indent(lines[index])
+    key_indent = indent(lines[index])
     start = index
     # `- name: x` starts its own item: scanning back to the parent key from there, once per row,
     # made a file of 10,000 one-line items take half a minute
     if not lines[index].lstrip(" ").startswith("- "):
         for i in range(index, -1, -1):
             stripped = lines[i].lstrip(" ")
-            if stripped.startswith("- ") and _indent(lines[i]) == key_indent - 2:
+            if stripped.startswith("- ") and indent(lines[i]) == key_indent - 2:
                 start = i
                 break
-            if stripped and not stripped.startswith("#") and _indent(lines[i]) < key_indent:
+            if stripped and not stripped.startswith("#") and indent(lines[i]) < key_indent:
                 break
-    dash = _indent(lines[start]) if lines[start].lstrip(" ").startswith("- ") else key_indent
+    dash = indent(lines[start]) if lines[start].lstrip(" ").startswith("- ") else key_indent
     end = start
     for i in range(start + 1, len(lines)):
         stripped = lines[i].strip()
         if not stripped or stripped.startswith("#"):
             continue
-        if _indent(lines[i]) <= dash:
+        if indent(lines[i]) <= dash:
             break
         end = i
     return start + 1, end + 1
@@ -72,12 +73,12 @@ def item_block(lines: list[str], line: int) -> tuple[int, int]:
 
 def _block_end(lines: list[str], i: int, end: int) -> int:
     """Index just past the block that starts with the key on line ``i`` (0-based)."""
-    own = _indent(lines[i])
+    own = indent(lines[i])
     j = i + 1
     while j < end:
         text = lines[j]
         if text.strip() and not (
-            _indent(text) > own or (text.lstrip().startswith("- ") and _indent(text) == own)
+            indent(text) > own or (text.lstrip().startswith("- ") and indent(text) == own)
         ):
             break
         j += 1
@@ -96,7 +97,7 @@ def _kept_entries(lines: list[str], first: int, stop: int, keep: Collection[str]
         j = i + 1
         while j < stop:
             following = lines[j]
-            if following.lstrip().startswith("- ") and _indent(following) <= _indent(lines[i]):
+            if following.lstrip().startswith("- ") and indent(following) <= indent(lines[i]):
                 break
             j += 1
         if match.group(1) in keep:
@@ -108,7 +109,7 @@ def _kept_entries(lines: list[str], first: int, stop: int, keep: Collection[str]
 def trimmed(lines: list[str], start: int, end: int, keep: Collection[str] = ()) -> str:
     out: list[str] = []
     i = start - 1
-    base = _indent(lines[i])
+    base = indent(lines[i])
     while i < end:
         line = lines[i]
         stripped = line.strip().lstrip("- ").strip() if line.lstrip().startswith("- ") else line.strip()
@@ -132,7 +133,7 @@ def trimmed(lines: list[str], start: int, end: int, keep: Collection[str] = ()) 
     if len(out) > MAX_LINES:
         rest = len(out) - MAX_LINES
         out = [*out[:MAX_LINES], " " * (base + 2) + f"# ... {rest} more lines (to line {end})"]
-    width = min((_indent(x) for x in out if x.strip()), default=0)
+    width = min((indent(x) for x in out if x.strip()), default=0)
     return "\n".join(x[width:] for x in out)
 
 

@@ -653,7 +653,7 @@ def test_validation_error_while_reading_a_deployment(
     """Should a reader let a bad value through, the user still gets the deployment's line."""
     from koku_gap.sources import clowdapp
 
-    monkeypatch.setattr(clowdapp, "_count", lambda value: {"not": "a count"})
+    monkeypatch.setattr(clowdapp.podspec, "count", lambda value: {"not": "a count"})
     assert main(["--clowdapp", MINI_APP, "--manifests", MINI_CHART]) == 2
     line = find_line(Path(MINI_APP), "- name: api")
     case = Case(

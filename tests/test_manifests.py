@@ -78,7 +78,7 @@ def test_resources_are_kept(graph: ComponentGraph, rendered: Path) -> None:
         "app.kubernetes.io/component": "api",
     }
     assert graph.resources_of("ConfigMap")[0].data == {"keys": ["nginx.conf"]}
-    assert graph.resources_of("Secret")[0].data is None
+    assert graph.resources_of("Secret")[0].data == {"keys": ["token"]}  # names for envFrom, never values
 
 
 def test_kind_list_is_unpacked(graph: ComponentGraph, rendered: Path, find_line: LineFinder) -> None:

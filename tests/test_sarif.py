@@ -11,9 +11,9 @@ import pytest
 from ci_helpers import EXPECTED, scenario
 from engine_helpers import line_of, write
 
+from koku_gap import rules
 from koku_gap.cli import main
 from koku_gap.graph import RoleKind
-from koku_gap.report import rules
 from koku_gap.report.sarif import artifact_uri
 
 SCHEMA = (

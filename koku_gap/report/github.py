@@ -15,10 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from koku_gap.errors import InputError
 from koku_gap.report.model import Report, Row
-from koku_gap.report.rules import LEVEL_OF_PRIORITY
-from koku_gap.report.sarif import rule_id
 
-COMMAND_OF_LEVEL = {"error": "error", "warning": "warning", "note": "notice"}
+COMMAND_OF_LEVEL = {"error": "error", "warning": "warning", "note": "notice"}  # Row.level -> command
 SUMMARY_LIMIT = 1024 * 1024 - 4096  # GitHub refuses step summaries over 1 MiB
 
 
@@ -45,21 +43,21 @@ def _path(file: str) -> str:
 
 
 def _annotation(row: Row) -> str:
-    assert row.priority is not None
+    assert row.level is not None  # a failing gap has a priority, so a level
     name = row.clowdapp or ", ".join(row.chart)
     message = "\n".join([f"{name} ({row.role}) is {row.status}.", *row.reasons])
     if row.targets:
-        message += "\nChart: " + ", ".join(f"{t.name} ({t.file}:{t.line})" for t in row.targets)
+        message += "\nChart: " + ", ".join(f"{t.describe()} ({t.file}:{t.line})" for t in row.targets)
     if row.action:
         message += f"\nAction: {row.action}"
     end = row.snippet_lines[1] if len(row.snippet_lines) == 2 and row.source else None
     return command(
-        COMMAND_OF_LEVEL[LEVEL_OF_PRIORITY[row.priority]],
+        COMMAND_OF_LEVEL[row.level],
         message,
         file=_path(row.source.file) if row.source else None,
         line=row.source.line if row.source else None,
         endLine=end if row.source and end and end > row.source.line else None,
-        title=f"{row.priority} {rule_id(row)}: {name}",
+        title=f"{row.priority} {row.rule_id}: {name}",
     )
 
 
@@ -87,8 +85,8 @@ def render_github(report: Report, fail_on: str = "P0") -> str:
 def _verdict(report: Report, fail_on: str) -> str:
     """One plain line (not a command) closing the log: what failed, what did not, and why."""
     failing = report.failing(fail_on)
-    waived = sum(1 for r in report.rows if r.waived)
-    known = sum(1 for r in report.rows if r.is_gap and r.baselined)
+    waived = report.summary.waived
+    known = len(report.baseline.known) if report.baseline is not None else 0
     parts = [f"{report.summary.gaps} open gap(s)"]
     if known:
         parts.append(f"{known} known from the baseline")

@@ -11,7 +11,6 @@ import re
 import xml.etree.ElementTree as ET
 
 from koku_gap.report.model import Report, Row
-from koku_gap.report.sarif import rule_id
 
 # XML 1.0 allows tab, newline, carriage return and most of Unicode; anything else would make the
 # document invalid, and a reason may quote whatever a YAML file holds.
@@ -71,7 +70,7 @@ def _details(row: Row) -> str:
     if where is not None:
         lines.append(f"ClowdApp: {where[0]}:{where[1]}" if row.source else f"chart: {where[0]}:{where[1]}")
     for target in row.targets if row.source else []:
-        lines.append(f"chart: {target.name} at {target.file}:{target.line}")
+        lines.append(f"chart: {target.describe()} at {target.file}:{target.line}")
     lines.extend(f"reason: {reason}" for reason in row.reasons)
     if row.action:
         lines.append(f"action: {row.action}")
@@ -87,7 +86,7 @@ def _testcase(suite: ET.Element, row: Row, app: str, *, failed: bool, fail_on: s
         case.set("file", _text(where[0]))
     headline = f"{row.priority} {row.status}: {row.reasons[0] if row.reasons else row.status}"
     if failed:
-        failure = ET.SubElement(case, "failure", message=_text(headline), type=rule_id(row))
+        failure = ET.SubElement(case, "failure", message=_text(headline), type=row.rule_id)
         failure.text = _details(row)
         return "failures"
     if row.waived and row.waiver is not None:

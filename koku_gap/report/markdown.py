@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from koku_gap.report.model import Report, Row
+from koku_gap.report.model import DETAILED_PRIORITIES, Report, Row
 
 STATUS_ICON = {
     "match": "✅ match",
@@ -19,10 +19,9 @@ STATUS_ICON = {
     "infra": "🧱 infra",
     "extra": "➕ extra",
 }
-DETAIL_PRIORITIES = ("P0", "P1", "P2")
 GROUP_OVER = 3  # more alike warnings than this in one file are listed as one line
 GROUP_SHOW = 8
-MERMAID_STYLE = {
+MERMAID_STYLE = {  # one class per status: colours only, which rows are alike is Row.group
     "match": "fill:#d4edda,stroke:#1e7e34",
     "consolidated": "fill:#d4edda,stroke:#1e7e34",
     "partial": "fill:#fff3cd,stroke:#b58900",
@@ -56,13 +55,14 @@ def _where(row: Row, short: dict[str, str] | None = None) -> str:
     return _loc(file, row.source.line)
 
 
+def _code(text: str) -> str:
+    return f"`{text}`"
+
+
 def _targets(row: Row) -> str:
     if not row.targets:
         return "—"
-    parts = []
-    for t in row.targets:
-        via = f" (init container `{t.container}`)" if t.via == "init-container" else ""
-        parts.append(f"`{t.name}`{via}")
+    parts = [t.describe(_code) for t in row.targets]
     covering = [c for c in row.chart if c not in {t.name for t in row.targets}]
     if covering:
         parts.append("also " + ", ".join(f"`{c}`" for c in covering))
@@ -113,12 +113,12 @@ def _names(rows: list[Row]) -> str:
 def _summary(report: Report, out: list[str]) -> None:
     s = report.summary
     rows = report.rows
-    have = [r for r in rows if r.status in ("match", "consolidated")]
-    lack = [r for r in rows if r.status in ("missing", "partial") and not r.waived]
-    optional = [r for r in rows if r.status == "optional"]
+    have = [r for r in rows if r.group == "covered"]
+    lack = [r for r in rows if r.group == "lacking" and not r.waived]
+    optional = [r for r in rows if r.group == "optional"]
     better = [r for r in rows if r.status == "better"]
     infra = [r for r in rows if r.status == "infra"]
-    consolidated = sum(1 for r in have if r.status == "consolidated")
+    consolidated = s.by_status.get("consolidated", 0)
     out += ["## Executive summary", ""]
     out.append(
         f"The ClowdApp defines **{s.clowdapp_components}** components; the chart renders "
@@ -184,18 +184,17 @@ def _chart_state(r: Row) -> str:
         return "no workload in the chart plays this part"
     parts = []
     for t in r.targets:
-        how = f"init container `{t.container}` of " if t.via == "init-container" else ""
         template = f" (template `{t.template}`)" if t.template else ""
-        parts.append(f"{how}`{t.name}` ({t.kind}) at {_loc(t.file, t.line)}{template}")
+        parts.append(f"{t.describe(_code)} ({t.kind}) at {_loc(t.file, t.line)}{template}")
     return "; ".join(parts)
 
 
 def _gaps(report: Report, out: list[str]) -> None:
-    gaps = [r for r in report.rows if r.priority in DETAIL_PRIORITIES]
+    gaps = [r for r in report.rows if r.is_detailed]
     if not gaps:
         return
     out += ["## Gaps in detail", ""]
-    for priority in DETAIL_PRIORITIES:
+    for priority in DETAILED_PRIORITIES:
         for r in (g for g in gaps if g.priority == priority):
             waived = " (waived)" if r.waived else ""
             out += [f"### {priority} · `{r.clowdapp}` — {STATUS_ICON.get(r.status, r.status)}{waived}", ""]
@@ -223,11 +222,11 @@ def _gaps(report: Report, out: list[str]) -> None:
 
 
 def _fixes(report: Report, out: list[str]) -> None:
-    gaps = [r for r in report.rows if r.priority in DETAIL_PRIORITIES and not r.waived]
+    gaps = [r for r in report.rows if r.is_detailed and not r.waived]
     if not gaps:
         return
     out += ["## Priority fixes", ""]
-    for priority in DETAIL_PRIORITIES:
+    for priority in DETAILED_PRIORITIES:
         rows = [r for r in gaps if r.priority == priority]
         if not rows:
             continue
@@ -256,7 +255,7 @@ def _fixes(report: Report, out: list[str]) -> None:
 
 
 def _drift(report: Report, out: list[str]) -> None:
-    rows = [r for r in report.rows if r.drift and r.status in ("match", "consolidated")]
+    rows = [r for r in report.rows if r.drift and r.group == "covered"]
     if not rows:
         return
     out += ["## Drift in matched components", "", "Matched, but the chart runs them differently.", ""]
@@ -268,7 +267,7 @@ def _drift(report: Report, out: list[str]) -> None:
 
 
 def _better(report: Report, out: list[str]) -> None:
-    rows = [r for r in report.rows if r.status in ("better", "infra", "extra")]
+    rows = [r for r in report.rows if r.group == "beyond"]
     if not rows:
         return
     out += ["## What the chart does better, and what else it runs", ""]
@@ -320,19 +319,15 @@ def _mermaid(report: Report, out: list[str]) -> None:
             if r.clowdapp and r.app == app:
                 out.append(f'    {_node("c_", r.app + "_" + r.clowdapp)}["{r.clowdapp}"]:::{r.status}')
         out.append("  end")
-    charted: dict[str, str] = {}  # a chart node takes the status of the first row that names it
-    for r in report.rows:
-        for name in r.chart:
-            charted.setdefault(name, r.status)
     out.append('  subgraph chart["Chart"]')
-    for name, status in charted.items():
-        out.append(f'    {_node("h_", name)}["{name}"]:::{status}')
+    for name, part in report.chart_status().items():  # a chart node: the first row naming it
+        out.append(f'    {_node("h_", name)}["{name}"]:::{part}')
     out.append("  end")
     for r in report.rows:
         if not r.clowdapp:
             continue
         for t in r.targets:
-            label = r.status + (" (init)" if t.via == "init-container" else "")
+            label = r.status + (f" ({t.via_words})" if t.via_words else "")
             out.append(f"  {_node('c_', r.app + '_' + r.clowdapp)} -->|{label}| {_node('h_', t.name)}")
         for name in r.chart:
             if name not in {t.name for t in r.targets}:

@@ -6,12 +6,13 @@ Field names here are a public contract (schema_version 1): add fields freely, ne
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from koku_gap.policy import PRIORITIES, Priority, Status, priority_at_least
+from koku_gap.rules import LEVEL_OF_PRIORITY, Level
 
 SCHEMA_VERSION = 1
 STATUS_ORDER: tuple[Status, ...] = (
@@ -24,7 +25,29 @@ STATUS_ORDER: tuple[Status, ...] = (
     "infra",
     "extra",
 )
-GAP_STATUSES: frozenset[str] = frozenset({"missing", "partial", "optional"})
+# What a status says about the chart, for summaries and sections: it plays the component's part
+# (covered), lacks it or plays it only in part (lacking), need not play it (optional), or runs something
+# the ClowdApp does not (beyond: better, infra, extra). Decided here once; every reporter reads Row.group.
+Group = Literal["covered", "lacking", "optional", "beyond"]
+GROUPS: tuple[Group, ...] = ("covered", "lacking", "optional", "beyond")
+GROUP_OF_STATUS: dict[str, Group] = {
+    "missing": "lacking",
+    "partial": "lacking",
+    "optional": "optional",
+    "consolidated": "covered",
+    "match": "covered",
+    "better": "beyond",
+    "infra": "beyond",
+    "extra": "beyond",
+}
+GAP_STATUSES: frozenset[str] = frozenset(
+    s for s, g in GROUP_OF_STATUS.items() if g in ("lacking", "optional")
+)
+# The gaps a report explains in full (ClowdApp lines, impact) and suggests a Helm template for.
+DETAILED_PRIORITIES: tuple[Priority, ...] = ("P0", "P1", "P2")
+# How a target plays the part when it is not the whole workload, in words (``via`` -> words); a value
+# not listed reads as itself with spaces, so a new ``via`` never needs a reporter change.
+VIA_WORDS: dict[str, str] = {"init-container": "init container", "container": "main container"}
 
 
 class Model(BaseModel):
@@ -48,11 +71,30 @@ class Target(Model):
     via: Literal["workload", "init-container", "container"] = "workload"
     container: str | None = None
 
+    @property
+    def via_words(self) -> str | None:
+        """``init container``, ``main container``, ...: None when the whole workload plays the part."""
+        via: str = self.via
+        if via == "workload":
+            return None
+        return VIA_WORDS.get(via, via.replace("-", " "))
+
+    def describe(self, quote: Callable[[str], str] = str) -> str:
+        """What plays the part, in words every reporter shares: ``main container koku of koku-api``.
+
+        ``quote`` wraps names (Markdown passes backticks)."""
+        words = self.via_words
+        if words is None:
+            return quote(self.name)
+        container = f" {quote(self.container)}" if self.container else ""
+        return f"{words}{container} of {quote(self.name)}"
+
 
 class Drift(Model):
     """One field-level difference of a matched pair."""
 
-    kind: str  # env-missing, resources, replicas, autoscaling, probe-missing, hook-phase, switch-missing
+    kind: str  # env-missing, env-from, resources, replicas, autoscaling, probe-missing, hook-phase,
+    # switch-missing, schedule (docs/json.md)
     message: str
     clowdapp: Any = None
     chart: Any = None
@@ -110,13 +152,43 @@ class Row(Model):
     purpose: str | None = None  # what this kind of component does, from its role
     action: str | None = None  # what to do about it, in one line
     remediation: Remediation | None = None
-    rule: str | None = None  # the kind of gap (report/rules.py), e.g. missing-kafka-consumer
+    rule: str | None = None  # the kind of gap (koku_gap/rules.py), e.g. missing-kafka-consumer
     waiver: WaiverInfo | None = None  # the policy waiver that matched, active or expired
     baselined: bool = False  # a gap the --baseline file records: it does not fail the run
+    group: Group = "covered"  # derived from status (GROUP_OF_STATUS), whatever the input says
+    level: Level | None = None  # derived from priority (rules.LEVEL_OF_PRIORITY): error, warning, note
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive(cls, data: Any) -> Any:
+        """Fill ``group`` and ``level`` from status and priority, so they can never disagree with them."""
+        if isinstance(data, dict) and "status" in data:
+            priority = data.get("priority")
+            data = {
+                **data,
+                "group": GROUP_OF_STATUS.get(data["status"], "covered"),
+                "level": LEVEL_OF_PRIORITY.get(priority) if isinstance(priority, str) else None,
+            }
+        return data
+
+    @property
+    def is_finding(self) -> bool:
+        """A gap under the policy, waived or not (what SARIF lists, waived ones as suppressed)."""
+        return self.status in GAP_STATUSES and self.priority is not None
 
     @property
     def is_gap(self) -> bool:
-        return self.status in GAP_STATUSES and self.priority is not None and not self.waived
+        return self.is_finding and not self.waived
+
+    @property
+    def is_detailed(self) -> bool:
+        """A gap urgent enough to explain in full (DETAILED_PRIORITIES), waived or not."""
+        return self.priority in DETAILED_PRIORITIES
+
+    @property
+    def rule_id(self) -> str:
+        """``rule``, or ``<status>-<role>`` for a row that names none (a report from an older version)."""
+        return self.rule or f"{self.status}-{self.role}"
 
 
 class QueueInfo(Model):
@@ -161,6 +233,8 @@ class Summary(Model):
     by_priority: dict[str, int]
     gaps: int
     highest_priority: Priority | None
+    by_group: dict[str, int] = Field(default_factory=dict)  # rows per Row.group, in GROUPS order
+    waived: int = 0  # gap rows a policy waiver holds for
 
 
 class Report(Model):
@@ -222,6 +296,14 @@ class Report(Model):
         result = BaselineResult(file=file, known=sorted(set(known)), new=sorted(set(new)), fixed=fixed)
         return self.model_copy(update={"rows": rows, "baseline": result})
 
+    def chart_status(self) -> dict[str, Status]:
+        """Each chart workload any row names, in row order, with the status of the first row naming it."""
+        status: dict[str, Status] = {}
+        for row in self.rows:
+            for name in row.chart:
+                status.setdefault(name, row.status)
+        return status
+
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
@@ -249,4 +331,6 @@ def summarize(rows: list[Row], clowdapp_components: int, chart_workloads: int) -
         by_priority=by_priority,
         gaps=len(gaps),
         highest_priority=highest,
+        by_group={g: sum(1 for r in rows if r.group == g) for g in GROUPS},
+        waived=sum(1 for r in rows if r.waived),
     )

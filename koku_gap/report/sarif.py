@@ -2,8 +2,8 @@
 
 Every row that is a gap under the policy becomes a result, waived ones included (with a suppression,
 so code scanning shows them as dismissed) and, with ``--baseline``, a ``baselineState``. The rule id
-is the row's kind of gap (``Row.rule``, see rules.py), the level follows the priority. Output is
-deterministic: no timestamps or absolute paths of our own, results and rules sorted.
+is the row's kind of gap (``Row.rule``, see koku_gap/rules.py), the level the row's (from its priority).
+Output is deterministic: no timestamps or absolute paths of our own, results and rules sorted.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import quote
 
 from koku_gap import __version__
-from koku_gap.report.model import GAP_STATUSES, Report, Row, Target, component_key
-from koku_gap.report.rules import LEVEL_OF_PRIORITY, rule
+from koku_gap.report.model import Report, Row, Target, component_key
+from koku_gap.rules import rule
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT = "kokuGapComponent/v1"
@@ -23,11 +23,12 @@ FINGERPRINT = "kokuGapComponent/v1"
 
 def sarif_rows(report: Report) -> list[Row]:
     """The rows SARIF reports: every gap under the policy, waived or not."""
-    return [r for r in report.rows if r.status in GAP_STATUSES and r.priority is not None]
+    return [r for r in report.rows if r.is_finding]
 
 
 def rule_id(row: Row) -> str:
-    return row.rule or f"{row.status}-{row.role}"
+    """The row's rule id (``Row.rule_id``); kept for callers of this module."""
+    return row.rule_id
 
 
 def render_sarif(report: Report) -> str:
@@ -109,9 +110,7 @@ def _message(row: Row) -> str:
 
 
 def _target_location(n: int, target: Target) -> dict[str, Any]:
-    what = f"{target.name} ({target.kind})"
-    if target.via == "init-container" and target.container:
-        what += f", init container {target.container}"
+    what = f"{target.describe()} ({target.kind})"
     if target.template:
         what += f", from {target.template}"
     location: dict[str, Any] = {"id": n, "message": {"text": what}}
@@ -123,11 +122,11 @@ def _target_location(n: int, target: Target) -> dict[str, Any]:
 
 
 def _result(row: Row, rule_index: int, report: Report) -> dict[str, Any]:
-    assert row.priority is not None
+    assert row.level is not None  # a finding has a priority, so a level
     result: dict[str, Any] = {
         "ruleId": rule_id(row),
         "ruleIndex": rule_index,
-        "level": LEVEL_OF_PRIORITY[row.priority],
+        "level": row.level,
         "message": {"text": _message(row)},
     }
     locations: list[dict[str, Any]] = []

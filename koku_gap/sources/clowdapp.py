@@ -3,11 +3,15 @@
 Clowder names each deployment ``<app>-<deployment>``, turns a job with a ``schedule`` into a CronJob and
 runs a job without one only through a ClowdJobInvocation, gives init containers the main image (and
 env, with ``inheritEnv``), and provides Kafka, the database, Redis and object storage from the platform.
+What Clowder would not take as written (a key its CRD lacks, the pre-2021 ``pods:`` schema, a command
+given as one string) is read best-effort and named in a warning with its line.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +46,111 @@ CLOWDAPP_RESOURCE_KEYS = (
 )
 
 
+# The fields of Clowder's ClowdApp CRD, per place (apis/cloud.redhat.com/v1alpha1/clowdapp_types.go in
+# RedHatInsights/clowder). The API server drops any other key, so Clowder never sees it: such a key is
+# a warning. `webServices.metrics` is an empty struct there, yet `enabled` is written and read, so
+# that section is not checked.
+SPEC_FIELDS = frozenset(
+    {
+        "deployments",
+        "jobs",
+        "envName",
+        "kafkaTopics",
+        "database",
+        "objectStore",
+        "inMemoryDb",
+        "sharedInMemoryDbAppName",
+        "featureFlags",
+        "dependencies",
+        "optionalDependencies",
+        "testing",
+        "cyndi",
+        "disabled",
+    }
+)
+DEPLOYMENT_FIELDS = frozenset(
+    {
+        "name",
+        "minReplicas",
+        "replicas",
+        "web",
+        "webServices",
+        "podSpec",
+        "k8sAccessLevel",
+        "autoScaler",
+        "autoScalerSimple",
+        "deploymentStrategy",
+        "metadata",
+    }
+)
+JOB_FIELDS = frozenset(
+    {
+        "name",
+        "disabled",
+        "schedule",
+        "parallelism",
+        "completions",
+        "podSpec",
+        "restartPolicy",
+        "concurrencyPolicy",
+        "suspend",
+        "successfulJobsHistoryLimit",
+        "failedJobsHistoryLimit",
+        "startingDeadlineSeconds",
+        "activeDeadlineSeconds",
+    }
+)
+POD_SPEC_FIELDS = frozenset(
+    {
+        "image",
+        "initContainers",
+        "metadata",
+        "command",
+        "args",
+        "env",
+        "resources",
+        "livenessProbe",
+        "readinessProbe",
+        "volumes",
+        "volumeMounts",
+        "lifecycle",
+        "terminationGracePeriodSeconds",
+        "sidecars",
+        "machinePool",
+    }
+)
+# h2cTargetPort: newer than the types file above; Clowder's docs and a public template use it
+PUBLIC_WEB_FIELDS = frozenset(
+    {
+        "enabled",
+        "h2cEnabled",
+        "h2cTargetPort",
+        "tls",
+        "apiPath",
+        "apiPaths",
+        "whitelistPaths",
+        "sessionAffinity",
+    }
+)
+PRIVATE_WEB_FIELDS = frozenset({"enabled", "h2cEnabled", "h2cTargetPort", "tls"})
+# Kubernetes container fields the shared pod-spec reader takes even from a ClowdApp, though the CRD
+# lacks them: their warning cannot say "ignored"
+READ_THOUGH_UNKNOWN = frozenset({"startupProbe", "ports", "envFrom"})
+# Clowder's pre-2021 schema, still read: `spec.pods` (now `deployments`), each item holding the pod
+# spec's fields at its own top level instead of under `podSpec`
+LEGACY_POD_FIELDS = POD_SPEC_FIELDS - DEPLOYMENT_FIELDS
+CLOWDAPP_FIELDS: Mapping[str, frozenset[str]] = {
+    "spec": SPEC_FIELDS | {"pods"},
+    "deployment": DEPLOYMENT_FIELDS,
+    "pod": DEPLOYMENT_FIELDS | LEGACY_POD_FIELDS,
+    "job": JOB_FIELDS,
+    "podSpec": POD_SPEC_FIELDS,
+    "webServices": frozenset({"public", "private", "metrics"}),
+    "webServices.public": PUBLIC_WEB_FIELDS,
+    "webServices.private": PRIVATE_WEB_FIELDS,
+}
+
+
 def load_clowdapp(
     path: str | Path,
     params: Mapping[str, str] | None = None,
@@ -60,6 +169,26 @@ def load_clowdapp(
     return clowdapp_graph(stream, params, strict_params=strict_params, max_workloads=max_workloads)
 
 
+@dataclass
+class _Objects:
+    """What a file's documents hold: its objects, and the Template's parameters when it is one."""
+
+    objects: list[Any] = field(default_factory=list)
+    parameters: Parameters = field(default_factory=lambda: Parameters(values={}, lines={}))
+    objects_line: int | None = None  # where the Template lists its objects
+    template: bool = False
+
+
+@dataclass
+class _Read:
+    """Everything read from the ClowdApps of one file."""
+
+    apps: list[str] = field(default_factory=list)
+    components: list[Component] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    warnings: list[GraphWarning] = field(default_factory=list)
+
+
 def clowdapp_graph(
     stream: Stream,
     params: Mapping[str, str] | None = None,
@@ -67,11 +196,33 @@ def clowdapp_graph(
     strict_params: bool = True,
     max_workloads: int = MAX_WORKLOADS,
 ) -> ComponentGraph:
+    """One parsed file as a graph: parameters applied as ``oc process`` does, then each ClowdApp read."""
     file = stream.file
-    objects: list[Any] = []
-    parameters = Parameters(values={}, lines={})
-    declared_any = False
-    objects_line: int | None = None  # where the Template lists its objects
+    found = _objects(stream, params, strict_params)
+    substituter = Substituter(found.parameters, file)
+    resolved = [substituter.apply(obj, line_of(obj, 1)) for obj in found.objects]
+    clowdapps = _clowdapps(resolved, found.objects)
+    if not clowdapps:
+        raise _no_clowdapp(stream, resolved, found.objects_line)
+    _check_workloads(clowdapps, file, max_workloads)
+    read = _read_clowdapps(clowdapps, resolved, file, found.parameters.values)
+    resources = _other_resources(resolved, read.apps, read.resources, file)
+    warnings = [*_yaml_warnings(stream), *found.parameters.warnings, *substituter.warnings(), *read.warnings]
+    return ComponentGraph(
+        origin="clowdapp",
+        files=(file,),
+        apps=tuple(dict.fromkeys(read.apps)),
+        components=tuple(podspec.finish_roles(read.components, _literal_envs(clowdapps))),
+        resources=tuple(resources),
+        warnings=tuple(warnings),
+        parameters=dict(found.parameters.values),
+    )
+
+
+def _objects(stream: Stream, params: Mapping[str, str] | None, strict_params: bool) -> _Objects:
+    """The objects of every document: a Template's ``objects``, a List's ``items``, or the document."""
+    file = stream.file
+    found = _Objects()
     for doc in stream.documents:
         value = doc.value
         if not isinstance(value, LDict):
@@ -80,98 +231,111 @@ def clowdapp_graph(
             )
         kind = value.get("kind")
         if kind == "Template":
-            if declared_any:
+            if found.template:
                 raise InputError(file, doc.line, "more than one Template in one file is not supported")
-            declared_any = True
-            parameters = read_parameters(
-                value.get("parameters"), file, value.line_of("parameters"), params, strict=strict_params
-            )
-            raw_objects = value.get("objects")
-            objects_line = value.line_of("objects")
-            if not isinstance(raw_objects, list):
-                got = "it is missing" if raw_objects is None else f"got {_type_name(raw_objects)}"
-                raise InputError(
-                    file,
-                    objects_line,
-                    f"Template 'objects' must be a list of objects ({got}); oc process refuses it too",
-                )
-            objects.extend(raw_objects)
+            _read_template(value, file, params, strict_params, found)
         elif kind == "List":
             items = value.get("items")
             if items is not None and not isinstance(items, list):
                 raise InputError(file, value.line_of("items"), "List 'items' must be a list")
-            objects.extend(items or [])
+            found.objects.extend(items or [])
         elif isinstance(kind, str):
-            objects.append(value)
+            found.objects.append(value)
         else:
             raise InputError(file, doc.line, "document has no 'kind': expected a Template or a ClowdApp")
-    if params and strict_params and not declared_any:
+    if params and strict_params and not found.template:
         name = next(iter(params))
         raise InputError(
             file, None, f"--param {name}: this file is not a Template and declares no parameters"
         )
-    if len(objects) > MAX_RESOURCES:  # before substitution copies them all
-        check_resources(len(objects), file, line_of(objects[MAX_RESOURCES], objects_line or 1))
-    substituter = Substituter(parameters, file)
-    resolved = [substituter.apply(obj, line_of(obj, 1)) for obj in objects]
-    clowdapps = [
+    if len(found.objects) > MAX_RESOURCES:  # before substitution copies them all
+        check_resources(
+            len(found.objects), file, line_of(found.objects[MAX_RESOURCES], found.objects_line or 1)
+        )
+    return found
+
+
+def _read_template(
+    template: LDict, file: str, params: Mapping[str, str] | None, strict_params: bool, found: _Objects
+) -> None:
+    """A Template's parameters (with the overrides) and its objects, into ``found``."""
+    found.template = True
+    found.parameters = read_parameters(
+        template.get("parameters"), file, template.line_of("parameters"), params, strict=strict_params
+    )
+    raw_objects = template.get("objects")
+    found.objects_line = template.line_of("objects")
+    if not isinstance(raw_objects, list):
+        got = "it is missing" if raw_objects is None else f"got {_type_name(raw_objects)}"
+        raise InputError(
+            file,
+            found.objects_line,
+            f"Template 'objects' must be a list of objects ({got}); oc process refuses it too",
+        )
+    found.objects.extend(raw_objects)
+
+
+def _clowdapps(resolved: list[Any], objects: list[Any]) -> list[tuple[LDict, Any]]:
+    """Each ClowdApp with parameters applied, beside the same object as written."""
+    return [
         (o, raw)
         for o, raw in zip(resolved, objects, strict=True)
         if isinstance(o, LDict) and o.get("kind") == "ClowdApp"
     ]
-    if not clowdapps:
-        kinds = sorted({str(o.get("kind")) for o in resolved if isinstance(o, dict)})
-        if kinds:
-            found = f" (objects: {', '.join(kinds)})"
-        elif stream.documents:
-            found = " (no objects with a 'kind' in the file)"
-        elif stream.text.strip():
-            found = ": the file holds only comments; expected an OpenShift Template or a ClowdApp"
-        else:
-            found = ": the file is empty; expected an OpenShift Template or a ClowdApp"
-        line = objects_line or (stream.documents[0].line if stream.documents else None)
-        raise InputError(file, line, "no ClowdApp found" + found)
-    _check_workloads(clowdapps, file, max_workloads)
+
+
+def _no_clowdapp(stream: Stream, resolved: list[Any], objects_line: int | None) -> InputError:
+    """The error for a file without a ClowdApp, saying what the file holds instead."""
+    kinds = sorted({str(o.get("kind")) for o in resolved if isinstance(o, dict)})
+    if kinds:
+        found = f" (objects: {', '.join(kinds)})"
+    elif stream.documents:
+        found = " (no objects with a 'kind' in the file)"
+    elif stream.text.strip():
+        found = ": the file holds only comments; expected an OpenShift Template or a ClowdApp"
+    else:
+        found = ": the file is empty; expected an OpenShift Template or a ClowdApp"
+    line = objects_line or (stream.documents[0].line if stream.documents else None)
+    return InputError(stream.file, line, "no ClowdApp found" + found)
+
+
+def _read_clowdapps(
+    clowdapps: list[tuple[LDict, Any]], resolved: list[Any], file: str, params: Mapping[str, str | None]
+) -> _Read:
+    """Every ClowdApp's workloads, platform resources and warnings, in file order."""
     config_maps = podspec.config_map_texts(resolved)
     invocations = _invocations(resolved)
-    components: list[Component] = []
-    resources: list[Resource] = []
-    apps: list[str] = []
-    name_warnings: list[GraphWarning] = []
+    read = _Read()
     for app_obj, raw_obj in clowdapps:
-        app, comps, res, dup = _read_clowdapp(
-            app_obj, raw_obj, file, parameters.values, config_maps, invocations
-        )
-        name_warnings.extend(dup)
-        apps.append(app)
-        components.extend(comps)
-        resources.extend(res)
-        if len(resources) > MAX_RESOURCES:
-            check_resources(len(resources), file, resources[MAX_RESOURCES].source.line)
+        app, comps, res, warnings = _read_clowdapp(app_obj, raw_obj, file, params, config_maps, invocations)
+        read.warnings.extend(warnings)
+        read.apps.append(app)
+        read.components.extend(comps)
+        read.resources.extend(res)
+        if len(read.resources) > MAX_RESOURCES:
+            check_resources(len(read.resources), file, read.resources[MAX_RESOURCES].source.line)
+    return read
+
+
+def _other_resources(
+    resolved: list[Any], apps: list[str], resources: list[Resource], file: str
+) -> list[Resource]:
+    """``resources`` followed by every object beside the ClowdApps (ConfigMaps, Secrets, CJIs, ...)."""
+    result = list(resources)
     for obj in resolved:
         if isinstance(obj, LDict) and obj.get("kind") not in ("ClowdApp", None):
-            check_resources(len(resources) + 1, file, obj.line)
+            check_resources(len(result) + 1, file, obj.line)
             meta = podspec.mapping(obj.get("metadata"))
-            app = _app_of(obj, apps)
-            resources.append(
+            result.append(
                 Resource(
                     kind=str(obj["kind"]),
                     name=str(meta.get("name", "")),
-                    app=app,
+                    app=_app_of(obj, apps),
                     source=SourceRef(file=file, line=obj.line),
                     data=None,
                 )
             )
-    warnings = [*_yaml_warnings(stream), *parameters.warnings, *substituter.warnings(), *name_warnings]
-    return ComponentGraph(
-        origin="clowdapp",
-        files=(file,),
-        apps=tuple(dict.fromkeys(apps)),
-        components=tuple(podspec.finish_roles(components, _literal_envs(clowdapps))),
-        resources=tuple(resources),
-        warnings=tuple(warnings),
-        parameters=dict(parameters.values),
-    )
+    return result
 
 
 def _check_workloads(clowdapps: list[tuple[LDict, Any]], file: str, limit: int) -> None:
@@ -284,7 +448,93 @@ def _read_clowdapp(
                     _job(item, unresolved, jobs.line_of(index), app, file, params, config_maps, invocations)
                 )
     components, warnings = _unique_names(components, file)
-    return app, components, _app_resources(spec, app, file), warnings
+    return app, components, _app_resources(spec, app, file), [*warnings, *_shape_warnings(app, spec, file)]
+
+
+def _shape_warnings(app: str, spec: LDict, file: str) -> list[GraphWarning]:
+    """What the reader takes other than as written: keys Clowder does not define, Clowder's legacy
+    schema, values coerced into the shape Clowder wants. Reading itself is unchanged."""
+    found = _unknown_keys(spec, "spec", "the ClowdApp spec")
+    for key, what in (("deployments", "deployment"), ("pods", "pod"), ("jobs", "job")):
+        for item in podspec.seq(spec.get(key)):
+            if isinstance(item, LDict):
+                found.extend(_workload_shape(item, what))
+    return [
+        GraphWarning(code=code, file=file, line=line, message=f"ClowdApp {app}: {message}")
+        for line, code, message in sorted(found, key=lambda f: f[0])
+    ]
+
+
+def _workload_shape(item: LDict, what: str) -> list[podspec.Finding]:
+    """The warnings of one deployment, legacy pod or job: its keys, its podSpec, its webServices."""
+    label = f"{what} '{item.get('name')}'"
+    found = _unknown_keys(item, what, label)
+    if what == "pod":
+        found.append(_legacy_pod(item, label))
+    pod = item.get("podSpec")
+    if isinstance(pod, LDict):
+        found.extend(_unknown_keys(pod, "podSpec", f"the podSpec of {label}", owner=what))
+        found.extend(podspec.coercions(pod, f"the podSpec of {label}"))
+        for index, init in enumerate(podspec.seq(pod.get("initContainers"))):
+            if isinstance(init, LDict):
+                name = f"'{init['name']}'" if init.get("name") else f"#{index + 1}"
+                found.extend(podspec.coercions(init, f"init container {name} of {label}"))
+    web = item.get("webServices")
+    if what != "job" and isinstance(web, LDict):
+        found.extend(_unknown_keys(web, "webServices", f"the webServices of {label}"))
+        for section in ("public", "private"):
+            part = web.get(section)
+            if isinstance(part, LDict):
+                found.extend(
+                    _unknown_keys(part, f"webServices.{section}", f"webServices.{section} of {label}")
+                )
+    return found
+
+
+def _unknown_keys(mapping: LDict, place: str, where: str, owner: str = "") -> list[podspec.Finding]:
+    """A warning per key the CRD does not define at ``place`` (a key of CLOWDAPP_FIELDS)."""
+    allowed = CLOWDAPP_FIELDS[place]
+    return [
+        (mapping.line_of(key), "unknown-key", _unknown_key(key, place, where, owner))
+        for key in mapping
+        if key not in allowed
+    ]
+
+
+def _unknown_key(key: str, place: str, where: str, owner: str) -> str:
+    if place == "podSpec" and key in READ_THOUGH_UNKNOWN:
+        return (
+            f"unknown key '{key}' in {where}: not a ClowdApp field, so Clowder drops it, "
+            "though this analysis still reads it"
+        )
+    return f"unknown key '{key}' in {where}, ignored ({_hint(key, place, owner)})"
+
+
+def _hint(key: str, place: str, owner: str) -> str:
+    """Why the key is unknown, and where it may have been meant to go."""
+    if place in ("deployment", "job") and key in POD_SPEC_FIELDS:
+        return "not a ClowdApp field here; it belongs under podSpec"
+    if owner and key in CLOWDAPP_FIELDS[owner]:
+        return f"not a ClowdApp field here; it belongs on the {owner}, beside podSpec"
+    close = difflib.get_close_matches(key, sorted(CLOWDAPP_FIELDS[place]), n=1, cutoff=0.85)
+    return f"not a ClowdApp field; did you mean '{close[0]}'?" if close else "not a ClowdApp field"
+
+
+def _legacy_pod(item: LDict, label: str) -> podspec.Finding:
+    """Say which parts of Clowder's old ``pods:`` schema were read, and how."""
+    read = ["read from the legacy 'pods:' list as a deployment"]
+    if item.get("web") is True:
+        read.append("'web: true' as its public web service")
+    if "minReplicas" in item and "replicas" not in item:
+        read.append("'minReplicas' as its replicas")
+    message = f"{label} is in Clowder's pre-2021 schema: " + ", ".join(read)
+    flat = [key for key in item if key in LEGACY_POD_FIELDS]
+    if flat:
+        message += (
+            f"; its pod fields at the item's top level ({', '.join(flat)}) are not under podSpec "
+            "and are not read"
+        )
+    return (item.line_of("name"), "legacy-schema", message)
 
 
 def _unique_names(components: list[Component], file: str) -> tuple[list[Component], list[GraphWarning]]:
@@ -371,7 +621,7 @@ def _pod(
         pod, name=name, image=image, params=params, config_text=config, serves_http=serves_http
     )
     inits: list[Container] = []
-    raw_inits = [init for init in _seq(pod.get("initContainers")) if isinstance(init, dict)]
+    raw_inits = [init for init in podspec.seq(pod.get("initContainers")) if isinstance(init, dict)]
     for index, init in enumerate(raw_inits):
         inherit = init.get("inheritEnv") is True
         # Clowder names an unnamed init container after its deployment (only one may be unnamed)
@@ -390,15 +640,11 @@ def _pod(
         )
     sidecars = tuple(  # Clowder adds a sidecar only when it says `enabled: true`
         str(s.get("name"))
-        for s in _seq(pod.get("sidecars"))
+        for s in podspec.seq(pod.get("sidecars"))
         if isinstance(s, dict) and s.get("enabled") is True
     )
-    volumes = tuple(to_plain(v) for v in _seq(pod.get("volumes")) if isinstance(v, dict))
+    volumes = tuple(to_plain(v) for v in podspec.seq(pod.get("volumes")) if isinstance(v, dict))
     return (main,), tuple(inits), sidecars, volumes
-
-
-def _seq(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 def _deployment(
@@ -461,6 +707,8 @@ def _job(
         init_containers=inits,
         sidecars=sidecars,
         schedule=schedule,
+        suspend=job.get("suspend") if isinstance(job.get("suspend"), bool) else None,
+        concurrency_policy=podspec.text(job.get("concurrencyPolicy")),
         invoked_by=tuple(invocations.get((app, name), ())),
         volumes=volumes,
     )
@@ -492,30 +740,21 @@ def _scaling(dep: Mapping[str, Any]) -> Scaling:
     keda = dep.get("autoScaler")
     if isinstance(keda, dict):
         return Scaling(
-            replicas=_count(replicas),
-            min_replicas=_count(keda.get("minReplicaCount")),
-            max_replicas=_count(keda.get("maxReplicaCount")),
+            replicas=podspec.count(replicas),
+            min_replicas=podspec.count(keda.get("minReplicaCount")),
+            max_replicas=podspec.count(keda.get("maxReplicaCount")),
             autoscaler="keda",
         )
     simple = dep.get("autoScalerSimple")
     if isinstance(simple, dict):
         bounds = simple.get("replicas") or {}
         return Scaling(
-            replicas=_count(replicas),
-            min_replicas=_count(bounds.get("min")),
-            max_replicas=_count(bounds.get("max")),
+            replicas=podspec.count(replicas),
+            min_replicas=podspec.count(bounds.get("min")),
+            max_replicas=podspec.count(bounds.get("max")),
             autoscaler="simple",
         )
-    return Scaling(replicas=_count(replicas))
-
-
-def _count(value: Any) -> int | str | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value)
-    return int(text) if text.isdigit() else text
+    return Scaling(replicas=podspec.count(replicas))
 
 
 def _app_resources(spec: LDict, app: str, file: str) -> list[Resource]:

@@ -26,6 +26,7 @@ from koku_gap.graph import (
     WebServices,
 )
 from koku_gap.limits import MAX_WORKLOADS, check_resources, check_workloads
+from koku_gap.snippets import indent
 from koku_gap.sources import podspec
 from koku_gap.yamlio import DEFAULT_MAX_BYTES, LDict, Stream, decode_bytes, parse_stream, read_text, to_plain
 
@@ -143,10 +144,6 @@ def _template_marks(text: str) -> Iterator[tuple[int, re.Match[str]]]:
 _BLOCK_HEADER = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
 def _block_scalar_bodies(lines: list[str]) -> list[bool]:
     """For each line, whether it sits in a ``|``/``>`` block, by indentation alone (the text did not
     parse): the lines after a block header that are blank or indented deeper than the header's line.
@@ -154,10 +151,10 @@ def _block_scalar_bodies(lines: list[str]) -> list[bool]:
     result: list[bool] = []
     header: int | None = None  # indentation of the line holding the open block's header
     for line in lines:
-        if header is not None and (not line.strip() or _indent(line) > header):
+        if header is not None and (not line.strip() or indent(line) > header):
             result.append(True)
             continue
-        header = _indent(line) if _BLOCK_HEADER.search(line) else None
+        header = indent(line) if _BLOCK_HEADER.search(line) else None
         result.append(False)
     return result
 
@@ -196,7 +193,7 @@ def manifests_graph(stream: Stream, *, max_workloads: int = MAX_WORKLOADS) -> Co
     resources: list[Resource] = []
     for obj, template in objects:
         kind = str(obj["kind"])
-        meta = _mapping(obj.get("metadata"))
+        meta = podspec.mapping(obj.get("metadata"))
         name = str(meta.get("name", ""))
         app = _app_of(meta, template, file)
         source = SourceRef(file=file, line=obj.line, template=template)
@@ -226,7 +223,7 @@ def manifests_graph(stream: Stream, *, max_workloads: int = MAX_WORKLOADS) -> Co
 def _app_of(meta: Mapping[str, Any], template: str | None, file: str) -> str:
     if template and "/templates/" in template:
         return template.split("/", 1)[0]
-    labels = _mapping(meta.get("labels"))
+    labels = podspec.mapping(meta.get("labels"))
     for key in ("app.kubernetes.io/instance", "release", "app.kubernetes.io/part-of"):
         if labels.get(key):
             return str(labels[key])
@@ -243,6 +240,10 @@ def _resource_data(obj: LDict) -> Any:
         return to_plain(spec)
     if kind == "ConfigMap" and isinstance(obj.get("data"), dict):
         return {"keys": sorted(obj["data"])}
+    if kind == "Secret":  # the names an envFrom gets from it; never the values
+        sections = [obj.get("data"), obj.get("stringData")]
+        keys = {str(k) for s in sections if isinstance(s, dict) for k in s}
+        return {"keys": sorted(keys)} if keys else None
     return None
 
 
@@ -255,7 +256,7 @@ def _pod_spec(obj: LDict, kind: str) -> tuple[LDict, LDict | None, Any]:
         return spec, obj.get("metadata"), spec
     holder = spec
     if kind == "CronJob":
-        job_spec = _mapping(spec.get("jobTemplate")).get("spec")
+        job_spec = podspec.mapping(spec.get("jobTemplate")).get("spec")
         if not isinstance(job_spec, LDict):
             raise InputError("", spec.line_of("jobTemplate"), "CronJob has no jobTemplate.spec")
         holder = job_spec
@@ -274,9 +275,11 @@ def _workload(
         raise InputError(source.file, exc.line, f"{kind} {name}: {exc.message}") from None
     config = podspec.mounted_config(pod.get("volumes"), config_maps)
     try:
-        containers = [_container(c, i, name, pod, config) for i, c in enumerate(_list(pod.get("containers")))]
+        containers = [
+            _container(c, i, name, pod, config) for i, c in enumerate(podspec.seq(pod.get("containers")))
+        ]
         inits = tuple(
-            _container(c, i, name, pod, config) for i, c in enumerate(_list(pod.get("initContainers")))
+            _container(c, i, name, pod, config) for i, c in enumerate(podspec.seq(pod.get("initContainers")))
         )
     except InputError as exc:
         raise InputError(source.file, exc.line, f"{kind} {exc.message}") from None
@@ -284,9 +287,11 @@ def _workload(
         raise InputError(source.file, pod.line, f"{kind} {name} has no containers")
     main = podspec.component_role(containers)
     ordered = sorted(containers, key=lambda c: c.role != main)  # containers[0] carries the role
-    meta = _mapping(obj.get("metadata"))
+    meta = podspec.mapping(obj.get("metadata"))
     labels = {**_labels(meta), **_labels(pod_meta)}
-    replicas = _count(spec.get("replicas")) if kind not in ("Job", "CronJob", "Pod", "DaemonSet") else None
+    replicas = (
+        podspec.count(spec.get("replicas")) if kind not in ("Job", "CronJob", "Pod", "DaemonSet") else None
+    )
     return Component(
         name=name,
         app=app,
@@ -299,9 +304,11 @@ def _workload(
         init_containers=inits,
         scaling=Scaling(replicas=replicas),
         schedule=podspec.text(spec.get("schedule")) if kind == "CronJob" else None,
+        suspend=spec.get("suspend") if kind == "CronJob" and isinstance(spec.get("suspend"), bool) else None,
+        concurrency_policy=podspec.text(spec.get("concurrencyPolicy")) if kind == "CronJob" else None,
         hook=_hook(meta),
         labels=labels,
-        volumes=tuple(to_plain(v) for v in _list(pod.get("volumes")) if isinstance(v, dict)),
+        volumes=tuple(to_plain(v) for v in podspec.seq(pod.get("volumes")) if isinstance(v, dict)),
     )
 
 
@@ -318,32 +325,13 @@ def _container(raw: Any, index: int, owner: str, pod: LDict, config: str) -> Con
     )
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _count(value: Any) -> int | str | None:
-    """A replica count as written: an int, or the text of anything else (an unrendered value)."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return podspec.text(value)
-
-
 def _labels(meta: Any) -> dict[str, str]:
     labels = meta.get("labels") if isinstance(meta, dict) else None
     return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
 
 
 def _hook(meta: Mapping[str, Any]) -> HookInfo | None:
-    annotations = _mapping(meta.get("annotations"))
+    annotations = podspec.mapping(meta.get("annotations"))
     phases = annotations.get("helm.sh/hook")
     if not phases:
         return None
@@ -362,7 +350,7 @@ def _with_services(components: list[Component], resources: list[Resource]) -> li
     services = [r for r in resources if r.kind == "Service" and isinstance(r.data, dict)]
     exposed = _exposed_services(resources)
     scalers = {
-        str(_mapping(r.data.get("scaleTargetRef")).get("name")): r
+        str(podspec.mapping(r.data.get("scaleTargetRef")).get("name")): r
         for r in resources
         if r.kind in ("HorizontalPodAutoscaler", "ScaledObject") and isinstance(r.data, dict)
     }
@@ -386,8 +374,8 @@ def _with_services(components: list[Component], resources: list[Resource]) -> li
             data = scaler.data
             update["scaling"] = Scaling(
                 replicas=comp.scaling.replicas,
-                min_replicas=_count(data.get("minReplicas", data.get("minReplicaCount"))),
-                max_replicas=_count(data.get("maxReplicas", data.get("maxReplicaCount"))),
+                min_replicas=podspec.count(data.get("minReplicas", data.get("minReplicaCount"))),
+                max_replicas=podspec.count(data.get("maxReplicas", data.get("maxReplicaCount"))),
                 autoscaler="hpa" if scaler.kind == "HorizontalPodAutoscaler" else "keda",
             )
         result.append(comp.model_copy(update=update) if update else comp)

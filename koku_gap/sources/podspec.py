@@ -12,6 +12,7 @@ from typing import Any
 
 from koku_gap.graph import Component, Container, EnvVar, Role, RoleKind
 from koku_gap.roles import RoleInput, detect_role, distinguishing_switches, with_switches
+from koku_gap.sources.template import WHOLE_JSON_PARAM
 from koku_gap.yamlio import LDict, LList, line_of, to_plain
 
 ROLE_RANK = {
@@ -43,6 +44,20 @@ def mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def count(value: Any) -> int | str | None:
+    """A replica count. Kubernetes' replicas are an int32, so 3, 3.0 (``${{REPLICAS}}`` holding "3.0")
+    and "3" (``${REPLICAS}``) all count as 3; anything else ("3.5", an unresolved parameter) stays as
+    written, as text, for the report to show."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    written = text(value)
+    return int(written) if written is not None and written.isascii() and written.isdigit() else written
+
+
 def str_list(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -65,6 +80,78 @@ def env_vars(raw: Any, default_line: int) -> tuple[EnvVar, ...]:
             EnvVar(name=str(item["name"]), value=text(item.get("value")), value_from=value_from, line=line)
         )
     return tuple(result)
+
+
+Finding = tuple[int, str, str]
+"""A warning before it is given its file: (line, warning code, message)."""
+
+
+def coercions(raw: LDict, where: str) -> list[Finding]:
+    """What ``container`` would read silently other than as written in one container's mapping: a
+    command or args given as one string (Kubernetes wants a list), an env that is not a list of named
+    entries. A whole ``${{PARAM}}`` left unresolved is not judged: its real value is unknown."""
+    found: list[Finding] = []
+    for key in ("command", "args"):
+        value = raw.get(key)
+        if value is None or isinstance(value, list) or _symbolic(value):
+            continue
+        words = str_list(value)
+        read = f"read as the single word {_shown(words[0])}" if words else "read as no words"
+        message = f"'{key}' in {where} is {_kind(value)}, not a list; {read}"
+        found.append((raw.line_of(key), "coerced-value", message))
+    env = raw.get("env")
+    if env is not None and not _symbolic(env):
+        found.extend(_env_coercions(env, raw.line_of("env"), where))
+    return found
+
+
+def _env_coercions(env: Any, line: int, where: str) -> list[Finding]:
+    """``env_vars`` skips what has no name and takes ``str()`` of a name that is not a string."""
+    if not isinstance(env, list):
+        return [(line, "ignored-value", f"'env' in {where} is {_kind(env)}, not a list of entries; ignored")]
+    found: list[Finding] = []
+    for index, item in enumerate(env):
+        at = env.line_of(index) if isinstance(env, LList) else line
+        if not isinstance(item, dict):
+            message = f"env entry {_shown(item)} in {where} is not a mapping; ignored"
+            found.append((at, "ignored-value", message))
+        elif "name" not in item:
+            keys = ", ".join(sorted(str(k) for k in item)) or "nothing"
+            found.append(
+                (at, "ignored-value", f"an env entry in {where} has no 'name' (it has {keys}); ignored")
+            )
+        elif not isinstance(item["name"], str):
+            name = item["name"]
+            message = (
+                f"env name {_shown(name)} in {where} is {_kind(name)}, not a string; read as {str(name)!r}"
+            )
+            found.append((at, "coerced-value", message))
+    return found
+
+
+def _symbolic(value: Any) -> bool:
+    return isinstance(value, str) and WHOLE_JSON_PARAM.match(value) is not None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "empty (null)" if value is None else type(value).__name__
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: strings quoted, anything else as Kubernetes would see it; at most 60."""
+    shown = value if isinstance(value, str) else str(text(value))
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return repr(shown) if isinstance(value, str) else shown
 
 
 def merged_env(base: Sequence[EnvVar], own: Sequence[EnvVar]) -> tuple[EnvVar, ...]:

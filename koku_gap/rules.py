@@ -1,8 +1,10 @@
 """The kinds of gap, in one place: the rule id a row carries and what CI formats say about it.
 
-``classify.py`` names the rule that decided a gap (``Row.rule``); SARIF lists these rules with their help
-text, JUnit uses the id as the failure type, GitHub annotations as the title. Ids are a public contract
-(code-scanning alerts are keyed on them): add rules freely, never rename one.
+Engine side, next to ``classify.py``, which names the rule that decided a gap (``Row.rule``): the engine
+never imports a reporter. The report model derives each row's level from ``LEVEL_OF_PRIORITY``; SARIF
+lists these rules with their help text, JUnit uses the id as the failure type, GitHub annotations as
+the title. Ids are a public contract (code-scanning alerts are keyed on them): add rules freely, never
+rename one.
 """
 
 from __future__ import annotations
