@@ -20,9 +20,20 @@ from koku_gap.errors import InputError, UsageError
 from koku_gap.limits import MAX_WORKLOADS
 
 if TYPE_CHECKING:
+    from koku_gap.pipeline import Extra
     from koku_gap.sources.helm import ChartSpec
 
 FORMATS = ("markdown", "terminal", "json", "sarif", "junit", "github")
+# What each format reads of pipeline.enrich's extras: a run computes no more than it prints
+# (tests/test_cli.py checks each format's output equals the one from a fully enriched report).
+FORMAT_EXTRAS: dict[str, tuple[Extra, ...]] = {
+    "markdown": ("snippets", "remediation"),
+    "json": ("snippets", "remediation"),
+    "sarif": ("snippets",),  # snippet_lines: a result's region
+    "github": ("snippets",),  # snippet_lines: an annotation's end line
+    "junit": (),
+    "terminal": (),
+}
 THRESHOLDS = ("P0", "P1", "P2", "P3", "none")
 EXIT_OK, EXIT_GAPS, EXIT_INPUT = 0, 1, 2
 
@@ -301,6 +312,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         charts=_charts(args),
         renderer=args.renderer or "auto",
         skip_failing_templates=args.skip_failing_templates,
+        extras=FORMAT_EXTRAS[args.format],
     )
     if args.strict:
         _strict(report)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from koku_gap.classify import chart_rows, platform_services, source_rows
 from koku_gap.drift import env_keys
@@ -33,6 +33,11 @@ from koku_gap.yamlio import DEFAULT_MAX_BYTES, read_text
 
 if TYPE_CHECKING:
     from koku_gap.sources.helm import ChartSpec, Renderer
+
+# What reports show but the engine does not decide (see ``enrich``). A caller that prints only some
+# formats may leave out what they never read: the CLI does (cli.FORMAT_EXTRAS).
+Extra = Literal["snippets", "remediation"]
+ALL_EXTRAS: frozenset[Extra] = frozenset({"snippets", "remediation"})
 
 
 def analyze(
@@ -82,8 +87,10 @@ def analyze_paths(
     skip_failing_templates: bool = False,
     max_workloads: int = MAX_WORKLOADS,
     on_loaded: Callable[[], object] | None = None,
+    extras: Collection[Extra] = ALL_EXTRAS,
 ) -> Report:
-    """``analyze`` for the CLI; ``on_loaded`` runs once both sides are read, before the analysis."""
+    """``analyze`` for the CLI; ``on_loaded`` runs once both sides are read, before the analysis;
+    ``extras``: which of the snippets and suggested templates to attach (default: both)."""
     clowdapp_paths = [clowdapps] if isinstance(clowdapps, str | Path) else list(clowdapps)
     manifest_paths: list[str | Path] = (
         [] if manifests is None else [manifests] if isinstance(manifests, str | Path) else list(manifests)
@@ -128,7 +135,7 @@ def analyze_paths(
         )
     if on_loaded is not None:
         on_loaded()
-    return compare(source, target, resolved, today=today)
+    return compare(source, target, resolved, today=today, extras=extras)
 
 
 def _telling_env(component: Component) -> set[str]:
@@ -139,10 +146,14 @@ def _telling_env(component: Component) -> set[str]:
     return names
 
 
-def enrich(rows: list[Row], source: ComponentGraph) -> list[Row]:
+def enrich(rows: list[Row], source: ComponentGraph, extras: Collection[Extra] = ALL_EXTRAS) -> list[Row]:
     """Attach what reports show but the engine does not decide: each component's own lines (read once
-    per file) and, where the chart has no counterpart to a gap the reports detail (``Row.is_detailed``:
-    P0-P2), a suggested Helm template."""
+    per file; ``snippets``) and, where the chart has no counterpart to a gap the reports detail
+    (``Row.is_detailed``: P0-P2), a suggested Helm template (``remediation``). Neither changes a
+    status or a priority, so leaving them out changes nothing else."""
+    with_snippets, with_remediation = "snippets" in extras, "remediation" in extras
+    if not (with_snippets or with_remediation):
+        return rows
     components = {(c.app, c.name): c for c in source.components}
     texts: dict[str, list[str] | None] = {}
     result: list[Row] = []
@@ -152,18 +163,18 @@ def enrich(rows: list[Row], source: ComponentGraph) -> list[Row]:
             continue
         update: dict[str, object] = {}
         file = row.source.file
-        if file not in texts:
+        if with_snippets and file not in texts:
             try:
                 texts[file] = read_text(file).splitlines()
             except InputError:
                 texts[file] = None  # gone since it was analysed: the report stands without snippets
-        lines = texts[file]
+        lines = texts.get(file)
         component = components.get((row.app, row.clowdapp))
         if lines:
             found = snippet(lines, row.source.line, _telling_env(component) if component else ())
             update["snippet"] = found.text
             update["snippet_lines"] = [found.start, found.end]
-        if component is not None and not row.targets and row.is_detailed:
+        if with_remediation and component is not None and not row.targets and row.is_detailed:
             update["remediation"] = Remediation(
                 path=template_path(component),
                 template=helm_template(component),
@@ -174,12 +185,17 @@ def enrich(rows: list[Row], source: ComponentGraph) -> list[Row]:
 
 
 def compare(
-    source: ComponentGraph, target: ComponentGraph, policy: Policy, *, today: date | None = None
+    source: ComponentGraph,
+    target: ComponentGraph,
+    policy: Policy,
+    *,
+    today: date | None = None,
+    extras: Collection[Extra] = ALL_EXTRAS,
 ) -> Report:
     """Two loaded graphs -> the Report (the notebook entry point when inputs are already loaded)."""
     result = match(source, target, policy)
     names = Names(source, target, policy)
-    rows = enrich(source_rows(result, policy, today, env_keys(target.resources)), source)
+    rows = enrich(source_rows(result, policy, today, env_keys(target.resources)), source, extras)
     rows += chart_rows(source, target, result, policy, names)
     queues = Queues(
         uncovered=sorted(q for q in result.queue_sources if q not in result.queue_consumers),

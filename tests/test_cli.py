@@ -7,17 +7,23 @@ import json
 import os
 import stat
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 from engine_helpers import clowdapp, deployment, line_of, manage, manifests, workload, write
 
-from koku_gap.cli import main
+from koku_gap import analyze
+from koku_gap.cli import FORMAT_EXTRAS, FORMATS, main, render
+from koku_gap.pipeline import analyze_paths
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "engine"
 MINI_APP = str(FIXTURES / "mini-clowdapp.yaml")  # highest gap: P1 (clowder-sync)
 MINI_CHART = str(FIXTURES / "mini-rendered.yaml")
 BASE = ["--clowdapp", MINI_APP, "--manifests", MINI_CHART]
+EXAMPLE_APP = FIXTURES.parent / "example" / "clowdapp.yaml"
+EXAMPLE_CHART = FIXTURES.parent / "example" / "rendered.yaml"
+APP, CHART = Path(MINI_APP), Path(MINI_CHART)
 
 
 def one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
@@ -322,3 +328,20 @@ def test_koku_gap_analyze_is_the_function() -> None:
     assert callable(koku_gap.analyze)
     report = koku_gap.analyze(clowdapps=[MINI_APP], manifests=[MINI_CHART])
     assert report.summary.gaps == 1
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_leaving_out_extras_a_format_never_reads_changes_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """The CLI computes only the extras (snippets, suggested templates) its format prints: its output
+    is byte for byte what the fully enriched report renders to, for the example and a P0 fixture."""
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    for app, chart in ((EXAMPLE_APP, EXAMPLE_CHART), (APP, CHART)):
+        main(["--clowdapp", str(app), "--manifests", str(chart), "--format", fmt, "--today", "2026-01-01"])
+        printed = capsys.readouterr().out
+        full = analyze([app], [chart], today=date(2026, 1, 1))
+        assert printed == render(full, fmt)
+        if fmt in ("terminal", "junit"):  # and they really were left out
+            lean = analyze_paths([app], [chart], today=date(2026, 1, 1), extras=FORMAT_EXTRAS[fmt])
+            assert all(r.snippet is None and r.remediation is None for r in lean.rows)
