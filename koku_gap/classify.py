@@ -7,13 +7,14 @@ fired, so a reader can argue with a reason instead of a number.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from koku_gap import rules
 from koku_gap.drift import EnvKeys, drift
 from koku_gap.graph import INFRA_ROLES, Component, ComponentGraph, Resource, RoleKind
 from koku_gap.match import Candidate, MatchResult, Names, Pairing
-from koku_gap.policy import Outcome, Policy, Status, Waiver
+from koku_gap.policy import ComponentOverride, Outcome, Policy, Priority, Status, Waiver
 from koku_gap.report.model import GAP_STATUSES, Drift, Location, PlatformService, Row, Target, WaiverInfo
 from koku_gap.roles import role_purpose
 
@@ -25,6 +26,8 @@ PLATFORM_OF_ROLE = {
 }
 PRE_PHASES = frozenset({"pre-install", "pre-upgrade"})
 DEPENDENCY_KINDS = ("dependency", "optional-dependency")
+# Statuses with nothing to do but check the drift: no priority, no waiver.
+SETTLED_STATUSES = frozenset({"match", "consolidated", "better", "infra", "extra"})
 CHART_ACTION: dict[str, str] = {
     "better": "keep",
     "infra": "keep: it replaces a platform service",
@@ -59,78 +62,38 @@ def _target(cand: Candidate) -> Target:
     )
 
 
+@dataclass(frozen=True)
+class _Verdict:
+    """What the engine's rules make of a component, before the policy has its say."""
+
+    outcome: Outcome
+    rule: str | None  # the kind of gap, for CI formats (koku_gap/rules.py)
+    targets: list[Target]
+    drifts: list[Drift]
+    evidence: list[str]
+
+
 def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date, env_keys: EnvKeys) -> Row:
     s = p.source
     uncovered = [q for q in s.role.queues if q not in result.queue_consumers]
     covering = sorted({w for q in s.role.queues for w in result.queue_consumers.get(q, [])})
-    reasons: list[str] = []
-    drifts: list[Drift] = []
-    targets: list[Target] = []
-    evidence: list[str] = []
-    outcome: Outcome
-    rule: str | None  # the kind of gap, for CI formats (koku_gap/rules.py)
-    if p.chosen is None:
-        outcome, rule = _missing_outcome(s, uncovered, policy)
-        reasons.append(outcome.reason)
-        evidence.extend(f"rejected {r}" for r in p.rejected[:3])
-    else:
-        cand = p.chosen
-        targets.append(_target(cand))
-        evidence.extend(cand.evidence)
-        drifts = drift(s, cand.target, cand.container, policy.ignore_env, env_keys)
-        outcome, rule = _matched_outcome(s, cand, p, uncovered, drifts, policy, result)
-        reasons.append(outcome.reason)
-    idle = sorted({w for q in uncovered for w in result.idle_consumers.get(q, [])})
-    if idle:
-        workers, queues = ", ".join(idle), ", ".join(uncovered)
-        reasons.append(f"the chart deploys {workers} with replicas: 0, so nothing consumes {queues}")
-    if s.role.kind == RoleKind.CELERY_WORKER:
-        for name in covering:
-            if not any(t.name == name for t in targets):
-                reasons.append(f"queue(s) also consumed by {name}")
+    verdict = _verdict(p, uncovered, result, policy, env_keys)
+    outcome, targets = verdict.outcome, verdict.targets
+    reasons = [outcome.reason, *_queue_notes(s, uncovered, covering, targets, result)]
     override = policy.override_for(s.name)
-    status, priority = outcome.status, outcome.priority
-    if override is not None and (override.when == "always" or outcome.status in GAP_STATUSES):
-        status = override.status or status
-        if override.priority is not None:
-            priority = override.priority
-        elif status in GAP_STATUSES and priority is None:
-            priority = policy.outcome_for_missing(s.role.kind.value).priority
-        if override.status and override.status != outcome.status:  # the rule no longer decides: say so
-            reasons = [f"without the policy entry: {r}" if r == outcome.reason else r for r in reasons]
-        reasons.insert(0, f"policy: {override.reason}")
-    action = outcome.action
-    if status in ("match", "consolidated", "better", "infra", "extra"):
+    status, priority, reasons = _overridden(s, outcome, override, policy, reasons)
+    action = _action(outcome, override, status, verdict.drifts)
+    if status in SETTLED_STATUSES:
         priority = None
-        kinds = sorted({d.kind for d in drifts})
-        action = f"none; check drift ({', '.join(kinds)})" if kinds else "none"
-    elif override is not None and override.action:
-        action = override.action
-    elif (
-        override is not None
-        and override.status
-        and override.status != outcome.status
-        and status == "optional"
-    ):
-        action = "none while the policy's reason holds; revisit it if it stops holding"
-    if status not in GAP_STATUSES:
-        rule = None
-    elif rule is None:  # a `components:` override made a gap of what was not one
-        rule = rules.POLICY_OVERRIDE
     waiver = _waiver(s, uncovered, policy, today) if status in GAP_STATUSES and priority else None
-    if waiver is not None and waiver.expired:
-        reasons.insert(0, f"waiver expired ({waiver.subject}, held until {waiver.expires}): {waiver.reason}")
-        action = f"renew or remove the expired waiver, or {action or 'close the gap'}"
-    elif waiver is not None:
-        until = f", until {waiver.expires}" if waiver.expires else ""
-        reasons.insert(0, f"waived ({waiver.subject}{until}): {waiver.reason}")
-    also_named = [*covering, *(w for q in s.role.queues for w in result.idle_consumers.get(q, []))]
-    extra_targets = list(dict.fromkeys(t for t in also_named if not any(x.name == t for x in targets)))
+    if waiver is not None:
+        note, action = _waiver_note(waiver, action)
+        reasons.insert(0, note)
     return Row(
         id=f"{status}:{s.app}/{s.name}",
         app=s.app,
         clowdapp=s.name,
-        chart=[t.name for t in targets] + extra_targets,
+        chart=[t.name for t in targets] + _also_named(s, covering, targets, result),
         role=s.role.kind.value,
         kind=s.kind,
         status=status,
@@ -138,15 +101,107 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date, en
         source=_location(s),
         targets=targets,
         reasons=reasons,
-        drift=drifts,
+        drift=verdict.drifts,
         queues=list(s.role.queues),
-        evidence=[*s.role.evidence, *evidence],
+        evidence=[*s.role.evidence, *verdict.evidence],
         purpose=role_purpose(s.role),
         action=action,
-        rule=rule,
+        rule=_row_rule(status, verdict.rule),
         waiver=waiver,
         waived=waiver is not None and not waiver.expired,
     )
+
+
+def _verdict(
+    p: Pairing, uncovered: list[str], result: MatchResult, policy: Policy, env_keys: EnvKeys
+) -> _Verdict:
+    """Missing when nothing plays the part (showing the closest rejections), else judged on the drift."""
+    s = p.source
+    if p.chosen is None:
+        missing, gap = _missing_outcome(s, uncovered, policy)
+        return _Verdict(missing, gap, [], [], [f"rejected {r}" for r in p.rejected[:3]])
+    cand = p.chosen
+    target = _target(cand)
+    drifts = drift(s, cand.target, cand.container, policy.ignore_env, env_keys)
+    outcome, rule = _matched_outcome(s, cand, p, uncovered, drifts, policy, result)
+    return _Verdict(outcome, rule, [target], drifts, list(cand.evidence))
+
+
+def _queue_notes(
+    s: Component, uncovered: list[str], covering: list[str], targets: list[Target], result: MatchResult
+) -> list[str]:
+    """Who else the component's queues concern: idle chart workers, other workers that consume them."""
+    notes: list[str] = []
+    idle = sorted({w for q in uncovered for w in result.idle_consumers.get(q, [])})
+    if idle:
+        workers, queues = ", ".join(idle), ", ".join(uncovered)
+        notes.append(f"the chart deploys {workers} with replicas: 0, so nothing consumes {queues}")
+    if s.role.kind == RoleKind.CELERY_WORKER:
+        for name in covering:
+            if not any(t.name == name for t in targets):
+                notes.append(f"queue(s) also consumed by {name}")
+    return notes
+
+
+def _overridden(
+    s: Component, outcome: Outcome, override: ComponentOverride | None, policy: Policy, reasons: list[str]
+) -> tuple[Status, Priority | None, list[str]]:
+    """Status, priority and reasons once the policy's ``components:`` entry applies; a reader sees both
+    the entry's reason and what the rule alone would have said."""
+    status, priority = outcome.status, outcome.priority
+    if override is None or not (override.when == "always" or outcome.status in GAP_STATUSES):
+        return status, priority, reasons
+    status = override.status or status
+    if override.priority is not None:
+        priority = override.priority
+    elif status in GAP_STATUSES and priority is None:
+        priority = policy.outcome_for_missing(s.role.kind.value).priority
+    if override.status and override.status != outcome.status:  # the rule no longer decides: say so
+        reasons = [f"without the policy entry: {r}" if r == outcome.reason else r for r in reasons]
+    return status, priority, [f"policy: {override.reason}", *reasons]
+
+
+def _action(
+    outcome: Outcome, override: ComponentOverride | None, status: Status, drifts: list[Drift]
+) -> str | None:
+    """What to do: nothing but checking drift when settled, else the policy's word over the rule's."""
+    if status in SETTLED_STATUSES:
+        kinds = sorted({d.kind for d in drifts})
+        return f"none; check drift ({', '.join(kinds)})" if kinds else "none"
+    if override is not None and override.action:
+        return override.action
+    if (
+        override is not None
+        and override.status
+        and override.status != outcome.status
+        and status == "optional"
+    ):
+        return "none while the policy's reason holds; revisit it if it stops holding"
+    return outcome.action
+
+
+def _row_rule(status: Status, rule: str | None) -> str | None:
+    """The kind of gap, for a gap only; a `components:` override that made a gap of what was not one
+    is a gap of its own kind."""
+    if status not in GAP_STATUSES:
+        return None
+    return rules.POLICY_OVERRIDE if rule is None else rule
+
+
+def _waiver_note(waiver: WaiverInfo, action: str | None) -> tuple[str, str | None]:
+    """The reason a waiver puts first on its row, and the action: an expired one is renewed, or the gap
+    closed."""
+    if waiver.expired:
+        note = f"waiver expired ({waiver.subject}, held until {waiver.expires}): {waiver.reason}"
+        return note, f"renew or remove the expired waiver, or {action or 'close the gap'}"
+    until = f", until {waiver.expires}" if waiver.expires else ""
+    return f"waived ({waiver.subject}{until}): {waiver.reason}", action
+
+
+def _also_named(s: Component, covering: list[str], targets: list[Target], result: MatchResult) -> list[str]:
+    """The chart workers that cover (or would cover) the component's queues without playing its part."""
+    also_named = [*covering, *(w for q in s.role.queues for w in result.idle_consumers.get(q, []))]
+    return list(dict.fromkeys(t for t in also_named if not any(x.name == t for x in targets)))
 
 
 def _waiver(s: Component, uncovered: list[str], policy: Policy, today: date) -> WaiverInfo | None:
@@ -221,48 +276,96 @@ def _matched_outcome(
     policy: Policy,
     result: MatchResult,
 ) -> tuple[Outcome, str | None]:
-    """The outcome for a matched component, and the rule (kind of gap) when it is one."""
-    t = cand.target
-    where = _where(cand)
+    """The outcome for a matched component, and the rule (kind of gap) when it is one.
+
+    The gap rules are tried in order, the first that applies decides; with none, it is a match.
+    """
+    gap = (
+        _uncovered_queue_outcome(s, cand, uncovered, policy)
+        or _schedule_lost_outcome(s, cand, policy)
+        or _post_install_outcome(s, cand.target, policy, result)
+        or _partial_outcome(cand, drifts, policy)
+    )
+    return gap or (_match_outcome(cand, p), None)
+
+
+def _uncovered_queue_outcome(
+    s: Component, cand: Candidate, uncovered: list[str], policy: Policy
+) -> tuple[Outcome, str] | None:
+    """A worker played by a chart worker that leaves some of its queues unconsumed: partial."""
     if s.role.kind == RoleKind.CELERY_WORKER and uncovered and policy.uncovered_queue:
         queues = ", ".join(uncovered)
         filled = _fill(policy.uncovered_queue, queues=queues)
-        action = f"add {queues} to {t.name}'s -Q queues"
+        action = f"add {queues} to {cand.target.name}'s -Q queues"
         return _act(filled.model_copy(update={"status": "partial"}), action), rules.UNCOVERED_QUEUE
+    return None
+
+
+def _schedule_lost_outcome(s: Component, cand: Candidate, policy: Policy) -> tuple[Outcome, str] | None:
+    """A scheduled job played by something other than a CronJob: nothing runs it on its schedule."""
+    t = cand.target
     if s.schedule and (cand.via != "workload" or t.kind != "CronJob") and policy.schedule_lost:
+        where = _where(cand)
         action = f"add a CronJob with schedule '{s.schedule}' running what {where} runs"
         return _act(_fill(policy.schedule_lost, via=where), action), rules.SCHEDULE_LOST
+    return None
+
+
+def _post_install_outcome(
+    s: Component, t: Component, policy: Policy, result: MatchResult
+) -> tuple[Outcome, str] | None:
+    """A migration run by a Helm hook only after install or upgrade: the new code meets the old schema."""
     post_install = t.hook is not None and not (PRE_PHASES & set(t.hook.phases))
     if s.role.kind == RoleKind.MIGRATION and post_install and policy.post_install_migration and t.hook:
-        action = f'annotate {t.name} with "helm.sh/hook": pre-install,pre-upgrade'
+        in_chart, note, action = _hook_move(s, t, result)
         phases = ",".join(t.hook.phases)
-        hook_chart, app_charts = _chart_of(t), _app_charts(s, result)
-        in_chart = note = ""
-        if hook_chart and app_charts and hook_chart not in app_charts:  # e.g. an infrastructure chart's hook
-            app = " or ".join(app_charts)
-            in_chart, note = f" of chart {hook_chart}", f"; upgrading {app} alone never migrates"
-            hook = '"helm.sh/hook": pre-install,pre-upgrade'
-            action = f"move {t.name} from chart {hook_chart} into {app} as a {hook} Job"
         filled = _fill(policy.post_install_migration, phases=phases, in_chart=in_chart, chart_note=note)
         return _act(filled, action), rules.POST_INSTALL_MIGRATION
+    return None
+
+
+def _hook_move(s: Component, t: Component, result: MatchResult) -> tuple[str, str, str]:
+    """Where the migration hook belongs: ``in_chart`` and ``chart_note`` for the reason, and the action.
+
+    A hook in another chart than the app's (e.g. an infrastructure chart's) must move, not just change
+    phase: upgrading the app's chart alone never runs it.
+    """
+    hook = '"helm.sh/hook": pre-install,pre-upgrade'
+    hook_chart, app_charts = _chart_of(t), _app_charts(s, result)
+    if hook_chart and app_charts and hook_chart not in app_charts:
+        app = " or ".join(app_charts)
+        action = f"move {t.name} from chart {hook_chart} into {app} as a {hook} Job"
+        return f" of chart {hook_chart}", f"; upgrading {app} alone never migrates", action
+    return "", "", f"annotate {t.name} with {hook}"
+
+
+def _partial_outcome(cand: Candidate, drifts: list[Drift], policy: Policy) -> tuple[Outcome, str] | None:
+    """Played, but with drift of a kind the policy counts as a gap (``partial_on``)."""
     partial = [d for d in drifts if d.kind in policy.partial_on]
-    if partial:
-        return Outcome(
-            status="partial",
-            priority=policy.partial_priority,
-            reason=f"played by {where}, but " + "; ".join(d.message for d in partial),
-            action=f"fix {t.name}: " + "; ".join(d.message for d in partial),
-        ), rules.drift_rule(partial[0].kind)
+    if not partial:
+        return None
+    messages = "; ".join(d.message for d in partial)
+    return Outcome(
+        status="partial",
+        priority=policy.partial_priority,
+        reason=f"played by {_where(cand)}, but " + messages,
+        action=f"fix {cand.target.name}: " + messages,
+    ), rules.drift_rule(partial[0].kind)
+
+
+def _match_outcome(cand: Candidate, p: Pairing) -> Outcome:
+    """No gap: a match (by evidence or a policy alias), or consolidated when the workload plays others too."""
+    where = _where(cand)
     if cand.alias:
-        return Outcome(status="match", reason=f"played by {where} (policy alias)"), None
+        return Outcome(status="match", reason=f"played by {where} (policy alias)")
     if p.shared_with:
         return Outcome(
             status="consolidated",
             reason=f"{where} also plays {', '.join(p.shared_with)}: consolidated into one workload",
-        ), None
+        )
     if cand.via == "container":
-        return Outcome(status="match", reason=f"run by {where}"), None
-    return Outcome(status="match", reason=f"played by {where}"), None
+        return Outcome(status="match", reason=f"run by {where}")
+    return Outcome(status="match", reason=f"played by {where}")
 
 
 def _chart_of(t: Component) -> str | None:
@@ -293,48 +396,57 @@ def chart_rows(
     source: ComponentGraph, target: ComponentGraph, result: MatchResult, policy: Policy, names: Names
 ) -> list[Row]:
     """A row for every chart workload that plays no ClowdApp component's part."""
-    rows: list[Row] = []
     platform: dict[str, list[Resource]] = {}
     for resource in source.resources:
         platform.setdefault(resource.kind, []).append(resource)
     # read once here, not once per chart workload: _chart_status runs for every unclaimed workload
     dependencies = [(r, names.tokens(r.name, False)) for r in source.resources if r.kind in DEPENDENCY_KINDS]
-    inline_migrations: dict[str | None, list[str]] = {}  # image family -> components migrating first
-    for c in source.components:
-        if "migration" in c.role.also:
-            inline_migrations.setdefault(c.role.image_family, []).append(c.name)
+    inline_migrations = _inline_migrations(source)
+    rows: list[Row] = []
     for t in target.components:
         if t.name in result.claimed:
             continue
         status, reason = _chart_status(t, source, platform, dependencies, inline_migrations, policy, names)
-        rows.append(
-            Row(
-                id=f"{status}:{t.app}/{t.name}",
-                app=t.app,
-                clowdapp=None,
-                chart=[t.name],
-                role=t.role.kind.value,
-                kind=t.kind,
-                status=status,
-                priority=None,
-                source=None,
-                targets=[
-                    Target(
-                        name=t.name,
-                        kind=t.kind,
-                        file=t.source.file,
-                        line=t.source.line,
-                        template=t.source.template,
-                    )
-                ],
-                reasons=[reason],
-                queues=list(t.role.queues),
-                evidence=list(t.role.evidence),
-                purpose=role_purpose(t.role),
-                action=CHART_ACTION[status],
-            )
-        )
+        rows.append(_chart_row(t, status, reason))
     return rows
+
+
+def _inline_migrations(source: ComponentGraph) -> dict[str | None, list[str]]:
+    """Image family -> the ClowdApp components that run migrations before they start."""
+    inline: dict[str | None, list[str]] = {}
+    for c in source.components:
+        if "migration" in c.role.also:
+            inline.setdefault(c.role.image_family, []).append(c.name)
+    return inline
+
+
+def _chart_row(t: Component, status: Status, reason: str) -> Row:
+    """The row of a chart workload no ClowdApp component claims: never a gap, so no priority."""
+    return Row(
+        id=f"{status}:{t.app}/{t.name}",
+        app=t.app,
+        clowdapp=None,
+        chart=[t.name],
+        role=t.role.kind.value,
+        kind=t.kind,
+        status=status,
+        priority=None,
+        source=None,
+        targets=[
+            Target(
+                name=t.name,
+                kind=t.kind,
+                file=t.source.file,
+                line=t.source.line,
+                template=t.source.template,
+            )
+        ],
+        reasons=[reason],
+        queues=list(t.role.queues),
+        evidence=list(t.role.evidence),
+        purpose=role_purpose(t.role),
+        action=CHART_ACTION[status],
+    )
 
 
 def _chart_status(
@@ -380,15 +492,7 @@ def platform_services(
 ) -> list[PlatformService]:
     """What the ClowdApp takes from its platform, and which chart workloads provide it (the chart rows
     classified `infra`: a database that belongs to a bundled service is not the app's)."""
-    infra = {r.chart[0] for r in rows if r.clowdapp is None and r.status == "infra"}
-    by_kind: dict[str, list[str]] = {}
-    for t in target.components:
-        if t.name not in infra:
-            continue
-        for role, kinds in PLATFORM_OF_ROLE.items():
-            if t.role.kind == role:
-                for kind in kinds:
-                    by_kind.setdefault(kind, []).append(t.name)
+    by_kind = _infra_by_kind(target, rows)
     topics = {r.name for r in target.resources if r.kind == "KafkaTopic"}
     services: list[PlatformService] = []
     chart_names = [t.name for t in target.components]
@@ -417,3 +521,17 @@ def platform_services(
             )
         )
     return services
+
+
+def _infra_by_kind(target: ComponentGraph, rows: list[Row]) -> dict[str, list[str]]:
+    """Platform service kind -> the chart workloads classified `infra` that provide it, in chart order."""
+    infra = {r.chart[0] for r in rows if r.clowdapp is None and r.status == "infra"}
+    by_kind: dict[str, list[str]] = {}
+    for t in target.components:
+        if t.name not in infra:
+            continue
+        for role, kinds in PLATFORM_OF_ROLE.items():
+            if t.role.kind == role:
+                for kind in kinds:
+                    by_kind.setdefault(kind, []).append(t.name)
+    return by_kind

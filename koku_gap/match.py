@@ -114,66 +114,120 @@ def _common_prefix(names: Sequence[str]) -> str:
 
 
 def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> MatchResult:
-    names = Names(source, target, policy)
+    """Pair every ClowdApp component with its best chart candidate, and say who consumes which queue."""
+    pairings = [Pairing(source=s) for s in source.components]
+    candidates, warnings = _find_candidates(pairings, Names(source, target, policy), target, policy)
+    _assign(pairings, candidates)
+    queue_sources, default_families = _queue_sources(source)
+    queue_consumers, idle_consumers = _queue_consumers(target, default_families)
+    return MatchResult(
+        pairings=pairings,
+        queue_consumers=queue_consumers,
+        idle_consumers=idle_consumers,
+        queue_sources=queue_sources,
+        claimed=_claimed(pairings, queue_sources, queue_consumers, idle_consumers),
+        warnings=warnings,
+    )
+
+
+def _find_candidates(
+    pairings: list[Pairing], names: Names, target: ComponentGraph, policy: Policy
+) -> tuple[list[tuple[int, Candidate]], list[str]]:
+    """Each component's candidates over THRESHOLD (by index of its pairing, in component then chart
+    order), and a warning for each policy alias that names no chart workload."""
     candidates: list[tuple[int, Candidate]] = []
     warnings: list[str] = []
-    pairings = [Pairing(source=s) for s in source.components]
-    targets = target.components
-    index_of = _role_index(targets)
-    truthy = _TruthyEnv()
-    reach = _Reach(targets, truthy, policy.ignore_env)
+    search = _Search(target.components, names, policy.ignore_env)
     for index, pairing in enumerate(pairings):
         s = pairing.source
         aliases = policy.aliases_for(s.name)
-        aliased = (
-            [
-                t
-                for t in target.components
-                if any(fnmatch.fnmatchcase(t.name, a) or t.name.endswith(f"-{a}") for a in aliases)
-            ]
-            if aliases
-            else []
-        )
+        aliased = _aliased(aliases, target.components)
         if aliases and not aliased:
             warnings.append(
                 f"policy alias {s.name} -> {', '.join(aliases)} names no chart workload; "
                 "matched by evidence instead"
             )
-        for t in aliased:
-            candidates.append((index, Candidate(t, t.main, "workload", 100.0, ("policy alias",), alias=True)))
         if aliased:
-            continue
-        positions = _blocked(s, index_of)
+            alias = ("policy alias",)
+            candidates.extend(
+                (index, Candidate(t, t.main, "workload", 100.0, alias, alias=True)) for t in aliased
+            )
+        else:
+            candidates.extend((index, cand) for cand in search.candidates(pairing))
+    return candidates, warnings
+
+
+def _aliased(aliases: list[str], targets: Sequence[Component]) -> list[Component]:
+    """The chart workloads a policy alias names: by glob, or as the end of their name (after a dash)."""
+    if not aliases:
+        return []
+    return [
+        t for t in targets if any(fnmatch.fnmatchcase(t.name, a) or t.name.endswith(f"-{a}") for a in aliases)
+    ]
+
+
+class _Search:
+    """Scores a component against the chart workloads blocking leaves it, explaining only what a row shows."""
+
+    def __init__(self, targets: Sequence[Component], names: Names, ignore_env: tuple[str, ...]) -> None:
+        self._targets = targets
+        self._names = names
+        self._ignore_env = ignore_env
+        self._index = _role_index(targets)
+        self._truthy = _TruthyEnv()
+        self._reach = _Reach(targets, self._truthy, ignore_env)
+
+    def candidates(self, pairing: Pairing) -> list[Candidate]:
+        """The candidates over THRESHOLD for ``pairing``'s component, in chart order; the first
+        REJECTED_KEPT under it go to ``pairing.rejected``, after which only reachable workloads count."""
+        s = pairing.source
+        positions = _blocked(s, self._index)
+        found: list[Candidate] = []
         for done, position in enumerate(positions):
             if len(pairing.rejected) >= REJECTED_KEPT:  # from here on only candidates count
-                rest = reach.may_reach(s, positions[done:])
-                break
-            t = targets[position]
-            for cand in _candidates(s, t, names, policy.ignore_env, truthy):
-                if cand.score >= THRESHOLD:
-                    candidates.append((index, cand))
-                elif len(pairing.rejected) < REJECTED_KEPT:
-                    pairing.rejected.append(f"{t.name}: score {cand.score:.2f} ({'; '.join(cand.evidence)})")
-        else:
-            rest = []
-        for position in rest:
-            t = targets[position]
-            found = _candidates(s, t, names, policy.ignore_env, truthy, explain=False)
+                return found + self._counting(s, self._reach.may_reach(s, positions[done:]))
+            found.extend(self._explained(pairing, self._targets[position]))
+        return found
+
+    def _explained(self, pairing: Pairing, t: Component) -> list[Candidate]:
+        """``t``'s candidates over THRESHOLD; those under it are rejections, while the row has room."""
+        kept: list[Candidate] = []
+        for cand in _candidates(pairing.source, t, self._names, self._ignore_env, self._truthy):
+            if cand.score >= THRESHOLD:
+                kept.append(cand)
+            elif len(pairing.rejected) < REJECTED_KEPT:
+                pairing.rejected.append(f"{t.name}: score {cand.score:.2f} ({'; '.join(cand.evidence)})")
+        return kept
+
+    def _counting(self, s: Component, positions: list[int]) -> list[Candidate]:
+        """The candidates over THRESHOLD at ``positions``, scored first without evidence (cheaper)."""
+        kept: list[Candidate] = []
+        for position in positions:
+            t = self._targets[position]
+            found = _candidates(s, t, self._names, self._ignore_env, self._truthy, explain=False)
             if any(c.score >= THRESHOLD for c in found):  # explained only when it counts
-                candidates.extend(
-                    (index, cand)
-                    for cand in _candidates(s, t, names, policy.ignore_env, truthy)
-                    if cand.score >= THRESHOLD
-                )
-    _assign(pairings, candidates)
+                explained = _candidates(s, t, self._names, self._ignore_env, self._truthy)
+                kept.extend(cand for cand in explained if cand.score >= THRESHOLD)
+        return kept
+
+
+def _queue_sources(source: ComponentGraph) -> tuple[dict[str, list[str]], list[str | None]]:
+    """Queue -> the ClowdApp workers that consume it, and the images of those on the default queue."""
     queue_sources: dict[str, list[str]] = {}
-    default_families: list[str | None] = []  # images of the ClowdApp workers on the default queue
+    default_families: list[str | None] = []
     for s in source.components:
         if s.role.kind == RoleKind.CELERY_WORKER:
             for q in s.role.queues:
                 queue_sources.setdefault(q, []).append(s.name)
             if DEFAULT_QUEUE in s.role.queues:
                 default_families.append(s.role.image_family)
+    return queue_sources, default_families
+
+
+def _queue_consumers(
+    target: ComponentGraph, default_families: list[str | None]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Queue -> the chart workers that consume it, and those that would but run no replicas."""
     queue_consumers: dict[str, list[str]] = {}
     idle_consumers: dict[str, list[str]] = {}
     for t in target.components:
@@ -184,18 +238,21 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
                 if q == DEFAULT_QUEUE and _foreign_default(t.role.image_family, default_families):
                     continue
                 (idle_consumers if idle else queue_consumers).setdefault(q, []).append(t.name)
+    return queue_consumers, idle_consumers
+
+
+def _claimed(
+    pairings: list[Pairing],
+    queue_sources: dict[str, list[str]],
+    queue_consumers: dict[str, list[str]],
+    idle_consumers: dict[str, list[str]],
+) -> set[str]:
+    """The chart workloads whose main container plays a part, and the workers covering a ClowdApp queue."""
     claimed = {p.chosen.target.name for p in pairings if p.chosen is not None and p.chosen.via == "workload"}
     # A chart worker that consumes a ClowdApp worker's queue covers it: it is on that worker's row.
     for consumers in (queue_consumers, idle_consumers):
         claimed.update(w for q, workers in consumers.items() if q in queue_sources for w in workers)
-    return MatchResult(
-        pairings=pairings,
-        queue_consumers=queue_consumers,
-        idle_consumers=idle_consumers,
-        queue_sources=queue_sources,
-        claimed=claimed,
-        warnings=warnings,
-    )
+    return claimed
 
 
 def _foreign_default(family: str | None, source_families: list[str | None]) -> bool:
@@ -410,15 +467,33 @@ def _score(
     truthy: _TruthyEnv,
     explain: bool = True,
 ) -> tuple[float, tuple[str, ...]] | None:
+    """The role's score, then the image, the env switches and the name; None when the roles do not fit.
+
+    Each step adds to the running score in turn (the order of float additions is part of the result).
+    """
     base = _role_score(s, rs, t, rt)
     if base is None:
         return None
     score, evidence = base
-    fs, ft = rs.image_family, rt.image_family
     # another application's image: decided after the switches, which are evidence beyond the role
-    foreign = other_app(fs, ft) and _role_only(rs, rt)
+    foreign = other_app(rs.image_family, rt.image_family) and _role_only(rs, rt)
     foreign_at = len(evidence)
-    if fs and ft and not foreign:
+    if not foreign:
+        score = _image_score(score, rs, rt, evidence, explain)
+    score, switched = _switch_score(score, rs, truthy(container), ignore_env, evidence, explain)
+    if foreign:
+        score = _foreign_score(score, rs, rt, switched, evidence, foreign_at, explain)
+    if similarity:
+        score += 0.5 * similarity
+        if explain:
+            evidence.append(f"name similarity {similarity:.2f}")
+    return score, tuple(evidence) if explain else ()
+
+
+def _image_score(score: float, rs: Role, rt: Role, evidence: list[str], explain: bool) -> float:
+    """The same image counts for a pair; a different one (both known) against the kinds it should."""
+    fs, ft = rs.image_family, rt.image_family
+    if fs and ft:
         if fs == ft:
             score += 0.3
             if explain:
@@ -427,7 +502,21 @@ def _score(
             score -= 0.8
             if explain:
                 evidence.append(f"different image ({fs} vs {ft})")
-    target_truthy = truthy(container)
+    return score
+
+
+def _switch_score(
+    score: float,
+    rs: Role,
+    target_truthy: set[str],
+    ignore_env: tuple[str, ...],
+    evidence: list[str],
+    explain: bool,
+) -> tuple[float, bool]:
+    """Each env switch of the component the container sets true counts for; one it lacks, against.
+
+    Also whether any switch was set: that is evidence beyond the role, even across applications.
+    """
     switched = False
     for switch in rs.switches:
         name = switch.split("=", 1)[0]
@@ -442,19 +531,23 @@ def _score(
             score -= 1.0
             if explain:
                 evidence.append(f"lacks {switch}")
-    if foreign and not switched:
+    return score, switched
+
+
+def _foreign_score(
+    score: float, rs: Role, rt: Role, switched: bool, evidence: list[str], at: int, explain: bool
+) -> float:
+    """Another application's image: OTHER_APP_PENALTY unless a switch speaks for the pair, then as for any
+    other image. Its evidence goes where the image's would (``at``), before the switches'."""
+    if not switched:
         score -= OTHER_APP_PENALTY
         if explain:
-            evidence.insert(foreign_at, _other_app_evidence(rs, rt))
-    elif foreign and rs.kind in _IMAGE_PENALISED:  # a switch speaks for it: as for any other image
+            evidence.insert(at, _other_app_evidence(rs, rt))
+    elif rs.kind in _IMAGE_PENALISED:  # a switch speaks for it: as for any other image
         score -= 0.8
         if explain:
-            evidence.insert(foreign_at, f"different image ({fs} vs {ft})")
-    if similarity:
-        score += 0.5 * similarity
-        if explain:
-            evidence.append(f"name similarity {similarity:.2f}")
-    return score, tuple(evidence) if explain else ()
+            evidence.insert(at, f"different image ({rs.image_family} vs {rt.image_family})")
+    return score
 
 
 # Kinds a different image costs 0.8 (a pair only their role speaks for, across applications, costs
