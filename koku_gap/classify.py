@@ -33,6 +33,8 @@ CHART_ACTION: dict[str, str] = {
     "infra": "keep: it replaces a platform service",
     "extra": "check that the chart needs it",
 }
+# The kind of gap of a pair only its role speaks for (match.Pairing.unconfirmed).
+ROLE_ALONE = rules.ROLE_ALONE
 
 
 def source_rows(
@@ -80,6 +82,8 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date, en
     verdict = _verdict(p, uncovered, result, policy, env_keys)
     outcome, targets = verdict.outcome, verdict.targets
     reasons = [outcome.reason, *_queue_notes(s, uncovered, covering, targets, result)]
+    if p.unconfirmed and verdict.rule != ROLE_ALONE:  # another gap decided the row: still say it
+        reasons.append(p.unconfirmed)
     override = policy.override_for(s.name)
     status, priority, reasons = _overridden(s, outcome, override, policy, reasons)
     action = _action(outcome, override, status, verdict.drifts)
@@ -118,7 +122,7 @@ def _verdict(
     """Missing when nothing plays the part (showing the closest rejections), else judged on the drift."""
     s = p.source
     if p.chosen is None:
-        missing, gap = _missing_outcome(s, uncovered, policy)
+        missing, gap = _missing_outcome(s, uncovered, policy, result)
         return _Verdict(missing, gap, [], [], [f"rejected {r}" for r in p.rejected[:3]])
     cand = p.chosen
     target = _target(cand)
@@ -248,7 +252,9 @@ def _fill(outcome: Outcome, **values: str) -> Outcome:
     return outcome.model_copy(update={"reason": reason})
 
 
-def _missing_outcome(s: Component, uncovered: list[str], policy: Policy) -> tuple[Outcome, str]:
+def _missing_outcome(
+    s: Component, uncovered: list[str], policy: Policy, result: MatchResult
+) -> tuple[Outcome, str]:
     """The outcome for a component with no counterpart, and the rule (kind of gap) that decided it."""
     add = f"add a {s.kind} for {s.name}"
     if s.scaling.replicas == 0 and s.scaling.autoscaler is None and policy.missing_disabled:
@@ -256,7 +262,15 @@ def _missing_outcome(s: Component, uncovered: list[str], policy: Policy) -> tupl
         return _act(policy.missing_disabled, action), rules.MISSING_DISABLED
     if s.role.kind == RoleKind.CELERY_WORKER and uncovered and policy.uncovered_queue:
         queues = ", ".join(uncovered)
-        action = f"add queue(s) {queues} to an existing worker's -Q, or {add}"
+        idle, unconsumed = _idle_split(uncovered, None, result)
+        action = "; ".join(
+            [*(_scale(w) for w in idle)]
+            + (
+                [f"add queue(s) {', '.join(unconsumed)} to an existing worker's -Q, or {add}"]
+                if unconsumed
+                else []
+            )
+        )
         return _act(_fill(policy.uncovered_queue, queues=queues), action), rules.UNCOVERED_QUEUE
     if s.kind == "CronJob" and s.role.kind != RoleKind.KAFKA_CONSUMER and policy.missing_scheduled:
         return _act(policy.missing_scheduled, add), rules.MISSING_SCHEDULED
@@ -281,24 +295,67 @@ def _matched_outcome(
     The gap rules are tried in order, the first that applies decides; with none, it is a match.
     """
     gap = (
-        _uncovered_queue_outcome(s, cand, uncovered, policy)
+        _uncovered_queue_outcome(s, cand, uncovered, policy, result)
         or _schedule_lost_outcome(s, cand, policy)
         or _post_install_outcome(s, cand.target, policy, result)
         or _partial_outcome(cand, drifts, policy)
+        or _role_alone_outcome(s, cand, p, policy)
     )
     return gap or (_match_outcome(cand, p), None)
 
 
 def _uncovered_queue_outcome(
-    s: Component, cand: Candidate, uncovered: list[str], policy: Policy
+    s: Component, cand: Candidate, uncovered: list[str], policy: Policy, result: MatchResult
 ) -> tuple[Outcome, str] | None:
-    """A worker played by a chart worker that leaves some of its queues unconsumed: partial."""
+    """A worker played by a chart worker that leaves some of its queues unconsumed: partial. A queue
+    only idle workers (replicas: 0) would consume needs one scaled up, not another -Q entry."""
     if s.role.kind == RoleKind.CELERY_WORKER and uncovered and policy.uncovered_queue:
         queues = ", ".join(uncovered)
         filled = _fill(policy.uncovered_queue, queues=queues)
-        action = f"add {queues} to {cand.target.name}'s -Q queues"
+        idle, unconsumed = _idle_split(uncovered, cand.target.name, result)
+        steps = [_scale(w) for w in idle]
+        if unconsumed:
+            steps.append(f"add {', '.join(unconsumed)} to {cand.target.name}'s -Q queues")
+        action = "; ".join(steps)
         return _act(filled.model_copy(update={"status": "partial"}), action), rules.UNCOVERED_QUEUE
     return None
+
+
+def _idle_split(
+    uncovered: list[str], preferred: str | None, result: MatchResult
+) -> tuple[list[str], list[str]]:
+    """The idle chart workers to scale up so that the queues get consumed (``preferred`` first, when it
+    is one of a queue's idle consumers), and the queues no chart worker would consume at all."""
+    idle: list[str] = []
+    unconsumed: list[str] = []
+    for q in uncovered:
+        workers = result.idle_consumers.get(q, [])
+        if not workers:
+            unconsumed.append(q)
+        elif not any(w in idle for w in workers):
+            idle.append(preferred if preferred in workers else workers[0])
+    return idle, unconsumed
+
+
+def _scale(worker: str) -> str:
+    return f"scale {worker} to at least 1 replica (it is deployed with replicas: 0)"
+
+
+def _role_alone_outcome(
+    s: Component, cand: Candidate, p: Pairing, policy: Policy
+) -> tuple[Outcome, str] | None:
+    """A pair only the role speaks for, with no image to confirm it and nothing else of the app matched on
+    evidence (match._confirm): a reader must check it is the same application."""
+    if p.unconfirmed is None:
+        return None
+    t = cand.target.name
+    alias = f"match: {{{s.name}: {t}}}"
+    return Outcome(
+        status="partial",
+        priority=policy.partial_priority,
+        reason=f"played by {_where(cand)}, but {p.unconfirmed}",
+        action=f"check that {t} runs {s.app}'s {s.name}; if it does, say so in the policy ({alias})",
+    ), ROLE_ALONE
 
 
 def _schedule_lost_outcome(s: Component, cand: Candidate, policy: Policy) -> tuple[Outcome, str] | None:
@@ -406,8 +463,10 @@ def chart_rows(
     for t in target.components:
         if t.name in result.claimed:
             continue
-        status, reason = _chart_status(t, source, platform, dependencies, inline_migrations, policy, names)
-        rows.append(_chart_row(t, status, reason))
+        status, reason, action = _chart_status(
+            t, source, platform, dependencies, inline_migrations, policy, names
+        )
+        rows.append(_chart_row(t, status, reason, action))
     return rows
 
 
@@ -420,8 +479,9 @@ def _inline_migrations(source: ComponentGraph) -> dict[str | None, list[str]]:
     return inline
 
 
-def _chart_row(t: Component, status: Status, reason: str) -> Row:
-    """The row of a chart workload no ClowdApp component claims: never a gap, so no priority."""
+def _chart_row(t: Component, status: Status, reason: str, action: str | None = None) -> Row:
+    """The row of a chart workload no ClowdApp component claims: never a gap, so no priority; the
+    action is the status's unless the rule that decided it has its own."""
     return Row(
         id=f"{status}:{t.app}/{t.name}",
         app=t.app,
@@ -445,7 +505,7 @@ def _chart_row(t: Component, status: Status, reason: str) -> Row:
         queues=list(t.role.queues),
         evidence=list(t.role.evidence),
         purpose=role_purpose(t.role),
-        action=CHART_ACTION[status],
+        action=action or CHART_ACTION[status],
     )
 
 
@@ -457,10 +517,26 @@ def _chart_status(
     inline_migrations: dict[str | None, list[str]],
     policy: Policy,
     names: Names,
-) -> tuple[Status, str]:
+) -> tuple[Status, str, str | None]:
+    """Status, reason, and an action when the status's own (``CHART_ACTION``) would mislead."""
     rule = policy.chart_rule(t.name, t.role.kind.value)
     if rule is not None and not (rule.unless_app and rule.unless_app in source.apps):
-        return rule.status, f"policy: {rule.reason}"
+        # a workload of an app not passed is out of scope, not something to check the chart needs
+        scope = f"out of scope: pass its ClowdApp ({rule.unless_app}) with --clowdapp to compare it"
+        return rule.status, f"policy: {rule.reason}", scope if rule.unless_app else None
+    status, reason = _chart_evidence_status(t, platform, dependencies, inline_migrations, names)
+    return status, reason, None
+
+
+def _chart_evidence_status(
+    t: Component,
+    platform: dict[str, list[Resource]],
+    dependencies: list[tuple[Resource, frozenset[str]]],
+    inline_migrations: dict[str | None, list[str]],
+    names: Names,
+) -> tuple[Status, str]:
+    """The status of a chart workload no policy rule decides: from what the ClowdApp takes from its
+    platform, the migrations it runs inline and its dependencies."""
     if t.role.kind in INFRA_ROLES:
         for kind in PLATFORM_OF_ROLE.get(t.role.kind, ()):
             wanted = platform.get(kind)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -38,8 +39,26 @@ THRESHOLDS = ("P0", "P1", "P2", "P3", "none")
 EXIT_OK, EXIT_GAPS, EXIT_INPUT = 0, 1, 2
 
 
+def _bundled_policies() -> tuple[str, ...]:
+    """The policies shipped in koku_gap/policies (what ``--policy NAME`` accepts), without importing
+    koku_gap.policy and pydantic before arguments are parsed."""
+    from importlib import resources
+
+    files = resources.files("koku_gap.policies").iterdir()
+    return tuple(sorted(f.name.removesuffix(".yaml") for f in files if f.name.endswith(".yaml")))
+
+
+BUNDLED_POLICIES = _bundled_policies()
+REPEAT_HINT = "each option takes one value: repeat it for more (--manifests A --manifests B)"
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Options that name files to read but never stdin: only --manifests reads "-".
+FILE_OPTIONS = ("clowdapp", "policy", "values", "baseline")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments:"):  # `--manifests a.yaml b.yaml`
+            message = f"{message}; {REPEAT_HINT}"
         raise UsageError(message)
 
 
@@ -49,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Report what a Helm chart still lacks compared to the ClowdApp it replaces, "
         "what it does better, and what is optional, with a priority for each gap.",
         epilog="Exit status: 0 no gap at or above --fail-on, 1 such gaps, 2 bad input or usage. "
+        "A repeatable option takes one value each time: --manifests a.yaml --manifests more/. "
         "Example: gap-report --clowdapp deploy/clowdapp.yaml --manifests rendered.yaml --format markdown",
     )
     parser.add_argument(
@@ -56,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         required=True,
         metavar="FILE",
-        help="ClowdApp template (OpenShift Template or bare ClowdApp); repeatable",
+        help="ClowdApp template (OpenShift Template or bare ClowdApp); repeat the option for more files",
     )
     parser.add_argument(
         "--param",
@@ -70,21 +90,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--manifests",
         action="append",
         metavar="PATH",
-        help="rendered chart manifests: a file, a directory of .yaml files, or - for stdin; repeatable",
+        help="rendered chart manifests: a file, a directory of .yaml files, or - for stdin (the only "
+        "option that reads stdin); repeat the option for more paths",
     )
     chart_side.add_argument(
         "--chart",
         action="append",
         metavar="DIR|TGZ",
         help="a Helm chart (directory or .tgz), rendered offline like `helm template` instead of "
-        "--manifests; repeatable (docs/helm.md)",
+        "--manifests; repeat the option for more charts (docs/helm.md)",
     )
     _add_chart_options(parser)
     parser.add_argument(
         "--policy",
         default="default",
         metavar="FILE|NAME",
-        help="classification policy: a YAML file, or a bundled one (default, koku); default: default",
+        help=f"classification policy: a YAML file, or a bundled one ({', '.join(BUNDLED_POLICIES)}); "
+        "default: default",
     )
     parser.add_argument(
         "--format", choices=FORMATS, default="terminal", help="output format (default: terminal)"
@@ -96,9 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
-        help="--format terminal: auto draws a coloured table on a terminal (no colour with NO_COLOR) "
-        "and a plain one-line-per-row listing when piped; always forces the coloured table, as for "
-        "`less -R`; never drops colour (default: auto)",
+        help="--format terminal only (the other formats ignore it): auto draws a coloured table on a "
+        "terminal (no colour with NO_COLOR) and a plain one-line-per-row listing when piped; always "
+        "forces the coloured table, as for `less -R`; never drops colour (default: auto)",
     )
     parser.add_argument(
         "--fail-on",
@@ -119,8 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--today", type=_day, help=argparse.SUPPRESS)  # waiver expiry, for tests
     parser.add_argument(
         "--date",
-        metavar="DATE",
-        help="date printed under the Markdown title (omitted by default, so output is reproducible)",
+        type=_date_text,
+        metavar="YYYY-MM-DD",
+        help="date printed under the title of --format markdown (the other formats ignore it); omitted "
+        "by default, so output is reproducible",
     )
     parser.add_argument(
         "--max-bytes",
@@ -182,10 +206,33 @@ def _strict(report: object) -> None:
 
 
 def _day(text: str) -> date:
+    """A calendar date written YYYY-MM-DD (``date.fromisoformat`` alone also takes 20261126, 2026-W48)."""
     try:
-        return date.fromisoformat(text)
+        if DATE.fullmatch(text):
+            return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+        pass
+    raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}")
+
+
+def _date_text(text: str) -> str:
+    """``--date``: printed as given, once checked to be a real date."""
+    _day(text)
+    return text
+
+
+def _check_files(args: argparse.Namespace) -> None:
+    """Name the option, not just the path, for what only the command line can get wrong: ``-`` where
+    stdin is not read, and a --policy that is neither a file nor a bundled name."""
+    for option in FILE_OPTIONS:
+        given = getattr(args, option)
+        for value in given if isinstance(given, list) else [given]:
+            if value == "-":
+                raise UsageError(f"--{option.replace('_', '-')} -: stdin is accepted only by --manifests")
+    if args.policy not in BUNDLED_POLICIES and not os.path.lexists(args.policy):
+        raise UsageError(
+            f"--policy {args.policy}: no such policy file; bundled policies: {', '.join(BUNDLED_POLICIES)}"
+        )
 
 
 def _params(pairs: Sequence[str]) -> dict[str, str]:
@@ -287,6 +334,7 @@ def _charts(args: argparse.Namespace) -> list[ChartSpec] | None:
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _check_files(args)
     own_process = argv is None  # the console script or python -m: gap-report's own process
     if own_process:
         gc.disable()  # importing allocates much and frees little: no collection is worth its time

@@ -15,7 +15,7 @@ from typing import Literal
 
 from koku_gap.graph import INFRA_ROLES, Component, ComponentGraph, Container, Role, RoleKind
 from koku_gap.policy import Policy
-from koku_gap.roles import truthy_env
+from koku_gap.roles import http_subcommand, truthy_env
 
 # How a chart workload plays a part: its main container as what it is ("workload"), one of its init
 # containers ("init-container"), or its main container before it starts (migrations run first: "container").
@@ -48,6 +48,9 @@ class Candidate:
     score: float
     evidence: tuple[str, ...]
     alias: bool = False
+    # Only the role pairs them and the images cannot say whether it is one application (an image unknown
+    # on either side, or a reverse proxy's, which is never the application's): see _confirm.
+    role_alone: bool = False
 
 
 @dataclass
@@ -56,6 +59,9 @@ class Pairing:
     chosen: Candidate | None = None
     shared_with: list[str] = field(default_factory=list)  # other ClowdApp components on the same target
     rejected: list[str] = field(default_factory=list)  # why close candidates did not count (the first few)
+    # Why the pair still needs a reader's check: it rests on the role alone and nothing else of the app
+    # is matched on evidence (classify makes the row partial); None when the evidence suffices.
+    unconfirmed: str | None = None
 
 
 @dataclass
@@ -118,6 +124,7 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
     pairings = [Pairing(source=s) for s in source.components]
     candidates, warnings = _find_candidates(pairings, Names(source, target, policy), target, policy)
     _assign(pairings, candidates)
+    _confirm(pairings)
     queue_sources, default_families = _queue_sources(source)
     queue_consumers, idle_consumers = _queue_consumers(target, default_families)
     return MatchResult(
@@ -273,6 +280,11 @@ def _assign(pairings: list[Pairing], candidates: list[tuple[int, Candidate]]) ->
     for index, cand in order:
         if pairings[index].chosen is None:
             pairings[index].chosen = cand
+    _share(pairings)
+
+
+def _share(pairings: list[Pairing]) -> None:
+    """Each pairing's ``shared_with``: the other ClowdApp components on the same part of a workload."""
     by_target: dict[tuple[str, str, bool], list[str]] = {}
     for p in pairings:
         if p.chosen is not None:
@@ -281,6 +293,55 @@ def _assign(pairings: list[Pairing], candidates: list[tuple[int, Candidate]]) ->
         if p.chosen is not None:
             others = by_target[_slot(p.chosen)]
             p.shared_with = [n for n in others if n != p.source.name]
+
+
+def _confirm(pairings: list[Pairing]) -> None:
+    """Settle the pairs only their role speaks for, where the images cannot tell (``role_alone``).
+
+    An application is *anchored* in the chart when one of its components is paired on more than its
+    role (a shared named queue, the same command, a switch, the same image). A role-alone pair of an
+    anchored application stands: the chart deploys that application. A reverse proxy is known by what it
+    fronts: when no other component of its application has a counterpart, the chart's proxy fronts
+    another application's workloads, and the pair is refused. Any other role-alone pair is kept but
+    marked ``unconfirmed``: classify makes its row partial, for a reader to check.
+    """
+    anchored = {p.source.app for p in pairings if p.chosen is not None and not p.chosen.role_alone}
+    fronted = {
+        p.source.app
+        for p in pairings
+        if p.chosen is not None and p.source.role.kind != RoleKind.REVERSE_PROXY
+    }
+    changed = False
+    for p in pairings:
+        cand = p.chosen
+        if cand is None or not cand.role_alone or p.source.app in anchored:
+            continue
+        if p.source.role.kind == RoleKind.REVERSE_PROXY and p.source.app not in fronted:
+            p.rejected.insert(
+                0,
+                f"{cand.target.name}: a reverse proxy is known by the application it fronts, and no other "
+                f"component of {p.source.app} has a counterpart in the chart",
+            )
+            p.chosen, changed = None, True
+        else:
+            p.unconfirmed = _unconfirmed_reason(p.source, cand)
+    if changed:
+        _share(pairings)
+
+
+def _unconfirmed_reason(s: Component, cand: Candidate) -> str:
+    """Why a role-alone pair needs checking, naming the side whose image says nothing."""
+    rs, rt = s.role, cand.container.role
+    if rs.kind == RoleKind.REVERSE_PROXY:
+        why = "a proxy's image does not say which application it fronts"
+    else:
+        unknown = [f"{s.name}'s" for f in (rs.image_family,) if not image_words(f)]
+        unknown += [f"{cand.target.name}'s" for f in (rt.image_family,) if not image_words(f)]
+        why = f"{' and '.join(unknown) or 'the'} image {'are' if len(unknown) > 1 else 'is'} unknown"
+    return (
+        f"matched on role alone ({rs.kind.value}; {why}, and no other component of {s.app} is matched on "
+        f"more than its role): check it is the same application"
+    )
 
 
 def _slot(cand: Candidate) -> tuple[str, str, bool]:
@@ -338,11 +399,16 @@ def _source_keys(s: Component) -> list[RoleKey]:
         return [("kind", kind.value), ("embedded-beat",)]
     if kind in (RoleKind.KAFKA_CONSUMER, RoleKind.MANAGEMENT_COMMAND, RoleKind.SUBCOMMAND):
         keys: list[RoleKey] = [("command", kind.value, rs.command)] if rs.command else []
+        if kind == RoleKind.SUBCOMMAND and rs.command:  # the web API running the same subcommand
+            keys.append(("command", RoleKind.WEB_API.value, rs.command))
         if kind == RoleKind.SUBCOMMAND and (s.web.public or s.web.private):
             keys.append(("kind", RoleKind.WEB_API.value))
         return keys
     if kind == RoleKind.WEB_API:
-        return [("kind", kind.value), ("http-subcommand",)]
+        keys = [("kind", kind.value), ("http-subcommand",)]
+        if http_subcommand(rs):  # a chart subcommand running it, even without an http port
+            keys.append(("command", RoleKind.SUBCOMMAND.value, rs.command or ""))
+        return keys
     if kind == RoleKind.MIGRATION:
         return [("kind", kind.value), ("runs-migrations",)]
     return [("kind", kind.value)]
@@ -365,9 +431,9 @@ def _blocked(s: Component, index: dict[RoleKey, list[int]]) -> list[int]:
 
 
 # Kinds whose role score (``_role_score``) is at most 1.0 but against a workload running the same
-# command (2.0, subcommands), and that a different image costs at least 0.8 (OTHER_APP_PENALTY when
-# the role alone speaks): without a switch the chart sets, such a pair scores at most
-# 1.0 - 0.8 + 0.5 (name similarity) = 0.7, under THRESHOLD (see _Reach).
+# command (2.0, subcommands and the web APIs running one), and that a different image costs at least
+# 0.8 (OTHER_APP_PENALTY when the role alone speaks): without a switch the chart sets, such a pair
+# scores at most 1.0 - 0.8 + 0.5 (name similarity) = 0.7, under THRESHOLD (see _Reach).
 _LOW_SCORE_KINDS = frozenset({RoleKind.WEB_API, RoleKind.SUBCOMMAND, RoleKind.UNKNOWN})
 
 
@@ -401,7 +467,7 @@ class _Reach:
         if rs.kind not in _LOW_SCORE_KINDS or not rs.image_family:
             return positions
         found = self._no_family | self._by.get(("family", rs.image_family), set())
-        if rs.kind == RoleKind.SUBCOMMAND and rs.command:
+        if rs.command and (rs.kind == RoleKind.SUBCOMMAND or http_subcommand(rs)):
             found |= self._by.get(("command", rs.command), set())
         for switch in rs.switches:
             name = switch.split("=", 1)[0]
@@ -429,23 +495,25 @@ def _candidates(
     if _kinds_fit(s, t):
         scored = _score(s, s.role, t, t.role, t.main, similarity, ignore_env, truthy, explain)
         if scored is not None:
-            yield Candidate(t, t.main, "workload", *scored)
+            score, evidence, alone = scored
+            yield Candidate(t, t.main, "workload", score, evidence, role_alone=alone)
     if s.kind in RUN_TO_COMPLETION:
         for init in t.init_containers:
             if init.role.kind in (RoleKind.UNKNOWN,):
                 continue
             scored = _score(s, s.role, t, init.role, init, similarity, ignore_env, truthy, explain)
             if scored is not None:
-                score, evidence = scored
-                yield Candidate(
-                    t, init, "init-container", score - 0.2, (*evidence, f"init container {init.name}")
-                )
+                score, evidence, alone = scored
+                evidence = (*evidence, f"init container {init.name}") if explain else ()
+                yield Candidate(t, init, "init-container", score - 0.2, evidence, role_alone=alone)
         if s.role.kind == RoleKind.MIGRATION and "migration" in t.main.role.also:
             score, evidence = 1.2 + 0.3 * similarity, (f"{t.name} runs migrations before it starts",)
-            if other_app(s.role.image_family, t.main.role.image_family):
+            fs, ft = s.role.image_family, t.main.role.image_family
+            if other_app(fs, ft):
                 score -= OTHER_APP_PENALTY
                 evidence = (*evidence, _other_app_evidence(s.role, t.main.role))
-            yield Candidate(t, t.main, "container", score, evidence if explain else ())
+            alone = not other_app(fs, ft) and not same_app(fs, ft)
+            yield Candidate(t, t.main, "container", score, evidence if explain else (), role_alone=alone)
 
 
 def _kinds_fit(s: Component, t: Component) -> bool:
@@ -466,8 +534,9 @@ def _score(
     ignore_env: tuple[str, ...],
     truthy: _TruthyEnv,
     explain: bool = True,
-) -> tuple[float, tuple[str, ...]] | None:
+) -> tuple[float, tuple[str, ...], bool] | None:
     """The role's score, then the image, the env switches and the name; None when the roles do not fit.
+    Also whether only the role pairs them with no verdict from the images (``Candidate.role_alone``).
 
     Each step adds to the running score in turn (the order of float additions is part of the result).
     """
@@ -487,7 +556,20 @@ def _score(
         score += 0.5 * similarity
         if explain:
             evidence.append(f"name similarity {similarity:.2f}")
-    return score, tuple(evidence) if explain else ()
+    return score, tuple(evidence) if explain else (), _alone(rs, rt, foreign, switched)
+
+
+def _alone(rs: Role, rt: Role, foreign: bool, switched: bool) -> bool:
+    """Whether only the role pairs ``rs`` with ``rt`` and the images give no verdict either way.
+
+    Another application's image is a verdict (the pair is refused), and so is the same one. A reverse
+    proxy's image (nginx, envoy) never says which application it fronts. Infrastructure is not an app's.
+    """
+    if foreign or switched or rs.kind in INFRA_ROLES:
+        return False
+    if rs.kind == RoleKind.REVERSE_PROXY:
+        return True
+    return _role_only(rs, rt) and not same_app(rs.image_family, rt.image_family)
 
 
 def _image_score(score: float, rs: Role, rt: Role, evidence: list[str], explain: bool) -> float:
@@ -586,6 +668,11 @@ def other_app(source_family: str | None, target_family: str | None) -> bool:
     return bool(a) and bool(b) and not a & b
 
 
+def same_app(source_family: str | None, target_family: str | None) -> bool:
+    """Whether two image families share a distinguishing word (``koku`` and ``koku-onprem`` do)."""
+    return bool(image_words(source_family) & image_words(target_family))
+
+
 def _role_only(rs: Role, rt: Role) -> bool:
     """Whether nothing but the role kind pairs ``rs`` with ``rt`` (switches are checked by the caller).
 
@@ -596,9 +683,7 @@ def _role_only(rs: Role, rt: Role) -> bool:
         return False
     if rs.kind == RoleKind.CELERY_WORKER:
         return set(rs.queues) & set(rt.queues) <= {DEFAULT_QUEUE}
-    if rs.kind in (RoleKind.KAFKA_CONSUMER, RoleKind.MANAGEMENT_COMMAND, RoleKind.SUBCOMMAND):
-        return not (rt.kind == rs.kind and rs.command and rs.command == rt.command)
-    return True
+    return not _same_command(rs, rt)
 
 
 def _other_app_evidence(rs: Role, rt: Role) -> str:
@@ -614,6 +699,20 @@ def _serves_http(t: Component) -> bool:
     return any(
         str(p.get("name", "")).startswith(("http", "web", "api")) for p in t.main.ports if isinstance(p, dict)
     )
+
+
+def _same_command(rs: Role, rt: Role) -> bool:
+    """The same management command, Kafka consumer or subcommand; a subcommand and the web API running
+    it (a subcommand that serves HTTP) are the same command too."""
+    if not rs.command or rs.command != rt.command:
+        return False
+    if rs.kind == rt.kind and rs.kind in _COMMAND_KINDS:
+        return True
+    subcommands = (RoleKind.SUBCOMMAND, RoleKind.WEB_API)
+    return rs.kind in subcommands and rt.kind in subcommands and (http_subcommand(rs) or http_subcommand(rt))
+
+
+_COMMAND_KINDS = frozenset({RoleKind.KAFKA_CONSUMER, RoleKind.MANAGEMENT_COMMAND, RoleKind.SUBCOMMAND})
 
 
 def _role_score(s: Component, rs: Role, t: Component, rt: Role) -> tuple[float, list[str]] | None:
@@ -633,12 +732,14 @@ def _role_score(s: Component, rs: Role, t: Component, rt: Role) -> tuple[float, 
             return 1.0, ["worker with embedded beat (-B)"]
         return None
     if S in (RoleKind.KAFKA_CONSUMER, RoleKind.MANAGEMENT_COMMAND, RoleKind.SUBCOMMAND):
-        if T == S and rs.command and rs.command == rt.command:
+        if _same_command(rs, rt):
             return 2.0, [f"runs {rs.command}"]
         if S == RoleKind.SUBCOMMAND and T == RoleKind.WEB_API and s.web.public | s.web.private:
             return 0.6, ["both serve HTTP"]
         return None
     if S == RoleKind.WEB_API:
+        if _same_command(rs, rt):
+            return 2.0, [f"runs {rs.command}"]
         if T == RoleKind.WEB_API:
             return 1.0, ["web API"]
         if T == RoleKind.SUBCOMMAND and rt.command and _serves_http(t):

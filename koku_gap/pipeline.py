@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -11,11 +10,18 @@ from typing import TYPE_CHECKING, Literal
 from koku_gap.classify import chart_rows, platform_services, source_rows
 from koku_gap.drift import env_keys
 from koku_gap.errors import InputError
-from koku_gap.graph import Component, ComponentGraph
+from koku_gap.graph import ComponentGraph
 from koku_gap.limits import MAX_WORKLOADS
 from koku_gap.match import Names, match
 from koku_gap.policy import Policy, load_policy
-from koku_gap.remediation import helm_template, template_path, values_yaml
+from koku_gap.remediation import (
+    chart_env,
+    helm_template,
+    parameter_env,
+    role_env,
+    template_path,
+    values_yaml,
+)
 from koku_gap.report.model import (
     InputFile,
     QueueInfo,
@@ -138,19 +144,27 @@ def analyze_paths(
     return compare(source, target, resolved, today=today, extras=extras)
 
 
-def _telling_env(component: Component) -> set[str]:
-    """Env names worth showing in a snippet: the role's switches and what its command reads."""
-    names = {switch.split("=", 1)[0] for switch in component.role.switches}
-    script = " ".join([*component.main.command, *component.main.args])
-    names.update(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", script))
-    return names
+def _templated(row: Row) -> bool:
+    """Whether a row gets a suggested Helm template: a detailed gap the chart has no counterpart to,
+    unless the policy itself made it optional (the team decided it need not be ported)."""
+    if row.targets or not row.is_detailed:
+        return False
+    return not (row.status == "optional" and any(r.startswith("policy:") for r in row.reasons))
 
 
-def enrich(rows: list[Row], source: ComponentGraph, extras: Collection[Extra] = ALL_EXTRAS) -> list[Row]:
+def enrich(
+    rows: list[Row],
+    source: ComponentGraph,
+    extras: Collection[Extra] = ALL_EXTRAS,
+    target: ComponentGraph | None = None,
+    omit_env: Collection[str] = (),
+) -> list[Row]:
     """Attach what reports show but the engine does not decide: each component's own lines (read once
     per file; ``snippets``) and, where the chart has no counterpart to a gap the reports detail
-    (``Row.is_detailed``: P0-P2), a suggested Helm template (``remediation``). Neither changes a
-    status or a priority, so leaving them out changes nothing else."""
+    (``Row.is_detailed``: P0-P2) and the policy did not make optional, a suggested Helm template
+    (``remediation``) whose env takes the chart's settings where ``target`` has them and leaves out
+    ``omit_env`` (the policy's ``ignore_env``: Clowder's own variables, wrong off Clowder). Neither
+    changes a status or a priority, so leaving them out changes nothing else."""
     with_snippets, with_remediation = "snippets" in extras, "remediation" in extras
     if not (with_snippets or with_remediation):
         return rows
@@ -162,23 +176,29 @@ def enrich(rows: list[Row], source: ComponentGraph, extras: Collection[Extra] = 
             result.append(row)
             continue
         update: dict[str, object] = {}
+        component = components.get((row.app, row.clowdapp))
+        templated = with_remediation and component is not None and _templated(row)
         file = row.source.file
-        if with_snippets and file not in texts:
+        if (with_snippets or templated) and file not in texts:
             try:
                 texts[file] = read_text(file).splitlines()
             except InputError:
                 texts[file] = None  # gone since it was analysed: the report stands without snippets
         lines = texts.get(file)
-        component = components.get((row.app, row.clowdapp))
-        if lines:
-            found = snippet(lines, row.source.line, _telling_env(component) if component else ())
+        if with_snippets and lines:
+            found = snippet(lines, row.source.line, role_env(component) if component else ())
             update["snippet"] = found.text
             update["snippet_lines"] = [found.start, found.end]
-        if with_remediation and component is not None and not row.targets and row.is_detailed:
+        if templated and component is not None:
             update["remediation"] = Remediation(
                 path=template_path(component),
                 template=helm_template(component),
-                values=values_yaml(component),
+                values=values_yaml(
+                    component,
+                    chart_env(component, target),
+                    parameter_env(component, lines or [], source.parameters),
+                    omit_env,
+                ),
             )
         result.append(row.model_copy(update=update))
     return result
@@ -195,7 +215,8 @@ def compare(
     """Two loaded graphs -> the Report (the notebook entry point when inputs are already loaded)."""
     result = match(source, target, policy)
     names = Names(source, target, policy)
-    rows = enrich(source_rows(result, policy, today, env_keys(target.resources)), source, extras)
+    rows = source_rows(result, policy, today, env_keys(target.resources))
+    rows = enrich(rows, source, extras, target, policy.ignore_env)
     rows += chart_rows(source, target, result, policy, names)
     queues = Queues(
         uncovered=sorted(q for q in result.queue_sources if q not in result.queue_consumers),
@@ -227,7 +248,7 @@ def compare(
         for w in (*source.warnings, *target.warnings)
     ] + [
         Warning(code="policy", message=m, file=policy.sources[-1] if policy.sources else "<policy>")
-        for m in result.warnings
+        for m in (*result.warnings, *policy.unused_patterns(source.components))
     ]
     return Report(
         inputs=inputs,

@@ -7,22 +7,64 @@ policy. A policy may ``extends:`` a bundled one (``default``, ``koku``) or anoth
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
+from collections.abc import Iterable
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from koku_gap.errors import InputError
+from koku_gap.graph import Component, RoleKind
 from koku_gap.yamlio import LDict, LList, parse_stream, read_text
 
 Priority = Literal["P0", "P1", "P2", "P3"]
 Status = Literal["match", "consolidated", "partial", "missing", "optional", "better", "infra", "extra"]
 PRIORITIES: tuple[Priority, ...] = ("P0", "P1", "P2", "P3")
 BUNDLED = ("default", "koku")
+ROLES: tuple[str, ...] = tuple(kind.value for kind in RoleKind)
+# The drift kinds koku_gap/drift.py emits (tests/test_policy_names.py keeps the two in step).
+DRIFT_KINDS: tuple[str, ...] = (
+    "env-missing",
+    "env-from",
+    "switch-missing",
+    "resources",
+    "replicas",
+    "autoscaling",
+    "probe-missing",
+    "hook-phase",
+    "schedule",
+)
+
+
+def _one_of(what: str, allowed: tuple[str, ...]) -> AfterValidator:
+    """A validator that refuses a name outside ``allowed``, naming the closest one: a typo in a policy
+    would otherwise be a rule that silently never applies."""
+
+    def check(value: str) -> str:
+        if value in allowed:
+            return value
+        close = difflib.get_close_matches(value, allowed, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise ValueError(f"unknown {what} {value!r}; {hint}expected one of: {', '.join(allowed)}")
+
+    return AfterValidator(check)
+
+
+RoleName = Annotated[str, _one_of("role", ROLES)]
+DriftKind = Annotated[str, _one_of("drift kind", DRIFT_KINDS)]
 
 
 class Strict(BaseModel):
@@ -42,7 +84,7 @@ class ChartRule(Strict):
     """Classifies a chart workload that no ClowdApp component claims."""
 
     name: str | None = None  # glob on the chart workload name
-    role: str | None = None  # role kind, e.g. query-engine
+    role: RoleName | None = None  # role kind, e.g. query-engine
     status: Literal["better", "infra", "extra"]
     reason: str
     unless_app: str | None = None  # the rule stands aside when this ClowdApp is analysed too
@@ -118,13 +160,13 @@ class Policy(Strict):
     name: str = "custom"
     extends: str | None = None
     strip_prefixes: tuple[str, ...] = ()
-    missing: dict[str, Outcome] = Field(default_factory=dict)
+    missing: dict[RoleName, Outcome] = Field(default_factory=dict)
     missing_scheduled: Outcome | None = None
     missing_disabled: Outcome | None = None
     uncovered_queue: Outcome | None = None
     post_install_migration: Outcome | None = None
     schedule_lost: Outcome | None = None
-    partial_on: tuple[str, ...] = ()
+    partial_on: tuple[DriftKind, ...] = ()
     partial_priority: Priority = "P2"
     ignore_env: tuple[str, ...] = ()
     chart: tuple[ChartRule, ...] = ()
@@ -174,6 +216,30 @@ class Policy(Strict):
             and fnmatch.fnmatchcase(component, w.component)
         ]
 
+    def unused_patterns(self, components: Iterable[Component]) -> list[str]:
+        """A message for each ``components`` pattern and waiver that matches no ClowdApp component (or,
+        for a queue waiver, no queue one consumes): like an alias naming nothing, it never applies,
+        which is often a typo or a component the analysed templates no longer have."""
+        comps = list(components)
+        messages = [
+            f"policy components pattern {pattern} matches no ClowdApp component; it never applies"
+            for pattern in self.components
+            if not any(fnmatch.fnmatchcase(c.name, pattern) for c in comps)
+        ]
+        for waiver in self.waivers:
+            mine = [c for c in comps if waiver.applies_to_app(c.app)]
+            if waiver.component is not None:
+                used = any(fnmatch.fnmatchcase(c.name, waiver.component) for c in mine)
+                what = "ClowdApp component"
+            else:
+                pattern = waiver.queue or ""
+                used = any(fnmatch.fnmatchcase(q, pattern) for c in mine for q in c.queues)
+                what = "queue of a ClowdApp component"
+            if not used:
+                app = f" of app {waiver.app}" if waiver.app is not None else ""
+                messages.append(f"policy waiver of {waiver.subject} matches no {what}{app}; it never applies")
+        return messages
+
     def queue_waivers(self, app: str, queue: str) -> list[Waiver]:
         """The waivers naming this Celery queue, in policy order (expired ones included)."""
         return [
@@ -210,7 +276,8 @@ def _load(source: str, seen: tuple[str, ...]) -> Policy:
         return Policy.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        location = [str(p) for p in error["loc"]]
+        location = [str(p) for p in error["loc"] if p != "[key]"]  # a bad mapping key: name the key
+        location = _locate(raw, location, error.get("input"))
         line = _line_of(raw, location)
         what = ".".join(location) or "policy"
         message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
@@ -247,7 +314,8 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _line_of(raw: Any, location: list[str]) -> int | None:
+def _line_of(raw: Any, location: list[str], bad: object = None) -> int | None:
+    """The line of ``location`` in the file's own mapping (its last item fixed up by ``_locate``)."""
     node = raw
     line = getattr(raw, "line", None)
     for part in location:
@@ -260,6 +328,24 @@ def _line_of(raw: Any, location: list[str]) -> int | None:
         else:
             break
     return line
+
+
+def _locate(raw: Any, location: list[str], bad: object) -> list[str]:
+    """``location`` with a list index of the merged policy turned into the file's own: lists like
+    ``partial_on`` are validated joined with the parent's, where the bad item sits elsewhere."""
+    node = raw
+    for position, part in enumerate(location):
+        if isinstance(node, LDict) and part in node:
+            node = node[part]
+        elif (
+            isinstance(node, LList) and position == len(location) - 1 and isinstance(bad, str) and bad in node
+        ):
+            return [*location[:position], str(node.index(bad))]
+        elif isinstance(node, LList) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            break
+    return location
 
 
 def priority_at_least(priority: str | None, threshold: str) -> bool:

@@ -3,16 +3,26 @@
 The template is generic and every datum goes through ``.Values``: commands, env, resources and probes
 are copied from the ClowdApp pod spec into the values fragment, so nothing the ClowdApp says can
 break the template's syntax, and the porting team edits values, not template code.
+
+Env values are the ClowdApp's SaaS defaults unless the chart says otherwise: where the chart's own
+workloads of the same image family set a variable, the values take the chart's setting (the most common
+one) and say so in a comment; a value written with a template parameter says which one, so a reader
+knows what to check before trusting it on-prem.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import json
 import re
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from koku_gap.graph import Component, Container, RoleKind
+from koku_gap.graph import Component, ComponentGraph, Container, EnvVar, RoleKind
+from koku_gap.snippets import indent
 
 PRE_HOOK = "pre-install,pre-upgrade"
 RESOLVED_KEPT = 100_000  # scalars whose YAML resolution values_yaml remembers
@@ -41,7 +51,77 @@ def _one_line(arg: str) -> str:
     return arg.rstrip("\n") if arg.count("\n") == 1 and arg.endswith("\n") else arg
 
 
-def _container_values(c: Container) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ChartEnv:
+    """How the chart sets an env var: its most common setting, and the first workload that has it."""
+
+    value: str | None
+    value_from: Any
+    workload: str
+
+
+def _setting(env: EnvVar) -> str:
+    return json.dumps([env.value, env.value_from], sort_keys=True, default=str)
+
+
+def role_env(component: Component) -> set[str]:
+    """Env names that make the component what it is: its role's switches (``SOURCES=true``) and what
+    its command reads (``-Q $WORKER_QUEUES``). Another workload's value of those would be wrong."""
+    names = {switch.split("=", 1)[0] for switch in component.role.switches}
+    if component.containers:
+        script = " ".join([*component.main.command, *component.main.args])
+        names.update(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", script))
+    return names
+
+
+def chart_env(component: Component, target: ComponentGraph | None) -> dict[str, ChartEnv]:
+    """The chart's setting of each env var ``component`` sets, from the chart workloads built from the
+    same image family (their main containers): the on-prem value, where the ClowdApp's is SaaS's.
+    What defines the component's role (``role_env``) stays the ClowdApp's."""
+    family = component.role.image_family
+    if target is None or family is None or not component.containers:
+        return {}
+    wanted = {e.name for e in component.main.env} - role_env(component)
+    seen: dict[str, list[tuple[str, EnvVar]]] = {}
+    for other in target.components:
+        if other.role.image_family == family and other.containers:
+            for env in other.main.env:
+                if env.name in wanted:
+                    seen.setdefault(env.name, []).append((other.name, env))
+    result: dict[str, ChartEnv] = {}
+    for name, settings in seen.items():
+        # ties: the setting seen first (in the chart's order) wins, so the choice is stable
+        best = Counter(_setting(env) for _, env in settings).most_common(1)[0][0]
+        workload, env = next((w, e) for w, e in settings if _setting(e) == best)
+        result[name] = ChartEnv(value=env.value, value_from=env.value_from, workload=workload)
+    return result
+
+
+_PARAMETER = re.compile(r"\$\{\{?([A-Za-z_][A-Za-z0-9_]*)\}?\}")
+
+
+def parameter_env(component: Component, lines: Sequence[str], parameters: Collection[str]) -> dict[str, str]:
+    """Env name -> the template parameter its value is written with, read from the ClowdApp's own lines
+    (an env item's two lines from ``EnvVar.line``): such a value is the parameter's SaaS default."""
+    if not component.containers:
+        return {}
+    starts = sorted(e.line for e in component.main.env)
+    result: dict[str, str] = {}
+    for env in component.main.env:
+        if env.value_from is not None or not 0 < env.line <= len(lines):
+            continue
+        later = [line for line in starts if line > env.line]
+        end = min(env.line + 2, later[0] if later else env.line + 2)
+        text = " ".join(lines[env.line - 1 : end - 1])
+        names = [n for n in _PARAMETER.findall(text) if n in parameters]
+        if names:
+            result[env.name] = ", ".join(dict.fromkeys(names))
+    return result
+
+
+def _container_values(
+    c: Container, chart: Mapping[str, ChartEnv] | None = None, omit: Collection[str] = ()
+) -> dict[str, Any]:
     image = c.image or ""
     repository, _, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "latest")
     values: dict[str, Any] = {"image": {"repository": repository or image, "tag": tag or "latest"}}
@@ -49,10 +129,16 @@ def _container_values(c: Container) -> dict[str, Any]:
         values["command"] = [_one_line(a) for a in c.command]
     if c.args:
         values["args"] = [_one_line(a) for a in c.args]
-    plain = {e.name: e.value for e in c.env if e.value_from is None}
+    kept = [e for e in c.env if e.name not in omit or (chart and e.name in chart)]  # the chart's stays
+    settings = [(e.name, e.value, e.value_from) for e in kept]
+    if chart:
+        settings = [
+            (n, chart[n].value, chart[n].value_from) if n in chart else (n, v, f) for n, v, f in settings
+        ]
+    plain = {n: v for n, v, f in settings if f is None}
     if plain:
         values["env"] = {k: (v if v is not None else "") for k, v in plain.items()}
-    from_refs = [{"name": e.name, "valueFrom": e.value_from} for e in c.env if e.value_from is not None]
+    from_refs = [{"name": n, "valueFrom": f} for n, _, f in settings if f is not None]
     if from_refs:
         values["envValueFrom"] = from_refs
     if c.resources:
@@ -63,8 +149,12 @@ def _container_values(c: Container) -> dict[str, Any]:
     return values
 
 
-def values_fragment(component: Component) -> dict[str, Any]:
-    values: dict[str, Any] = {"enabled": True, **_container_values(component.main)}
+def values_fragment(
+    component: Component, chart: Mapping[str, ChartEnv] | None = None, omit: Collection[str] = ()
+) -> dict[str, Any]:
+    """The component's values; env settings in ``chart`` (see ``chart_env``) replace the ClowdApp's,
+    and env vars named in ``omit`` are left out unless the chart sets them."""
+    values: dict[str, Any] = {"enabled": True, **_container_values(component.main, chart, omit)}
     if component.kind == "Deployment":
         replicas = component.scaling.replicas
         values["replicas"] = replicas if isinstance(replicas, int) and replicas > 0 else 1
@@ -159,8 +249,49 @@ def helm_template(component: Component) -> str:
     return header + body + "{{- end }}\n"
 
 
-def values_yaml(component: Component) -> str:
-    return yaml_text(values_fragment(component))
+def values_yaml(
+    component: Component,
+    chart: Mapping[str, ChartEnv] | None = None,
+    parameters: Mapping[str, str] | None = None,
+    omit: Collection[str] = (),
+) -> str:
+    """``values_fragment`` as YAML, each env var taken from the chart (``chart``) or written with a
+    template parameter (``parameters``, see ``parameter_env``) marked by a comment on its line; env
+    vars named in ``omit`` left out."""
+    notes = {name: f"from the chart's {env.workload}" for name, env in (chart or {}).items()}
+    for name, parameter in (parameters or {}).items():
+        notes.setdefault(name, f"from template parameter {parameter}")
+    return _annotate(yaml_text(values_fragment(component, chart, omit)), notes)
+
+
+_ENV_KEY = re.compile(r"^    ([A-Za-z_][A-Za-z0-9_.-]*):(?: |$)")
+
+
+def _annotate(text: str, notes: Mapping[str, str]) -> str:
+    """``text`` (a values fragment) with ``# note`` after each env var named in ``notes``: at the end
+    of its line when the value fits on it, else on a line of its own above it."""
+    if not notes:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    section = ""
+    for index, line in enumerate(lines):
+        if indent(line) == 2 and not line.startswith("  -"):
+            section = line.strip().split(":", 1)[0]
+        name: str | None = None
+        if section == "env" and (found := _ENV_KEY.match(line)):
+            name = found.group(1)
+        elif section == "envValueFrom" and line.startswith("  - name: "):
+            name = line.removeprefix("  - name: ")
+        note = notes.get(name) if name is not None else None
+        if note is None:
+            out.append(line)
+            continue
+        note = " ".join(note.split())
+        after = lines[index + 1] if index + 1 < len(lines) else ""
+        whole = section == "envValueFrom" or (after.strip() != "" and indent(after) <= indent(line))
+        out.extend([f"{line}  # {note}"] if whole else [f"{' ' * indent(line)}# {note}", line])
+    return "\n".join(out)
 
 
 def yaml_text(data: Any) -> str:

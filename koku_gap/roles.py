@@ -209,12 +209,39 @@ def detect_role(inp: RoleInput) -> Role:
         )
     if role is None:
         role = _role_of_image(family, argv, inp)
+    if role.kind == RoleKind.SUBCOMMAND and inp.serves_http:
+        role = _serving(role)
     earlier = tuple(dict.fromkeys(r.kind.value for r in found[:-1] if r.kind == RoleKind.MIGRATION))
     if earlier and role.kind != RoleKind.MIGRATION:
         role = role.model_copy(
             update={"also": earlier, "evidence": (*role.evidence, "runs migrations first")}
         )
     return role
+
+
+DJANGO_SERVERS = frozenset({"runserver", "runserver_plus"})
+
+
+def _serving(role: Role) -> Role:
+    """A subcommand that serves HTTP (a Clowder web service, or a named http port) is the web API; the
+    subcommand stays its command, so two workloads running the same one still pair on it."""
+    return role.model_copy(
+        update={
+            "kind": RoleKind.WEB_API,
+            "evidence": (*role.evidence, "serves HTTP (a web service or an http port)"),
+        }
+    )
+
+
+def http_subcommand(role: Role) -> bool:
+    """Whether a web API runs a binary's own subcommand (``rosocp start api``), not a generic web server
+    (gunicorn, ``manage.py runserver``): then the command says which API it is."""
+    return (
+        role.kind == RoleKind.WEB_API
+        and role.command is not None
+        and role.command not in WEB_SERVERS
+        and role.command not in DJANGO_SERVERS
+    )
 
 
 K8S_VAR = re.compile(r"(?<!\$)\$\((?P<name>[A-Za-z_][A-Za-z0-9_]*)\)")
@@ -544,6 +571,7 @@ def with_switches(role: Role, switches: Iterable[str]) -> Role:
 
 
 TRUTHY = frozenset({"true", "yes", "1", "on"})
+FALSY = frozenset({"false", "no", "0", "off", ""})
 
 
 def truthy_env(env: Mapping[str, str | None]) -> set[str]:
@@ -554,9 +582,16 @@ def distinguishing_switches(envs: Sequence[Mapping[str, str | None]]) -> list[tu
     """Per workload, the env vars set true in it but in at most a third of its siblings.
 
     ``MASU=true`` on one of thirty deployments says what that deployment is; ``CLOWDER_ENABLED=true``
-    on all of them says nothing.
+    on all of them says nothing. A name that holds anything but a yes/no somewhere in the app is a
+    setting, not a switch: ``GUNICORN_WORKERS=1`` beside ``GUNICORN_WORKERS=4`` counts workers.
     """
-    truthy = [truthy_env(env) for env in envs]
+    settings = {
+        name
+        for env in envs
+        for name, value in env.items()
+        if value is not None and value.strip().lower() not in TRUTHY | FALSY
+    }
+    truthy = [truthy_env(env) - settings for env in envs]
     counts: dict[str, int] = {}
     for names in truthy:
         for name in names:
@@ -589,4 +624,6 @@ ROLE_PURPOSE: dict[RoleKind, str] = {
 def role_purpose(role: Role) -> str:
     """One line on what a workload of this role is for, for people reading a report."""
     text = ROLE_PURPOSE.get(role.kind, role.kind.value)
+    if http_subcommand(role):  # an API, or a worker with an HTTP endpoint: say what it runs
+        text = "runs {command} and serves HTTP"
     return text.format(queues=", ".join(role.queues) or "celery", command=role.command or "?")

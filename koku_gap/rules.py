@@ -23,6 +23,7 @@ POST_INSTALL_MIGRATION = "post-install-migration"
 MISSING_SCHEDULED = "missing-scheduled-job"
 MISSING_DISABLED = "missing-disabled-component"
 POLICY_OVERRIDE = "policy-override"
+ROLE_ALONE = "role-alone-match"
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,15 @@ _DRIFT: dict[str, tuple[str, str]] = {
 }
 
 _SPECIAL: dict[str, Rule] = {
+    ROLE_ALONE: Rule(
+        ROLE_ALONE,
+        "Matched on role alone",
+        "The chart workload plays the ClowdApp component's role, but nothing else (image, command, queue, "
+        "switch) says it runs the same application: the pair may be two different services.",
+        "Check that the chart workload runs the same application; if it does, say so with a policy alias "
+        "(`match: {COMPONENT: WORKLOAD}`), which settles the row.",
+        "warning",
+    ),
     UNCOVERED_QUEUE: Rule(
         UNCOVERED_QUEUE,
         "Celery queue consumed by no chart worker",

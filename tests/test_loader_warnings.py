@@ -183,14 +183,17 @@ def test_legacy_pods(fixtures_dir: Path, find_line: LineFinder) -> None:
     assert (service.code, service.line) == ("legacy-schema", find_line(path, "- name: service"))
     assert service.message == (
         "ClowdApp legacy: pod 'service' is in Clowder's pre-2021 schema: read from the legacy 'pods:' list "
-        "as a deployment, 'web: true' as its public web service, 'minReplicas' as its replicas; its pod "
-        "fields at the item's top level (image, env) are not under podSpec and are not read"
+        "as a deployment, 'web: true' as its public web service, 'minReplicas' as its replicas, its pod "
+        "fields at the item's top level (image, env) as its podSpec"
     )
     assert modern.line == find_line(path, "- name: modern")
     assert modern.message.endswith("read from the legacy 'pods:' list as a deployment")
-    comp = graph.component("service")  # what the message says was read, and was not
+    comp = graph.component("service")  # what the message says was read
     assert comp.kind == "Deployment" and comp.web.public and comp.scaling.replicas == 2
-    assert comp.main.image is None and comp.main.env == ()
+    assert comp.main.image == "quay.io/example/legacy:1"
+    assert [(e.name, e.value, e.line) for e in comp.main.env] == [
+        ("LOG_LEVEL", "info", find_line(path, "- name: LOG_LEVEL"))
+    ]
 
 
 def test_a_legacy_pod_field_in_a_deployment_is_an_unknown_key(tmp_path: Path) -> None:
@@ -266,7 +269,10 @@ def test_corpus_warnings(corpus: Path) -> None:
     legacy = load_clowdapp(wild / "RedHatInsights__config-manager__deploy_clowdapp.yaml")
     [pods] = shape_warnings(legacy)
     assert pods.code == "legacy-schema"
-    assert "(image, livenessProbe, readinessProbe, env, resources) are not under podSpec" in pods.message
+    assert "(image, livenessProbe, readinessProbe, env, resources) as its podSpec" in pods.message
+    service = legacy.component("service").main
+    assert service.role.image_family == "config-manager"  # what kept it from playing koku's API
+    assert service.liveness_probe and service.readiness_probe and service.resources
     kruize = next((corpus / "ros").glob("kruize-*.yaml"))
     keys = [w.message.split("'")[1] for w in shape_warnings(load_clowdapp(kruize))]
     assert keys == ["name", "imagePullPolicy", "restartPolicy"]  # written under the job's podSpec

@@ -58,7 +58,7 @@ def test_markdown(example: Report, via: str, container: str | None, words: str, 
     if container:
         quoted = quoted.replace(f" {container} ", f" `{container}` ")
     matrix = next(line for line in text.splitlines() if line.startswith("| `db-migrate` |"))
-    assert f"| {quoted} |" in matrix
+    assert f"| {quoted} (`rendered.yaml:" in matrix
     assert f"- **Current state in the chart**: {quoted} (Job) at " in text
     edge = next(line for line in text.splitlines() if "c_ledger_db_migrate -->|" in line)
     assert edge.split("|")[1] == ("partial" + (f" ({label})" if label else ""))

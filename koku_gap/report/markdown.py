@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from koku_gap.report.model import DETAILED_PRIORITIES, Report, Row
+from koku_gap.report.model import DETAILED_PRIORITIES, Report, Row, Target
 
 STATUS_ICON = {
     "match": "✅ match",
@@ -21,6 +21,8 @@ STATUS_ICON = {
 }
 GROUP_OVER = 3  # more alike warnings than this in one file are listed as one line
 GROUP_SHOW = 8
+NO_ACTION = "none"  # an action starting so asks for nothing now: Next steps lists such rows on one line
+IF_DEPLOYED = "if you decide to deploy it"  # how an optional row's suggested template is introduced
 MERMAID_STYLE = {  # one class per status: colours only, which rows are alike is Row.group
     "match": "fill:#d4edda,stroke:#1e7e34",
     "consolidated": "fill:#d4edda,stroke:#1e7e34",
@@ -42,8 +44,17 @@ def _loc(file: str, line: int, end: int | None = None) -> str:
 
 
 def _short_files(report: Report) -> dict[str, str]:
-    """Input paths by basename in the matrix (the header lists them in full), unless names clash."""
-    files = [i.file for i in report.inputs]
+    """Paths by basename in the matrix and drift lists (the header lists the inputs in full), unless
+    two files of the report share a basename."""
+    files = list(
+        dict.fromkeys(
+            [
+                *(i.file for i in report.inputs),
+                *(r.source.file for r in report.rows if r.source),
+                *(t.file for r in report.rows for t in r.targets),
+            ]
+        )
+    )
     names = [f.replace("\\", "/").rsplit("/", 1)[-1] for f in files]
     return {f: (n if names.count(n) == 1 else f) for f, n in zip(files, names, strict=True)}
 
@@ -59,10 +70,15 @@ def _code(text: str) -> str:
     return f"`{text}`"
 
 
-def _targets(row: Row) -> str:
+def _target_at(t: Target, short: dict[str, str]) -> str:
+    """What plays the part and where: ``name`` (`rendered.yaml:880`), as the ClowdApp column is short."""
+    return f"{t.describe(_code)} ({_loc(short.get(t.file, t.file), t.line)})"
+
+
+def _targets(row: Row, short: dict[str, str]) -> str:
     if not row.targets:
         return "—"
-    parts = [t.describe(_code) for t in row.targets]
+    parts = [_target_at(t, short) for t in row.targets]
     covering = [c for c in row.chart if c not in {t.name for t in row.targets}]
     if covering:
         parts.append("also " + ", ".join(f"`{c}`" for c in covering))
@@ -71,6 +87,22 @@ def _targets(row: Row) -> str:
 
 def _name(row: Row) -> str:
     return f"`{row.clowdapp}`" if row.clowdapp else f"`{row.chart[0]}`"
+
+
+def _no_action(row: Row) -> bool:
+    """The row's action asks for nothing now (``none while the policy's reason holds; ...``)."""
+    return (row.action or "").startswith(NO_ACTION)
+
+
+def _template_note(row: Row) -> str:
+    """Where the matrix points for the row's suggested template, if it has one."""
+    if not row.remediation:
+        return ""
+    return (
+        f" (template in Priority fixes, {IF_DEPLOYED})"
+        if _no_action(row)
+        else " (template in Priority fixes)"
+    )
 
 
 def render_markdown(report: Report, *, date: str | None = None) -> str:
@@ -114,7 +146,9 @@ def _summary(report: Report, out: list[str]) -> None:
     s = report.summary
     rows = report.rows
     have = [r for r in rows if r.group == "covered"]
-    lack = [r for r in rows if r.group == "lacking" and not r.waived]
+    lacking = [r for r in rows if r.group == "lacking" and not r.waived]
+    lack = [r for r in lacking if r.status != "partial"]
+    partly = [r for r in lacking if r.status == "partial"]
     optional = [r for r in rows if r.group == "optional"]
     better = [r for r in rows if r.status == "better"]
     infra = [r for r in rows if r.status == "infra"]
@@ -132,6 +166,8 @@ def _summary(report: Report, out: list[str]) -> None:
     )
     if lack:
         out.append(f"- ❌ **What it lacks**: {len(lack)}: {_names(lack)}.")
+    if partly:
+        out.append(f"- ⚠️ **What it only partly has**: {len(partly)}: {_names(partly)}.")
     if optional:
         out.append(f"- ➖ **Optional**: {len(optional)}: {_names(optional)}.")
     if better:
@@ -172,9 +208,10 @@ def _matrix(report: Report, out: list[str]) -> None:
     for r in report.rows:
         name = f"`{r.clowdapp}`" if r.clowdapp else "—"
         status = STATUS_ICON.get(r.status, r.status) + (" (waived)" if r.waived else "")
+        chart = _targets(r, short)
         out.append(
-            f"| {name} | {r.role} | {_where(r, short)} | {_targets(r)} | {status} | {r.priority or ''} | "
-            f"{_cell(r.action or '')}{' (template in Priority fixes)' if r.remediation else ''} |"
+            f"| {name} | {r.role} | {_where(r, short)} | {chart} | {status} | {r.priority or ''} | "
+            f"{_cell(r.action or '')}{_template_note(r)} |"
         )
     out.append("")
 
@@ -235,6 +272,8 @@ def _fixes(report: Report, out: list[str]) -> None:
             out.append(f"{n}. **`{r.clowdapp}`**: {_cell(r.action or r.reasons[0])}")
             if r.remediation:
                 rem = r.remediation
+                if r.group == "optional":  # a template, not a fix: the row needs no workload
+                    out += ["", f"   *{IF_DEPLOYED.capitalize()}:*"]
                 out += [
                     "",
                     f"   <details><summary>Suggested Helm template <code>{rem.path}</code></summary>",
@@ -259,8 +298,9 @@ def _drift(report: Report, out: list[str]) -> None:
     if not rows:
         return
     out += ["## Drift in matched components", "", "Matched, but the chart runs them differently.", ""]
+    short = _short_files(report)
     for r in rows:
-        target = ", ".join(f"`{t.name}`" for t in r.targets)
+        target = ", ".join(_target_at(t, short) for t in r.targets)
         out.append(f"- `{r.clowdapp}` → {target}:")
         out.extend(f"  - {d.kind}: {_cell(d.message)}" for d in r.drift)
     out.append("")
@@ -380,6 +420,18 @@ def _next(report: Report, out: list[str]) -> None:
         out += ["No open gaps.", ""]
         return
     ordered = sorted(gaps, key=lambda g: (g.priority or "P9", g.source.line if g.source else 0))
-    for n, r in enumerate(ordered, 1):
+    steps = [r for r in ordered if not _no_action(r)]
+    for n, r in enumerate(steps, 1):
         out.append(f"{n}. **{r.priority}** `{r.clowdapp}`: {_cell(r.action or r.reasons[0])}")
+    idle = [r for r in ordered if _no_action(r)]
+    if idle:
+        if steps:
+            out.append("")
+        kind = "optional " if all(r.group == "optional" for r in idle) else ""
+        verb = "row needs" if len(idle) == 1 else "rows need"
+        by_priority: dict[str, list[Row]] = {}
+        for r in idle:
+            by_priority.setdefault(r.priority or "", []).append(r)
+        names = "; ".join(f"{p} {_names(rows)}" for p, rows in by_priority.items())
+        out.append(f"{len(idle)} {kind}{verb} no action while the policy's reasons hold: {names}.")
     out.append("")

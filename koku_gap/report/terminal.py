@@ -1,5 +1,6 @@
 """The terminal view: a rich table coloured by status and priority for a person at a terminal, and a
-plain one-line-per-row listing when piped, so ``gap-report | grep missing`` finds whole rows.
+plain one-line-per-row listing when piped, so ``gap-report | grep missing`` finds whole rows. A terminal
+too narrow for the boxed table with whole names (COLUMNS=80) gets two lines per row instead.
 
 Piped output is what scripts and pagers read: box drawing and wrapped cells only get in their way
 (the same choice ``gh`` and ``kubectl`` make). It also spares a piped run importing and laying out
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING, Literal
 from koku_gap.report.model import Report, Row
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
     from rich.text import Text
 
 STATUS_STYLE = {
@@ -33,6 +36,15 @@ PRIORITY_STYLE = {"P0": "bold white on red", "P1": "bold red", "P2": "yellow", "
 HEADINGS = ("component", "chart", "status", "prio", "why")
 ColorMode = Literal["auto", "always", "never"]
 NONE = "—"  # a cell with nothing in it: the row has no counterpart on that side
+# The boxed table: its borders and padding take 3 columns per column and 1 more; below MIN_TABLE
+# columns, or when ``why`` would get fewer than MIN_WHY, rows take two lines each instead.
+BOX_OVERHEAD = 3 * len(HEADINGS) + 1
+MIN_TABLE = 100
+MIN_WHY = 40
+WHY_LINES = 3  # in the boxed table; longer reasons end in an ellipsis (the plain listing has them whole)
+ELLIPSIS = "…"
+ARROW = "→"
+INDENT = "    "
 
 
 def render_terminal(
@@ -96,10 +108,13 @@ def render_plain(report: Report) -> str:
 
 
 def render_table(report: Report, *, color: bool, width: int) -> str:
-    """The rich table, with a summary panel; cells are Text objects (no markup to parse or escape)."""
+    """The rich table, with a summary panel; cells are Text objects (no markup to parse or escape).
+
+    The boxed table needs every name whole plus room for ``why`` (MIN_WHY); a narrower terminal gets
+    two lines per row instead (``_narrow_rows``), so no column is squeezed to a few characters.
+    """
     from rich.console import Console
     from rich.panel import Panel
-    from rich.table import Table
     from rich.text import Text
 
     buffer = io.StringIO()
@@ -113,18 +128,94 @@ def render_table(report: Report, *, color: bool, width: int) -> str:
         soft_wrap=False,
     )
     console.print(Panel(Text("\n".join(summary_lines(report))), title="koku-gap", expand=False))
-    grid = Table(show_lines=False, header_style="bold")
-    grid.add_column(HEADINGS[0], no_wrap=True)  # names stay whole, to copy and search
-    grid.add_column(HEADINGS[1], overflow="fold")
-    grid.add_column(HEADINGS[2], no_wrap=True)
-    grid.add_column(HEADINGS[3], no_wrap=True)
-    grid.add_column(HEADINGS[4], overflow="fold", ratio=1)
-    for row in report.rows:
-        grid.add_row(*_styled(row, Text))
-    console.print(grid)
+    why_width = _why_width(report, width)
+    if why_width is None:
+        for row_line in _narrow_rows(report, width, Text):
+            console.print(row_line)
+    else:
+        console.print(_boxed(report, console, why_width))
     for line in _warning_lines(report):
         console.print(Text(line))
     return buffer.getvalue()
+
+
+def _why_width(report: Report, width: int) -> int | None:
+    """The room ``why`` gets in the boxed table at ``width``, or None when the table does not fit."""
+    rows = [cells(row) for row in report.rows]
+    names = [max([len(HEADINGS[i]), *(len(r[i]) for r in rows)]) for i in (0, 2, 3)]
+    chart = max([len(HEADINGS[1]), *(len(n) for row in report.rows for n in row.chart)])
+    room = width - BOX_OVERHEAD - sum(names) - chart
+    return room if width >= MIN_TABLE and room >= MIN_WHY else None
+
+
+def _boxed(report: Report, console: Console, why_width: int) -> Table:
+    """Five boxed columns; ``why`` cut to WHY_LINES lines with an ellipsis, names never cut."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table(show_lines=False, header_style="bold")
+    grid.add_column(HEADINGS[0], no_wrap=True)  # names stay whole, to copy and search
+    grid.add_column(HEADINGS[1], overflow="fold")  # several names wrap at their commas
+    grid.add_column(HEADINGS[2], no_wrap=True)
+    grid.add_column(HEADINGS[3], no_wrap=True)
+    grid.add_column(HEADINGS[4], no_wrap=True, width=why_width)
+    for row in report.rows:
+        name, chart, status, priority, why = _styled(row, Text)
+        grid.add_row(name, chart, status, priority, _clip(why, console, why_width, WHY_LINES))
+    return grid
+
+
+def _clip(text: Text, console: Console, width: int, lines: int) -> Text:
+    """``text`` wrapped to ``width`` and cut after ``lines`` lines, the last ending in an ellipsis."""
+    from rich.text import Text
+
+    wrapped = text.wrap(console, width, overflow="fold")
+    if len(wrapped) <= lines:
+        return Text("\n").join(wrapped)
+    kept = list(wrapped[:lines])
+    last = kept[-1].copy()
+    last.rstrip()
+    last.truncate(width - 1)
+    last.append(ELLIPSIS)
+    kept[-1] = last
+    return Text("\n").join(kept)
+
+
+def _narrow_rows(report: Report, width: int, text: type[Text]) -> list[Text]:
+    """Two lines per row for a narrow terminal: the component, status and priority, whole and aligned;
+    then, indented, the chart and why, cut with an ellipsis at the terminal's edge."""
+    rows = [cells(row) for row in report.rows]
+    widths = [max([len(HEADINGS[i]), *(len(r[i]) for r in rows)]) for i in (0, 2, 3)]
+    heading = (HEADINGS[0], HEADINGS[2], HEADINGS[3])
+    out = [
+        _aligned([text(h, style="bold") for h in heading], widths, text),
+        text(f"{INDENT}{ARROW} {HEADINGS[1]}: {HEADINGS[4]}", style="bold"),
+    ]
+    out.append(text("─" * min(width, max(len(line) for line in out))))
+    for row in report.rows:
+        name, chart, status, priority, why = _styled(row, text)
+        second = text(INDENT)
+        if chart.plain != NONE:  # a row with no chart workload says only why
+            second.append(f"{ARROW} ")
+            second.append_text(chart)
+            second.append(": " if why.plain else "")
+        second.append_text(why)
+        out += [_aligned([name, status, priority], widths, text), second]
+    for line in out:
+        line.truncate(width, overflow="ellipsis")
+    return out
+
+
+def _aligned(parts: list[Text], widths: list[int], text: type[Text]) -> Text:
+    """Cells padded to their column's width, two spaces apart, without trailing spaces."""
+    line = text("")
+    for n, (cell, w) in enumerate(zip(parts, widths, strict=True)):
+        if n:
+            line.append("  ")
+        line.append_text(cell)
+        line.append(" " * (w - len(cell)))
+    line.rstrip()
+    return line
 
 
 def _styled(row: Row, text: type[Text]) -> tuple[Text, ...]:

@@ -364,6 +364,8 @@ def _literal_envs(clowdapps: list[tuple[LDict, Any]]) -> dict[str, dict[str, str
             for item, resolved_item in pairs:
                 if not isinstance(item, dict) or not isinstance(resolved_item, dict):
                     continue
+                if key == "pods":
+                    item = lifted_pod(item)
                 pod = item.get("podSpec")
                 env = pod.get("env") if isinstance(pod, dict) else None
                 literal = {
@@ -433,6 +435,8 @@ def _read_clowdapp(
             raise InputError(file, spec.line_of(key), f"ClowdApp {app}: '{key}' must be a list")
         for index, item in enumerate(raw):
             unresolved = _item(raw_spec.get(key), index)
+            if key == "pods":
+                item, unresolved = lifted_pod(item), lifted_pod(unresolved)
             with located(file, raw.line_of(index), f"ClowdApp {app}"):
                 components.append(
                     _deployment(item, unresolved, raw.line_of(index), app, file, params, config_maps)
@@ -469,12 +473,16 @@ def _workload_shape(item: LDict, what: str) -> list[podspec.Finding]:
     """The warnings of one deployment, legacy pod or job: its keys, its podSpec, its webServices."""
     label = f"{what} '{item.get('name')}'"
     found = _unknown_keys(item, what, label)
+    pod_label = f"the podSpec of {label}"
     if what == "pod":
         found.append(_legacy_pod(item, label))
+        lifted = lifted_pod(item)  # the podSpec checks below see what is read
+        pod_label = label if lifted is not item else pod_label  # some of it from the top level
+        item = lifted
     pod = item.get("podSpec")
     if isinstance(pod, LDict):
-        found.extend(_unknown_keys(pod, "podSpec", f"the podSpec of {label}", owner=what))
-        found.extend(podspec.coercions(pod, f"the podSpec of {label}"))
+        found.extend(_unknown_keys(pod, "podSpec", pod_label, owner=what))
+        found.extend(podspec.coercions(pod, pod_label))
         for index, init in enumerate(podspec.seq(pod.get("initContainers"))):
             if isinstance(init, LDict):
                 name = f"'{init['name']}'" if init.get("name") else f"#{index + 1}"
@@ -520,6 +528,34 @@ def _hint(key: str, place: str, owner: str) -> str:
     return f"not a ClowdApp field; did you mean '{close[0]}'?" if close else "not a ClowdApp field"
 
 
+def lifted_pod(item: Any) -> Any:
+    """A legacy ``pods:`` item as Clowder's pre-2021 schema meant it: the pod fields written at the
+    item's top level (``image``, ``env``, probes, ...) moved under ``podSpec``. A key also written
+    under a real ``podSpec`` keeps the podSpec's value. Anything else comes back as it is."""
+    if not isinstance(item, LDict):
+        return item
+    flat = [key for key in item if key in LEGACY_POD_FIELDS]
+    pod = item.get("podSpec")
+    if not flat or (pod is not None and not isinstance(pod, LDict)):
+        return item  # nothing to lift, or a podSpec the reader refuses with its own error
+    merged = LDict(pod.line if pod is not None else item.line)
+    for key in flat:
+        merged[key] = item[key]
+        merged.key_lines[key] = item.line_of(key)
+    if pod is not None:
+        for key, value in pod.items():
+            merged[key] = value
+            merged.key_lines[key] = pod.line_of(key)
+    result = LDict(item.line)
+    for key, value in item.items():
+        if key not in flat:
+            result[key] = value
+            result.key_lines[key] = item.line_of(key)
+    result["podSpec"] = merged
+    result.key_lines["podSpec"] = item.line_of("podSpec") if pod is not None else item.line
+    return result
+
+
 def _legacy_pod(item: LDict, label: str) -> podspec.Finding:
     """Say which parts of Clowder's old ``pods:`` schema were read, and how."""
     read = ["read from the legacy 'pods:' list as a deployment"]
@@ -527,13 +563,14 @@ def _legacy_pod(item: LDict, label: str) -> podspec.Finding:
         read.append("'web: true' as its public web service")
     if "minReplicas" in item and "replicas" not in item:
         read.append("'minReplicas' as its replicas")
-    message = f"{label} is in Clowder's pre-2021 schema: " + ", ".join(read)
     flat = [key for key in item if key in LEGACY_POD_FIELDS]
     if flat:
-        message += (
-            f"; its pod fields at the item's top level ({', '.join(flat)}) are not under podSpec "
-            "and are not read"
-        )
+        read.append(f"its pod fields at the item's top level ({', '.join(flat)}) as its podSpec")
+    message = f"{label} is in Clowder's pre-2021 schema: " + ", ".join(read)
+    pod = item.get("podSpec")
+    shadowed = [key for key in flat if isinstance(pod, LDict) and key in pod]
+    if shadowed:
+        message += f"; the podSpec's own {', '.join(shadowed)} kept over the top-level one"
     return (item.line_of("name"), "legacy-schema", message)
 
 

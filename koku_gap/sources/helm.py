@@ -53,7 +53,7 @@ from koku_gap.errors import InputError, UsageError
 from koku_gap.graph import ComponentGraph, GraphWarning
 from koku_gap.limits import MAX_WORKLOADS
 from koku_gap.sources import strvals
-from koku_gap.sources.manifests import manifests_from_text
+from koku_gap.sources.manifests import manifests_from_text, require_workloads
 from koku_gap.yamlio import DEFAULT_MAX_BYTES, LDict, decode_bytes, parse_stream, read_text
 
 Renderer = Literal["auto", "python", "binary"]
@@ -351,6 +351,7 @@ def load_charts(
     merged = graphs[0]
     for graph in graphs[1:]:
         merged = merged.merged(graph)
+    require_workloads(merged, ", ".join(g.files[0] for g in graphs), "the rendered chart")
     return merged
 
 

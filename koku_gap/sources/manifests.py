@@ -28,7 +28,16 @@ from koku_gap.graph import (
 from koku_gap.limits import MAX_WORKLOADS, check_resources, check_workloads
 from koku_gap.snippets import indent
 from koku_gap.sources import podspec
-from koku_gap.yamlio import DEFAULT_MAX_BYTES, LDict, Stream, decode_bytes, parse_stream, read_text, to_plain
+from koku_gap.yamlio import (
+    DEFAULT_MAX_BYTES,
+    MAX_NOTES,
+    LDict,
+    Stream,
+    decode_bytes,
+    parse_stream,
+    read_text,
+    to_plain,
+)
 
 WORKLOAD_KINDS = (
     "Deployment",
@@ -41,6 +50,10 @@ WORKLOAD_KINDS = (
     "Pod",
 )
 YAML_SUFFIXES = (".yaml", ".yml")
+# Clowder's inputs, never what `helm template` prints: the other side of the comparison
+CLOWDAPP_KINDS = ("Template", "ClowdApp")
+ObjectKey = tuple[str, str, str]
+"""(kind, namespace, name): what Kubernetes holds one of; a second is the same object again."""
 UNRENDERED = re.compile(
     r"^[ \t]*(?:-[ \t]+)?(?:[\w.-]+:[ \t]*)?\{\{-?\s*"
     r"(?:\.|\$|if |end|range |with |include |template |define |toYaml |else)",
@@ -64,27 +77,50 @@ def load_manifests(
         raise InputError("<manifests>", None, "no manifests given")
     graph: ComponentGraph | None = None
     documents = 0
+    seen: dict[ObjectKey, SourceRef] = {}  # over all the files: one cluster gets them all
     for path in paths:
         for stream in _streams(path, max_bytes):
             documents += len(stream.documents)
-            part = manifests_graph(stream, max_workloads=max_workloads)
+            part = manifests_graph(stream, max_workloads=max_workloads, seen=seen)
             graph = part if graph is None else graph.merged(part)
             check_workloads(len(graph.components), stream.file, None, max_workloads)  # many files
             check_resources(len(graph.resources), stream.file, None)
     if graph is None:
         raise InputError(str(paths[0]), None, "no YAML files found")
+    label = ", ".join("<stdin>" if str(p) == "-" else str(p) for p in paths)
     if not documents:
         raise InputError(
-            ", ".join("<stdin>" if str(p) == "-" else str(p) for p in paths),
-            None,
-            "no Kubernetes objects: empty or only comments (did the render produce nothing?)",
+            label, None, "no Kubernetes objects: empty or only comments (did the render produce nothing?)"
         )
+    require_workloads(graph, label)
     return graph
 
 
-def manifests_from_text(text: str, file: str, *, max_workloads: int = MAX_WORKLOADS) -> ComponentGraph:
-    """Rendered manifests already in memory (``--chart``), read exactly as a file ``file`` holding them."""
-    return manifests_graph(_parse(text, file), max_workloads=max_workloads)
+def require_workloads(graph: ComponentGraph, label: str, where: str = "the manifests") -> None:
+    """Refuse a chart side without a single workload: every ClowdApp component would be reported
+    missing, a P0 report about the wrong input (only ConfigMaps, CRDs, a values file rendered alone)."""
+    if graph.components:
+        return
+    kinds = sorted({r.kind for r in graph.resources})
+    found = f" (only {', '.join(kinds[:6])}{', ...' if len(kinds) > 6 else ''})" if kinds else ""
+    raise InputError(
+        label,
+        None,
+        f"no workloads (Deployment, StatefulSet, DaemonSet, Job, CronJob, ...) in {where}{found}: "
+        "nothing to compare the ClowdApp with",
+    )
+
+
+def manifests_from_text(
+    text: str,
+    file: str,
+    *,
+    max_workloads: int = MAX_WORKLOADS,
+    seen: dict[ObjectKey, SourceRef] | None = None,
+) -> ComponentGraph:
+    """Rendered manifests already in memory (``--chart``), read exactly as a file ``file`` holding them.
+    ``seen``: shared by several charts, it finds an object two of them render (``duplicate-object``)."""
+    return manifests_graph(_parse(text, file), max_workloads=max_workloads, seen=seen, rendered=True)
 
 
 def _streams(path: str | Path, max_bytes: int) -> Iterable[Stream]:
@@ -168,26 +204,18 @@ def _unrendered_error(file: str, line: int, match: re.Match[str]) -> InputError:
     )
 
 
-def manifests_graph(stream: Stream, *, max_workloads: int = MAX_WORKLOADS) -> ComponentGraph:
+def manifests_graph(
+    stream: Stream,
+    *,
+    max_workloads: int = MAX_WORKLOADS,
+    seen: dict[ObjectKey, SourceRef] | None = None,
+    rendered: bool = False,
+) -> ComponentGraph:
+    """One stream's objects as a graph. ``seen``: the objects of the streams read before (filled in),
+    so that one repeated in a later file is dropped with a warning; ``rendered``: the stream is
+    ``--chart``'s own rendering, not a file the user named."""
     file = stream.file
-    objects: list[tuple[LDict, str | None]] = []
-    for doc in stream.documents:
-        value = doc.value
-        if not isinstance(value, LDict):
-            raise InputError(
-                file,
-                doc.line,
-                "a manifest document must be a mapping (a Kubernetes object), "
-                f"got {'a list' if isinstance(value, list) else 'a scalar'}",
-            )
-        if value.get("kind") == "List" or (str(value.get("kind", "")).endswith("List") and "items" in value):
-            for item in value.get("items") or []:
-                if isinstance(item, LDict):
-                    objects.append((item, doc.template))
-            continue
-        if not isinstance(value.get("kind"), str):
-            raise InputError(file, doc.line, "a manifest document has no 'kind'")
-        objects.append((value, doc.template))
+    objects, duplicates = _unique(_objects(stream, rendered), file, {} if seen is None else seen)
     config_maps = podspec.config_map_texts([o for o, _ in objects])
     components: list[Component] = []
     resources: list[Resource] = []
@@ -210,6 +238,7 @@ def manifests_graph(stream: Stream, *, max_workloads: int = MAX_WORKLOADS) -> Co
                 )
     components = _with_services(components, resources)
     warnings = [GraphWarning(code=n.code, message=n.message, file=file, line=n.line) for n in stream.notes]
+    warnings.extend(duplicates)
     return ComponentGraph(
         origin="manifests",
         files=(file,),
@@ -218,6 +247,76 @@ def manifests_graph(stream: Stream, *, max_workloads: int = MAX_WORKLOADS) -> Co
         resources=tuple(resources),
         warnings=tuple(warnings),
     )
+
+
+def _objects(stream: Stream, rendered: bool) -> list[tuple[LDict, str | None]]:
+    """Every object of the stream (a List's items in its place), with the template it came from."""
+    file = stream.file
+    objects: list[tuple[LDict, str | None]] = []
+    for doc in stream.documents:
+        value = doc.value
+        if not isinstance(value, LDict):
+            raise InputError(
+                file,
+                doc.line,
+                "a manifest document must be a mapping (a Kubernetes object), "
+                f"got {'a list' if isinstance(value, list) else 'a scalar'}",
+            )
+        if value.get("kind") == "List" or (str(value.get("kind", "")).endswith("List") and "items" in value):
+            items = [item for item in podspec.seq(value.get("items")) if isinstance(item, LDict)]
+        else:
+            items = [value]
+        for item in items:
+            if not isinstance(item.get("kind"), str):
+                raise InputError(file, item.line, "a manifest document has no 'kind'")
+            if item["kind"] in CLOWDAPP_KINDS:
+                raise _clowdapp_error(file, item, rendered)
+            objects.append((item, doc.template))
+    return objects
+
+
+def _clowdapp_error(file: str, obj: LDict, rendered: bool) -> InputError:
+    kind = obj["kind"]
+    article = "an" if kind[0] in "AEIOU" else "a"
+    if rendered:
+        hint = "the chart renders Clowder's input; pass the ClowdApp with --clowdapp"
+    else:
+        hint = "did you swap --clowdapp and --manifests?"
+    return InputError(file, obj.line, f"{article} {kind} is not rendered chart output: {hint}")
+
+
+def _unique(
+    objects: list[tuple[LDict, str | None]], file: str, seen: dict[ObjectKey, SourceRef]
+) -> tuple[list[tuple[LDict, str | None]], list[GraphWarning]]:
+    """The objects without the ones already read (here or in an earlier file): the first is kept, as
+    the one a reader of the first file would look at; each later copy is a ``duplicate-object``."""
+    kept: list[tuple[LDict, str | None]] = []
+    warnings: list[GraphWarning] = []
+    for obj, template in objects:
+        meta = podspec.mapping(obj.get("metadata"))
+        name = podspec.text(meta.get("name")) or ""
+        key = (str(obj["kind"]), podspec.text(meta.get("namespace")) or "", name)
+        first = seen.get(key) if name else None
+        if first is None:
+            if name:
+                seen[key] = SourceRef(file=file, line=obj.line, template=template)
+            kept.append((obj, template))
+            continue
+        where = f" in namespace {key[1]}" if key[1] else ""
+        warnings.append(
+            GraphWarning(
+                code="duplicate-object",
+                file=file,
+                line=obj.line,
+                message=f"{key[0]} {name}{where} again at {file}:{obj.line}, first at "
+                f"{first.file}:{first.line}; the first is kept and this one dropped",
+            )
+        )
+    if len(warnings) > MAX_NOTES:  # a big file passed twice: as many warnings as duplicate keys get
+        rest = warnings[MAX_NOTES]
+        summary = f"{len(warnings) - MAX_NOTES} more duplicate objects from here on, not listed one by one"
+        warnings = [*warnings[:MAX_NOTES], rest.model_copy(update={"message": summary})]
+    return kept, warnings
 
 
 def _app_of(meta: Mapping[str, Any], template: str | None, file: str) -> str:
