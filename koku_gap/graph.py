@@ -187,6 +187,7 @@ class GraphWarning(Frozen):
     message: str
     file: str
     line: int | None = None
+    group: str | None = None  # what alike warnings share, without this instance's names (None: message)
 
 
 class ComponentGraph(Frozen):

@@ -244,7 +244,7 @@ def compare(
         for f in target.files
     ]
     warnings = [
-        Warning(code=w.code, message=w.message, file=w.file, line=w.line)
+        Warning(code=w.code, message=w.message, file=w.file, line=w.line, group=w.group)
         for w in (*source.warnings, *target.warnings)
     ] + [
         Warning(code="policy", message=m, file=policy.sources[-1] if policy.sources else "<policy>")

@@ -159,3 +159,17 @@ def test_the_koku_report(corpus: Path) -> None:
         steps,
         re.M,
     )
+
+
+def test_several_clowdapps_are_named_in_the_summary(tmp_path: Path) -> None:
+    from engine_helpers import clowdapp, deployment, manage, manifests, workload, write
+
+    apps = [
+        write(
+            tmp_path, f"{name}.yaml", clowdapp(app=name, deployments=[deployment("api", command=manage("x"))])
+        )
+        for name in ("shop", "billing")
+    ]
+    chart = write(tmp_path, "chart.yaml", manifests(workload("rel-api", command=manage("x"))))
+    text = render_markdown(koku_gap.analyze(apps, [chart]))
+    assert "The ClowdApps (`billing`, `shop`) define **2** components" in text

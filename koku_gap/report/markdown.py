@@ -154,10 +154,14 @@ def _summary(report: Report, out: list[str]) -> None:
     infra = [r for r in rows if r.status == "infra"]
     consolidated = s.by_status.get("consolidated", 0)
     out += ["## Executive summary", ""]
-    out.append(
-        f"The ClowdApp defines **{s.clowdapp_components}** components; the chart renders "
-        f"**{s.chart_workloads}** workloads."
+    apps = sorted({a for i in report.inputs if i.side == "clowdapp" for a in i.apps})
+    defines = (
+        f"The ClowdApps ({', '.join(f'`{a}`' for a in apps)}) define"
+        if len(apps) > 1
+        else "The ClowdApp defines"
     )
+    renders = f"the chart renders **{s.chart_workloads}** workloads"
+    out.append(f"{defines} **{s.clowdapp_components}** components; {renders}.")
     out.append("")
     out.append(
         f"- ✅ **What the chart has**: {len(have)} of {s.clowdapp_components} components"
@@ -378,7 +382,7 @@ def _mermaid(report: Report, out: list[str]) -> None:
 
 
 def _warnings(report: Report, out: list[str]) -> None:
-    """Warnings grouped when a file repeats the same one (a chart may repeat a duplicate label 60 times)."""
+    """Warnings as the Report groups them: one line for many alike ones (``Report.warning_groups``)."""
     if not report.warnings:
         return
     out += [
@@ -387,29 +391,17 @@ def _warnings(report: Report, out: list[str]) -> None:
         "Real files contain these; the analysis went on (`--strict` makes them errors).",
         "",
     ]
-    groups: dict[tuple[str, str, str], list[int | None]] = {}
-    for w in report.warnings:
-        shape = re.sub(r"\b(?:line )?\d+\b", "N", w.message)
-        groups.setdefault((w.file, w.code, shape), []).append(w.line)
-    for w in report.warnings:
-        key = (w.file, w.code, re.sub(r"\b(?:line )?\d+\b", "N", w.message))
-        lines = groups.pop(key, None)
-        if lines is None:
+    for group in report.warning_groups():
+        if len(group.warnings) <= GROUP_OVER:
+            for w in group.warnings:
+                where = f"{w.file}:{w.line}" if w.line else w.file
+                out.append(f"- `{where}` ({w.code}): {_cell(w.message)}")
             continue
-        if len(lines) <= GROUP_OVER:
-            for line in lines:
-                where = f"{w.file}:{line}" if line else w.file
-                message = next(
-                    x.message
-                    for x in report.warnings
-                    if x.file == w.file and x.line == line and x.code == w.code
-                )
-                out.append(f"- `{where}` ({w.code}): {_cell(message)}")
-            continue
-        shown = ", ".join(str(n) for n in lines[:GROUP_SHOW] if n is not None)
+        lines = group.lines
+        shown = ", ".join(str(n) for n in lines[:GROUP_SHOW])
         more = f" and {len(lines) - GROUP_SHOW} more" if len(lines) > GROUP_SHOW else ""
-        message = re.sub(r"\s*\([^)]*\bline \d+\)", "", w.message)  # per-instance detail, not the group's
-        out.append(f"- `{w.file}` ({w.code}) × {len(lines)}: {_cell(message)} — lines {shown}{more}")
+        at = f" — lines {shown}{more}" if lines else ""
+        out.append(f"- `{group.file}` ({group.code}) × {len(group.warnings)}: {_cell(group.summary)}{at}")
     out.append("")
 
 

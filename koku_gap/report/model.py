@@ -6,7 +6,9 @@ Field names here are a public contract (schema_version 1): add fields freely, ne
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -217,6 +219,39 @@ class Warning(Model):
     message: str
     file: str
     line: int | None = None
+    group: str | None = None  # what alike warnings share, without this instance's names (None: message)
+
+    @property
+    def shape(self) -> str:
+        """What alike warnings share: ``group``, or the message without its numbers and per-instance
+        "(first at line N)" details (a chart may repeat one duplicate label 60 times)."""
+        if self.group is not None:
+            return self.group
+        return _NUMBERS.sub("N", _INSTANCE_DETAIL.sub("", self.message))
+
+
+_NUMBERS = re.compile(r"\b(?:line )?\d+\b")
+_INSTANCE_DETAIL = re.compile(r"\s*\([^)]*\bline \d+\)")
+
+
+@dataclass(frozen=True)
+class WarningGroup:
+    """Alike warnings of one file: one code, one shape, in the order the first was reported."""
+
+    file: str
+    code: str
+    shape: str
+    warnings: tuple[Warning, ...]
+
+    @property
+    def lines(self) -> list[int]:
+        return [w.line for w in self.warnings if w.line is not None]
+
+    @property
+    def summary(self) -> str:
+        """The group's message: its ``group`` text, or the first message without per-instance details."""
+        first = self.warnings[0]
+        return first.group if first.group is not None else _INSTANCE_DETAIL.sub("", first.message)
 
 
 class InputFile(Model):
@@ -303,6 +338,13 @@ class Report(Model):
             for name in row.chart:
                 status.setdefault(name, row.status)
         return status
+
+    def warning_groups(self) -> list[WarningGroup]:
+        """The warnings grouped by file, code and shape, groups in the order of their first warning."""
+        groups: dict[tuple[str, str, str], list[Warning]] = {}
+        for w in self.warnings:
+            groups.setdefault((w.file, w.code, w.shape), []).append(w)
+        return [WarningGroup(f, c, shape, tuple(ws)) for (f, c, shape), ws in groups.items()]
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -458,30 +458,37 @@ def _read_clowdapp(
 def _shape_warnings(app: str, spec: LDict, file: str) -> list[GraphWarning]:
     """What the reader takes other than as written: keys Clowder does not define, Clowder's legacy
     schema, values coerced into the shape Clowder wants. Reading itself is unchanged."""
-    found = _unknown_keys(spec, "spec", "the ClowdApp spec")
+    found = _unknown_keys(spec, "spec", "the ClowdApp spec", "the ClowdApp spec")
     for key, what in (("deployments", "deployment"), ("pods", "pod"), ("jobs", "job")):
         for item in podspec.seq(spec.get(key)):
             if isinstance(item, LDict):
                 found.extend(_workload_shape(item, what))
     return [
-        GraphWarning(code=code, file=file, line=line, message=f"ClowdApp {app}: {message}")
-        for line, code, message in sorted(found, key=lambda f: f[0])
+        GraphWarning(
+            code=f.code,
+            file=file,
+            line=f.line,
+            message=f"ClowdApp {app}: {f.message}",
+            group=f"ClowdApp {app}: {f.group}" if f.group else None,
+        )
+        for f in sorted(found, key=lambda f: f.line)
     ]
 
 
 def _workload_shape(item: LDict, what: str) -> list[podspec.Finding]:
     """The warnings of one deployment, legacy pod or job: its keys, its podSpec, its webServices."""
     label = f"{what} '{item.get('name')}'"
-    found = _unknown_keys(item, what, label)
-    pod_label = f"the podSpec of {label}"
+    found = _unknown_keys(item, what, label, f"a {what}")
+    pod_label, pod_kind = f"the podSpec of {label}", f"the podSpec of a {what}"
     if what == "pod":
         found.append(_legacy_pod(item, label))
         lifted = lifted_pod(item)  # the podSpec checks below see what is read
-        pod_label = label if lifted is not item else pod_label  # some of it from the top level
+        if lifted is not item:  # some of it from the top level
+            pod_label, pod_kind = label, "a pod"
         item = lifted
     pod = item.get("podSpec")
     if isinstance(pod, LDict):
-        found.extend(_unknown_keys(pod, "podSpec", pod_label, owner=what))
+        found.extend(_unknown_keys(pod, "podSpec", pod_label, pod_kind, owner=what))
         found.extend(podspec.coercions(pod, pod_label))
         for index, init in enumerate(podspec.seq(pod.get("initContainers"))):
             if isinstance(init, LDict):
@@ -489,21 +496,30 @@ def _workload_shape(item: LDict, what: str) -> list[podspec.Finding]:
                 found.extend(podspec.coercions(init, f"init container {name} of {label}"))
     web = item.get("webServices")
     if what != "job" and isinstance(web, LDict):
-        found.extend(_unknown_keys(web, "webServices", f"the webServices of {label}"))
+        found.extend(
+            _unknown_keys(web, "webServices", f"the webServices of {label}", f"the webServices of a {what}")
+        )
         for section in ("public", "private"):
             part = web.get(section)
             if isinstance(part, LDict):
-                found.extend(
-                    _unknown_keys(part, f"webServices.{section}", f"webServices.{section} of {label}")
-                )
+                place = f"webServices.{section}"
+                found.extend(_unknown_keys(part, place, f"{place} of {label}", f"{place} of a {what}"))
     return found
 
 
-def _unknown_keys(mapping: LDict, place: str, where: str, owner: str = "") -> list[podspec.Finding]:
-    """A warning per key the CRD does not define at ``place`` (a key of CLOWDAPP_FIELDS)."""
+def _unknown_keys(
+    mapping: LDict, place: str, where: str, kind_where: str, owner: str = ""
+) -> list[podspec.Finding]:
+    """A warning per key the CRD does not define at ``place`` (a key of CLOWDAPP_FIELDS); ``where``
+    names this mapping, ``kind_where`` any of its kind, for grouping alike warnings."""
     allowed = CLOWDAPP_FIELDS[place]
     return [
-        (mapping.line_of(key), "unknown-key", _unknown_key(key, place, where, owner))
+        podspec.Finding(
+            mapping.line_of(key),
+            "unknown-key",
+            _unknown_key(key, place, where, owner),
+            _unknown_key(key, place, kind_where, owner),
+        )
         for key in mapping
         if key not in allowed
     ]
@@ -571,7 +587,7 @@ def _legacy_pod(item: LDict, label: str) -> podspec.Finding:
     shadowed = [key for key in flat if isinstance(pod, LDict) and key in pod]
     if shadowed:
         message += f"; the podSpec's own {', '.join(shadowed)} kept over the top-level one"
-    return (item.line_of("name"), "legacy-schema", message)
+    return podspec.Finding(item.line_of("name"), "legacy-schema", message)
 
 
 def _unique_names(components: list[Component], file: str) -> tuple[list[Component], list[GraphWarning]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from koku_gap.graph import Component, Container, EnvVar, Role, RoleKind
 from koku_gap.roles import RoleInput, detect_role, distinguishing_switches, with_switches
@@ -82,8 +82,13 @@ def env_vars(raw: Any, default_line: int) -> tuple[EnvVar, ...]:
     return tuple(result)
 
 
-Finding = tuple[int, str, str]
-"""A warning before it is given its file: (line, warning code, message)."""
+class Finding(NamedTuple):
+    """A warning before it is given its file."""
+
+    line: int
+    code: str
+    message: str
+    group: str | None = None  # what alike findings share, without this one's names (None: message)
 
 
 def coercions(raw: LDict, where: str) -> list[Finding]:
@@ -98,7 +103,7 @@ def coercions(raw: LDict, where: str) -> list[Finding]:
         words = str_list(value)
         read = f"read as the single word {_shown(words[0])}" if words else "read as no words"
         message = f"'{key}' in {where} is {_kind(value)}, not a list; {read}"
-        found.append((raw.line_of(key), "coerced-value", message))
+        found.append(Finding(raw.line_of(key), "coerced-value", message))
     env = raw.get("env")
     if env is not None and not _symbolic(env):
         found.extend(_env_coercions(env, raw.line_of("env"), where))
@@ -108,24 +113,30 @@ def coercions(raw: LDict, where: str) -> list[Finding]:
 def _env_coercions(env: Any, line: int, where: str) -> list[Finding]:
     """``env_vars`` skips what has no name and takes ``str()`` of a name that is not a string."""
     if not isinstance(env, list):
-        return [(line, "ignored-value", f"'env' in {where} is {_kind(env)}, not a list of entries; ignored")]
+        return [
+            Finding(
+                line, "ignored-value", f"'env' in {where} is {_kind(env)}, not a list of entries; ignored"
+            )
+        ]
     found: list[Finding] = []
     for index, item in enumerate(env):
         at = env.line_of(index) if isinstance(env, LList) else line
         if not isinstance(item, dict):
             message = f"env entry {_shown(item)} in {where} is not a mapping; ignored"
-            found.append((at, "ignored-value", message))
+            found.append(Finding(at, "ignored-value", message))
         elif "name" not in item:
             keys = ", ".join(sorted(str(k) for k in item)) or "nothing"
             found.append(
-                (at, "ignored-value", f"an env entry in {where} has no 'name' (it has {keys}); ignored")
+                Finding(
+                    at, "ignored-value", f"an env entry in {where} has no 'name' (it has {keys}); ignored"
+                )
             )
         elif not isinstance(item["name"], str):
             name = item["name"]
             message = (
                 f"env name {_shown(name)} in {where} is {_kind(name)}, not a string; read as {str(name)!r}"
             )
-            found.append((at, "coerced-value", message))
+            found.append(Finding(at, "coerced-value", message))
     return found
 
 
