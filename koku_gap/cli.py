@@ -41,11 +41,8 @@ EXIT_OK, EXIT_GAPS, EXIT_INPUT = 0, 1, 2
 
 def _bundled_policies() -> tuple[str, ...]:
     """The policies shipped in koku_gap/policies (what ``--policy NAME`` accepts), without importing
-    koku_gap.policy and pydantic before arguments are parsed."""
-    from importlib import resources
-
-    files = resources.files("koku_gap.policies").iterdir()
-    return tuple(sorted(f.name.removesuffix(".yaml") for f in files if f.name.endswith(".yaml")))
+    koku_gap.policy and pydantic before arguments are parsed (nor importlib.resources: 10 ms)."""
+    return tuple(sorted(f.stem for f in (Path(__file__).parent / "policies").glob("*.yaml")))
 
 
 BUNDLED_POLICIES = _bundled_policies()

@@ -15,7 +15,7 @@ from koku_gap.limits import MAX_WORKLOADS
 from koku_gap.match import Names, match
 from koku_gap.policy import Policy, load_policy
 from koku_gap.remediation import (
-    chart_env,
+    ChartEnvs,
     helm_template,
     parameter_env,
     role_env,
@@ -166,6 +166,7 @@ def enrich(
     ``omit_env`` (the policy's ``ignore_env``: Clowder's own variables, wrong off Clowder). Neither
     changes a status or a priority, so leaving them out changes nothing else."""
     with_snippets, with_remediation = "snippets" in extras, "remediation" in extras
+    chart_envs = ChartEnvs(target) if with_remediation and target is not None else None
     if not (with_snippets or with_remediation):
         return rows
     components = {(c.app, c.name): c for c in source.components}
@@ -195,7 +196,7 @@ def enrich(
                 template=helm_template(component),
                 values=values_yaml(
                     component,
-                    chart_env(component, target),
+                    chart_envs.of(component) if chart_envs is not None else {},
                     parameter_env(component, lines or [], source.parameters),
                     omit_env,
                 ),

@@ -12,7 +12,6 @@ import fnmatch
 import re
 from collections.abc import Iterable
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -34,6 +33,7 @@ Priority = Literal["P0", "P1", "P2", "P3"]
 Status = Literal["match", "consolidated", "partial", "missing", "optional", "better", "infra", "extra"]
 PRIORITIES: tuple[Priority, ...] = ("P0", "P1", "P2", "P3")
 BUNDLED = ("default", "koku")
+POLICY_DIR = Path(__file__).parent / "policies"  # shipped as files in the wheel, as the package is
 ROLES: tuple[str, ...] = tuple(kind.value for kind in RoleKind)
 # The drift kinds koku_gap/drift.py emits (tests/test_policy_names.py keeps the two in step).
 DRIFT_KINDS: tuple[str, ...] = (
@@ -288,7 +288,7 @@ def _load(source: str, seen: tuple[str, ...]) -> Policy:
 def _read(source: str) -> tuple[LDict, str]:
     if source in BUNDLED:
         file = f"<policy:{source}>"
-        text = resources.files("koku_gap.policies").joinpath(f"{source}.yaml").read_text("utf-8")
+        text = (POLICY_DIR / f"{source}.yaml").read_text("utf-8")
     else:
         file = source
         text = read_text(source)

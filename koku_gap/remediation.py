@@ -12,6 +12,8 @@ knows what to check before trusting it on-prem.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import functools
 import io
 import json
@@ -60,8 +62,11 @@ class ChartEnv:
     workload: str
 
 
-def _setting(env: EnvVar) -> str:
-    return json.dumps([env.value, env.value_from], sort_keys=True, default=str)
+def _setting(env: EnvVar) -> tuple[str | None, str | None]:
+    """What an env var is set to, comparable and hashable (a ``valueFrom`` in canonical JSON)."""
+    if env.value_from is None:
+        return env.value, None
+    return None, json.dumps(env.value_from, sort_keys=True, default=str)
 
 
 def role_env(component: Component) -> set[str]:
@@ -74,27 +79,42 @@ def role_env(component: Component) -> set[str]:
     return names
 
 
+class ChartEnvs:
+    """The env settings of a chart's workloads by image family and name, indexed once per chart (a
+    suggestion is made for every gap, each looking up the same workloads)."""
+
+    def __init__(self, target: ComponentGraph) -> None:
+        self._by_family: dict[str, dict[str, list[tuple[str, EnvVar]]]] = {}
+        for other in target.components:
+            family = other.role.image_family
+            if family is not None and other.containers:
+                names = self._by_family.setdefault(family, {})
+                for env in other.main.env:
+                    names.setdefault(env.name, []).append((other.name, env))
+
+    def of(self, component: Component) -> dict[str, ChartEnv]:
+        """The chart's setting of each env var ``component`` sets, from the chart workloads built from
+        the same image family (their main containers): the on-prem value, where the ClowdApp's is
+        SaaS's. What defines the component's role (``role_env``) stays the ClowdApp's."""
+        family = component.role.image_family
+        names = self._by_family.get(family) if family is not None else None
+        if not names or not component.containers:
+            return {}
+        wanted = {e.name for e in component.main.env} - role_env(component)
+        result: dict[str, ChartEnv] = {}
+        for name, settings in names.items():
+            if name not in wanted:
+                continue
+            # ties: the setting seen first (in the chart's order) wins, so the choice is stable
+            best = Counter(_setting(env) for _, env in settings).most_common(1)[0][0]
+            workload, env = next((w, e) for w, e in settings if _setting(e) == best)
+            result[name] = ChartEnv(value=env.value, value_from=env.value_from, workload=workload)
+        return result
+
+
 def chart_env(component: Component, target: ComponentGraph | None) -> dict[str, ChartEnv]:
-    """The chart's setting of each env var ``component`` sets, from the chart workloads built from the
-    same image family (their main containers): the on-prem value, where the ClowdApp's is SaaS's.
-    What defines the component's role (``role_env``) stays the ClowdApp's."""
-    family = component.role.image_family
-    if target is None or family is None or not component.containers:
-        return {}
-    wanted = {e.name for e in component.main.env} - role_env(component)
-    seen: dict[str, list[tuple[str, EnvVar]]] = {}
-    for other in target.components:
-        if other.role.image_family == family and other.containers:
-            for env in other.main.env:
-                if env.name in wanted:
-                    seen.setdefault(env.name, []).append((other.name, env))
-    result: dict[str, ChartEnv] = {}
-    for name, settings in seen.items():
-        # ties: the setting seen first (in the chart's order) wins, so the choice is stable
-        best = Counter(_setting(env) for _, env in settings).most_common(1)[0][0]
-        workload, env = next((w, e) for w, e in settings if _setting(e) == best)
-        result[name] = ChartEnv(value=env.value, value_from=env.value_from, workload=workload)
-    return result
+    """``ChartEnvs(target).of(component)``, for one component (None: no chart, no settings)."""
+    return ChartEnvs(target).of(component) if target is not None else {}
 
 
 _PARAMETER = re.compile(r"\$\{\{?([A-Za-z_][A-Za-z0-9_]*)\}?\}")
@@ -110,8 +130,8 @@ def parameter_env(component: Component, lines: Sequence[str], parameters: Collec
     for env in component.main.env:
         if env.value_from is not None or not 0 < env.line <= len(lines):
             continue
-        later = [line for line in starts if line > env.line]
-        end = min(env.line + 2, later[0] if later else env.line + 2)
+        at = bisect.bisect_right(starts, env.line)  # the next env item's line, if any
+        end = min(env.line + 2, starts[at]) if at < len(starts) else env.line + 2
         text = " ".join(lines[env.line - 1 : end - 1])
         names = [n for n in _PARAMETER.findall(text) if n in parameters]
         if names:
@@ -316,11 +336,12 @@ def _dumper_class() -> type:
     ruamel makes a new ``Tag`` for every node, and the C emitter compares it with the resolver's
     by its text, which each new ``Tag`` decodes character by character; and it resolves each scalar
     twice, by regular expressions. That was most of the time spent writing a values fragment (27 ms of
-    a koku run; 3 s at 100 times koku). Here a tag is one shared ``Tag`` per name, and a scalar's
-    resolution is remembered: the nodes, the events and so the text are exactly the same.
+    a koku run; 3 s at 100 times koku). Here a tag is one shared ``Tag`` per name, a scalar's
+    resolution is remembered, and plain data skips the representer's dispatch: the nodes, the events
+    and so the text are exactly the same (tests/test_performance.py compares them, hypothesis too).
     """
     from ruamel.yaml.cyaml import CEmitter  # type: ignore[attr-defined]  # (from the C extension)
-    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
     from ruamel.yaml.representer import SafeRepresenter
     from ruamel.yaml.resolver import Resolver
     from ruamel.yaml.tag import Tag
@@ -336,12 +357,50 @@ def _dumper_class() -> type:
             found = tags[tag] = Tag(suffix=tag)
         return found
 
+    str_tag, int_tag, bool_tag, null_tag, map_tag, seq_tag = (
+        shared(f"tag:yaml.org,2002:{name}") for name in ("str", "int", "bool", "null", "map", "seq")
+    )
+
+    def direct(data: Any, seen: set[int]) -> Any:
+        """The node SafeRepresenter makes of plain data (exact dict, list, str, int, bool, None), made
+        here without its per-node dispatch; None for anything else, or a container met twice (which
+        ruamel writes as an anchor and aliases): then SafeRepresenter does it all."""
+        kind = type(data)
+        if kind is str:
+            return ScalarNode(str_tag, data)
+        if kind is bool:
+            return ScalarNode(bool_tag, "true" if data else "false")
+        if kind is int:
+            return ScalarNode(int_tag, str(data))
+        if data is None:
+            return ScalarNode(null_tag, "null")
+        if (kind is not dict and kind is not list) or id(data) in seen:
+            return None
+        seen.add(id(data))
+        if kind is list:
+            items = [direct(item, seen) for item in data]
+            return None if None in items else SequenceNode(seq_tag, items, flow_style=False)
+        pairs = list(data.items())
+        with contextlib.suppress(TypeError):  # as SafeRepresenter: sorted, unless keys do not compare
+            pairs = sorted(pairs)
+        value = [(direct(k, seen), direct(v, seen)) for k, v in pairs]
+        if any(k is None or v is None for k, v in value):
+            return None
+        return MappingNode(map_tag, value, flow_style=False)
+
     class ValuesDumper(CEmitter, SafeRepresenter, Resolver):  # type: ignore[misc]
         def __init__(self, stream: io.StringIO) -> None:
             CEmitter.__init__(self, stream, width=4096, allow_unicode=True)
             self._emitter = self._serializer = self._representer = self
             SafeRepresenter.__init__(self, default_style=None, default_flow_style=False)
             Resolver.__init__(self)
+
+        def represent(self, data: Any) -> None:
+            node = direct(data, set())
+            if node is None:
+                super().represent(data)
+            else:
+                self.serialize(node)
 
         def represent_scalar(self, tag: Any, value: Any, style: Any = None, anchor: Any = None) -> Any:
             return super().represent_scalar(shared(tag), value, style=style, anchor=anchor)

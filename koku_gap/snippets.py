@@ -8,6 +8,7 @@ entries that say what the component is (its switches, the variables its command 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -39,8 +40,10 @@ class Snippet:
     end: int
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def indent(line: str) -> int:
-    """How many spaces a line starts with (YAML indents with spaces only)."""
+    """How many spaces a line starts with (YAML indents with spaces only). Cached: a snippet asks it
+    of the same few hundred lines thousands of times."""
     return len(line) - len(line.lstrip(" "))
 
 
