@@ -107,9 +107,10 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date, en
         reasons=reasons,
         drift=verdict.drifts,
         queues=list(s.role.queues),
-        evidence=[*s.role.evidence, *verdict.evidence],
+        evidence=list(dict.fromkeys([*s.role.evidence, *verdict.evidence])),  # each fact once
         purpose=role_purpose(s.role),
         action=action,
+        act_now=_asks_now(action),
         rule=_row_rule(status, verdict.rule),
         waiver=waiver,
         waived=waiver is not None and not waiver.expired,
@@ -182,6 +183,12 @@ def _action(
     ):
         return "none while the policy's reason holds; revisit it if it stops holding"
     return outcome.action
+
+
+def _asks_now(action: str | None) -> bool:
+    """Whether an action asks for something now (``Row.act_now``): actions that ask for nothing, the
+    engine's and a policy's alike, start ``none`` or ``keep``."""
+    return bool(action) and not (action or "").startswith(("none", "keep"))
 
 
 def _row_rule(status: Status, rule: str | None) -> str | None:
@@ -506,6 +513,7 @@ def _chart_row(t: Component, status: Status, reason: str, action: str | None = N
         evidence=list(t.role.evidence),
         purpose=role_purpose(t.role),
         action=action or CHART_ACTION[status],
+        act_now=_asks_now(action or CHART_ACTION[status]),
     )
 
 

@@ -144,11 +144,11 @@ def _env_drift(
     unverified = [n for n in not_set if n.startswith(opaque)] if opaque else []
     missing = [n for n in not_set if n not in unverified]
     items = [_env_missing(missing)] if missing else []
-    source_from = [_ref_label(r) for r in source.main.env_from]
-    # A chart's envFrom alone is no drift (charts commonly load a Secret for what Clowder injects
-    # from cdappconfig); the ClowdApp's envFrom without one in the chart, or names it hides, are.
-    if (source_from and not chart_from) or unverified:
-        items.append(_env_from_drift(source_from, [_ref_label(r) for r in chart_from], unverified))
+    # Only names an envFrom hides are drift: a chart's envFrom alone is not (charts commonly load a
+    # Secret for what Clowder injects from cdappconfig), and a ClowdApp's is none of Clowder's fields
+    # (Clowder drops it, the loader warns), so it never took effect to be missed.
+    if unverified:
+        items.append(_env_from_drift([_ref_label(r) for r in chart_from], unverified))
     return items
 
 
@@ -198,21 +198,14 @@ def _env_missing(missing: list[str]) -> Drift:
     )
 
 
-def _env_from_drift(source_from: list[str], chart_from: list[str], unverified: list[str]) -> Drift:
-    """The sources of env differ: the names (and values) behind an ``envFrom`` are not in the files."""
-    if source_from and not chart_from:
-        message = f"the ClowdApp takes env from {', '.join(source_from)}; the chart has no envFrom"
-    elif chart_from and not source_from:
-        message = f"the chart takes env from {', '.join(chart_from)}; the ClowdApp has no envFrom"
-    else:
-        message = f"the chart takes env from {', '.join(chart_from)}"
-    if unverified:
-        names = ", ".join(unverified[:12]) + (" ..." if len(unverified) > 12 else "")
-        message += f"; {len(unverified)} env var(s) the ClowdApp sets may come from it, unverified: {names}"
+def _env_from_drift(chart_from: list[str], unverified: list[str]) -> Drift:
+    """Env vars the chart may set through an ``envFrom`` whose keys the files do not show."""
+    names = ", ".join(unverified[:12]) + (" ..." if len(unverified) > 12 else "")
     return Drift(
         kind="env-from",
-        message=message,
-        clowdapp={"env_from": source_from, "unverified": unverified},
+        message=f"the chart takes env from {', '.join(chart_from)}; {len(unverified)} env var(s) the "
+        f"ClowdApp sets may come from it, unverified: {names}",
+        clowdapp={"unverified": unverified},
         chart={"env_from": chart_from},
     )
 

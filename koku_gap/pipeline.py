@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from koku_gap.classify import chart_rows, platform_services, source_rows
 from koku_gap.drift import env_keys
@@ -110,6 +112,9 @@ def analyze_paths(
     )
     if not clowdapp_paths:
         raise ValueError("analyze() needs at least one ClowdApp file")
+    clowdapp_paths, repeated = _read_once(clowdapp_paths)
+    manifest_paths, repeated_manifests = _read_once(manifest_paths)
+    chart_specs, repeated_charts = _read_once(chart_specs)
     if bool(manifest_paths) == bool(chart_specs):
         raise ValueError("analyze() needs manifests or charts (one of them, not both)")
     limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
@@ -141,7 +146,56 @@ def analyze_paths(
         )
     if on_loaded is not None:
         on_loaded()
-    return compare(source, target, resolved, today=today, extras=extras)
+    report = compare(source, target, resolved, today=today, extras=extras)
+    repeated += repeated_manifests + repeated_charts
+    if repeated:
+        report = report.model_copy(update={"warnings": [*repeated, *report.warnings]})
+    return report
+
+
+Input = TypeVar("Input", str | Path, "ChartSpec | str | Path")
+
+
+def _path_of(entry: object) -> str:
+    """The path an input names: itself, or a ChartSpec's chart."""
+    return str(getattr(entry, "path", entry))
+
+
+def _input_key(entry: object) -> tuple[str, object]:
+    """What makes two inputs the same: the file they resolve to (``-``, stdin, as itself); for a chart
+    given with options, the options too (one chart rendered with other values is another input)."""
+    path = _path_of(entry)
+    where = path if path == "-" else os.path.realpath(path)
+    if dataclasses.is_dataclass(entry) and not isinstance(entry, type):
+        return (where, dataclasses.replace(entry, path=""))
+    return (where, None)
+
+
+def _read_once(entries: list[Input]) -> tuple[list[Input], list[Warning]]:
+    """``entries`` without repeats, the first of each kept, and a ``duplicate-input`` warning for each
+    input given more than once: read twice, a file's objects would count twice (each workload playing
+    itself again, every gap doubled)."""
+    kept: list[tuple[tuple[str, object], Input, list[str]]] = []  # compared, not hashed: options are lists
+    for entry in entries:
+        key = _input_key(entry)
+        first = next((k for k in kept if k[0] == key), None)
+        if first is None:
+            kept.append((key, entry, []))
+        else:
+            first[2].append(_path_of(entry))
+    warnings = [
+        Warning(code="duplicate-input", message=_repeat_message(_path_of(entry), again), file=_path_of(entry))
+        for _, entry, again in kept
+        if again
+    ]
+    return [entry for _, entry, _ in kept], warnings
+
+
+def _repeat_message(first: str, again: list[str]) -> str:
+    times = "twice" if len(again) == 1 else f"{len(again) + 1} times"
+    others = sorted({path for path in again if path != first})
+    also = f" (also as {', '.join(others)})" if others else ""
+    return f"given {times}{also}: read once"
 
 
 def _templated(row: Row) -> bool:
@@ -163,8 +217,10 @@ def enrich(
     per file; ``snippets``) and, where the chart has no counterpart to a gap the reports detail
     (``Row.is_detailed``: P0-P2) and the policy did not make optional, a suggested Helm template
     (``remediation``) whose env takes the chart's settings where ``target`` has them and leaves out
-    ``omit_env`` (the policy's ``ignore_env``: Clowder's own variables, wrong off Clowder). Neither
-    changes a status or a priority, so leaving them out changes nothing else."""
+    ``omit_env`` (the policy's ``ignore_env``: Clowder's own variables, wrong off Clowder), and whose
+    image, probes and the env Clowder would inject come from the chart's sibling of the component
+    (``ChartEnvs.sibling``). Neither changes a status or a priority, so leaving them out changes
+    nothing else."""
     with_snippets, with_remediation = "snippets" in extras, "remediation" in extras
     chart_envs = ChartEnvs(target) if with_remediation and target is not None else None
     if not (with_snippets or with_remediation):
@@ -196,9 +252,10 @@ def enrich(
                 template=helm_template(component),
                 values=values_yaml(
                     component,
-                    chart_envs.of(component) if chart_envs is not None else {},
+                    chart_envs.of(component) if chart_envs is not None else None,
                     parameter_env(component, lines or [], source.parameters),
                     omit_env,
+                    chart_envs.sibling(component) if chart_envs is not None else None,
                 ),
             )
         result.append(row.model_copy(update=update))
@@ -247,9 +304,12 @@ def compare(
     warnings = [
         Warning(code=w.code, message=w.message, file=w.file, line=w.line, group=w.group)
         for w in (*source.warnings, *target.warnings)
-    ] + [
-        Warning(code="policy", message=m, file=policy.sources[-1] if policy.sources else "<policy>")
-        for m in (*result.warnings, *policy.unused_patterns(source.components))
+    ]
+    policy_file = policy.sources[-1] if policy.sources else "<policy>"
+    warnings += [Warning(code="policy", message=m, file=policy_file) for m in result.warnings]
+    warnings += [
+        Warning(code="policy", message=note.message, file=note.file, line=note.line)
+        for note in policy.unused_patterns(source.components)
     ]
     return Report(
         inputs=inputs,

@@ -10,16 +10,18 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
@@ -156,6 +158,26 @@ class Waiver(Strict):
         return f"component {self.component}" if self.component is not None else f"queue {self.queue}"
 
 
+Origin = tuple[str, int | None]  # the file (``<policy:NAME>`` when bundled) and line an entry is written at
+
+
+@dataclass(frozen=True)
+class _Origins:
+    """Where each ``components`` and ``match`` pattern and each waiver is written, keyed by (section,
+    pattern or Waiver). Not part of what a policy says: two policies that say the same compare equal
+    wherever they were read from (``compare=False``), and a private attribute is never serialised."""
+
+    of: Mapping[tuple[str, object], Origin] = field(default_factory=dict, compare=False)
+
+
+class PolicyNote(NamedTuple):
+    """A policy entry that never applies, and where it is written (a report warning)."""
+
+    message: str
+    file: str
+    line: int | None
+
+
 class Policy(Strict):
     name: str = "custom"
     extends: str | None = None
@@ -174,6 +196,7 @@ class Policy(Strict):
     components: dict[str, ComponentOverride] = Field(default_factory=dict)
     waivers: tuple[Waiver, ...] = ()  # the child's are tried first
     sources: tuple[str, ...] = ()  # the files this policy was read from, for the report
+    _origins: _Origins = PrivateAttr(default_factory=_Origins)  # set by load_policy
 
     def outcome_for_missing(self, role: str) -> Outcome:
         if role in self.missing:
@@ -216,14 +239,27 @@ class Policy(Strict):
             and fnmatch.fnmatchcase(component, w.component)
         ]
 
-    def unused_patterns(self, components: Iterable[Component]) -> list[str]:
-        """A message for each ``components`` pattern and waiver that matches no ClowdApp component (or,
-        for a queue waiver, no queue one consumes): like an alias naming nothing, it never applies,
-        which is often a typo or a component the analysed templates no longer have."""
+    def origin(self, section: str, entry: object) -> Origin:
+        """Where a ``components``/``match`` pattern or a waiver is written: its own file (a parent's
+        when it comes from ``extends``) and line; the last file read, without a line, when unknown
+        (an entry added in code)."""
+        found = self._origins.of.get((section, entry))
+        if found is not None:
+            return found
+        return (self.sources[-1] if self.sources else "<policy>", None)
+
+    def unused_patterns(self, components: Iterable[Component]) -> list[PolicyNote]:
+        """A note for each ``components`` or ``match`` pattern and each waiver that matches no ClowdApp
+        component (or, for a queue waiver, no queue one consumes): like an alias naming nothing, it
+        never applies, which is often a typo or a component the analysed templates no longer have."""
         comps = list(components)
-        messages = [
-            f"policy components pattern {pattern} matches no ClowdApp component; it never applies"
-            for pattern in self.components
+        notes = [
+            PolicyNote(
+                f"policy {section} pattern {pattern} matches no ClowdApp component; it never applies",
+                *self.origin(section, pattern),
+            )
+            for section, patterns in (("components", self.components), ("match", self.match))
+            for pattern in patterns
             if not any(fnmatch.fnmatchcase(c.name, pattern) for c in comps)
         ]
         for waiver in self.waivers:
@@ -237,8 +273,9 @@ class Policy(Strict):
                 what = "queue of a ClowdApp component"
             if not used:
                 app = f" of app {waiver.app}" if waiver.app is not None else ""
-                messages.append(f"policy waiver of {waiver.subject} matches no {what}{app}; it never applies")
-        return messages
+                message = f"policy waiver of {waiver.subject} matches no {what}{app}; it never applies"
+                notes.append(PolicyNote(message, *self.origin("waivers", waiver)))
+        return notes
 
     def queue_waivers(self, app: str, queue: str) -> list[Waiver]:
         """The waivers naming this Celery queue, in policy order (expired ones included)."""
@@ -260,6 +297,7 @@ def _load(source: str, seen: tuple[str, ...]) -> Policy:
     raw, file = _read(source)
     parent_name = raw.get("extends")
     data = dict(raw)
+    inherited: Mapping[tuple[str, object], Origin] = {}
     if parent_name is not None:
         if not isinstance(parent_name, str):
             raise InputError(file, raw.line_of("extends"), "'extends' must name a policy")
@@ -267,13 +305,14 @@ def _load(source: str, seen: tuple[str, ...]) -> Policy:
         if parent_name not in BUNDLED and not Path(parent_name).is_absolute() and Path(file).exists():
             parent_source = str(Path(file).parent / parent_name)
         parent = _load(parent_source, (*seen, source))
+        inherited = parent._origins.of
         data = _merge(parent.model_dump(exclude={"name", "extends", "sources"}), data)
         data["extends"] = parent_name
         data["sources"] = (*parent.sources, file)
     else:
         data["sources"] = (file,)
     try:
-        return Policy.model_validate(data)
+        policy = Policy.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
         location = [str(p) for p in error["loc"] if p != "[key]"]  # a bad mapping key: name the key
@@ -283,6 +322,23 @@ def _load(source: str, seen: tuple[str, ...]) -> Policy:
         message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
         message = message.removeprefix("Value error, ")
         raise InputError(file, line, f"policy {what}: {message}") from None
+    policy._origins = _Origins({**inherited, **_origins_in(raw, file, policy)})
+    return policy
+
+
+def _origins_in(raw: LDict, file: str, policy: Policy) -> dict[tuple[str, object], Origin]:
+    """Where this file writes its ``components`` and ``match`` patterns and its waivers (which come
+    first in the merged ``policy.waivers``, before the parent's)."""
+    found: dict[tuple[str, object], Origin] = {}
+    for section in ("components", "match"):
+        entries = raw.get(section)
+        if isinstance(entries, LDict):
+            found.update({(section, key): (file, entries.line_of(key)) for key in entries})
+    waivers = raw.get("waivers")
+    if isinstance(waivers, LList):
+        for index, waiver in enumerate(policy.waivers[: len(waivers)]):
+            found.setdefault(("waivers", waiver), (file, waivers.line_of(index)))
+    return found
 
 
 def _read(source: str) -> tuple[LDict, str]:

@@ -8,6 +8,11 @@ Env values are the ClowdApp's SaaS defaults unless the chart says otherwise: whe
 workloads of the same image family set a variable, the values take the chart's setting (the most common
 one) and say so in a comment; a value written with a template parameter says which one, so a reader
 knows what to check before trusting it on-prem.
+
+What Clowder injects (database, cache, Kafka, object store: its cdappconfig) the ClowdApp never says, so
+the chart's "sibling" of the component (its most alike workload of the same image family, see
+``ChartEnvs.sibling``) lends its own settings of those, its image and its probes (with the ports they
+name); without a sibling the values say they are the ClowdApp's SaaS settings.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from koku_gap.graph import Component, ComponentGraph, Container, EnvVar, RoleKin
 from koku_gap.snippets import indent
 
 PRE_HOOK = "pre-install,pre-upgrade"
+PROBES = ("livenessProbe", "readinessProbe")
+NO_SIBLING = "# no chart workload runs this image: values are the ClowdApp's (SaaS) settings; review them"
 RESOLVED_KEPT = 100_000  # scalars whose YAML resolution values_yaml remembers
 
 
@@ -85,9 +92,11 @@ class ChartEnvs:
 
     def __init__(self, target: ComponentGraph) -> None:
         self._by_family: dict[str, dict[str, list[tuple[str, EnvVar]]]] = {}
+        self._workloads: dict[str, list[Component]] = {}
         for other in target.components:
             family = other.role.image_family
             if family is not None and other.containers:
+                self._workloads.setdefault(family, []).append(other)
                 names = self._by_family.setdefault(family, {})
                 for env in other.main.env:
                     names.setdefault(env.name, []).append((other.name, env))
@@ -111,10 +120,54 @@ class ChartEnvs:
             result[name] = ChartEnv(value=env.value, value_from=env.value_from, workload=workload)
         return result
 
+    def sibling(self, component: Component) -> Component | None:
+        """The chart workload most like ``component`` among those of its image family: the same role
+        kind first, then the most env names in common; ties go to the chart's order. Its settings are
+        the on-prem way to run that image (None: the chart runs no such image)."""
+        family = component.role.image_family
+        candidates = self._workloads.get(family, []) if family is not None else []
+        if not candidates or not component.containers:
+            return None
+        own = {e.name for e in component.main.env}
+
+        def likeness(other: Component) -> tuple[bool, int]:
+            return other.role.kind == component.role.kind, len(own & {e.name for e in other.main.env})
+
+        return max(candidates, key=likeness)  # max keeps the first of equals: the chart's order
+
+
+def identity_env(component: Component) -> set[str]:
+    """The env names of ``role_env`` that make the component what it is: its role's switches, and what
+    its command reads whose value names its queues or command (``-Q $WORKER_QUEUES``). Not what the
+    command merely uses (``$APP_HOME``, a Kafka host it connects to), which another workload needs too."""
+    role = component.role
+    names = {switch.split("=", 1)[0] for switch in role.switches}
+    read = role_env(component) - names
+    for env in component.main.env if component.containers else ():
+        if env.name in read and env.value:
+            words = set(re.split(r"[\s,]+", env.value))
+            if words & set(role.queues) or (role.command and role.command in env.value):
+                names.add(env.name)
+    return names
+
+
+def sibling_env(component: Component, sibling: Component | None) -> tuple[EnvVar, ...]:
+    """The sibling's env vars the ClowdApp does not set (mostly what Clowder injects, which the chart
+    must set itself), less what makes the sibling what it is (``identity_env``: its switches, queues)."""
+    if sibling is None or not sibling.containers or not component.containers:
+        return ()
+    skip = {e.name for e in component.main.env} | identity_env(sibling)
+    return tuple(e for e in sibling.main.env if e.name not in skip)
+
 
 def chart_env(component: Component, target: ComponentGraph | None) -> dict[str, ChartEnv]:
     """``ChartEnvs(target).of(component)``, for one component (None: no chart, no settings)."""
     return ChartEnvs(target).of(component) if target is not None else {}
+
+
+def chart_sibling(component: Component, target: ComponentGraph | None) -> Component | None:
+    """``ChartEnvs(target).sibling(component)``, for one component (None: no chart, no sibling)."""
+    return ChartEnvs(target).sibling(component) if target is not None else None
 
 
 _PARAMETER = re.compile(r"\$\{\{?([A-Za-z_][A-Za-z0-9_]*)\}?\}")
@@ -139,12 +192,30 @@ def parameter_env(component: Component, lines: Sequence[str], parameters: Collec
     return result
 
 
-def _container_values(
-    c: Container, chart: Mapping[str, ChartEnv] | None = None, omit: Collection[str] = ()
-) -> dict[str, Any]:
-    image = c.image or ""
+def _image(image: str | None) -> dict[str, str]:
+    image = image or ""
     repository, _, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "latest")
-    values: dict[str, Any] = {"image": {"repository": repository or image, "tag": tag or "latest"}}
+    return {"repository": repository or image, "tag": tag or "latest"}
+
+
+def _names_a_port(probe: Any) -> bool:
+    """Whether a probe reaches its container by a port's name (``port: metrics``), which only a
+    container declaring that port can resolve."""
+    return isinstance(probe, Mapping) and any(
+        isinstance(action, Mapping) and isinstance(action.get("port"), str) for action in probe.values()
+    )
+
+
+def _container_values(
+    c: Container,
+    chart: Mapping[str, ChartEnv] | None = None,
+    omit: Collection[str] = (),
+    sibling: Container | None = None,
+    added: Sequence[EnvVar] = (),
+    prober: Container | None = None,
+) -> dict[str, Any]:
+    """``c``'s values, with ``sibling``'s image, ``added`` env and ``prober``'s probes and ports."""
+    values: dict[str, Any] = {"image": _image(sibling.image if sibling and sibling.image else c.image)}
     if c.command:
         values["command"] = [_one_line(a) for a in c.command]
     if c.args:
@@ -155,6 +226,7 @@ def _container_values(
         settings = [
             (n, chart[n].value, chart[n].value_from) if n in chart else (n, v, f) for n, v, f in settings
         ]
+    settings += [(e.name, e.value, e.value_from) for e in added]
     plain = {n: v for n, v, f in settings if f is None}
     if plain:
         values["env"] = {k: (v if v is not None else "") for k, v in plain.items()}
@@ -163,18 +235,34 @@ def _container_values(
         values["envValueFrom"] = from_refs
     if c.resources:
         values["resources"] = c.resources
-    for key, probe in (("livenessProbe", c.liveness_probe), ("readinessProbe", c.readiness_probe)):
+    probes = prober or c
+    for key, probe in (("livenessProbe", probes.liveness_probe), ("readinessProbe", probes.readiness_probe)):
         if probe:
             values[key] = probe
+    if prober is not None and prober.ports and any(map(_names_a_port, (values.get(k) for k in PROBES))):
+        values["ports"] = list(prober.ports)  # what the probes name
     return values
 
 
 def values_fragment(
-    component: Component, chart: Mapping[str, ChartEnv] | None = None, omit: Collection[str] = ()
+    component: Component,
+    chart: Mapping[str, ChartEnv] | None = None,
+    omit: Collection[str] = (),
+    sibling: Component | None = None,
 ) -> dict[str, Any]:
     """The component's values; env settings in ``chart`` (see ``chart_env``) replace the ClowdApp's,
-    and env vars named in ``omit`` are left out unless the chart sets them."""
-    values: dict[str, Any] = {"enabled": True, **_container_values(component.main, chart, omit)}
+    env vars named in ``omit`` are left out unless the chart sets them, and the chart's ``sibling``
+    (see ``ChartEnvs.sibling``) adds its env (``sibling_env``) and gives its image, and its probes
+    (with the ports they name) when it has the component's role kind."""
+    main = sibling.main if sibling is not None and sibling.containers else None
+    # probes are the chart's own for a workload that runs as this one does (a worker's for a worker),
+    # never a web API's for a job, which nothing would answer
+    prober = main if sibling is not None and sibling.role.kind == component.role.kind else None
+    added = sibling_env(component, sibling)
+    values: dict[str, Any] = {
+        "enabled": True,
+        **_container_values(component.main, chart, omit, main, added, prober),
+    }
     if component.kind == "Deployment":
         replicas = component.scaling.replicas
         values["replicas"] = replicas if isinstance(replicas, int) and replicas > 0 else 1
@@ -206,7 +294,7 @@ def _container_block(key: str, name: str, indent: int) -> str:
         f"{pad}    {{{{- toYaml . | nindent {indent + 4} }}}}",
         f"{pad}    {{{{- end }}}}",
     ]
-    for field in ("resources", "livenessProbe", "readinessProbe"):
+    for field in ("ports", "resources", *PROBES):
         lines += [
             f"{pad}  {{{{- with {v}.{field} }}}}",
             f"{pad}  {field}:",
@@ -274,14 +362,26 @@ def values_yaml(
     chart: Mapping[str, ChartEnv] | None = None,
     parameters: Mapping[str, str] | None = None,
     omit: Collection[str] = (),
+    sibling: Component | None = None,
 ) -> str:
-    """``values_fragment`` as YAML, each env var taken from the chart (``chart``) or written with a
-    template parameter (``parameters``, see ``parameter_env``) marked by a comment on its line; env
-    vars named in ``omit`` left out."""
-    notes = {name: f"from the chart's {env.workload}" for name, env in (chart or {}).items()}
+    """``values_fragment`` as YAML, each env var taken from the chart (``chart``, the ``sibling``) or
+    written with a template parameter (``parameters``, see ``parameter_env``) marked by a comment on
+    its line, and the sibling's image by one on ``image:``; env vars named in ``omit`` left out. When
+    the chart was read (``chart`` not None) but has no sibling, a first line says the values are SaaS's."""
+    notes = (
+        {e.name: f"from the chart's {sibling.name}" for e in sibling_env(component, sibling)}
+        if sibling
+        else {}
+    )
+    notes.update((name, f"from the chart's {env.workload}") for name, env in (chart or {}).items())
     for name, parameter in (parameters or {}).items():
         notes.setdefault(name, f"from template parameter {parameter}")
-    return _annotate(yaml_text(values_fragment(component, chart, omit)), notes)
+    text = _annotate(yaml_text(values_fragment(component, chart, omit, sibling)), notes)
+    if sibling is None:
+        return f"{NO_SIBLING}\n{text}" if chart is not None else text
+    if sibling.containers and sibling.main.image:
+        text = text.replace("\n  image:\n", f"\n  image:  # the chart's image, as {sibling.name}\n", 1)
+    return text
 
 
 _ENV_KEY = re.compile(r"^    ([A-Za-z_][A-Za-z0-9_.-]*):(?: |$)")

@@ -204,7 +204,9 @@ def test_cli_twice_the_same_manifests_reports_each_workload_once(fixtures_dir: P
     twice = koku_gap.analyze(clowdapps=[template], manifests=[rendered, rendered])
     assert twice.summary.chart_workloads == once.summary.chart_workloads == 11
     assert [r.id for r in twice.rows] == [r.id for r in once.rows]
-    assert any(w.code == "duplicate-object" for w in twice.warnings)
+    assert [w.code for w in twice.warnings if w.code in ("duplicate-input", "duplicate-object")] == [
+        "duplicate-input"
+    ]
 
 
 def test_docs_explain_the_new_messages() -> None:

@@ -9,23 +9,32 @@ import pytest
 from ruamel.yaml import YAML
 
 from koku_gap.graph import Component
-from koku_gap.remediation import helm_template, template_path, values_fragment, values_key, values_yaml
+from koku_gap.remediation import (
+    ChartEnvs,
+    helm_template,
+    template_path,
+    values_fragment,
+    values_key,
+    values_yaml,
+)
 from koku_gap.sources.clowdapp import load_clowdapp
+from koku_gap.sources.manifests import load_manifests
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "fixtures" / "example" / "clowdapp.yaml"
+RENDERED = ROOT / "fixtures" / "example" / "rendered.yaml"
 
 
 def _component(name: str) -> Component:
     return load_clowdapp(EXAMPLE).component(name)
 
 
-def _render(tmp_path: Path, component: Component) -> list[dict[str, Any]]:
+def _render(tmp_path: Path, component: Component, values: str | None = None) -> list[dict[str, Any]]:
     helm = pytest.importorskip("helm_python")
     chart = tmp_path / "chart"
     (chart / "templates").mkdir(parents=True)
     (chart / "Chart.yaml").write_text("apiVersion: v2\nname: suggested\nversion: 0.1.0\n", encoding="utf-8")
-    (chart / "values.yaml").write_text(values_yaml(component), encoding="utf-8")
+    (chart / "values.yaml").write_text(values or values_yaml(component), encoding="utf-8")
     (chart / template_path(component)).write_text(helm_template(component), encoding="utf-8")
     loaded = helm.Chart.load(str(chart))
     try:
@@ -62,6 +71,34 @@ def test_missing_deployment_renders_with_its_command_env_and_resources(tmp_path:
         for k, v in doc["spec"]["template"]["metadata"]["labels"].items()
         if k != "app.kubernetes.io/component"
     }
+
+
+def test_the_siblings_probes_render_with_the_ports_they_name(tmp_path: Path) -> None:
+    """A probe naming a port reaches only a container that declares it: the template renders the
+    sibling's ports with its probes, and its image."""
+    component = _component("clowder-worker-export")
+    chart = ChartEnvs(load_manifests(RENDERED))
+    sibling = chart.sibling(component)
+    assert sibling is not None
+    (doc,) = _render(tmp_path, component, values_yaml(component, chart.of(component), sibling=sibling))
+    container = _container(doc)
+    assert container["image"] == sibling.main.image
+    assert container["livenessProbe"] == sibling.main.liveness_probe
+    named = {p["name"] for p in container["ports"]}
+    assert container["livenessProbe"]["httpGet"]["port"] in named
+    assert container["ports"] == list(sibling.main.ports)
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["WORKER_QUEUES"] == "export"
+    assert set(env) >= {e.name for e in sibling.main.env if e.value_from is None} - {"WORKER_QUEUES"}
+
+
+def test_values_without_a_sibling_render_with_their_first_line_comment(tmp_path: Path) -> None:
+    component = _component("clowder-api")
+    values = values_yaml(component, {}, sibling=None)
+    assert values.startswith("# no chart workload runs this image")
+    (doc,) = _render(tmp_path, component, values)
+    assert "ports" not in _container(doc)
+    assert _container(doc)["image"] == component.main.image
 
 
 def test_secret_refs_keep_their_value_from(tmp_path: Path) -> None:

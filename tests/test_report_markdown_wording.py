@@ -37,7 +37,11 @@ def matrix_line(text: str, row: Row) -> str:
 
 
 def with_rows(report: Report, update: dict[str, dict[str, object]]) -> Report:
-    """The report with some rows (by clowdapp name) changed."""
+    """The report with some rows (by clowdapp name) changed; an action of nothing asks nothing now,
+    as the engine would say (``Row.act_now``)."""
+    for change in update.values():
+        if change.get("action") == NONE_ACTION:
+            change.setdefault("act_now", False)
     rows = [r.model_copy(update=update[r.clowdapp]) if r.clowdapp in update else r for r in report.rows]
     return report.model_copy(update={"rows": rows})
 

@@ -242,3 +242,20 @@ def test_the_koku_pair_at_any_width(corpus: Path, width: int) -> None:
     extents = row_extents(text)
     assert [name for name, _ in extents] == [row.clowdapp or "—" for row in report.rows]
     assert all(lines <= WHY_LINES for _, lines in extents)
+
+
+def test_width_comes_from_columns_then_stderr_then_120(monkeypatch: pytest.MonkeyPatch) -> None:
+    from koku_gap.report import terminal
+
+    monkeypatch.setenv("COLUMNS", "91")
+    assert terminal.terminal_width() == 91
+    monkeypatch.delenv("COLUMNS")
+    monkeypatch.setattr(terminal.shutil, "get_terminal_size", lambda fallback: os.terminal_size(fallback))
+    monkeypatch.setattr(terminal.os, "get_terminal_size", lambda fd: os.terminal_size((77, 20)))
+    assert terminal.terminal_width() == 77  # stdout piped, stderr still at the terminal
+
+    def no_terminal(fd: int) -> os.terminal_size:
+        raise OSError("not a terminal")
+
+    monkeypatch.setattr(terminal.os, "get_terminal_size", no_terminal)
+    assert terminal.terminal_width() == 120

@@ -21,7 +21,6 @@ STATUS_ICON = {
 }
 GROUP_OVER = 3  # more alike warnings than this in one file are listed as one line
 GROUP_SHOW = 8
-NO_ACTION = "none"  # an action starting so asks for nothing now: Next steps lists such rows on one line
 IF_DEPLOYED = "if you decide to deploy it"  # how an optional row's suggested template is introduced
 MERMAID_STYLE = {  # one class per status: colours only, which rows are alike is Row.group
     "match": "fill:#d4edda,stroke:#1e7e34",
@@ -91,7 +90,7 @@ def _name(row: Row) -> str:
 
 def _no_action(row: Row) -> bool:
     """The row's action asks for nothing now (``none while the policy's reason holds; ...``)."""
-    return (row.action or "").startswith(NO_ACTION)
+    return not row.act_now
 
 
 def _template_note(row: Row) -> str:

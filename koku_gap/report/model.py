@@ -152,6 +152,7 @@ class Row(Model):
     snippet_lines: list[int] = Field(default_factory=list)  # [first, last] line of the whole item
     purpose: str | None = None  # what this kind of component does, from its role
     action: str | None = None  # what to do about it, in one line
+    act_now: bool = True  # False when the action asks for nothing now ("none ...", "keep")
     remediation: Remediation | None = None
     rule: str | None = None  # the kind of gap (koku_gap/rules.py), e.g. missing-kafka-consumer
     waiver: WaiverInfo | None = None  # the policy waiver that matched, active or expired

@@ -63,7 +63,19 @@ def render_terminal(
     if not table:
         return render_plain(report)
     use_color = color == "always" or (color == "auto" and tty and "NO_COLOR" not in os.environ)
-    return render_table(report, color=use_color, width=width or shutil.get_terminal_size((120, 40)).columns)
+    return render_table(report, color=use_color, width=width or terminal_width())
+
+
+def terminal_width() -> int:
+    """``COLUMNS``, else the width of the terminal on standard output, else on standard error (piped
+    to ``less -R`` with ``--color always``, the person still reads at that terminal), else 120."""
+    columns = shutil.get_terminal_size((0, 0)).columns
+    if columns:
+        return columns
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns or 120
+    except (OSError, ValueError):  # no terminal there either, or stderr closed or replaced
+        return 120
 
 
 def summary_lines(report: Report) -> list[str]:

@@ -1,0 +1,107 @@
+"""The same input given twice is read once, with one `duplicate-input` warning: read twice, each workload
+would be its own duplicate (64 workloads for 32, "also plays api-writes, api-writes", gaps doubled)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import koku_gap
+from koku_gap.cli import main
+from koku_gap.report.model import Report
+from koku_gap.sources.helm import ChartSpec
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "fixtures" / "example" / "clowdapp.yaml"
+RENDERED = ROOT / "fixtures" / "example" / "rendered.yaml"
+CHARTS = ROOT / "fixtures" / "charts"
+
+
+def _without_warnings(report: Report) -> dict[str, Any]:
+    return report.model_dump(exclude={"warnings"})
+
+
+def _duplicates(report: Report) -> list[tuple[str, str]]:
+    return [(w.file, w.message) for w in report.warnings if w.code == "duplicate-input"]
+
+
+def test_a_clowdapp_given_twice_is_read_once() -> None:
+    once = koku_gap.analyze([APP], [RENDERED])
+    twice = koku_gap.analyze([APP, str(APP)], [RENDERED])
+    assert _without_warnings(twice) == _without_warnings(once)
+    assert [i.workloads for i in twice.inputs] == [i.workloads for i in once.inputs]
+    assert _duplicates(twice) == [(str(APP), "given twice: read once")]
+    assert twice.warnings[1:] == once.warnings
+
+
+def test_manifests_given_twice_are_read_once() -> None:
+    once = koku_gap.analyze([APP], [RENDERED])
+    twice = koku_gap.analyze([APP], [RENDERED, RENDERED, RENDERED])
+    assert _without_warnings(twice) == _without_warnings(once)
+    assert not any(w.code == "duplicate-object" for w in twice.warnings)
+    assert _duplicates(twice) == [(str(RENDERED), "given 3 times: read once")]
+
+
+def test_the_same_file_under_another_name_is_the_same_input(tmp_path: Path) -> None:
+    link = tmp_path / "linked.yaml"
+    link.symlink_to(RENDERED)
+    relative = os.path.relpath(RENDERED)
+    report = koku_gap.analyze([APP], [RENDERED, link, relative])
+    assert [i.file for i in report.inputs if i.side == "manifests"] == [str(RENDERED)]
+    assert _duplicates(report) == [
+        (str(RENDERED), f"given 3 times (also as {', '.join(sorted([str(link), relative]))}): read once")
+    ]
+
+
+def test_two_files_with_the_same_content_are_two_inputs(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.yaml"
+    copy.write_bytes(RENDERED.read_bytes())
+    report = koku_gap.analyze([APP], [RENDERED, copy])
+    assert _duplicates(report) == []
+    assert any(w.code == "duplicate-object" for w in report.warnings)
+
+
+def test_cli_clowdapp_twice(capsys: pytest.CaptureFixture[str]) -> None:
+    def run(*argv: str) -> dict[str, Any]:
+        main([*argv, "--manifests", str(RENDERED), "--format", "json", "--fail-on", "none"])
+        return dict(json.loads(capsys.readouterr().out))
+
+    once = run("--clowdapp", str(APP))
+    twice = run("--clowdapp", str(APP), "--clowdapp", str(APP))
+    first, *rest = twice.pop("warnings")
+    assert (first["code"], first["file"], first["line"]) == ("duplicate-input", str(APP), None)
+    assert rest == once.pop("warnings")
+    assert twice == once
+
+
+def test_stdin_twice_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(RENDERED.read_bytes())))
+    report = koku_gap.analyze([APP], ["-", "-"])
+    assert report.summary.chart_workloads == koku_gap.analyze([APP], [RENDERED]).summary.chart_workloads
+    assert _duplicates(report) == [("-", "given twice: read once")]
+
+
+def test_a_chart_given_twice_with_the_same_options_is_rendered_once() -> None:
+    app = CHARTS / "clowdapp.yaml"
+    shop = CHARTS / "shop"
+    values = [CHARTS / "values-cluster.yaml"]
+    once = koku_gap.analyze([app], charts=[ChartSpec(shop, values=values)])
+    twice = koku_gap.analyze(
+        [app], charts=[ChartSpec(shop, values=values), ChartSpec(shop, values=list(values))]
+    )
+    assert _without_warnings(twice) == _without_warnings(once)
+    assert _duplicates(twice) == [(str(shop), "given twice: read once")]
+    other_values = ChartSpec(shop, values=values, set_values=["unused=1"])
+    other = koku_gap.analyze([app], charts=[ChartSpec(shop, values=values), other_values])
+    assert _duplicates(other) == []  # other values: another render
+
+
+def test_docs_list_the_warning() -> None:
+    doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert "| `duplicate-input` |" in doc
