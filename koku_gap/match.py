@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from koku_gap.graph import INFRA_ROLES, Component, ComponentGraph, Container, Role, RoleKind
-from koku_gap.policy import Policy
+from koku_gap.policy import Policy, PolicyNote
 from koku_gap.roles import http_subcommand, truthy_env
 
 # How a chart workload plays a part: its main container as what it is ("workload"), one of its init
@@ -71,7 +71,7 @@ class MatchResult:
     idle_consumers: dict[str, list[str]]  # queue -> chart workers that would, but run 0 replicas
     queue_sources: dict[str, list[str]]  # queue -> ClowdApp workers that consume it
     claimed: set[str]  # chart workloads whose main container plays a ClowdApp component's part
-    warnings: list[str] = field(default_factory=list)  # policy entries that did not apply
+    warnings: list[PolicyNote] = field(default_factory=list)  # policy entries that did not apply
 
 
 class Names:
@@ -139,21 +139,22 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
 
 def _find_candidates(
     pairings: list[Pairing], names: Names, target: ComponentGraph, policy: Policy
-) -> tuple[list[tuple[int, Candidate]], list[str]]:
+) -> tuple[list[tuple[int, Candidate]], list[PolicyNote]]:
     """Each component's candidates over THRESHOLD (by index of its pairing, in component then chart
     order), and a warning for each policy alias that names no chart workload."""
     candidates: list[tuple[int, Candidate]] = []
-    warnings: list[str] = []
+    warnings: list[PolicyNote] = []
     search = _Search(target.components, names, policy.ignore_env)
     for index, pairing in enumerate(pairings):
         s = pairing.source
         aliases = policy.aliases_for(s.name)
         aliased = _aliased(aliases, target.components)
         if aliases and not aliased:
-            warnings.append(
+            message = (
                 f"policy alias {s.name} -> {', '.join(aliases)} names no chart workload; "
                 "matched by evidence instead"
             )
+            warnings.append(PolicyNote(message, *policy.origin("match", policy.alias_pattern(s.name))))
         if aliased:
             alias = ("policy alias",)
             candidates.extend(

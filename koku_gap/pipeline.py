@@ -305,11 +305,9 @@ def compare(
         Warning(code=w.code, message=w.message, file=w.file, line=w.line, group=w.group)
         for w in (*source.warnings, *target.warnings)
     ]
-    policy_file = policy.sources[-1] if policy.sources else "<policy>"
-    warnings += [Warning(code="policy", message=m, file=policy_file) for m in result.warnings]
     warnings += [
         Warning(code="policy", message=note.message, file=note.file, line=note.line)
-        for note in policy.unused_patterns(source.components)
+        for note in [*result.warnings, *policy.unused_patterns(source.components)]
     ]
     return Report(
         inputs=inputs,

@@ -221,10 +221,15 @@ class Policy(Strict):
         return None
 
     def aliases_for(self, component: str) -> list[str]:
-        for pattern, target in self.match.items():
-            if fnmatch.fnmatchcase(component, pattern):
-                return [target] if isinstance(target, str) else list(target)
-        return []
+        pattern = self.alias_pattern(component)
+        if pattern is None:
+            return []
+        target = self.match[pattern]
+        return [target] if isinstance(target, str) else list(target)
+
+    def alias_pattern(self, component: str) -> str | None:
+        """The first ``match:`` pattern naming ``component``, which decides its aliases."""
+        return next((p for p in self.match if fnmatch.fnmatchcase(component, p)), None)
 
     def chart_rule(self, name: str, role: str) -> ChartRule | None:
         return next((rule for rule in self.chart if rule.applies(name, role)), None)

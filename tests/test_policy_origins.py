@@ -120,3 +120,19 @@ def test_where_a_pattern_is_written_is_not_part_of_the_policy(tmp_path: Path) ->
     assert [n.message for n in rebuilt.unused_patterns(graph.components)] == [
         n.message for n in policy.unused_patterns(graph.components)
     ]
+
+
+def test_an_alias_naming_no_chart_workload_is_warned_at_its_line(tmp_path: Path) -> None:
+    from engine_helpers import clowdapp, deployment, manage, manifests, workload, write
+
+    import koku_gap
+
+    app = write(
+        tmp_path, "app.yaml", clowdapp(deployments=[deployment("listener", command=manage("listener"))])
+    )
+    chart = write(tmp_path, "chart.yaml", manifests(workload("rel-listener", command=manage("listener"))))
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("extends: default\nmatch:\n  listener: rel-nothing\n")
+    report = koku_gap.analyze(app, chart, policy=policy)
+    [note] = [w for w in report.warnings if "names no chart workload" in w.message]
+    assert (note.file, note.line) == (str(policy), 3)
