@@ -14,7 +14,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from koku_gap.graph import ComponentGraph, RoleKind
+from koku_gap.graph import Component, ComponentGraph, Container, EnvVar, Role, RoleKind, SourceRef
 from koku_gap.pipeline import analyze
 from koku_gap.policy import Policy
 from koku_gap.report.model import Report, Row
@@ -375,3 +375,40 @@ def chart_row(report: Report, name: str) -> Row:
 
 def rows_naming(report: Report, chart_name: str) -> list[Row]:
     return [r for r in report.rows if chart_name in r.chart]
+
+
+def graph_component(
+    name: str,
+    env: Mapping[str, str | None] | None = None,
+    *,
+    kind: RoleKind = RoleKind.CELERY_WORKER,
+    family: str = "shop",
+    image: str | None = None,
+    origin: str = "manifests",
+    refs: Mapping[str, Any] | None = None,
+    **container: Any,
+) -> Component:
+    """A one-container Component built directly (no file): for units that take graphs. ``refs`` are
+    env vars set by ``valueFrom``; ``switches`` and ``queues`` go to the role, the rest to the container."""
+    items = [EnvVar(name=k, value=v, line=i + 1) for i, (k, v) in enumerate((env or {}).items())]
+    items += [EnvVar(name=k, value_from=v, line=100 + i) for i, (k, v) in enumerate((refs or {}).items())]
+    role_fields = {k: container.pop(k) for k in ("switches", "queues") if k in container}
+    role = Role(kind=kind, image_family=family, **role_fields)
+    main = Container(
+        name=name,
+        image=image or f"quay.io/saas/{family}:abc",
+        env=tuple(items),
+        role=role,
+        line=1,
+        **container,
+    )
+    return Component(
+        name=name,
+        app="shop",
+        origin="clowdapp" if origin == "clowdapp" else "manifests",
+        kind="Deployment",
+        k8s_name=name,
+        source=SourceRef(file="f.yaml", line=1),
+        role=role,
+        containers=(main,),
+    )

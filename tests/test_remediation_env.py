@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_helpers import graph_component
 from ruamel.yaml import YAML
 
-from koku_gap.graph import Component, ComponentGraph, Container, EnvVar, Role, RoleKind, SourceRef
+from koku_gap.graph import Component, ComponentGraph, EnvVar
 from koku_gap.pipeline import analyze, enrich
 from koku_gap.remediation import ChartEnv, chart_env, parameter_env, values_fragment, values_yaml
 from koku_gap.report.model import Row
@@ -20,26 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "fixtures" / "example"
 
 
-def _component(
-    name: str, env: dict[str, str | None], *, family: str = "shop", origin: str = "manifests", **role: Any
-) -> Component:
-    container = Container(
-        name=name,
-        image=f"quay.io/x/{family}:1",
-        env=tuple(EnvVar(name=k, value=v, line=i + 1) for i, (k, v) in enumerate(env.items())),
-        role=Role(kind=RoleKind.CELERY_WORKER, image_family=family, **role),
-        line=1,
-    )
-    return Component(
-        name=name,
-        app="shop",
-        origin="clowdapp" if origin == "clowdapp" else "manifests",
-        kind="Deployment",
-        k8s_name=name,
-        source=SourceRef(file="f.yaml", line=1),
-        role=container.role,
-        containers=(container,),
-    )
+_component = graph_component  # its image is quay.io/saas/<family>:abc
 
 
 def _chart(*components: Component) -> ComponentGraph:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from engine_helpers import graph_component
 from ruamel.yaml import YAML
 
-from koku_gap.graph import Component, ComponentGraph, Container, EnvVar, Role, RoleKind, SourceRef
+from koku_gap.graph import Component, ComponentGraph, RoleKind
 from koku_gap.pipeline import analyze
 from koku_gap.remediation import (
     NO_SIBLING,
@@ -25,39 +26,7 @@ EXAMPLE = ROOT / "fixtures" / "example"
 PROBE = {"httpGet": {"path": "/livez", "port": "metrics"}, "periodSeconds": 20}
 
 
-def _component(
-    name: str,
-    env: dict[str, str | None] | None = None,
-    *,
-    kind: RoleKind = RoleKind.CELERY_WORKER,
-    family: str = "shop",
-    image: str | None = None,
-    origin: str = "manifests",
-    refs: dict[str, Any] | None = None,
-    **container: Any,
-) -> Component:
-    items = [EnvVar(name=k, value=v, line=i + 1) for i, (k, v) in enumerate((env or {}).items())]
-    items += [EnvVar(name=k, value_from=v, line=100 + i) for i, (k, v) in enumerate((refs or {}).items())]
-    role_fields = {k: container.pop(k) for k in ("switches", "queues") if k in container}
-    role = Role(kind=kind, image_family=family, **role_fields)
-    main = Container(
-        name=name,
-        image=image or f"quay.io/saas/{family}:abc",
-        env=tuple(items),
-        role=role,
-        line=1,
-        **container,
-    )
-    return Component(
-        name=name,
-        app="shop",
-        origin="clowdapp" if origin == "clowdapp" else "manifests",
-        kind="Deployment",
-        k8s_name=name,
-        source=SourceRef(file="f.yaml", line=1),
-        role=role,
-        containers=(main,),
-    )
+_component = graph_component
 
 
 def _chart(*components: Component) -> ComponentGraph:
