@@ -93,6 +93,9 @@ class ChartEnvs:
     def __init__(self, target: ComponentGraph) -> None:
         self._by_family: dict[str, dict[str, list[tuple[str, EnvVar]]]] = {}
         self._workloads: dict[str, list[Component]] = {}
+        self._names: dict[int, frozenset[str]] = {}  # id(workload) -> the env names it sets
+        self._siblings: dict[tuple[str, str, frozenset[str]], Component] = {}
+        self._best: dict[tuple[str, str], ChartEnv] = {}
         for other in target.components:
             family = other.role.image_family
             if family is not None and other.containers:
@@ -107,18 +110,24 @@ class ChartEnvs:
         SaaS's. What defines the component's role (``role_env``) stays the ClowdApp's."""
         family = component.role.image_family
         names = self._by_family.get(family) if family is not None else None
-        if not names or not component.containers:
+        if family is None or not names or not component.containers:
             return {}
         wanted = {e.name for e in component.main.env} - role_env(component)
         result: dict[str, ChartEnv] = {}
         for name, settings in names.items():
-            if name not in wanted:
-                continue
-            # ties: the setting seen first (in the chart's order) wins, so the choice is stable
+            if name in wanted:
+                result[name] = self._most_common(family, name, settings)
+        return result
+
+    def _most_common(self, family: str, name: str, settings: list[tuple[str, EnvVar]]) -> ChartEnv:
+        """The family's most common setting of ``name``, found once (every component asks it again);
+        ties: the setting seen first, in the chart's order, so the choice is stable."""
+        key = (family, name)
+        if key not in self._best:
             best = Counter(_setting(env) for _, env in settings).most_common(1)[0][0]
             workload, env = next((w, e) for w, e in settings if _setting(e) == best)
-            result[name] = ChartEnv(value=env.value, value_from=env.value_from, workload=workload)
-        return result
+            self._best[key] = ChartEnv(value=env.value, value_from=env.value_from, workload=workload)
+        return self._best[key]
 
     def sibling(self, component: Component) -> Component | None:
         """The chart workload most like ``component`` among those of its image family: the same role
@@ -126,14 +135,21 @@ class ChartEnvs:
         the on-prem way to run that image (None: the chart runs no such image)."""
         family = component.role.image_family
         candidates = self._workloads.get(family, []) if family is not None else []
-        if not candidates or not component.containers:
+        if family is None or not candidates or not component.containers:
             return None
-        own = {e.name for e in component.main.env}
+        own = frozenset(e.name for e in component.main.env)
+        kind = component.role.kind
+        key = (family, kind.value, own)  # many components share it (every app's copy of a worker)
+        if key not in self._siblings:
 
-        def likeness(other: Component) -> tuple[bool, int]:
-            return other.role.kind == component.role.kind, len(own & {e.name for e in other.main.env})
+            def likeness(other: Component) -> tuple[bool, int]:
+                names = self._names.get(id(other))
+                if names is None:
+                    names = self._names[id(other)] = frozenset(e.name for e in other.main.env)
+                return other.role.kind == kind, len(own & names)
 
-        return max(candidates, key=likeness)  # max keeps the first of equals: the chart's order
+            self._siblings[key] = max(candidates, key=likeness)  # max keeps the first of equals
+        return self._siblings[key]
 
 
 def identity_env(component: Component) -> set[str]:
