@@ -535,7 +535,7 @@ def _dumper_class() -> type:
             if found is None:
                 if len(resolved) >= RESOLVED_KEPT:  # a long-lived process (a notebook) reads many inputs
                     resolved.clear()
-                found = resolved[key] = shared(str(super().resolve(kind, value, implicit)))
+                found = resolved[key] = str(super().resolve(kind, value, implicit))  # compared as text
             return found
 
     return ValuesDumper
