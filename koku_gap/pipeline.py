@@ -222,7 +222,8 @@ def enrich(
     (``ChartEnvs.sibling``). Neither changes a status or a priority, so leaving them out changes
     nothing else."""
     with_snippets, with_remediation = "snippets" in extras, "remediation" in extras
-    chart_envs = ChartEnvs(target) if with_remediation and target is not None else None
+    topics = [r.name for r in source.resources_of("kafka-topic")]
+    chart_envs = ChartEnvs(target, topics) if with_remediation and target is not None else None
     if not (with_snippets or with_remediation):
         return rows
     components = {(c.app, c.name): c for c in source.components}
@@ -255,7 +256,7 @@ def enrich(
                     chart_envs.of(component) if chart_envs is not None else None,
                     parameter_env(component, lines or [], source.parameters),
                     omit_env,
-                    chart_envs.sibling(component) if chart_envs is not None else None,
+                    chart_envs.lent(component) if chart_envs is not None else None,
                 ),
             )
         result.append(row.model_copy(update=update))

@@ -90,7 +90,8 @@ class ChartEnvs:
     """The env settings of a chart's workloads by image family and name, indexed once per chart (a
     suggestion is made for every gap, each looking up the same workloads)."""
 
-    def __init__(self, target: ComponentGraph) -> None:
+    def __init__(self, target: ComponentGraph, topics: Collection[str] = ()) -> None:
+        self._topics = frozenset(topics)  # the Kafka topics the ClowdApps declare (``lent``)
         self._by_family: dict[str, dict[str, list[tuple[str, EnvVar]]]] = {}
         self._workloads: dict[str, list[Component]] = {}
         self._names: dict[int, frozenset[str]] = {}  # id(workload) -> the env names it sets
@@ -150,6 +151,25 @@ class ChartEnvs:
 
             self._siblings[key] = max(candidates, key=likeness)  # max keeps the first of equals
         return self._siblings[key]
+
+    def lent(self, component: Component) -> Component | None:
+        """``sibling`` as its settings are lent to ``component``: when it is a Kafka consumer, less
+        what makes it that consumer (the topics it reads, by value among the ClowdApps' ``kafkaTopics``;
+        its consumer group), which would make the suggestion read another consumer's messages."""
+        sibling = self.sibling(component)
+        if sibling is None or sibling.role.kind != RoleKind.KAFKA_CONSUMER:
+            return sibling
+        env = tuple(e for e in sibling.main.env if not self._consumer_identity(e))
+        main = sibling.main.model_copy(update={"env": env})
+        return sibling.model_copy(update={"containers": (main, *sibling.containers[1:])})
+
+    def _consumer_identity(self, env: EnvVar) -> bool:
+        if _CONSUMER_GROUP.search(env.name):
+            return True
+        return bool(env.value) and bool(set(re.split(r"[\s,]+", env.value or "")) & self._topics)
+
+
+_CONSUMER_GROUP = re.compile(r"CONSUMER_GROUP|GROUP_ID")  # a Kafka consumer group's usual env names
 
 
 def identity_env(component: Component) -> set[str]:

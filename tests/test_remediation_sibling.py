@@ -14,6 +14,7 @@ from koku_gap.graph import Component, ComponentGraph, RoleKind
 from koku_gap.pipeline import analyze
 from koku_gap.remediation import (
     NO_SIBLING,
+    ChartEnvs,
     chart_sibling,
     identity_env,
     sibling_env,
@@ -175,3 +176,26 @@ def test_the_corpus_refresh_worker_gets_the_charts_settings(corpus: Path) -> Non
     assert values["env"]["WORKER_QUEUES"] == "refresh"
     assert values["image"]["repository"].startswith("quay.io/insights-onprem/")
     assert "livenessProbe" not in values  # the chart's workers have none; port `metrics` is undeclared
+
+
+def test_a_kafka_consumers_topic_and_group_are_not_lent() -> None:
+    """Another listener's topic (by value, among the ClowdApps' kafkaTopics) and consumer group would
+    make the suggestion read that listener's messages; its Kafka host is everybody's."""
+    mine = _component(
+        "sources-listener", {"LOG_LEVEL": "info"}, kind=RoleKind.KAFKA_CONSUMER, origin="clowdapp"
+    )
+    listener = _component(
+        "rel-listener",
+        {
+            "KAFKA_HOST": "kafka:9092",
+            "KAFKA_TOPIC": "platform.upload.announce",
+            "KAFKA_CONSUMER_GROUP_ID": "g",
+        },
+        kind=RoleKind.KAFKA_CONSUMER,
+    )
+    chart = ChartEnvs(_chart(listener), topics=["platform.upload.announce", "platform.sources.event-stream"])
+    assert chart.sibling(mine) is listener  # the settings are still the listener's
+    lent = chart.lent(mine)
+    assert lent is not None and [e.name for e in sibling_env(mine, lent)] == ["KAFKA_HOST"]
+    worker = _component("rel-worker", {"KAFKA_TOPIC": "platform.upload.announce"})  # a producer's: shared
+    assert ChartEnvs(_chart(worker), topics=["platform.upload.announce"]).lent(_mine()) is worker
