@@ -94,7 +94,7 @@ class Container(Frozen):
     readiness_probe: JSON = None
     startup_probe: JSON = None
     ports: tuple[JSON, ...] = ()
-    volume_mounts: tuple[str, ...] = ()
+    volume_mounts: tuple[JSON, ...] = ()  # whole items: name, mountPath, subPath, readOnly
     role: Role
     line: int
     inherit_env: bool = False  # Clowder init containers may inherit the main container's env

@@ -12,7 +12,9 @@ knows what to check before trusting it on-prem.
 What Clowder injects (database, cache, Kafka, object store: its cdappconfig) the ClowdApp never says, so
 the chart's "sibling" of the component (its most alike workload of the same image family, see
 ``ChartEnvs.sibling``) lends its own settings of those, its image and its probes (with the ports they
-name); without a sibling the values say they are the ClowdApp's SaaS settings.
+name); without a sibling the values say they are the ClowdApp's SaaS settings. Env it lends often
+points at files its pod provides (``AWS_CA_BUNDLE`` at a CA bundle an init container assembles in an
+emptyDir), so its volume mounts, init containers and the volumes they name come along too.
 """
 
 from __future__ import annotations
@@ -30,10 +32,12 @@ from typing import Any
 
 from koku_gap.graph import Component, ComponentGraph, Container, EnvVar, RoleKind
 from koku_gap.snippets import indent
+from koku_gap.yamlio import to_plain
 
 PRE_HOOK = "pre-install,pre-upgrade"
 PROBES = ("livenessProbe", "readinessProbe")
 NO_SIBLING = "# no chart workload runs this image: values are the ClowdApp's (SaaS) settings; review them"
+MOUNT_KEYS = ("initContainers", "volumeMounts", "volumes")  # what a sibling's pod lends besides env
 RESOLVED_KEPT = 100_000  # scalars whose YAML resolution values_yaml remembers
 
 
@@ -280,6 +284,73 @@ def _container_values(
     return values
 
 
+def _env_items(env: Sequence[EnvVar]) -> list[dict[str, Any]]:
+    """Env as a pod spec writes it: an init container's is copied whole, it has no values of its own."""
+    return [
+        {"name": e.name, "valueFrom": to_plain(e.value_from)}
+        if e.value_from is not None
+        else {"name": e.name, "value": e.value if e.value is not None else ""}
+        for e in env
+    ]
+
+
+def _init_values(c: Container) -> dict[str, Any]:
+    values: dict[str, Any] = {"name": c.name}
+    if c.image:
+        values["image"] = c.image
+    if c.command:
+        values["command"] = [_one_line(a) for a in c.command]
+    if c.args:
+        values["args"] = [_one_line(a) for a in c.args]
+    if c.env:
+        values["env"] = _env_items(c.env)
+    if c.volume_mounts:
+        values["volumeMounts"] = [to_plain(m) for m in c.volume_mounts]
+    return values
+
+
+_MODE_KEYS = frozenset({"mode", "defaultMode"})  # a volume's file modes (configMap, secret, projected)
+
+
+def _file_modes(value: Any) -> Any:
+    """``value`` (a pod volume) with each file mode as Kubernetes reads it. The chart writes octal
+    (``mode: 0755``), which Kubernetes' YAML 1.1 reads as 493 and the YAML 1.2 loader here as 755, an
+    invalid mode (above 0777): a mode above 0777 written in octal digits is read back as octal."""
+    if isinstance(value, dict):
+        return {k: _octal(v) if k in _MODE_KEYS else _file_modes(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_file_modes(v) for v in value]
+    return value
+
+
+def _octal(mode: Any) -> Any:
+    digits = str(mode)
+    if type(mode) is int and mode > 0o777 and set(digits) <= set("01234567"):
+        return int(digits, 8)
+    return mode
+
+
+def mount_values(sibling: Component | None) -> dict[str, Any]:
+    """The sibling's main container mounts, its init containers and the pod volumes those mount: the
+    files the env it lends points at (a CA bundle, a config file), which the chart's pod provides and
+    Clowder's does not. Copies (``to_plain``), so no item is written twice as a YAML alias."""
+    if sibling is None or not sibling.containers:
+        return {}
+    inits = sibling.init_containers
+    named = {m.get("name") for c in (sibling.main, *inits) for m in c.volume_mounts if isinstance(m, Mapping)}
+    values: dict[str, Any] = {}
+    if inits:
+        values["initContainers"] = [_init_values(c) for c in inits]
+    if sibling.main.volume_mounts:
+        values["volumeMounts"] = [to_plain(m) for m in sibling.main.volume_mounts]
+    volumes = [
+        _file_modes(to_plain(v)) for v in sibling.volumes if isinstance(v, Mapping) and v.get("name") in named
+    ]
+    if volumes:
+        values["volumes"] = volumes
+    return values
+
+
 def values_fragment(
     component: Component,
     chart: Mapping[str, ChartEnv] | None = None,
@@ -288,8 +359,8 @@ def values_fragment(
 ) -> dict[str, Any]:
     """The component's values; env settings in ``chart`` (see ``chart_env``) replace the ClowdApp's,
     env vars named in ``omit`` are left out unless the chart sets them, and the chart's ``sibling``
-    (see ``ChartEnvs.sibling``) adds its env (``sibling_env``) and gives its image, and its probes
-    (with the ports they name) when it has the component's role kind."""
+    (see ``ChartEnvs.sibling``) adds its env (``sibling_env``), its mounts (``mount_values``) and gives
+    its image, and its probes (with the ports they name) when it has the component's role kind."""
     main = sibling.main if sibling is not None and sibling.containers else None
     # probes are the chart's own for a workload that runs as this one does (a worker's for a worker),
     # never a web API's for a job, which nothing would answer
@@ -298,6 +369,7 @@ def values_fragment(
     values: dict[str, Any] = {
         "enabled": True,
         **_container_values(component.main, chart, omit, main, added, prober),
+        **mount_values(sibling),
     }
     if component.kind == "Deployment":
         replicas = component.scaling.replicas
@@ -330,7 +402,7 @@ def _container_block(key: str, name: str, indent: int) -> str:
         f"{pad}    {{{{- toYaml . | nindent {indent + 4} }}}}",
         f"{pad}    {{{{- end }}}}",
     ]
-    for field in ("ports", "resources", *PROBES):
+    for field in ("ports", "resources", *PROBES, "volumeMounts"):
         lines += [
             f"{pad}  {{{{- with {v}.{field} }}}}",
             f"{pad}  {field}:",
@@ -338,6 +410,25 @@ def _container_block(key: str, name: str, indent: int) -> str:
             f"{pad}  {{{{- end }}}}",
         ]
     return "\n".join(lines)
+
+
+def _pod_field(key: str, field: str, indent: int) -> str:
+    """A pod spec field (``initContainers``, ``volumes``) written only when the values have it."""
+    pad = " " * indent
+    return (
+        f"{pad}{{{{- with .Values.{key}.{field} }}}}\n"
+        f"{pad}{field}:\n"
+        f"{pad}  {{{{- toYaml . | nindent {indent + 2} }}}}\n"
+        f"{pad}{{{{- end }}}}\n"
+    )
+
+
+def _pod_spec(key: str, name: str, indent: int) -> str:
+    """The pod spec's containers, behind its init containers and before its volumes."""
+    return (
+        f"{_pod_field(key, 'initContainers', indent)}{' ' * indent}containers:\n"
+        f"{_container_block(key, name, indent + 2)}\n{_pod_field(key, 'volumes', indent)}"
+    )
 
 
 def _labels(name: str, component_label: str, indent: int) -> str:
@@ -363,7 +454,7 @@ def helm_template(component: Component) -> str:
             f"  schedule: {{{{ .Values.{key}.schedule | quote }}}}\n"
             "  concurrencyPolicy: Forbid\n  jobTemplate:\n    spec:\n      template:\n        metadata:\n"
             f"          labels:\n{_labels(name, role, 12)}\n        spec:\n          restartPolicy: Never\n"
-            f"          containers:\n{_container_block(key, name, 12)}\n"
+            f"{_pod_spec(key, name, 10)}"
         )
     elif component.kind == "Job":
         hook = ""
@@ -378,7 +469,7 @@ def helm_template(component: Component) -> str:
             "apiVersion: batch/v1\nkind: Job\nmetadata:\n"
             f"  name: {full}\n  labels:\n{_labels(name, role, 4)}\n{hook}spec:\n  backoffLimit: 1\n"
             f"  template:\n    metadata:\n      labels:\n{_labels(name, role, 8)}\n    spec:\n"
-            f"      restartPolicy: Never\n      containers:\n{_container_block(key, name, 8)}\n"
+            f"      restartPolicy: Never\n{_pod_spec(key, name, 6)}"
         )
     else:
         body = (
@@ -388,7 +479,7 @@ def helm_template(component: Component) -> str:
             f"      app.kubernetes.io/name: {name}\n"
             f"      app.kubernetes.io/instance: {{{{ .Release.Name }}}}\n"
             f"  template:\n    metadata:\n      labels:\n{_labels(name, role, 8)}\n    spec:\n"
-            f"      containers:\n{_container_block(key, name, 8)}\n"
+            f"{_pod_spec(key, name, 6)}"
         )
     return header + body + "{{- end }}\n"
 
@@ -402,7 +493,8 @@ def values_yaml(
 ) -> str:
     """``values_fragment`` as YAML, each env var taken from the chart (``chart``, the ``sibling``) or
     written with a template parameter (``parameters``, see ``parameter_env``) marked by a comment on
-    its line, and the sibling's image by one on ``image:``; env vars named in ``omit`` left out. When
+    its line, and the sibling's image by one on ``image:`` (its mounts, init containers and volumes on
+    theirs); env vars named in ``omit`` left out. When
     the chart was read (``chart`` not None) but has no sibling, a first line says the values are SaaS's."""
     notes = (
         {e.name: f"from the chart's {sibling.name}" for e in sibling_env(component, sibling)}
@@ -417,6 +509,8 @@ def values_yaml(
         return f"{NO_SIBLING}\n{text}" if chart is not None else text
     if sibling.containers and sibling.main.image:
         text = text.replace("\n  image:\n", f"\n  image:  # the chart's image, as {sibling.name}\n", 1)
+    for key in MOUNT_KEYS:
+        text = text.replace(f"\n  {key}:\n", f"\n  {key}:  # from the chart's {sibling.name}\n", 1)
     return text
 
 

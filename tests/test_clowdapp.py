@@ -114,7 +114,7 @@ def test_env_resources_probes_volumes(graph: ComponentGraph, template: Path, fin
     assert api.main.readiness_probe is None
     gateway = graph.component("gateway")
     assert gateway.volumes == ({"name": "nginx-conf", "configMap": {"name": "shop-nginx-conf"}},)
-    assert gateway.main.volume_mounts == ("nginx-conf",)
+    assert gateway.main.volume_mounts == ({"name": "nginx-conf", "mountPath": "/etc/nginx"},)
 
 
 def test_sidecars_only_when_enabled(graph: ComponentGraph) -> None:

@@ -40,7 +40,7 @@ def test_top_level_pod_fields_are_read(graph: ComponentGraph, legacy: Path, find
     assert main.liveness_probe == {"httpGet": {"path": "/health", "port": 8000}}
     assert main.readiness_probe == {"httpGet": {"path": "/ready", "port": 8000}}
     assert api.volumes == ({"name": "conf", "configMap": {"name": "proxy-conf"}},)
-    assert main.volume_mounts == ("conf",)
+    assert main.volume_mounts == ({"name": "conf", "mountPath": "/etc/conf"},)
     assert main.line == find_line(legacy, "- name: api")  # the item: there is no podSpec line
     assert api.scaling.replicas == 2 and api.web.public
 

@@ -154,3 +154,54 @@ def test_values_keys(name: str, key: str) -> None:
 def test_values_fragment_has_replicas_for_deployments_only() -> None:
     assert "replicas" in values_fragment(_component("clowder-sync"))["sync"]
     assert "replicas" not in values_fragment(_component("db-migrate"))["dbMigrate"]
+
+
+def _pod(doc: dict[str, Any]) -> dict[str, Any]:
+    spec = doc["spec"]
+    if doc["kind"] == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    pod: dict[str, Any] = spec["template"]["spec"]
+    return pod
+
+
+@pytest.mark.parametrize("name", ["clowder-worker-export", "db-migrate", "nightly-cleanup"])
+def test_the_siblings_volumes_mounts_and_init_containers_render_in_place(tmp_path: Path, name: str) -> None:
+    """Deployment, hook Job and CronJob alike: init containers and volumes in the pod spec, the mounts
+    in the container, as the sibling has them."""
+    component = _component(name)
+    chart = ChartEnvs(load_manifests(RENDERED))
+    found = chart.sibling(_component("clowder-worker-export"))
+    assert found is not None
+    mount = {"name": "ca", "mountPath": "/etc/pki/ca", "readOnly": True}
+    init = found.main.model_copy(
+        update={"name": "prepare-ca", "image": "ubi:9", "command": ("sh", "-c", "cp /in/* /out"), "args": ()}
+    )
+    init = init.model_copy(
+        update={"env": init.env[:1], "volume_mounts": ({"name": "ca", "mountPath": "/out"},)}
+    )
+    volumes = ({"name": "ca", "emptyDir": {}},)
+    sibling = found.model_copy(
+        update={
+            "containers": (found.main.model_copy(update={"volume_mounts": (mount,)}),),
+            "init_containers": (init,),
+            "volumes": volumes,
+        }
+    )
+    (doc,) = _render(tmp_path, component, values_yaml(component, {}, sibling=sibling))
+    pod = _pod(doc)
+    assert pod["volumes"] == list(volumes)
+    assert _container(doc)["volumeMounts"] == [mount]
+    (rendered,) = pod["initContainers"]
+    assert (rendered["name"], rendered["image"], rendered["command"]) == (
+        "prepare-ca",
+        "ubi:9",
+        ["sh", "-c", "cp /in/* /out"],
+    )
+    assert rendered["volumeMounts"] == [{"name": "ca", "mountPath": "/out"}]
+    assert [e["name"] for e in rendered["env"]] == [init.env[0].name]
+
+
+def test_without_mounts_the_pod_has_none(tmp_path: Path) -> None:
+    (doc,) = _render(tmp_path, _component("clowder-worker-export"))
+    assert not {"volumes", "initContainers"} & set(_pod(doc))
+    assert "volumeMounts" not in _container(doc)

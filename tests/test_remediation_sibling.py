@@ -10,7 +10,7 @@ from typing import Any
 from engine_helpers import graph_component
 from ruamel.yaml import YAML
 
-from koku_gap.graph import Component, ComponentGraph, RoleKind
+from koku_gap.graph import Component, ComponentGraph, EnvVar, RoleKind
 from koku_gap.pipeline import analyze
 from koku_gap.remediation import (
     NO_SIBLING,
@@ -176,6 +176,11 @@ def test_the_corpus_refresh_worker_gets_the_charts_settings(corpus: Path) -> Non
     assert values["env"]["WORKER_QUEUES"] == "refresh"
     assert values["image"]["repository"].startswith("quay.io/insights-onprem/")
     assert "livenessProbe" not in values  # the chart's workers have none; port `metrics` is undeclared
+    # AWS_CA_BUNDLE names a file the worker's init container assembles into an emptyDir it mounts
+    bundle = values["env"]["AWS_CA_BUNDLE"].rsplit("/", 1)[0]
+    mount = next(m for m in values["volumeMounts"] if m["mountPath"] == bundle)
+    assert {"name": mount["name"], "emptyDir": {}} in values["volumes"]
+    assert any(m["name"] == mount["name"] for i in values["initContainers"] for m in i["volumeMounts"])
 
 
 def test_a_kafka_consumers_topic_and_group_are_not_lent() -> None:
@@ -199,3 +204,75 @@ def test_a_kafka_consumers_topic_and_group_are_not_lent() -> None:
     assert lent is not None and [e.name for e in sibling_env(mine, lent)] == ["KAFKA_HOST"]
     worker = _component("rel-worker", {"KAFKA_TOPIC": "platform.upload.announce"})  # a producer's: shared
     assert ChartEnvs(_chart(worker), topics=["platform.upload.announce"]).lent(_mine()) is worker
+
+
+CA = {"name": "ca", "mountPath": "/etc/pki/ca", "readOnly": True}
+INIT_MOUNTS = ({"name": "ca-source", "mountPath": "/in"}, {"name": "ca", "mountPath": "/out"})
+
+
+def _mounting_worker() -> Component:
+    """A chart worker whose env points at a CA bundle its init container writes to an emptyDir."""
+    worker = _worker(volume_mounts=(CA,))
+    init = worker.main.model_copy(
+        update={
+            "name": "prepare-ca",
+            "image": "ubi-minimal:9",
+            "command": ("bash", "/scripts/combine.sh"),
+            "args": (),
+            "env": (EnvVar(name="OUT", value="/out", line=1),),
+            "volume_mounts": INIT_MOUNTS,
+        }
+    )
+    volumes = (
+        {"name": "ca", "emptyDir": {}},
+        {"name": "ca-source", "configMap": {"name": "service-ca"}},
+        {"name": "unused", "emptyDir": {}},
+    )
+    return worker.model_copy(update={"init_containers": (init,), "volumes": volumes})
+
+
+def test_the_siblings_mounts_init_containers_and_volumes_come_along() -> None:
+    """The env it lends points at files its pod provides: without them the worker reads no CA bundle."""
+    sibling = _mounting_worker()
+    values = values_fragment(_mine(), sibling=sibling)["workerRefresh"]
+    assert values["volumeMounts"] == [CA]
+    assert values["initContainers"] == [
+        {
+            "name": "prepare-ca",
+            "image": "ubi-minimal:9",
+            "command": ["bash", "/scripts/combine.sh"],
+            "env": [{"name": "OUT", "value": "/out"}],
+            "volumeMounts": list(INIT_MOUNTS),
+        }
+    ]
+    assert [v["name"] for v in values["volumes"]] == ["ca", "ca-source"]  # not what nothing mounts
+
+
+def test_the_mount_keys_say_they_are_the_siblings() -> None:
+    text = values_yaml(_mine(), {}, sibling=_mounting_worker())
+    for key in ("initContainers", "volumeMounts", "volumes"):
+        assert f"\n  {key}:  # from the chart's rel-worker-default\n" in text
+    assert "&" not in text and "*id" not in text  # copies: no YAML anchors or aliases
+    assert _load(text)["workerRefresh"]["volumeMounts"] == [CA]
+
+
+def test_without_a_sibling_nothing_is_mounted() -> None:
+    mine = _mine(volume_mounts=(CA,))
+    assert not {"initContainers", "volumeMounts", "volumes"} & set(values_fragment(mine)["workerRefresh"])
+    assert not {"initContainers", "volumeMounts", "volumes"} & set(
+        _load(values_yaml(mine, {}))["workerRefresh"]
+    )
+
+
+def test_a_volumes_octal_file_mode_stays_the_mode_kubernetes_reads() -> None:
+    """``mode: 0755`` is 493 to Kubernetes (YAML 1.1) and 755 to the YAML 1.2 loader: an invalid mode."""
+    scripts = {
+        "name": "ca",
+        "configMap": {"name": "s", "defaultMode": 644, "items": [{"key": "a", "mode": 755}]},
+    }
+    sibling = _worker(volume_mounts=(CA,)).model_copy(update={"volumes": (scripts,)})
+    (volume,) = values_fragment(_mine(), sibling=sibling)["workerRefresh"]["volumes"]
+    assert volume["configMap"] == {"name": "s", "defaultMode": 0o644, "items": [{"key": "a", "mode": 0o755}]}
+    kept = {"name": "ca", "secret": {"secretName": "s", "defaultMode": 420}}  # decimal 0644: valid as is
+    sibling = sibling.model_copy(update={"volumes": (kept,)})
+    assert values_fragment(_mine(), sibling=sibling)["workerRefresh"]["volumes"] == [kept]

@@ -215,7 +215,7 @@ def container(
         readiness_probe=to_plain(raw.get("readinessProbe")),
         startup_probe=to_plain(raw.get("startupProbe")),
         ports=ports,
-        volume_mounts=tuple(str(m.get("name")) for m in mounts if isinstance(m, dict)),
+        volume_mounts=tuple(to_plain(m) for m in mounts if isinstance(m, dict)),
         role=role,
         line=line,
         inherit_env=inherit_env,
