@@ -385,14 +385,8 @@ def _container_block(key: str, name: str, indent: int) -> str:
     lines = [
         f"{pad}- name: {name}",
         f'{pad}  image: "{{{{ {v}.image.repository }}}}:{{{{ {v}.image.tag }}}}"',
-        f"{pad}  {{{{- with {v}.command }}}}",
-        f"{pad}  command:",
-        f"{pad}    {{{{- toYaml . | nindent {indent + 4} }}}}",
-        f"{pad}  {{{{- end }}}}",
-        f"{pad}  {{{{- with {v}.args }}}}",
-        f"{pad}  args:",
-        f"{pad}    {{{{- toYaml . | nindent {indent + 4} }}}}",
-        f"{pad}  {{{{- end }}}}",
+        *_guarded(key, "command", indent + 2),
+        *_guarded(key, "args", indent + 2),
         f"{pad}  env:",
         f"{pad}    {{{{- range $name, $value := {v}.env }}}}",
         f"{pad}    - name: {{{{ $name }}}}",
@@ -403,24 +397,24 @@ def _container_block(key: str, name: str, indent: int) -> str:
         f"{pad}    {{{{- end }}}}",
     ]
     for field in ("ports", "resources", *PROBES, "volumeMounts"):
-        lines += [
-            f"{pad}  {{{{- with {v}.{field} }}}}",
-            f"{pad}  {field}:",
-            f"{pad}    {{{{- toYaml . | nindent {indent + 4} }}}}",
-            f"{pad}  {{{{- end }}}}",
-        ]
+        lines += _guarded(key, field, indent + 2)
     return "\n".join(lines)
+
+
+def _guarded(key: str, field: str, indent: int) -> list[str]:
+    """``field: <the values' field as YAML>``, written only when the values have it."""
+    pad = " " * indent
+    return [
+        f"{pad}{{{{- with .Values.{key}.{field} }}}}",
+        f"{pad}{field}:",
+        f"{pad}  {{{{- toYaml . | nindent {indent + 2} }}}}",
+        f"{pad}{{{{- end }}}}",
+    ]
 
 
 def _pod_field(key: str, field: str, indent: int) -> str:
     """A pod spec field (``initContainers``, ``volumes``) written only when the values have it."""
-    pad = " " * indent
-    return (
-        f"{pad}{{{{- with .Values.{key}.{field} }}}}\n"
-        f"{pad}{field}:\n"
-        f"{pad}  {{{{- toYaml . | nindent {indent + 2} }}}}\n"
-        f"{pad}{{{{- end }}}}\n"
-    )
+    return "\n".join(_guarded(key, field, indent)) + "\n"
 
 
 def _pod_spec(key: str, name: str, indent: int) -> str:
