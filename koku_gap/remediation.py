@@ -255,11 +255,10 @@ def _container_values(
     prober: Container | None = None,
 ) -> dict[str, Any]:
     """``c``'s values, with ``sibling``'s image, ``added`` env and ``prober``'s probes and ports."""
-    values: dict[str, Any] = {"image": _image(sibling.image if sibling and sibling.image else c.image)}
-    if c.command:
-        values["command"] = [_one_line(a) for a in c.command]
-    if c.args:
-        values["args"] = [_one_line(a) for a in c.args]
+    values: dict[str, Any] = {
+        "image": _image(sibling.image if sibling and sibling.image else c.image),
+        **_command_values(c),
+    }
     kept = [e for e in c.env if e.name not in omit or (chart and e.name in chart)]  # the chart's stays
     settings = [(e.name, e.value, e.value_from) for e in kept]
     if chart:
@@ -284,6 +283,15 @@ def _container_values(
     return values
 
 
+def _command_values(c: Container) -> dict[str, list[str]]:
+    """The container's ``command`` and ``args``, those it has, each argument on one line."""
+    return {
+        key: [_one_line(a) for a in words]
+        for key, words in (("command", c.command), ("args", c.args))
+        if words
+    }
+
+
 def _env_items(env: Sequence[EnvVar]) -> list[dict[str, Any]]:
     """Env as a pod spec writes it: an init container's is copied whole, it has no values of its own."""
     return [
@@ -298,10 +306,7 @@ def _init_values(c: Container) -> dict[str, Any]:
     values: dict[str, Any] = {"name": c.name}
     if c.image:
         values["image"] = c.image
-    if c.command:
-        values["command"] = [_one_line(a) for a in c.command]
-    if c.args:
-        values["args"] = [_one_line(a) for a in c.args]
+    values.update(_command_values(c))
     if c.env:
         values["env"] = _env_items(c.env)
     if c.volume_mounts:
