@@ -49,7 +49,7 @@ FLOOR_SCRIPT = (
 # which loads its plugin machinery), and every module a --format json run imports, reading nothing.
 PYDANTIC_SCRIPT = "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int\n"
 IMPORTS_SCRIPT = (  # with the collector tuned as gap-report tunes it (cli._fewer_collections)
-    "import gc\ngc.disable()\nimport koku_gap.cli, koku_gap.pipeline\n"
+    "import gc\ngc.disable()\nimport koku_gap.cli, koku_gap.api\n"
     "koku_gap.cli._fewer_collections()\nimport deepdiff\n"
 )
 MAX_WORKLOADS = 100_000  # --max-workloads for the synthetic inputs (the 100x chart has 2,300)
@@ -164,8 +164,8 @@ def warm_analysis(
     from ruamel.yaml import YAML
 
     import koku_gap
-    from koku_gap.pipeline import compare
-    from koku_gap.policy import load_policy
+    from koku_gap.api import compare
+    from koku_gap.engine.policy import load_policy
 
     files = [*clowdapps, *manifests]
     yaml = YAML(typ="safe", pure=False)

@@ -11,26 +11,26 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "InputError": "koku_gap.errors",
-    "Component": "koku_gap.graph",
-    "ComponentGraph": "koku_gap.graph",
-    "Container": "koku_gap.graph",
-    "Resource": "koku_gap.graph",
-    "Role": "koku_gap.graph",
-    "RoleKind": "koku_gap.graph",
-    "SourceRef": "koku_gap.graph",
+    "InputError": "koku_gap.model.errors",
+    "Component": "koku_gap.model.graph",
+    "ComponentGraph": "koku_gap.model.graph",
+    "Container": "koku_gap.model.graph",
+    "Resource": "koku_gap.model.graph",
+    "Role": "koku_gap.model.graph",
+    "RoleKind": "koku_gap.model.graph",
+    "SourceRef": "koku_gap.model.graph",
     "load_clowdapp": "koku_gap.sources.clowdapp",
     "load_manifests": "koku_gap.sources.manifests",
     "ChartSpec": "koku_gap.sources.helm",
     "RenderResult": "koku_gap.sources.helm",
     "load_chart": "koku_gap.sources.helm",
     "render_chart": "koku_gap.sources.helm",
-    "analyze": "koku_gap.pipeline",
-    "compare": "koku_gap.pipeline",
-    "Policy": "koku_gap.policy",
-    "load_policy": "koku_gap.policy",
-    "Report": "koku_gap.report.model",
-    "Row": "koku_gap.report.model",
+    "analyze": "koku_gap.api",
+    "compare": "koku_gap.api",
+    "Policy": "koku_gap.engine.policy",
+    "load_policy": "koku_gap.engine.policy",
+    "Report": "koku_gap.model.report",
+    "Row": "koku_gap.model.report",
 }
 
 __all__ = [
@@ -58,11 +58,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from koku_gap.errors import InputError
-    from koku_gap.graph import Component, ComponentGraph, Container, Resource, Role, RoleKind, SourceRef
-    from koku_gap.pipeline import analyze, compare
-    from koku_gap.policy import Policy, load_policy
-    from koku_gap.report.model import Report, Row
+    from koku_gap.api import analyze, compare
+    from koku_gap.engine.policy import Policy, load_policy
+    from koku_gap.model.errors import InputError
+    from koku_gap.model.graph import Component, ComponentGraph, Container, Resource, Role, RoleKind, SourceRef
+    from koku_gap.model.report import Report, Row
     from koku_gap.sources.clowdapp import load_clowdapp
     from koku_gap.sources.helm import ChartSpec, RenderResult, load_chart, render_chart
     from koku_gap.sources.manifests import load_manifests

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from koku_gap import __version__
-from koku_gap.errors import InputError, UsageError
-from koku_gap.limits import MAX_WORKLOADS
+from koku_gap.model.errors import InputError, UsageError
+from koku_gap.yaml.limits import MAX_WORKLOADS
 
 if TYPE_CHECKING:
-    from koku_gap.pipeline import Extra
+    from koku_gap.api import Extra
     from koku_gap.sources.helm import ChartSpec
 
 FORMATS = ("markdown", "terminal", "json", "sarif", "junit", "github")
@@ -41,7 +41,7 @@ EXIT_OK, EXIT_GAPS, EXIT_INPUT = 0, 1, 2
 
 def _bundled_policies() -> tuple[str, ...]:
     """The policies shipped in koku_gap/policies (what ``--policy NAME`` accepts), without importing
-    koku_gap.policy and pydantic before arguments are parsed (nor importlib.resources: 10 ms)."""
+    koku_gap.engine.policy and pydantic before arguments are parsed (nor importlib.resources: 10 ms)."""
     return tuple(sorted(f.stem for f in (Path(__file__).parent / "policies").glob("*.yaml")))
 
 
@@ -188,7 +188,7 @@ _workload_count = _positive("workloads")
 
 def _strict(report: object) -> None:
     """``--strict``: the first warning, with the count, as the error (before anything is written)."""
-    from koku_gap.report.model import Report
+    from koku_gap.model.report import Report
 
     assert isinstance(report, Report)
     if report.warnings:
@@ -335,14 +335,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     own_process = argv is None  # the console script or python -m: gap-report's own process
     if own_process:
         gc.disable()  # importing allocates much and frees little: no collection is worth its time
-    from koku_gap.pipeline import analyze_paths
+    from koku_gap.api import analyze_paths
 
     if own_process:
         _fewer_collections()
 
     baseline = None
     if args.baseline:  # read first: a bad baseline fails fast, before the analysis
-        from koku_gap.baseline import read_baseline
+        from koku_gap.engine.baseline import read_baseline
 
         baseline = read_baseline(args.baseline)
     report = analyze_paths(
@@ -362,11 +362,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.strict:
         _strict(report)
     if baseline is not None:
-        from koku_gap.baseline import apply_baseline
+        from koku_gap.engine.baseline import apply_baseline
 
         report = apply_baseline(report, baseline)
     if args.write_baseline:
-        from koku_gap.baseline import apply_baseline, baseline_of, dump_baseline
+        from koku_gap.engine.baseline import apply_baseline, baseline_of, dump_baseline
 
         recorded = baseline_of(report, args.write_baseline)
         write_atomically(Path(args.write_baseline), dump_baseline(recorded), what="baseline")
@@ -421,7 +421,7 @@ def render(
     """The report in ``fmt``; ``fail_on`` decides which gaps the CI formats (junit, github) fail,
     ``color`` (auto, always, never) how the terminal format looks: written to a file, it is the plain
     listing unless ``always``."""
-    from koku_gap.report.model import Report
+    from koku_gap.model.report import Report
 
     assert isinstance(report, Report)
     if fmt == "json":
@@ -499,7 +499,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _one_line(text: str) -> str:
     """A message as one printable line (argv and exceptions may hold newlines or escapes)."""
-    from koku_gap.errors import printable
+    from koku_gap.model.errors import printable
 
     return printable(" ".join(text.split()))[:1000]
 

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ci_helpers import args, rows_by_name, run_json, scenario
 from ruamel.yaml import YAML
 
 from koku_gap.cli import main
-from koku_gap.report.model import Report
+from koku_gap.model.report import Report
 from koku_gap.report.sarif import sarif_log
+from tests.helpers.ci import args, rows_by_name, run_json, scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 KOKU = "koku/clowdapp-2026-08-14-f6cc00b31.yaml"

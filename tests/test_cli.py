@@ -11,11 +11,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from engine_helpers import clowdapp, deployment, line_of, manage, manifests, workload, write
 
 from koku_gap import analyze
+from koku_gap.api import analyze_paths
 from koku_gap.cli import FORMAT_EXTRAS, FORMATS, main, render
-from koku_gap.pipeline import analyze_paths
+from tests.helpers.engine import clowdapp, deployment, line_of, manage, manifests, workload, write
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "engine"
 MINI_APP = str(FIXTURES / "mini-clowdapp.yaml")  # highest gap: P1 (clowder-sync)
@@ -323,7 +323,7 @@ def test_json_rows_follow_input_order_and_are_stable(capsys: pytest.CaptureFixtu
 
 def test_koku_gap_analyze_is_the_function() -> None:
     import koku_gap
-    import koku_gap.pipeline  # what the CLI imports; must not shadow the public function
+    import koku_gap.api  # what the CLI imports; must not shadow the public function
 
     assert callable(koku_gap.analyze)
     report = koku_gap.analyze(clowdapps=[MINI_APP], manifests=[MINI_CHART])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from koku_gap.cli import BUNDLED_POLICIES, build_parser, main
-from koku_gap.policy import BUNDLED
+from koku_gap.engine.policy import BUNDLED
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "fixtures/example/clowdapp.yaml")

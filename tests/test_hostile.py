@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from koku_gap.cli import main
-from koku_gap.errors import printable
-from koku_gap.yamlio import DEFAULT_MAX_BYTES
+from koku_gap.model.errors import printable
+from koku_gap.yaml.loader import DEFAULT_MAX_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -440,8 +440,8 @@ def test_unreadable_file_is_refused_without_privileges(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Where the tests run as root, chmod 000 does not stop a read: check the error path itself."""
-    from koku_gap.errors import InputError
-    from koku_gap.yamlio import read_text
+    from koku_gap.model.errors import InputError
+    from koku_gap.yaml.loader import read_text
 
     def denied(self: Path, *args: object, **kwargs: object) -> object:
         raise PermissionError(13, "Permission denied", str(self))
@@ -635,7 +635,7 @@ def test_heavy_input_in_a_subprocess(name: str, tmp_path: Path) -> None:
 def test_validation_errors_name_the_yaml_line() -> None:
     from pydantic import BaseModel
 
-    from koku_gap.errors import InputError, located
+    from koku_gap.model.errors import InputError, located
 
     class Model(BaseModel):
         count: int

@@ -14,7 +14,7 @@ import pytest
 
 import koku_gap
 from koku_gap.cli import main
-from koku_gap.report.model import Report
+from koku_gap.model.report import Report
 from koku_gap.sources.helm import ChartSpec
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import koku_gap
-from koku_gap.report.model import Report, Warning
+from koku_gap.model.report import Report, Warning
 
 ROOT = Path(__file__).resolve().parents[1]
 

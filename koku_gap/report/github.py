@@ -13,8 +13,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from koku_gap.errors import InputError
-from koku_gap.report.model import Report, Row
+from koku_gap.model.errors import InputError
+from koku_gap.model.report import Report, Row
 
 COMMAND_OF_LEVEL = {"error": "error", "warning": "warning", "note": "notice"}  # Row.level -> command
 SUMMARY_LIMIT = 1024 * 1024 - 4096  # GitHub refuses step summaries over 1 MiB

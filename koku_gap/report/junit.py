@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from koku_gap.report.model import Report, Row
+from koku_gap.model.report import Report, Row
 
 # XML 1.0 allows tab, newline, carriage return and most of Unicode; anything else would make the
 # document invalid, and a reason may quote whatever a YAML file holds.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from koku_gap.report.model import DETAILED_PRIORITIES, Report, Row, Target
+from koku_gap.model.report import DETAILED_PRIORITIES, Report, Row, Target
 
 STATUS_ICON = {
     "match": "✅ match",

@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import quote
 
 from koku_gap import __version__
-from koku_gap.report.model import Report, Row, Target, component_key
-from koku_gap.rules import rule
+from koku_gap.model.report import Report, Row, Target, component_key
+from koku_gap.model.rules import rule
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT = "kokuGapComponent/v1"

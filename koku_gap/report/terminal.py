@@ -15,7 +15,7 @@ import shutil
 import sys
 from typing import TYPE_CHECKING, Literal
 
-from koku_gap.report.model import Report, Row
+from koku_gap.model.report import Report, Row
 
 if TYPE_CHECKING:
     from rich.console import Console

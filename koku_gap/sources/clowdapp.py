@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from koku_gap.errors import InputError, located
-from koku_gap.graph import (
+from koku_gap.model.errors import InputError, located
+from koku_gap.model.graph import (
     Component,
     ComponentGraph,
     Container,
@@ -28,11 +28,11 @@ from koku_gap.graph import (
     SourceRef,
     WebServices,
 )
-from koku_gap.limits import MAX_RESOURCES, MAX_WORKLOADS, check_resources, check_workloads
-from koku_gap.roles import simple_commands
 from koku_gap.sources import podspec
+from koku_gap.sources.roles import simple_commands
 from koku_gap.sources.template import STRING_PARAM, Parameters, Substituter, read_parameters
-from koku_gap.yamlio import DEFAULT_MAX_BYTES, LDict, LList, Stream, line_of, load_stream, to_plain
+from koku_gap.yaml.limits import MAX_RESOURCES, MAX_WORKLOADS, check_resources, check_workloads
+from koku_gap.yaml.loader import DEFAULT_MAX_BYTES, LDict, LList, Stream, line_of, load_stream, to_plain
 
 CLOWDAPP_RESOURCE_KEYS = (
     "kafkaTopics",

@@ -49,12 +49,12 @@ from ruamel.yaml.events import (
     StreamEndEvent,
 )
 
-from koku_gap.errors import InputError, UsageError
-from koku_gap.graph import ComponentGraph, GraphWarning
-from koku_gap.limits import MAX_WORKLOADS
+from koku_gap.model.errors import InputError, UsageError
+from koku_gap.model.graph import ComponentGraph, GraphWarning
 from koku_gap.sources import strvals
 from koku_gap.sources.manifests import manifests_from_text, require_workloads
-from koku_gap.yamlio import DEFAULT_MAX_BYTES, LDict, decode_bytes, parse_stream, read_text
+from koku_gap.yaml.limits import MAX_WORKLOADS
+from koku_gap.yaml.loader import DEFAULT_MAX_BYTES, LDict, decode_bytes, parse_stream, read_text
 
 Renderer = Literal["auto", "python", "binary"]
 RENDERERS: tuple[Renderer, ...] = ("auto", "python", "binary")

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from koku_gap.errors import InputError, located
-from koku_gap.graph import (
+from koku_gap.extras.snippets import indent
+from koku_gap.model.errors import InputError, located
+from koku_gap.model.graph import (
     Component,
     ComponentGraph,
     Container,
@@ -25,10 +26,9 @@ from koku_gap.graph import (
     SourceRef,
     WebServices,
 )
-from koku_gap.limits import MAX_WORKLOADS, check_resources, check_workloads
-from koku_gap.snippets import indent
 from koku_gap.sources import podspec
-from koku_gap.yamlio import (
+from koku_gap.yaml.limits import MAX_WORKLOADS, check_resources, check_workloads
+from koku_gap.yaml.loader import (
     DEFAULT_MAX_BYTES,
     MAX_NOTES,
     LDict,

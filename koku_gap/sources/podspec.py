@@ -10,10 +10,10 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from koku_gap.graph import Component, Container, EnvVar, Role, RoleKind
-from koku_gap.roles import RoleInput, detect_role, distinguishing_switches, with_switches
+from koku_gap.model.graph import Component, Container, EnvVar, Role, RoleKind
+from koku_gap.sources.roles import RoleInput, detect_role, distinguishing_switches, with_switches
 from koku_gap.sources.template import WHOLE_JSON_PARAM
-from koku_gap.yamlio import LDict, LList, line_of, to_plain
+from koku_gap.yaml.loader import LDict, LList, line_of, to_plain
 
 ROLE_RANK = {
     RoleKind.UNKNOWN: 0,

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from koku_gap.errors import InputError
-from koku_gap.graph import GraphWarning
-from koku_gap.yamlio import LDict, LList
+from koku_gap.model.errors import InputError
+from koku_gap.model.graph import GraphWarning
+from koku_gap.yaml.loader import LDict, LList
 
 STRING_PARAM = re.compile(r"\$\{([a-zA-Z0-9_]+)\}")
 WHOLE_JSON_PARAM = re.compile(r"^\$\{\{([a-zA-Z0-9_]+)\}\}$")

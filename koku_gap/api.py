@@ -1,0 +1,321 @@
+"""The whole pipeline in one call: load, match, classify, report."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, TypeVar
+
+from koku_gap.engine.classify import chart_rows, platform_services, source_rows
+from koku_gap.engine.drift import env_keys
+from koku_gap.engine.match import Names, match
+from koku_gap.engine.policy import Policy, load_policy
+from koku_gap.extras.remediation import (
+    ChartEnvs,
+    helm_template,
+    parameter_env,
+    role_env,
+    template_path,
+    values_yaml,
+)
+from koku_gap.extras.snippets import snippet
+from koku_gap.model.errors import InputError
+from koku_gap.model.graph import ComponentGraph
+from koku_gap.model.report import (
+    InputFile,
+    QueueInfo,
+    Queues,
+    Remediation,
+    Report,
+    Row,
+    Warning,
+    summarize,
+)
+from koku_gap.sources.clowdapp import load_clowdapp
+from koku_gap.sources.manifests import load_manifests
+from koku_gap.yaml.limits import MAX_WORKLOADS
+from koku_gap.yaml.loader import DEFAULT_MAX_BYTES, read_text
+
+if TYPE_CHECKING:
+    from koku_gap.sources.helm import ChartSpec, Renderer
+
+# What reports show but the engine does not decide (see ``enrich``). A caller that prints only some
+# formats may leave out what they never read: the CLI does (cli.FORMAT_EXTRAS).
+Extra = Literal["snippets", "remediation"]
+ALL_EXTRAS: frozenset[Extra] = frozenset({"snippets", "remediation"})
+
+
+def analyze(
+    clowdapps: Sequence[str | Path] | str | Path,
+    manifests: Sequence[str | Path] | str | Path | None = None,
+    params: Mapping[str, str] | None = None,
+    policy: Policy | str | Path | None = None,
+    *,
+    today: date | None = None,
+    charts: Sequence[ChartSpec | str | Path] | ChartSpec | str | Path | None = None,
+    renderer: Renderer = "auto",
+    skip_failing_templates: bool = False,
+    max_workloads: int = MAX_WORKLOADS,
+) -> Report:
+    """Compare ClowdApp template(s) with rendered chart manifests.
+
+    ``policy`` is a Policy, a policy file, or a bundled name (``default``, ``koku``); None is ``default``.
+    ``today`` decides which policy waivers have expired (default: the current date).
+    ``charts`` (instead of ``manifests``): chart directories or ``.tgz`` files, or ``ChartSpec``s with
+    values and options, rendered offline first like ``helm template`` (``renderer``: auto, python,
+    binary; ``skip_failing_templates``: leave out templates that fail; see docs/helm.md).
+    ``max_workloads``: the most workloads a ClowdApp file, or the chart side, may hold (docs/errors.md).
+    """
+    return analyze_paths(
+        clowdapps,
+        manifests,
+        params=params,
+        policy=policy,
+        today=today,
+        charts=charts,
+        renderer=renderer,
+        skip_failing_templates=skip_failing_templates,
+        max_workloads=max_workloads,
+    )
+
+
+def analyze_paths(
+    clowdapps: Sequence[str | Path] | str | Path,
+    manifests: Sequence[str | Path] | str | Path | None = None,
+    *,
+    params: Mapping[str, str] | None = None,
+    policy: Policy | str | Path | None = None,
+    max_bytes: int | None = None,
+    today: date | None = None,
+    charts: Sequence[ChartSpec | str | Path] | ChartSpec | str | Path | None = None,
+    renderer: Renderer = "auto",
+    skip_failing_templates: bool = False,
+    max_workloads: int = MAX_WORKLOADS,
+    on_loaded: Callable[[], object] | None = None,
+    extras: Collection[Extra] = ALL_EXTRAS,
+) -> Report:
+    """``analyze`` for the CLI; ``on_loaded`` runs once both sides are read, before the analysis;
+    ``extras``: which of the snippets and suggested templates to attach (default: both)."""
+    clowdapp_paths = [clowdapps] if isinstance(clowdapps, str | Path) else list(clowdapps)
+    manifest_paths: list[str | Path] = (
+        [] if manifests is None else [manifests] if isinstance(manifests, str | Path) else list(manifests)
+    )
+    chart_specs: list[ChartSpec | str | Path] = (
+        []
+        if charts is None
+        else [charts]
+        if isinstance(charts, str | Path) or not isinstance(charts, Sequence)  # one path or ChartSpec
+        else list(charts)
+    )
+    if not clowdapp_paths:
+        raise ValueError("analyze() needs at least one ClowdApp file")
+    clowdapp_paths, repeated = _read_once(clowdapp_paths)
+    manifest_paths, repeated_manifests = _read_once(manifest_paths)
+    chart_specs, repeated_charts = _read_once(chart_specs)
+    if bool(manifest_paths) == bool(chart_specs):
+        raise ValueError("analyze() needs manifests or charts (one of them, not both)")
+    limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
+    resolved = policy if isinstance(policy, Policy) else load_policy(policy)
+    strict = len(clowdapp_paths) == 1
+    graphs = [
+        load_clowdapp(path, params, max_bytes=limit, strict_params=strict, max_workloads=max_workloads)
+        for path in clowdapp_paths
+    ]
+    declared = {name for graph in graphs for name in graph.parameters}
+    for name in params or {}:
+        if name not in declared:
+            files = ", ".join(str(p) for p in clowdapp_paths)
+            raise InputError(files, None, f"--param {name}: no template declares this parameter")
+    source = graphs[0]
+    for graph in graphs[1:]:
+        source = source.merged(graph)
+    if manifest_paths:
+        target = load_manifests(*manifest_paths, max_bytes=limit, max_workloads=max_workloads)
+    else:
+        from koku_gap.sources.helm import load_charts  # only when rendering: it is not needed otherwise
+
+        target = load_charts(
+            chart_specs,
+            renderer=renderer,
+            skip_failing_templates=skip_failing_templates,
+            max_bytes=limit,
+            max_workloads=max_workloads,
+        )
+    if on_loaded is not None:
+        on_loaded()
+    report = compare(source, target, resolved, today=today, extras=extras)
+    repeated += repeated_manifests + repeated_charts
+    if repeated:
+        report = report.model_copy(update={"warnings": [*repeated, *report.warnings]})
+    return report
+
+
+Input = TypeVar("Input", str | Path, "ChartSpec | str | Path")
+
+
+def _path_of(entry: object) -> str:
+    """The path an input names: itself, or a ChartSpec's chart."""
+    return str(getattr(entry, "path", entry))
+
+
+def _input_key(entry: object) -> tuple[str, object]:
+    """What makes two inputs the same: the file they resolve to (``-``, stdin, as itself); for a chart
+    given with options, the options too (one chart rendered with other values is another input)."""
+    path = _path_of(entry)
+    where = path if path == "-" else os.path.realpath(path)
+    if dataclasses.is_dataclass(entry) and not isinstance(entry, type):
+        return (where, dataclasses.replace(entry, path=""))
+    return (where, None)
+
+
+def _read_once(entries: list[Input]) -> tuple[list[Input], list[Warning]]:
+    """``entries`` without repeats, the first of each kept, and a ``duplicate-input`` warning for each
+    input given more than once: read twice, a file's objects would count twice (each workload playing
+    itself again, every gap doubled)."""
+    kept: list[tuple[tuple[str, object], Input, list[str]]] = []  # compared, not hashed: options are lists
+    for entry in entries:
+        key = _input_key(entry)
+        first = next((k for k in kept if k[0] == key), None)
+        if first is None:
+            kept.append((key, entry, []))
+        else:
+            first[2].append(_path_of(entry))
+    warnings = [
+        Warning(code="duplicate-input", message=_repeat_message(_path_of(entry), again), file=_path_of(entry))
+        for _, entry, again in kept
+        if again
+    ]
+    return [entry for _, entry, _ in kept], warnings
+
+
+def _repeat_message(first: str, again: list[str]) -> str:
+    times = "twice" if len(again) == 1 else f"{len(again) + 1} times"
+    others = sorted({path for path in again if path != first})
+    also = f" (also as {', '.join(others)})" if others else ""
+    return f"given {times}{also}: read once"
+
+
+def _templated(row: Row) -> bool:
+    """Whether a row gets a suggested Helm template: a detailed gap the chart has no counterpart to,
+    unless the policy itself made it optional (the team decided it need not be ported)."""
+    if row.targets or not row.is_detailed:
+        return False
+    return not (row.status == "optional" and any(r.startswith("policy:") for r in row.reasons))
+
+
+def enrich(
+    rows: list[Row],
+    source: ComponentGraph,
+    extras: Collection[Extra] = ALL_EXTRAS,
+    target: ComponentGraph | None = None,
+    omit_env: Collection[str] = (),
+) -> list[Row]:
+    """Attach what reports show but the engine does not decide: each component's own lines (read once
+    per file; ``snippets``) and, where the chart has no counterpart to a gap the reports detail
+    (``Row.is_detailed``: P0-P2) and the policy did not make optional, a suggested Helm template
+    (``remediation``) whose env takes the chart's settings where ``target`` has them and leaves out
+    ``omit_env`` (the policy's ``ignore_env``: Clowder's own variables, wrong off Clowder), and whose
+    image, probes and the env Clowder would inject come from the chart's sibling of the component
+    (``ChartEnvs.sibling``). Neither changes a status or a priority, so leaving them out changes
+    nothing else."""
+    with_snippets, with_remediation = "snippets" in extras, "remediation" in extras
+    topics = [r.name for r in source.resources_of("kafka-topic")]
+    chart_envs = ChartEnvs(target, topics) if with_remediation and target is not None else None
+    if not (with_snippets or with_remediation):
+        return rows
+    components = {(c.app, c.name): c for c in source.components}
+    texts: dict[str, list[str] | None] = {}
+    result: list[Row] = []
+    for row in rows:
+        if row.source is None or row.clowdapp is None:
+            result.append(row)
+            continue
+        update: dict[str, object] = {}
+        component = components.get((row.app, row.clowdapp))
+        templated = with_remediation and component is not None and _templated(row)
+        file = row.source.file
+        if (with_snippets or templated) and file not in texts:
+            try:
+                texts[file] = read_text(file).splitlines()
+            except InputError:
+                texts[file] = None  # gone since it was analysed: the report stands without snippets
+        lines = texts.get(file)
+        if with_snippets and lines:
+            found = snippet(lines, row.source.line, role_env(component) if component else ())
+            update["snippet"] = found.text
+            update["snippet_lines"] = [found.start, found.end]
+        if templated and component is not None:
+            update["remediation"] = Remediation(
+                path=template_path(component),
+                template=helm_template(component),
+                values=values_yaml(
+                    component,
+                    chart_envs.of(component) if chart_envs is not None else None,
+                    parameter_env(component, lines or [], source.parameters),
+                    omit_env,
+                    chart_envs.lent(component) if chart_envs is not None else None,
+                ),
+            )
+        result.append(row.model_copy(update=update))
+    return result
+
+
+def compare(
+    source: ComponentGraph,
+    target: ComponentGraph,
+    policy: Policy,
+    *,
+    today: date | None = None,
+    extras: Collection[Extra] = ALL_EXTRAS,
+) -> Report:
+    """Two loaded graphs -> the Report (the notebook entry point when inputs are already loaded)."""
+    result = match(source, target, policy)
+    names = Names(source, target, policy)
+    rows = source_rows(result, policy, today, env_keys(target.resources))
+    rows = enrich(rows, source, extras, target, policy.ignore_env)
+    rows += chart_rows(source, target, result, policy, names)
+    queues = Queues(
+        uncovered=sorted(q for q in result.queue_sources if q not in result.queue_consumers),
+        extra=sorted(q for q in result.queue_consumers if q not in result.queue_sources),
+        detail={
+            q: QueueInfo(clowdapp=result.queue_sources.get(q, []), chart=result.queue_consumers.get(q, []))
+            for q in sorted({*result.queue_sources, *result.queue_consumers})
+        },
+    )
+    inputs = [
+        InputFile(
+            side="clowdapp",
+            file=f,
+            apps=sorted({c.app for c in source.components if c.source.file == f}),
+            workloads=sum(1 for c in source.components if c.source.file == f),
+        )
+        for f in source.files
+    ] + [
+        InputFile(
+            side="manifests",
+            file=f,
+            apps=sorted({c.app for c in target.components if c.source.file == f}),
+            workloads=sum(1 for c in target.components if c.source.file == f),
+        )
+        for f in target.files
+    ]
+    warnings = [
+        Warning(code=w.code, message=w.message, file=w.file, line=w.line, group=w.group)
+        for w in (*source.warnings, *target.warnings)
+    ]
+    warnings += [
+        Warning(code="policy", message=note.message, file=note.file, line=note.line)
+        for note in [*result.warnings, *policy.unused_patterns(source.components)]
+    ]
+    return Report(
+        inputs=inputs,
+        policy=list(policy.sources),
+        rows=rows,
+        queues=queues,
+        platform=platform_services(source, target, rows, names),
+        warnings=warnings,
+        summary=summarize(rows, len(source.components), len(target.components)),
+    )

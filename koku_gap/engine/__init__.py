@@ -1,0 +1,1 @@
+"""Inputs' graphs -> verdicts: matching, drift, classification under a policy, baselines."""

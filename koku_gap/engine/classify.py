@@ -1,0 +1,621 @@
+"""Matched pairs, the unmatched, drift and policy -> report rows with a status and a priority.
+
+Every ClowdApp component becomes exactly one row; every chart workload whose main container plays
+no ClowdApp component's part gets a row of its own (infra, better or extra). Each row says which rule
+fired, so a reader can argue with a reason instead of a number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from koku_gap.engine.drift import EnvKeys, drift
+from koku_gap.engine.match import Candidate, MatchResult, Names, Pairing
+from koku_gap.engine.policy import ComponentOverride, Outcome, Policy, Priority, Status, Waiver
+from koku_gap.model import rules
+from koku_gap.model.graph import INFRA_ROLES, Component, ComponentGraph, Resource, RoleKind
+from koku_gap.model.report import GAP_STATUSES, Drift, Location, PlatformService, Row, Target, WaiverInfo
+from koku_gap.sources.roles import role_purpose
+
+PLATFORM_OF_ROLE = {
+    RoleKind.DATABASE: ("database",),
+    RoleKind.CACHE: ("in-memory-db",),
+    RoleKind.KAFKA: ("kafka-topic",),
+    RoleKind.OBJECT_STORE: ("object-store",),
+}
+PRE_PHASES = frozenset({"pre-install", "pre-upgrade"})
+DEPENDENCY_KINDS = ("dependency", "optional-dependency")
+# Statuses with nothing to do but check the drift: no priority, no waiver.
+SETTLED_STATUSES = frozenset({"match", "consolidated", "better", "infra", "extra"})
+CHART_ACTION: dict[str, str] = {
+    "better": "keep",
+    "infra": "keep: it replaces a platform service",
+    "extra": "check that the chart needs it",
+}
+# The kind of gap of a pair only its role speaks for (match.Pairing.unconfirmed).
+ROLE_ALONE = rules.ROLE_ALONE
+
+
+def source_rows(
+    result: MatchResult, policy: Policy, today: date | None = None, env_keys: EnvKeys | None = None
+) -> list[Row]:
+    """One row per ClowdApp component; ``today`` decides which waivers have expired (default: today);
+    ``env_keys``: what the chart's ConfigMaps and Secrets hold (``drift.env_keys``), for envFrom."""
+    day = today or date.today()
+    return [_source_row(p, result, policy, day, env_keys or {}) for p in result.pairings]
+
+
+def _location(comp: Component) -> Location:
+    return Location(file=comp.source.file, line=comp.source.line, template=comp.source.template)
+
+
+def _target(cand: Candidate) -> Target:
+    t = cand.target
+    line = t.source.line if cand.via == "workload" else cand.container.line
+    return Target(
+        name=t.name,
+        kind=t.kind,
+        file=t.source.file,
+        line=line,
+        template=t.source.template,
+        via=cand.via,
+        container=cand.container.name,
+    )
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """What the engine's rules make of a component, before the policy has its say."""
+
+    outcome: Outcome
+    rule: str | None  # the kind of gap, for CI formats (koku_gap/rules.py)
+    targets: list[Target]
+    drifts: list[Drift]
+    evidence: list[str]
+
+
+def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date, env_keys: EnvKeys) -> Row:
+    s = p.source
+    uncovered = [q for q in s.role.queues if q not in result.queue_consumers]
+    covering = sorted({w for q in s.role.queues for w in result.queue_consumers.get(q, [])})
+    verdict = _verdict(p, uncovered, result, policy, env_keys)
+    outcome, targets = verdict.outcome, verdict.targets
+    reasons = [outcome.reason, *_queue_notes(s, uncovered, covering, targets, result)]
+    if p.unconfirmed and verdict.rule != ROLE_ALONE:  # another gap decided the row: still say it
+        reasons.append(p.unconfirmed)
+    override = policy.override_for(s.name)
+    status, priority, reasons = _overridden(s, outcome, override, policy, reasons)
+    action = _action(outcome, override, status, verdict.drifts)
+    if status in SETTLED_STATUSES:
+        priority = None
+    waiver = _waiver(s, uncovered, policy, today) if status in GAP_STATUSES and priority else None
+    if waiver is not None:
+        note, action = _waiver_note(waiver, action)
+        reasons.insert(0, note)
+    return Row(
+        id=f"{status}:{s.app}/{s.name}",
+        app=s.app,
+        clowdapp=s.name,
+        chart=[t.name for t in targets] + _also_named(s, covering, targets, result),
+        role=s.role.kind.value,
+        kind=s.kind,
+        status=status,
+        priority=priority,
+        source=_location(s),
+        targets=targets,
+        reasons=reasons,
+        drift=verdict.drifts,
+        queues=list(s.role.queues),
+        evidence=list(dict.fromkeys([*s.role.evidence, *verdict.evidence])),  # each fact once
+        purpose=role_purpose(s.role),
+        action=action,
+        act_now=_asks_now(action),
+        rule=_row_rule(status, verdict.rule),
+        waiver=waiver,
+        waived=waiver is not None and not waiver.expired,
+    )
+
+
+def _verdict(
+    p: Pairing, uncovered: list[str], result: MatchResult, policy: Policy, env_keys: EnvKeys
+) -> _Verdict:
+    """Missing when nothing plays the part (showing the closest rejections), else judged on the drift."""
+    s = p.source
+    if p.chosen is None:
+        missing, gap = _missing_outcome(s, uncovered, policy, result)
+        return _Verdict(missing, gap, [], [], [f"rejected {r}" for r in p.rejected[:3]])
+    cand = p.chosen
+    target = _target(cand)
+    drifts = drift(s, cand.target, cand.container, policy.ignore_env, env_keys)
+    outcome, rule = _matched_outcome(s, cand, p, uncovered, drifts, policy, result)
+    return _Verdict(outcome, rule, [target], drifts, list(cand.evidence))
+
+
+def _queue_notes(
+    s: Component, uncovered: list[str], covering: list[str], targets: list[Target], result: MatchResult
+) -> list[str]:
+    """Who else the component's queues concern: idle chart workers, other workers that consume them."""
+    notes: list[str] = []
+    idle = sorted({w for q in uncovered for w in result.idle_consumers.get(q, [])})
+    if idle:
+        workers, queues = ", ".join(idle), ", ".join(uncovered)
+        notes.append(f"the chart deploys {workers} with replicas: 0, so nothing consumes {queues}")
+    if s.role.kind == RoleKind.CELERY_WORKER:
+        for name in covering:
+            if not any(t.name == name for t in targets):
+                notes.append(f"queue(s) also consumed by {name}")
+    return notes
+
+
+def _overridden(
+    s: Component, outcome: Outcome, override: ComponentOverride | None, policy: Policy, reasons: list[str]
+) -> tuple[Status, Priority | None, list[str]]:
+    """Status, priority and reasons once the policy's ``components:`` entry applies; a reader sees both
+    the entry's reason and what the rule alone would have said."""
+    status, priority = outcome.status, outcome.priority
+    if override is None or not (override.when == "always" or outcome.status in GAP_STATUSES):
+        return status, priority, reasons
+    status = override.status or status
+    if override.priority is not None:
+        priority = override.priority
+    elif status in GAP_STATUSES and priority is None:
+        priority = policy.outcome_for_missing(s.role.kind.value).priority
+    if override.status and override.status != outcome.status:  # the rule no longer decides: say so
+        reasons = [f"without the policy entry: {r}" if r == outcome.reason else r for r in reasons]
+    return status, priority, [f"policy: {override.reason}", *reasons]
+
+
+def _action(
+    outcome: Outcome, override: ComponentOverride | None, status: Status, drifts: list[Drift]
+) -> str | None:
+    """What to do: nothing but checking drift when settled, else the policy's word over the rule's."""
+    if status in SETTLED_STATUSES:
+        kinds = sorted({d.kind for d in drifts})
+        return f"none; check drift ({', '.join(kinds)})" if kinds else "none"
+    if override is not None and override.action:
+        return override.action
+    if (
+        override is not None
+        and override.status
+        and override.status != outcome.status
+        and status == "optional"
+    ):
+        return "none while the policy's reason holds; revisit it if it stops holding"
+    return outcome.action
+
+
+def _asks_now(action: str | None) -> bool:
+    """Whether an action asks for something now (``Row.act_now``): actions that ask for nothing, the
+    engine's and a policy's alike, start ``none`` or ``keep``."""
+    return bool(action) and not (action or "").startswith(("none", "keep"))
+
+
+def _row_rule(status: Status, rule: str | None) -> str | None:
+    """The kind of gap, for a gap only; a `components:` override that made a gap of what was not one
+    is a gap of its own kind."""
+    if status not in GAP_STATUSES:
+        return None
+    return rules.POLICY_OVERRIDE if rule is None else rule
+
+
+def _waiver_note(waiver: WaiverInfo, action: str | None) -> tuple[str, str | None]:
+    """The reason a waiver puts first on its row, and the action: an expired one is renewed, or the gap
+    closed."""
+    if waiver.expired:
+        note = f"waiver expired ({waiver.subject}, held until {waiver.expires}): {waiver.reason}"
+        return note, f"renew or remove the expired waiver, or {action or 'close the gap'}"
+    until = f", until {waiver.expires}" if waiver.expires else ""
+    return f"waived ({waiver.subject}{until}): {waiver.reason}", action
+
+
+def _also_named(s: Component, covering: list[str], targets: list[Target], result: MatchResult) -> list[str]:
+    """The chart workers that cover (or would cover) the component's queues without playing its part."""
+    also_named = [*covering, *(w for q in s.role.queues for w in result.idle_consumers.get(q, []))]
+    return list(dict.fromkeys(t for t in also_named if not any(x.name == t for x in targets)))
+
+
+def _waiver(s: Component, uncovered: list[str], policy: Policy, today: date) -> WaiverInfo | None:
+    """The waiver of a gap: one naming the component, else queue waivers covering every uncovered queue.
+
+    An expired waiver comes back (marked expired) only when no active one applies: the row says so.
+    """
+    expired: list[Waiver] = []
+    for waiver in policy.component_waivers(s.app, s.name):
+        if not waiver.expired(today):
+            return _waiver_info([waiver], expired=False)
+        expired.append(waiver)
+    by_queue = [policy.queue_waivers(s.app, q) for q in uncovered]
+    if by_queue and all(by_queue):
+        live = [next((w for w in found if not w.expired(today)), None) for found in by_queue]
+        active = [w for w in live if w is not None]
+        if len(active) == len(live):
+            return _waiver_info(active, expired=False)
+        expired.extend(found[0] for found, w in zip(by_queue, live, strict=True) if w is None)
+    return _waiver_info(expired, expired=True) if expired else None
+
+
+def _waiver_info(waivers: list[Waiver], *, expired: bool) -> WaiverInfo:
+    unique = list(dict.fromkeys(waivers))
+    dates = [w.expires for w in unique if w.expires is not None]
+    return WaiverInfo(
+        subject=", ".join(dict.fromkeys(w.subject for w in unique)),
+        reason="; ".join(dict.fromkeys(w.reason for w in unique)),
+        expires=min(dates).isoformat() if dates else None,
+        expired=expired,
+    )
+
+
+def _act(outcome: Outcome, action: str) -> Outcome:
+    """The outcome with a default action, unless the policy rule names its own."""
+    return outcome if outcome.action else outcome.model_copy(update={"action": action})
+
+
+def _fill(outcome: Outcome, **values: str) -> Outcome:
+    try:
+        reason = outcome.reason.format(**values)
+    except (KeyError, IndexError):
+        reason = outcome.reason
+    return outcome.model_copy(update={"reason": reason})
+
+
+def _missing_outcome(
+    s: Component, uncovered: list[str], policy: Policy, result: MatchResult
+) -> tuple[Outcome, str]:
+    """The outcome for a component with no counterpart, and the rule (kind of gap) that decided it."""
+    add = f"add a {s.kind} for {s.name}"
+    if s.scaling.replicas == 0 and s.scaling.autoscaler is None and policy.missing_disabled:
+        action = f"none unless on-prem enables it; then {add}"
+        return _act(policy.missing_disabled, action), rules.MISSING_DISABLED
+    if s.role.kind == RoleKind.CELERY_WORKER and uncovered and policy.uncovered_queue:
+        queues = ", ".join(uncovered)
+        idle, unconsumed = _idle_split(uncovered, None, result)
+        action = "; ".join(
+            [*(_scale(w) for w in idle)]
+            + (
+                [f"add queue(s) {', '.join(unconsumed)} to an existing worker's -Q, or {add}"]
+                if unconsumed
+                else []
+            )
+        )
+        return _act(_fill(policy.uncovered_queue, queues=queues), action), rules.UNCOVERED_QUEUE
+    if s.kind == "CronJob" and s.role.kind != RoleKind.KAFKA_CONSUMER and policy.missing_scheduled:
+        return _act(policy.missing_scheduled, add), rules.MISSING_SCHEDULED
+    outcome = policy.outcome_for_missing_role(s.role.kind.value)
+    rule = rules.missing_rule(s.role.kind.value)
+    if outcome.status == "optional":
+        return _act(outcome, f"decide whether on-prem needs it; if so, {add}"), rule
+    return _act(outcome, add), rule
+
+
+def _matched_outcome(
+    s: Component,
+    cand: Candidate,
+    p: Pairing,
+    uncovered: list[str],
+    drifts: list[Drift],
+    policy: Policy,
+    result: MatchResult,
+) -> tuple[Outcome, str | None]:
+    """The outcome for a matched component, and the rule (kind of gap) when it is one.
+
+    The gap rules are tried in order, the first that applies decides; with none, it is a match.
+    """
+    gap = (
+        _uncovered_queue_outcome(s, cand, uncovered, policy, result)
+        or _schedule_lost_outcome(s, cand, policy)
+        or _post_install_outcome(s, cand.target, policy, result)
+        or _partial_outcome(cand, drifts, policy)
+        or _role_alone_outcome(s, cand, p, policy)
+    )
+    return gap or (_match_outcome(cand, p), None)
+
+
+def _uncovered_queue_outcome(
+    s: Component, cand: Candidate, uncovered: list[str], policy: Policy, result: MatchResult
+) -> tuple[Outcome, str] | None:
+    """A worker played by a chart worker that leaves some of its queues unconsumed: partial. A queue
+    only idle workers (replicas: 0) would consume needs one scaled up, not another -Q entry."""
+    if s.role.kind == RoleKind.CELERY_WORKER and uncovered and policy.uncovered_queue:
+        queues = ", ".join(uncovered)
+        filled = _fill(policy.uncovered_queue, queues=queues)
+        idle, unconsumed = _idle_split(uncovered, cand.target.name, result)
+        steps = [_scale(w) for w in idle]
+        if unconsumed:
+            steps.append(f"add {', '.join(unconsumed)} to {cand.target.name}'s -Q queues")
+        action = "; ".join(steps)
+        return _act(filled.model_copy(update={"status": "partial"}), action), rules.UNCOVERED_QUEUE
+    return None
+
+
+def _idle_split(
+    uncovered: list[str], preferred: str | None, result: MatchResult
+) -> tuple[list[str], list[str]]:
+    """The idle chart workers to scale up so that the queues get consumed (``preferred`` first, when it
+    is one of a queue's idle consumers), and the queues no chart worker would consume at all."""
+    idle: list[str] = []
+    unconsumed: list[str] = []
+    for q in uncovered:
+        workers = result.idle_consumers.get(q, [])
+        if not workers:
+            unconsumed.append(q)
+        elif not any(w in idle for w in workers):
+            idle.append(preferred if preferred in workers else workers[0])
+    return idle, unconsumed
+
+
+def _scale(worker: str) -> str:
+    return f"scale {worker} to at least 1 replica (it is deployed with replicas: 0)"
+
+
+def _role_alone_outcome(
+    s: Component, cand: Candidate, p: Pairing, policy: Policy
+) -> tuple[Outcome, str] | None:
+    """A pair only the role speaks for, with no image to confirm it and nothing else of the app matched on
+    evidence (match._confirm): a reader must check it is the same application."""
+    if p.unconfirmed is None:
+        return None
+    t = cand.target.name
+    alias = f"match: {{{s.name}: {t}}}"
+    return Outcome(
+        status="partial",
+        priority=policy.partial_priority,
+        reason=f"played by {_where(cand)}, but {p.unconfirmed}",
+        action=f"check that {t} runs {s.app}'s {s.name}; if it does, say so in the policy ({alias})",
+    ), ROLE_ALONE
+
+
+def _schedule_lost_outcome(s: Component, cand: Candidate, policy: Policy) -> tuple[Outcome, str] | None:
+    """A scheduled job played by something other than a CronJob: nothing runs it on its schedule."""
+    t = cand.target
+    if s.schedule and (cand.via != "workload" or t.kind != "CronJob") and policy.schedule_lost:
+        where = _where(cand)
+        action = f"add a CronJob with schedule '{s.schedule}' running what {where} runs"
+        return _act(_fill(policy.schedule_lost, via=where), action), rules.SCHEDULE_LOST
+    return None
+
+
+def _post_install_outcome(
+    s: Component, t: Component, policy: Policy, result: MatchResult
+) -> tuple[Outcome, str] | None:
+    """A migration run by a Helm hook only after install or upgrade: the new code meets the old schema."""
+    post_install = t.hook is not None and not (PRE_PHASES & set(t.hook.phases))
+    if s.role.kind == RoleKind.MIGRATION and post_install and policy.post_install_migration and t.hook:
+        in_chart, note, action = _hook_move(s, t, result)
+        phases = ",".join(t.hook.phases)
+        filled = _fill(policy.post_install_migration, phases=phases, in_chart=in_chart, chart_note=note)
+        return _act(filled, action), rules.POST_INSTALL_MIGRATION
+    return None
+
+
+def _hook_move(s: Component, t: Component, result: MatchResult) -> tuple[str, str, str]:
+    """Where the migration hook belongs: ``in_chart`` and ``chart_note`` for the reason, and the action.
+
+    A hook in another chart than the app's (e.g. an infrastructure chart's) must move, not just change
+    phase: upgrading the app's chart alone never runs it.
+    """
+    hook = '"helm.sh/hook": pre-install,pre-upgrade'
+    hook_chart, app_charts = _chart_of(t), _app_charts(s, result)
+    if hook_chart and app_charts and hook_chart not in app_charts:
+        app = " or ".join(app_charts)
+        action = f"move {t.name} from chart {hook_chart} into {app} as a {hook} Job"
+        return f" of chart {hook_chart}", f"; upgrading {app} alone never migrates", action
+    return "", "", f"annotate {t.name} with {hook}"
+
+
+def _partial_outcome(cand: Candidate, drifts: list[Drift], policy: Policy) -> tuple[Outcome, str] | None:
+    """Played, but with drift of a kind the policy counts as a gap (``partial_on``)."""
+    partial = [d for d in drifts if d.kind in policy.partial_on]
+    if not partial:
+        return None
+    messages = "; ".join(d.message for d in partial)
+    return Outcome(
+        status="partial",
+        priority=policy.partial_priority,
+        reason=f"played by {_where(cand)}, but " + messages,
+        action=f"fix {cand.target.name}: " + messages,
+    ), rules.drift_rule(partial[0].kind)
+
+
+def _match_outcome(cand: Candidate, p: Pairing) -> Outcome:
+    """No gap: a match (by evidence or a policy alias), or consolidated when the workload plays others too."""
+    where = _where(cand)
+    if cand.alias:
+        return Outcome(status="match", reason=f"played by {where} (policy alias)")
+    if p.shared_with:
+        return Outcome(
+            status="consolidated",
+            reason=f"{where} also plays {', '.join(p.shared_with)}: consolidated into one workload",
+        )
+    if cand.via == "container":
+        return Outcome(status="match", reason=f"run by {where}")
+    return Outcome(status="match", reason=f"played by {where}")
+
+
+def _chart_of(t: Component) -> str | None:
+    """The chart a rendered workload comes from: the first part of Helm's ``# Source:`` path."""
+    return t.source.template.split("/", 1)[0] if t.source.template and "/" in t.source.template else None
+
+
+def _app_charts(s: Component, result: MatchResult) -> list[str]:
+    """The charts of the workloads that play the other components of ``s``'s app, sorted."""
+    charts = (
+        _chart_of(p.chosen.target)
+        for p in result.pairings
+        if p.chosen is not None and p.source.app == s.app and p.source.name != s.name
+    )
+    return sorted({c for c in charts if c})
+
+
+def _where(cand: Candidate) -> str:
+    """What plays the part, in words: the workload, one of its init containers, or its main container
+    before it starts (``via: container``: a workload that migrates first)."""
+    t = cand.target
+    if cand.via == "container":
+        return f"the main container {cand.container.name} of {t.name}, before it starts"
+    return t.name if cand.via == "workload" else f"{cand.container.name} in {t.name}"
+
+
+def chart_rows(
+    source: ComponentGraph, target: ComponentGraph, result: MatchResult, policy: Policy, names: Names
+) -> list[Row]:
+    """A row for every chart workload that plays no ClowdApp component's part."""
+    platform: dict[str, list[Resource]] = {}
+    for resource in source.resources:
+        platform.setdefault(resource.kind, []).append(resource)
+    # read once here, not once per chart workload: _chart_status runs for every unclaimed workload
+    dependencies = [(r, names.tokens(r.name, False)) for r in source.resources if r.kind in DEPENDENCY_KINDS]
+    inline_migrations = _inline_migrations(source)
+    rows: list[Row] = []
+    for t in target.components:
+        if t.name in result.claimed:
+            continue
+        status, reason, action = _chart_status(
+            t, source, platform, dependencies, inline_migrations, policy, names
+        )
+        rows.append(_chart_row(t, status, reason, action))
+    return rows
+
+
+def _inline_migrations(source: ComponentGraph) -> dict[str | None, list[str]]:
+    """Image family -> the ClowdApp components that run migrations before they start."""
+    inline: dict[str | None, list[str]] = {}
+    for c in source.components:
+        if "migration" in c.role.also:
+            inline.setdefault(c.role.image_family, []).append(c.name)
+    return inline
+
+
+def _chart_row(t: Component, status: Status, reason: str, action: str | None = None) -> Row:
+    """The row of a chart workload no ClowdApp component claims: never a gap, so no priority; the
+    action is the status's unless the rule that decided it has its own."""
+    return Row(
+        id=f"{status}:{t.app}/{t.name}",
+        app=t.app,
+        clowdapp=None,
+        chart=[t.name],
+        role=t.role.kind.value,
+        kind=t.kind,
+        status=status,
+        priority=None,
+        source=None,
+        targets=[
+            Target(
+                name=t.name,
+                kind=t.kind,
+                file=t.source.file,
+                line=t.source.line,
+                template=t.source.template,
+            )
+        ],
+        reasons=[reason],
+        queues=list(t.role.queues),
+        evidence=list(t.role.evidence),
+        purpose=role_purpose(t.role),
+        action=action or CHART_ACTION[status],
+        act_now=_asks_now(action or CHART_ACTION[status]),
+    )
+
+
+def _chart_status(
+    t: Component,
+    source: ComponentGraph,
+    platform: dict[str, list[Resource]],
+    dependencies: list[tuple[Resource, frozenset[str]]],
+    inline_migrations: dict[str | None, list[str]],
+    policy: Policy,
+    names: Names,
+) -> tuple[Status, str, str | None]:
+    """Status, reason, and an action when the status's own (``CHART_ACTION``) would mislead."""
+    rule = policy.chart_rule(t.name, t.role.kind.value)
+    if rule is not None and not (rule.unless_app and rule.unless_app in source.apps):
+        # a workload of an app not passed is out of scope, not something to check the chart needs
+        scope = f"out of scope: pass its ClowdApp ({rule.unless_app}) with --clowdapp to compare it"
+        return rule.status, f"policy: {rule.reason}", scope if rule.unless_app else None
+    status, reason = _chart_evidence_status(t, platform, dependencies, inline_migrations, names)
+    return status, reason, None
+
+
+def _chart_evidence_status(
+    t: Component,
+    platform: dict[str, list[Resource]],
+    dependencies: list[tuple[Resource, frozenset[str]]],
+    inline_migrations: dict[str | None, list[str]],
+    names: Names,
+) -> tuple[Status, str]:
+    """The status of a chart workload no policy rule decides: from what the ClowdApp takes from its
+    platform, the migrations it runs inline and its dependencies."""
+    if t.role.kind in INFRA_ROLES:
+        for kind in PLATFORM_OF_ROLE.get(t.role.kind, ()):
+            wanted = platform.get(kind)
+            if wanted:
+                apps = ", ".join(sorted({r.app for r in wanted}))
+                return "infra", (
+                    f"provides the {kind.replace('-', ' ')} that {apps} take(s) from the platform "
+                    f"(first declared at {wanted[0].source})"
+                )
+    if t.role.kind == RoleKind.MIGRATION:
+        inline = inline_migrations.get(t.role.image_family, [])
+        if inline:
+            when = f"as a {','.join(t.hook.phases)} hook" if t.hook else "as a job"
+            return "better", (
+                f"runs the migrations once {when}; the ClowdApp runs them inline before "
+                f"{', '.join(inline[:4])}{' ...' if len(inline) > 4 else ''} start"
+            )
+    tokens = names.tokens(t.name, True)
+    for dep, dep_tokens in dependencies:
+        if dep_tokens and dep_tokens <= tokens:
+            return "better", f"bundles {dep.name}, a ClowdApp dependency the platform provides ({dep.source})"
+    if t.role.kind in INFRA_ROLES:
+        return "extra", f"{t.role.kind.value} with no ClowdApp counterpart"
+    return "extra", "no ClowdApp component plays this part"
+
+
+def platform_services(
+    source: ComponentGraph, target: ComponentGraph, rows: list[Row], names: Names
+) -> list[PlatformService]:
+    """What the ClowdApp takes from its platform, and which chart workloads provide it (the chart rows
+    classified `infra`: a database that belongs to a bundled service is not the app's)."""
+    by_kind = _infra_by_kind(target, rows)
+    topics = {r.name for r in target.resources if r.kind == "KafkaTopic"}
+    services: list[PlatformService] = []
+    chart_names = [t.name for t in target.components]
+    having: dict[str, set[int]] = {}  # name token -> the chart workloads whose names hold it
+    for position, name in enumerate(chart_names):
+        for token in names.tokens(name, True):
+            having.setdefault(token, set()).add(position)
+    for r in source.resources:
+        if r.kind not in ("database", "in-memory-db", "kafka-topic", "object-store", *DEPENDENCY_KINDS):
+            continue
+        provided = list(by_kind.get(r.kind, []))
+        if r.kind in DEPENDENCY_KINDS:  # a service the platform runs beside the app (rbac, ingress, ...)
+            # the chart workloads whose name tokens include all of the dependency's, in chart order
+            wanted = names.tokens(r.name, False)
+            found = set.intersection(*(having.get(w, set()) for w in wanted)) if wanted else set()
+            provided = [chart_names[p] for p in sorted(found)]
+        if r.kind == "kafka-topic" and r.name in topics:
+            provided.append(f"KafkaTopic/{r.name}")
+        services.append(
+            PlatformService(
+                kind=r.kind,
+                name=r.name,
+                app=r.app,
+                source=Location(file=r.source.file, line=r.source.line),
+                provided_by=provided,
+            )
+        )
+    return services
+
+
+def _infra_by_kind(target: ComponentGraph, rows: list[Row]) -> dict[str, list[str]]:
+    """Platform service kind -> the chart workloads classified `infra` that provide it, in chart order."""
+    infra = {r.chart[0] for r in rows if r.clowdapp is None and r.status == "infra"}
+    by_kind: dict[str, list[str]] = {}
+    for t in target.components:
+        if t.name not in infra:
+            continue
+        for role, kinds in PLATFORM_OF_ROLE.items():
+            if t.role.kind == role:
+                for kind in kinds:
+                    by_kind.setdefault(kind, []).append(t.name)
+    return by_kind

@@ -1,0 +1,417 @@
+"""Classification and priority rules, read from YAML and validated.
+
+The engine knows what a missing Kafka consumer *means*; how urgent that is for a given product is
+policy. A policy may ``extends:`` a bundled one (``default``, ``koku``) or another file; mappings merge
+(the child wins) and rule lists concatenate (the child's rules are tried first).
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal, NamedTuple
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from koku_gap.model.errors import InputError
+from koku_gap.model.graph import Component, RoleKind
+from koku_gap.yaml.loader import LDict, LList, parse_stream, read_text
+
+Priority = Literal["P0", "P1", "P2", "P3"]
+Status = Literal["match", "consolidated", "partial", "missing", "optional", "better", "infra", "extra"]
+PRIORITIES: tuple[Priority, ...] = ("P0", "P1", "P2", "P3")
+BUNDLED = ("default", "koku")
+POLICY_DIR = Path(__file__).parents[1] / "policies"  # shipped as files in the wheel, as the package is
+ROLES: tuple[str, ...] = tuple(kind.value for kind in RoleKind)
+# The drift kinds koku_gap/drift.py emits (tests/test_policy_names.py keeps the two in step).
+DRIFT_KINDS: tuple[str, ...] = (
+    "env-missing",
+    "env-from",
+    "switch-missing",
+    "resources",
+    "replicas",
+    "autoscaling",
+    "probe-missing",
+    "hook-phase",
+    "schedule",
+)
+
+
+def _one_of(what: str, allowed: tuple[str, ...]) -> AfterValidator:
+    """A validator that refuses a name outside ``allowed``, naming the closest one: a typo in a policy
+    would otherwise be a rule that silently never applies."""
+
+    def check(value: str) -> str:
+        if value in allowed:
+            return value
+        close = difflib.get_close_matches(value, allowed, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise ValueError(f"unknown {what} {value!r}; {hint}expected one of: {', '.join(allowed)}")
+
+    return AfterValidator(check)
+
+
+RoleName = Annotated[str, _one_of("role", ROLES)]
+DriftKind = Annotated[str, _one_of("drift kind", DRIFT_KINDS)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Outcome(Strict):
+    """What a rule decides: a status, a priority (or none) and the reason shown on the row."""
+
+    status: Status
+    priority: Priority | None = None
+    reason: str
+    action: str | None = None  # what to do about it; the engine fills a default when a rule gives none
+
+
+class ChartRule(Strict):
+    """Classifies a chart workload that no ClowdApp component claims."""
+
+    name: str | None = None  # glob on the chart workload name
+    role: RoleName | None = None  # role kind, e.g. query-engine
+    status: Literal["better", "infra", "extra"]
+    reason: str
+    unless_app: str | None = None  # the rule stands aside when this ClowdApp is analysed too
+
+    def applies(self, name: str, role: str) -> bool:
+        if self.name is None and self.role is None:
+            return False
+        return (self.name is None or fnmatch.fnmatchcase(name, self.name)) and (
+            self.role is None or self.role == role
+        )
+
+
+class ComponentOverride(Strict):
+    """Replaces a ClowdApp component's status and/or priority; ``when: gap`` only if it would be a gap."""
+
+    status: Status | None = None
+    priority: Priority | None = None
+    when: Literal["always", "gap"] = "always"
+    reason: str
+    action: str | None = None  # what to do instead, shown on the row
+
+
+class Waiver(Strict):
+    """Accepts a known gap: of a ClowdApp component (glob), or of Celery queues no chart worker consumes.
+
+    A waived row stays in every report, marked, and no longer fails the run. ``expires`` is the last day
+    the waiver holds; from the next day on the gap counts again and its row says so.
+    """
+
+    component: str | None = None  # glob on the ClowdApp component name
+    queue: str | None = None  # glob on a Celery queue name: waives rows whose uncovered queues all match
+    app: str | None = None  # glob on the ClowdApp app name; any app when omitted
+    reason: str
+    expires: date | None = None
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_given(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a waiver needs a reason")
+        return " ".join(value.split())
+
+    @field_validator("expires", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        if value is None or (isinstance(value, date) and type(value) is date):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise ValueError(f"expires must be a date written YYYY-MM-DD, got {value!r}")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Waiver:
+        if (self.component is None) == (self.queue is None):
+            raise ValueError("a waiver names either a component or a queue")
+        return self
+
+    def expired(self, today: date) -> bool:
+        return self.expires is not None and today > self.expires
+
+    def applies_to_app(self, app: str) -> bool:
+        return self.app is None or fnmatch.fnmatchcase(app, self.app)
+
+    @property
+    def subject(self) -> str:
+        return f"component {self.component}" if self.component is not None else f"queue {self.queue}"
+
+
+Origin = tuple[str, int | None]  # the file (``<policy:NAME>`` when bundled) and line an entry is written at
+
+
+@dataclass(frozen=True)
+class _Origins:
+    """Where each ``components`` and ``match`` pattern and each waiver is written, keyed by (section,
+    pattern or Waiver). Not part of what a policy says: two policies that say the same compare equal
+    wherever they were read from (``compare=False``), and a private attribute is never serialised."""
+
+    of: Mapping[tuple[str, object], Origin] = field(default_factory=dict, compare=False)
+
+
+class PolicyNote(NamedTuple):
+    """A policy entry that never applies, and where it is written (a report warning)."""
+
+    message: str
+    file: str
+    line: int | None
+
+
+class Policy(Strict):
+    name: str = "custom"
+    extends: str | None = None
+    strip_prefixes: tuple[str, ...] = ()
+    missing: dict[RoleName, Outcome] = Field(default_factory=dict)
+    missing_scheduled: Outcome | None = None
+    missing_disabled: Outcome | None = None
+    uncovered_queue: Outcome | None = None
+    post_install_migration: Outcome | None = None
+    schedule_lost: Outcome | None = None
+    partial_on: tuple[DriftKind, ...] = ()
+    partial_priority: Priority = "P2"
+    ignore_env: tuple[str, ...] = ()
+    chart: tuple[ChartRule, ...] = ()
+    match: dict[str, str | list[str]] = Field(default_factory=dict)
+    components: dict[str, ComponentOverride] = Field(default_factory=dict)
+    waivers: tuple[Waiver, ...] = ()  # the child's are tried first
+    sources: tuple[str, ...] = ()  # the files this policy was read from, for the report
+    _origins: _Origins = PrivateAttr(default_factory=_Origins)  # set by load_policy
+
+    def outcome_for_missing(self, role: str) -> Outcome:
+        if role in self.missing:
+            return self.missing[role]
+        if "unknown" in self.missing:
+            return self.missing["unknown"]
+        return Outcome(status="missing", priority="P1", reason=f"no counterpart for a {role} component")
+
+    def outcome_for_missing_role(self, role: str) -> Outcome:
+        """As ``outcome_for_missing``, but a fallback rule names the role it stands in for."""
+        outcome = self.outcome_for_missing(role)
+        if role not in self.missing and role != "unknown":
+            return outcome.model_copy(
+                update={"reason": f"a {role} component is missing (no rule for this role)"}
+            )
+        return outcome
+
+    def override_for(self, component: str) -> ComponentOverride | None:
+        for pattern, override in self.components.items():
+            if fnmatch.fnmatchcase(component, pattern):
+                return override
+        return None
+
+    def aliases_for(self, component: str) -> list[str]:
+        pattern = self.alias_pattern(component)
+        if pattern is None:
+            return []
+        target = self.match[pattern]
+        return [target] if isinstance(target, str) else list(target)
+
+    def alias_pattern(self, component: str) -> str | None:
+        """The first ``match:`` pattern naming ``component``, which decides its aliases."""
+        return next((p for p in self.match if fnmatch.fnmatchcase(component, p)), None)
+
+    def chart_rule(self, name: str, role: str) -> ChartRule | None:
+        return next((rule for rule in self.chart if rule.applies(name, role)), None)
+
+    def component_waivers(self, app: str, component: str) -> list[Waiver]:
+        """The waivers naming this ClowdApp component, in policy order (expired ones included)."""
+        return [
+            w
+            for w in self.waivers
+            if w.component is not None
+            and w.applies_to_app(app)
+            and fnmatch.fnmatchcase(component, w.component)
+        ]
+
+    def origin(self, section: str, entry: object) -> Origin:
+        """Where a ``components``/``match`` pattern or a waiver is written: its own file (a parent's
+        when it comes from ``extends``) and line; the last file read, without a line, when unknown
+        (an entry added in code)."""
+        found = self._origins.of.get((section, entry))
+        if found is not None:
+            return found
+        return (self.sources[-1] if self.sources else "<policy>", None)
+
+    def unused_patterns(self, components: Iterable[Component]) -> list[PolicyNote]:
+        """A note for each ``components`` or ``match`` pattern and each waiver that matches no ClowdApp
+        component (or, for a queue waiver, no queue one consumes): like an alias naming nothing, it
+        never applies, which is often a typo or a component the analysed templates no longer have."""
+        comps = list(components)
+        notes = [
+            PolicyNote(
+                f"policy {section} pattern {pattern} matches no ClowdApp component; it never applies",
+                *self.origin(section, pattern),
+            )
+            for section, patterns in (("components", self.components), ("match", self.match))
+            for pattern in patterns
+            if not any(fnmatch.fnmatchcase(c.name, pattern) for c in comps)
+        ]
+        for waiver in self.waivers:
+            mine = [c for c in comps if waiver.applies_to_app(c.app)]
+            if waiver.component is not None:
+                used = any(fnmatch.fnmatchcase(c.name, waiver.component) for c in mine)
+                what = "ClowdApp component"
+            else:
+                pattern = waiver.queue or ""
+                used = any(fnmatch.fnmatchcase(q, pattern) for c in mine for q in c.queues)
+                what = "queue of a ClowdApp component"
+            if not used:
+                app = f" of app {waiver.app}" if waiver.app is not None else ""
+                message = f"policy waiver of {waiver.subject} matches no {what}{app}; it never applies"
+                notes.append(PolicyNote(message, *self.origin("waivers", waiver)))
+        return notes
+
+    def queue_waivers(self, app: str, queue: str) -> list[Waiver]:
+        """The waivers naming this Celery queue, in policy order (expired ones included)."""
+        return [
+            w
+            for w in self.waivers
+            if w.queue is not None and w.applies_to_app(app) and fnmatch.fnmatchcase(queue, w.queue)
+        ]
+
+
+def load_policy(source: str | Path | None = None) -> Policy:
+    """A bundled policy by name (``default``, ``koku``) or a policy file; None means ``default``."""
+    return _load(str(source) if source is not None else "default", seen=())
+
+
+def _load(source: str, seen: tuple[str, ...]) -> Policy:
+    if source in seen:
+        raise InputError(source, None, f"policy 'extends' loops: {' -> '.join((*seen, source))}")
+    raw, file = _read(source)
+    parent_name = raw.get("extends")
+    data = dict(raw)
+    inherited: Mapping[tuple[str, object], Origin] = {}
+    if parent_name is not None:
+        if not isinstance(parent_name, str):
+            raise InputError(file, raw.line_of("extends"), "'extends' must name a policy")
+        parent_source = parent_name
+        if parent_name not in BUNDLED and not Path(parent_name).is_absolute() and Path(file).exists():
+            parent_source = str(Path(file).parent / parent_name)
+        parent = _load(parent_source, (*seen, source))
+        inherited = parent._origins.of
+        data = _merge(parent.model_dump(exclude={"name", "extends", "sources"}), data)
+        data["extends"] = parent_name
+        data["sources"] = (*parent.sources, file)
+    else:
+        data["sources"] = (file,)
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        location = [str(p) for p in error["loc"] if p != "[key]"]  # a bad mapping key: name the key
+        location = _locate(raw, location, error.get("input"))
+        line = _line_of(raw, location)
+        what = ".".join(location) or "policy"
+        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+        message = message.removeprefix("Value error, ")
+        raise InputError(file, line, f"policy {what}: {message}") from None
+    policy._origins = _Origins({**inherited, **_origins_in(raw, file, policy)})
+    return policy
+
+
+def _origins_in(raw: LDict, file: str, policy: Policy) -> dict[tuple[str, object], Origin]:
+    """Where this file writes its ``components`` and ``match`` patterns and its waivers (which come
+    first in the merged ``policy.waivers``, before the parent's)."""
+    found: dict[tuple[str, object], Origin] = {}
+    for section in ("components", "match"):
+        entries = raw.get(section)
+        if isinstance(entries, LDict):
+            found.update({(section, key): (file, entries.line_of(key)) for key in entries})
+    waivers = raw.get("waivers")
+    if isinstance(waivers, LList):
+        for index, waiver in enumerate(policy.waivers[: len(waivers)]):
+            found.setdefault(("waivers", waiver), (file, waivers.line_of(index)))
+    return found
+
+
+def _read(source: str) -> tuple[LDict, str]:
+    if source in BUNDLED:
+        file = f"<policy:{source}>"
+        text = (POLICY_DIR / f"{source}.yaml").read_text("utf-8")
+    else:
+        file = source
+        text = read_text(source)
+    stream = parse_stream(text, file)
+    if len(stream.documents) != 1 or not isinstance(stream.documents[0].value, LDict):
+        raise InputError(file, None, "a policy is one YAML mapping")
+    return stream.documents[0].value, file
+
+
+def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(parent)
+    for key, value in child.items():
+        if key == "extends":
+            continue
+        old = merged.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            merged[key] = {**old, **value}
+        elif isinstance(old, list | tuple) and isinstance(value, list):
+            ordered = key in ("chart", "waivers")  # first match wins: the child's come first
+            merged[key] = [*value, *old] if ordered else list(dict.fromkeys([*old, *value]))
+        else:
+            merged[key] = value
+    return merged
+
+
+def _line_of(raw: Any, location: list[str], bad: object = None) -> int | None:
+    """The line of ``location`` in the file's own mapping (its last item fixed up by ``_locate``)."""
+    node = raw
+    line = getattr(raw, "line", None)
+    for part in location:
+        if isinstance(node, LDict) and part in node:
+            line = node.line_of(part)
+            node = node[part]
+        elif isinstance(node, LList) and part.isdigit() and int(part) < len(node):
+            line = node.line_of(int(part))
+            node = node[int(part)]
+        else:
+            break
+    return line
+
+
+def _locate(raw: Any, location: list[str], bad: object) -> list[str]:
+    """``location`` with a list index of the merged policy turned into the file's own: lists like
+    ``partial_on`` are validated joined with the parent's, where the bad item sits elsewhere."""
+    node = raw
+    for position, part in enumerate(location):
+        if isinstance(node, LDict) and part in node:
+            node = node[part]
+        elif (
+            isinstance(node, LList) and position == len(location) - 1 and isinstance(bad, str) and bad in node
+        ):
+            return [*location[:position], str(node.index(bad))]
+        elif isinstance(node, LList) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            break
+    return location
+
+
+def priority_at_least(priority: str | None, threshold: str) -> bool:
+    """P0 is the most urgent: ``priority_at_least("P0", "P1")`` is True."""
+    if priority is None or threshold == "none":
+        return False
+    order: tuple[str, ...] = PRIORITIES
+    return order.index(priority) <= order.index(threshold)

@@ -1,0 +1,1 @@
+"""What only some formats print, computed on demand: ClowdApp snippets, suggested templates."""

@@ -1,0 +1,1 @@
+"""The vocabulary: the component graph, the Report, the gap kinds and the errors every stage shares."""

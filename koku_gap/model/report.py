@@ -1,0 +1,380 @@
+"""The one model every reporter reads; ``gap-report --format json`` prints it as is.
+
+Field names here are a public contract (schema_version 1): add fields freely, never rename.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from koku_gap.engine.policy import PRIORITIES, Priority, Status, priority_at_least
+from koku_gap.model.rules import LEVEL_OF_PRIORITY, Level
+
+SCHEMA_VERSION = 1
+STATUS_ORDER: tuple[Status, ...] = (
+    "missing",
+    "partial",
+    "optional",
+    "consolidated",
+    "match",
+    "better",
+    "infra",
+    "extra",
+)
+# What a status says about the chart, for summaries and sections: it plays the component's part
+# (covered), lacks it or plays it only in part (lacking), need not play it (optional), or runs something
+# the ClowdApp does not (beyond: better, infra, extra). Decided here once; every reporter reads Row.group.
+Group = Literal["covered", "lacking", "optional", "beyond"]
+GROUPS: tuple[Group, ...] = ("covered", "lacking", "optional", "beyond")
+GROUP_OF_STATUS: dict[str, Group] = {
+    "missing": "lacking",
+    "partial": "lacking",
+    "optional": "optional",
+    "consolidated": "covered",
+    "match": "covered",
+    "better": "beyond",
+    "infra": "beyond",
+    "extra": "beyond",
+}
+GAP_STATUSES: frozenset[str] = frozenset(
+    s for s, g in GROUP_OF_STATUS.items() if g in ("lacking", "optional")
+)
+# The gaps a report explains in full (ClowdApp lines, impact) and suggests a Helm template for.
+DETAILED_PRIORITIES: tuple[Priority, ...] = ("P0", "P1", "P2")
+# How a target plays the part when it is not the whole workload, in words (``via`` -> words); a value
+# not listed reads as itself with spaces, so a new ``via`` never needs a reporter change.
+VIA_WORDS: dict[str, str] = {"init-container": "init container", "container": "main container"}
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Location(Model):
+    file: str
+    line: int
+    template: str | None = None
+
+
+class Target(Model):
+    """A chart object that plays (part of) a ClowdApp component's part."""
+
+    name: str
+    kind: str
+    file: str
+    line: int
+    template: str | None = None
+    via: Literal["workload", "init-container", "container"] = "workload"
+    container: str | None = None
+
+    @property
+    def via_words(self) -> str | None:
+        """``init container``, ``main container``, ...: None when the whole workload plays the part."""
+        via: str = self.via
+        if via == "workload":
+            return None
+        return VIA_WORDS.get(via, via.replace("-", " "))
+
+    def describe(self, quote: Callable[[str], str] = str) -> str:
+        """What plays the part, in words every reporter shares: ``main container koku of koku-api``.
+
+        ``quote`` wraps names (Markdown passes backticks)."""
+        words = self.via_words
+        if words is None:
+            return quote(self.name)
+        container = f" {quote(self.container)}" if self.container else ""
+        return f"{words}{container} of {quote(self.name)}"
+
+
+class Drift(Model):
+    """One field-level difference of a matched pair."""
+
+    kind: str  # env-missing, env-from, resources, replicas, autoscaling, probe-missing, hook-phase,
+    # switch-missing, schedule (docs/json.md)
+    message: str
+    clowdapp: Any = None
+    chart: Any = None
+
+
+class Remediation(Model):
+    """A suggested Helm template for a missing component, and the values.yaml fragment it reads."""
+
+    path: str  # where it would go in the chart, e.g. templates/sources-listener-deployment.yaml
+    template: str
+    values: str
+
+
+class WaiverInfo(Model):
+    """The policy waiver that matched a gap row: ``expired`` ones no longer waive it."""
+
+    subject: str  # what the waiver names: "component clowder-worker-hcs", "queue hcs"
+    reason: str
+    expires: str | None = None  # ISO date: the last day the waiver holds
+    expired: bool = False
+
+
+class BaselineResult(Model):
+    """How the current gaps compare with a baseline file (``--baseline``); lists of row ids, sorted."""
+
+    file: str
+    known: list[str] = Field(default_factory=list)  # current gaps the baseline records: they do not fail
+    new: list[str] = Field(default_factory=list)  # current gaps it does not record
+    fixed: list[str] = Field(default_factory=list)  # recorded gaps that are no longer open
+
+
+def component_key(row_id: str) -> str:
+    """``missing:koku/clowder-listener`` -> ``koku/clowder-listener``: the row's id without its status."""
+    return row_id.partition(":")[2] or row_id
+
+
+class Row(Model):
+    id: str
+    app: str
+    clowdapp: str | None
+    chart: list[str]
+    role: str
+    kind: str
+    status: Status
+    priority: Priority | None
+    waived: bool = False
+    source: Location | None
+    targets: list[Target] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list)
+    drift: list[Drift] = Field(default_factory=list)
+    queues: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)
+    snippet: str | None = None  # the ClowdApp lines of this component, trimmed (see snippets.py)
+    snippet_lines: list[int] = Field(default_factory=list)  # [first, last] line of the whole item
+    purpose: str | None = None  # what this kind of component does, from its role
+    action: str | None = None  # what to do about it, in one line
+    act_now: bool = True  # False when the action asks for nothing now ("none ...", "keep")
+    remediation: Remediation | None = None
+    rule: str | None = None  # the kind of gap (koku_gap/rules.py), e.g. missing-kafka-consumer
+    waiver: WaiverInfo | None = None  # the policy waiver that matched, active or expired
+    baselined: bool = False  # a gap the --baseline file records: it does not fail the run
+    group: Group = "covered"  # derived from status (GROUP_OF_STATUS), whatever the input says
+    level: Level | None = None  # derived from priority (rules.LEVEL_OF_PRIORITY): error, warning, note
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive(cls, data: Any) -> Any:
+        """Fill ``group`` and ``level`` from status and priority, so they can never disagree with them."""
+        if isinstance(data, dict) and "status" in data:
+            priority = data.get("priority")
+            data = {
+                **data,
+                "group": GROUP_OF_STATUS.get(data["status"], "covered"),
+                "level": LEVEL_OF_PRIORITY.get(priority) if isinstance(priority, str) else None,
+            }
+        return data
+
+    @property
+    def is_finding(self) -> bool:
+        """A gap under the policy, waived or not (what SARIF lists, waived ones as suppressed)."""
+        return self.status in GAP_STATUSES and self.priority is not None
+
+    @property
+    def is_gap(self) -> bool:
+        return self.is_finding and not self.waived
+
+    @property
+    def is_detailed(self) -> bool:
+        """A gap urgent enough to explain in full (DETAILED_PRIORITIES), waived or not."""
+        return self.priority in DETAILED_PRIORITIES
+
+    @property
+    def rule_id(self) -> str:
+        """``rule``, or ``<status>-<role>`` for a row that names none (a report from an older version)."""
+        return self.rule or f"{self.status}-{self.role}"
+
+
+class QueueInfo(Model):
+    clowdapp: list[str]  # ClowdApp workers consuming the queue
+    chart: list[str]  # chart workers consuming it
+
+
+class Queues(Model):
+    uncovered: list[str] = Field(default_factory=list)
+    extra: list[str] = Field(default_factory=list)
+    detail: dict[str, QueueInfo] = Field(default_factory=dict)
+
+
+class PlatformService(Model):
+    """Something the ClowdApp takes from its platform (database, Kafka, ...), and what provides it on-prem."""
+
+    kind: str
+    name: str
+    app: str
+    source: Location
+    provided_by: list[str] = Field(default_factory=list)
+
+
+class Warning(Model):
+    code: str
+    message: str
+    file: str
+    line: int | None = None
+    group: str | None = None  # what alike warnings share, without this instance's names (None: message)
+
+    @property
+    def shape(self) -> str:
+        """What alike warnings share: ``group``, or the message without its numbers and per-instance
+        "(first at line N)" details (a chart may repeat one duplicate label 60 times)."""
+        if self.group is not None:
+            return self.group
+        return _NUMBERS.sub("N", _INSTANCE_DETAIL.sub("", self.message))
+
+
+_NUMBERS = re.compile(r"\b(?:line )?\d+\b")
+_INSTANCE_DETAIL = re.compile(r"\s*\([^)]*\bline \d+\)")
+
+
+@dataclass(frozen=True)
+class WarningGroup:
+    """Alike warnings of one file: one code, one shape, in the order the first was reported."""
+
+    file: str
+    code: str
+    shape: str
+    warnings: tuple[Warning, ...]
+
+    @property
+    def lines(self) -> list[int]:
+        return [w.line for w in self.warnings if w.line is not None]
+
+    @property
+    def summary(self) -> str:
+        """The group's message: its ``group`` text, or the first message without per-instance details."""
+        first = self.warnings[0]
+        return first.group if first.group is not None else _INSTANCE_DETAIL.sub("", first.message)
+
+
+class InputFile(Model):
+    side: Literal["clowdapp", "manifests"]
+    file: str
+    apps: list[str] = Field(default_factory=list)
+    workloads: int = 0
+
+
+class Summary(Model):
+    clowdapp_components: int
+    chart_workloads: int
+    by_status: dict[str, int]
+    by_priority: dict[str, int]
+    gaps: int
+    highest_priority: Priority | None
+    by_group: dict[str, int] = Field(default_factory=dict)  # rows per Row.group, in GROUPS order
+    waived: int = 0  # gap rows a policy waiver holds for
+
+
+class Report(Model):
+    schema_version: int = SCHEMA_VERSION
+    inputs: list[InputFile]
+    policy: list[str] = Field(default_factory=list)
+    rows: list[Row]
+    queues: Queues
+    platform: list[PlatformService] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
+    summary: Summary
+    baseline: BaselineResult | None = None
+
+    def gaps(self, min_priority: str = "P3") -> list[Row]:
+        """Unwaived gaps at or above ``min_priority`` (P0 is the most urgent)."""
+        return [r for r in self.rows if r.is_gap and priority_at_least(r.priority, min_priority)]
+
+    def failing(self, threshold: str) -> list[Row]:
+        """The gaps that fail a run at ``threshold``: at or above it, not waived, not in the baseline."""
+        return [r for r in self.gaps(threshold) if not r.baselined]
+
+    def fails(self, threshold: str) -> bool:
+        return bool(self.failing(threshold))
+
+    def with_baseline(self, file: str, recorded: Iterable[tuple[str, Priority | None]]) -> Report:
+        """This report with the gaps a baseline records marked ``baselined``, and ``baseline`` filled.
+
+        ``recorded`` holds (row id, priority) pairs; a None priority accepts any. A gap is known when the
+        baseline records the same component (the id without its status, so ``missing`` turning
+        ``partial`` stays known) at the same or a more urgent priority; a gap that became more urgent
+        is new. Recorded components with no open gap are fixed.
+        """
+        entries = list(recorded)
+        accepted: dict[str, Priority | None] = {}
+        for row_id, priority in entries:
+            key = component_key(row_id)
+            old = accepted.get(key, priority)
+            if old is None or priority is None:
+                accepted[key] = None
+            else:  # of duplicate entries the most urgent, which accepts the most
+                accepted[key] = priority if priority_at_least(priority, old) else old
+        rows: list[Row] = []
+        known: list[str] = []
+        new: list[str] = []
+        open_keys: set[str] = set()
+        for row in self.rows:
+            baselined = False
+            if row.is_gap:
+                key = component_key(row.id)
+                open_keys.add(key)
+                if key in accepted:
+                    limit = accepted[key]
+                    baselined = limit is None or priority_at_least(limit, row.priority or "P0")
+                (known if baselined else new).append(row.id)
+            rows.append(
+                row if row.baselined == baselined else row.model_copy(update={"baselined": baselined})
+            )
+        fixed = sorted({row_id for row_id, _ in entries if component_key(row_id) not in open_keys})
+        result = BaselineResult(file=file, known=sorted(set(known)), new=sorted(set(new)), fixed=fixed)
+        return self.model_copy(update={"rows": rows, "baseline": result})
+
+    def chart_status(self) -> dict[str, Status]:
+        """Each chart workload any row names, in row order, with the status of the first row naming it."""
+        status: dict[str, Status] = {}
+        for row in self.rows:
+            for name in row.chart:
+                status.setdefault(name, row.status)
+        return status
+
+    def warning_groups(self) -> list[WarningGroup]:
+        """The warnings grouped by file, code and shape, groups in the order of their first warning."""
+        groups: dict[tuple[str, str, str], list[Warning]] = {}
+        for w in self.warnings:
+            groups.setdefault((w.file, w.code, w.shape), []).append(w)
+        return [WarningGroup(f, c, shape, tuple(ws)) for (f, c, shape), ws in groups.items()]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        """What ``json.dumps(self.to_dict(), indent=2)`` writes, serialised by pydantic-core (four times
+        faster on a koku report); floats may be written another way (``1e-05`` as ``0.00001``)."""
+        return self.model_dump_json(indent=2, ensure_ascii=True) + "\n"
+
+    def to_markdown(self) -> str:
+        from koku_gap.report.markdown import render_markdown
+
+        return render_markdown(self)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+def summarize(rows: list[Row], clowdapp_components: int, chart_workloads: int) -> Summary:
+    by_status = {s: sum(1 for r in rows if r.status == s) for s in STATUS_ORDER}
+    gaps = [r for r in rows if r.is_gap]
+    by_priority = {p: sum(1 for r in gaps if r.priority == p) for p in PRIORITIES}
+    highest = next((p for p in PRIORITIES if by_priority[p]), None)
+    return Summary(
+        clowdapp_components=clowdapp_components,
+        chart_workloads=chart_workloads,
+        by_status=by_status,
+        by_priority=by_priority,
+        gaps=len(gaps),
+        highest_priority=highest,
+        by_group={g: sum(1 for r in rows if r.group == g) for g in GROUPS},
+        waived=sum(1 for r in rows if r.waived),
+    )

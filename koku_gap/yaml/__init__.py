@@ -1,0 +1,1 @@
+"""Line-marked YAML loading and the input budgets: what every reader of a file builds on."""

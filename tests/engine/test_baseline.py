@@ -1,0 +1,337 @@
+"""Baselines (issue 5): --write-baseline records the open gaps, --baseline stops them failing the run."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from koku_gap.api import analyze
+from koku_gap.cli import main
+from koku_gap.engine.baseline import (
+    apply_baseline,
+    baseline_of,
+    dump_baseline,
+    parse_baseline,
+    read_baseline,
+)
+from koku_gap.engine.policy import Priority
+from koku_gap.model.errors import InputError
+from tests.helpers.ci import args, rows_by_name, run_json, scenario, scenario_chart, scenario_clowdapp
+from tests.helpers.engine import write
+
+SCENARIO_BASELINE = """\
+{
+  "format": "koku-gap-baseline",
+  "version": 1,
+  "gaps": [
+    {"id": "missing:shop/clowder-sync", "priority": "P1", "rule": "missing-web-api"},
+    {"id": "missing:shop/listener", "priority": "P0", "rule": "missing-kafka-consumer"},
+    {"id": "missing:shop/worker-xl", "priority": "P0", "rule": "uncovered-celery-queue"},
+    {"id": "optional:shop/mgmt", "priority": "P3", "rule": "missing-ad-hoc-command"},
+    {"id": "partial:shop/db-migrate", "priority": "P2", "rule": "post-install-migration"}
+  ]
+}
+"""
+ALL_IDS = [
+    "missing:shop/clowder-sync",
+    "missing:shop/listener",
+    "missing:shop/worker-xl",
+    "optional:shop/mgmt",
+    "partial:shop/db-migrate",
+]
+
+
+def baseline_text(*entries: Mapping[str, object]) -> str:
+    return json.dumps({"format": "koku-gap-baseline", "version": 1, "gaps": [dict(e) for e in entries]})
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+
+def test_write_baseline_records_every_gap_and_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app, chart = scenario(tmp_path)
+    target = tmp_path / "baseline.json"
+    code, report = run_json(args(app, chart, "--write-baseline", str(target), "--fail-on", "P3"), capsys)
+    assert code == 0  # P0 gaps, --fail-on P3, and still 0: recording gaps is not failing on them
+    assert target.read_text(encoding="utf-8") == SCENARIO_BASELINE
+    # the printed report compares against what was just written: every gap known, nothing fails
+    assert report["baseline"] == {"file": str(target), "known": ALL_IDS, "new": [], "fixed": []}
+    assert all(r["baselined"] for r in report["rows"] if r["priority"])
+
+
+def test_write_baseline_says_so_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    app, chart = scenario(tmp_path)
+    target = tmp_path / "b.json"
+    assert main(args(app, chart, "--write-baseline", str(target), "--format", "markdown")) == 0
+    out, err = capsys.readouterr()
+    assert err == f"gap-report: wrote 5 gap(s) to {target}\n"
+    assert f"- **Baseline** `{target}`: 5 known, 0 new, 0 fixed." in out
+
+
+def test_baseline_is_independent_of_lines_and_order(tmp_path: Path) -> None:
+    app, chart = scenario(tmp_path)
+    first = dump_baseline(analyze([app], [chart]))
+    # the same ClowdApp, thirty lines further down, with the chart's documents reversed
+    shifted = write(tmp_path, "shifted.yaml", "# a comment\n" * 30 + scenario_clowdapp())
+    documents = chart.read_text().split("---\n")[1:]
+    reversed_chart = write(tmp_path, "reversed.yaml", "".join("---\n" + d for d in reversed(documents)))
+    second = analyze([shifted], [reversed_chart])
+    assert next(r.source.line for r in second.rows if r.source) > 30
+    assert dump_baseline(second) == first
+
+
+def test_waived_rows_are_not_recorded(tmp_path: Path) -> None:
+    app, chart = scenario(tmp_path)
+    policy = write(
+        tmp_path, "p.yaml", "extends: default\nwaivers:\n  - {component: listener, reason: later}\n"
+    )
+    recorded = [e.id for e in baseline_of(analyze([app], [chart], policy=policy)).gaps]
+    assert recorded == [i for i in ALL_IDS if i != "missing:shop/listener"]
+
+
+def test_empty_baseline(tmp_path: Path) -> None:
+    app, chart = scenario(tmp_path)
+    policy = write(tmp_path, "p.yaml", 'extends: default\nwaivers:\n  - {component: "*", reason: all}\n')
+    text = dump_baseline(analyze([app], [chart], policy=policy))
+    assert text == '{\n  "format": "koku-gap-baseline",\n  "version": 1,\n  "gaps": []\n}\n'
+    assert parse_baseline(text).gaps == []
+
+
+def test_write_baseline_into_a_missing_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    app, chart = scenario(tmp_path)
+    target = tmp_path / "no" / "b.json"
+    assert main(args(app, chart, "--write-baseline", str(target))) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"gap-report: error: {target}: cannot write the baseline: the directory does not exist\n"
+
+
+# --- reading and comparing --------------------------------------------------------------------------
+
+
+def test_known_gaps_do_not_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    app, chart = scenario(tmp_path)
+    target = write(tmp_path, "b.json", SCENARIO_BASELINE)
+    for fail_on in ("P0", "P1", "P2", "P3"):
+        code, report = run_json(args(app, chart, "--baseline", str(target), "--fail-on", fail_on), capsys)
+        assert code == 0
+    assert report["baseline"] == {"file": str(target), "known": ALL_IDS, "new": [], "fixed": []}
+    assert report["summary"]["gaps"] == 5  # known gaps are still gaps: only the gate ignores them
+
+
+def test_a_new_gap_fails_and_a_gone_one_is_fixed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    app, chart = scenario(tmp_path, listener=True)
+    target = tmp_path / "b.json"
+    assert main(args(app, chart, "--write-baseline", str(target))) == 0
+    capsys.readouterr()
+    assert "listener" not in target.read_text()
+    # the chart loses its listener: a new P0 gap
+    write(tmp_path, chart.name, scenario_chart())
+    code, report = run_json(args(app, chart, "--baseline", str(target)), capsys)
+    assert code == 1
+    assert report["baseline"]["new"] == ["missing:shop/listener"]
+    listener = rows_by_name(report)["listener"]
+    assert (listener["status"], listener["priority"], listener["baselined"]) == ("missing", "P0", False)
+    # and the other way round: a baseline recording the listener, against the chart that has it
+    full = write(tmp_path, "full.json", SCENARIO_BASELINE)
+    other = tmp_path / "with-listener"
+    other.mkdir()
+    app2, chart2 = scenario(other, listener=True)
+    code, report = run_json(args(app2, chart2, "--baseline", str(full)), capsys)
+    assert code == 0
+    assert report["baseline"]["fixed"] == ["missing:shop/listener"]
+    assert report["baseline"]["new"] == []
+
+
+def test_gaps_are_matched_by_component_and_priority(tmp_path: Path) -> None:
+    app, chart = scenario(tmp_path)
+    report = analyze([app], [chart])
+
+    def compare(*entries: tuple[str, Priority | None]) -> tuple[list[str], list[str], list[str]]:
+        b = report.with_baseline("b.json", entries).baseline
+        assert b is not None
+        return b.known, b.new, b.fixed
+
+    others = [(i, None) for i in ALL_IDS if "listener" not in i]
+    # another status of the same component (missing -> partial is an improvement): still known
+    assert "missing:shop/listener" in compare(("partial:shop/listener", "P0"), *others)[0]
+    # recorded less urgent than it is now: the gap got worse, it is new
+    known, new, _ = compare(("missing:shop/listener", "P3"), *others)
+    assert new == ["missing:shop/listener"] and "missing:shop/listener" not in known
+    # no priority recorded: any priority is accepted
+    assert compare(("missing:shop/listener", None), *others)[1] == []
+    # duplicates: the most lenient entry counts
+    assert compare(("missing:shop/listener", "P3"), ("missing:shop/listener", "P0"), *others)[1] == []
+    # another app's component of the same name is another component
+    known, new, fixed = compare(("missing:other/listener", "P0"), *others)
+    assert new == ["missing:shop/listener"] and fixed == ["missing:other/listener"]
+
+
+def test_fails_takes_the_baseline_into_account(tmp_path: Path) -> None:
+    app, chart = scenario(tmp_path)
+    report = analyze([app], [chart])
+    assert report.fails("P0")
+    known = report.with_baseline("b", [("missing:shop/listener", "P0"), ("missing:shop/worker-xl", "P0")])
+    assert not known.fails("P0")
+    assert known.fails("P1")  # clowder-sync is not recorded
+    assert [r.clowdapp for r in known.failing("P3")] == ["clowder-sync", "db-migrate", "mgmt"]
+    assert not known.fails("none")
+    assert len(known.gaps("P0")) == 2  # gaps() still lists what there is to fix
+
+
+def test_expired_waiver_after_the_baseline_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A gap waived when the baseline was written is not in it: when the waiver expires, it fails."""
+    app, chart = scenario(tmp_path)
+    policy = write(
+        tmp_path,
+        "p.yaml",
+        "extends: default\nwaivers:\n  - {component: listener, reason: x, expires: 2026-01-31}\n",
+    )
+    target = tmp_path / "b.json"
+    base = args(app, chart, "--policy", str(policy))
+    assert main([*base, "--today", "2026-01-15", "--write-baseline", str(target)]) == 0
+    capsys.readouterr()
+    assert main([*base, "--today", "2026-01-20", "--baseline", str(target), "--format", "json"]) == 0
+    capsys.readouterr()
+    code, report = run_json([*base, "--today", "2026-02-01", "--baseline", str(target)], capsys)
+    assert code == 1
+    assert report["baseline"]["new"] == ["missing:shop/listener"]
+
+
+def test_baseline_and_write_baseline_together(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    app, chart = scenario(tmp_path)
+    old = write(tmp_path, "old.json", baseline_text({"id": "missing:shop/gone", "priority": "P0"}))
+    new = tmp_path / "new.json"
+    code, report = run_json(args(app, chart, "--baseline", str(old), "--write-baseline", str(new)), capsys)
+    assert code == 0
+    assert report["baseline"] == {
+        "file": str(old),
+        "known": [],
+        "new": ALL_IDS,
+        "fixed": ["missing:shop/gone"],
+    }
+    assert new.read_text() == SCENARIO_BASELINE
+    # refreshing in place: read first, then written
+    assert main(args(app, chart, "--baseline", str(old), "--write-baseline", str(old))) == 0
+    assert old.read_text() == SCENARIO_BASELINE
+
+
+def test_baseline_in_markdown_and_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    app, chart = scenario(tmp_path)
+    target = write(
+        tmp_path,
+        "b.json",
+        baseline_text(*({"id": i} for i in ALL_IDS if "listener" not in i), {"id": "missing:shop/gone"}),
+    )
+    assert main(args(app, chart, "--baseline", str(target), "--format", "markdown")) == 1
+    assert (
+        f"- **Baseline** `{target}`: 4 known, 1 new, 1 fixed; new: `missing:shop/listener`; "
+        "fixed: `missing:shop/gone`." in capsys.readouterr().out
+    )
+    assert main(args(app, chart, "--baseline", str(target), "--format", "terminal")) == 1
+    assert f"baseline {target}: 4 known, 1 new, 1 fixed" in capsys.readouterr().out
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    app, chart = scenario(tmp_path)
+    report = analyze([app], [chart])
+    path = write(tmp_path, "b.json", dump_baseline(report))
+    loaded = read_baseline(path)
+    assert loaded.file == str(path)
+    assert [(e.id, e.priority, e.rule) for e in loaded.gaps] == [
+        (e.id, e.priority, e.rule) for e in baseline_of(report).gaps
+    ]
+    assert not apply_baseline(report, loaded).fails("P3")
+
+
+def test_unknown_keys_are_ignored(tmp_path: Path) -> None:
+    text = json.dumps(
+        {
+            "format": "koku-gap-baseline",
+            "version": 1,
+            "note": "x",
+            "gaps": [{"id": "missing:a/b", "ticket": "COST-1"}],
+        }
+    )
+    assert [e.id for e in parse_baseline(text).gaps] == ["missing:a/b"]
+
+
+# --- bad baselines: exit 2, one line naming the file --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '{\n  "format": "koku-gap-baseline",\n  oops\n}',
+            ":3:3: baseline is not JSON: Expecting property name",
+        ),
+        ("[]", ': not a koku-gap baseline (expected "format": "koku-gap-baseline")'),
+        ('{"format": "sarif"}', ": not a koku-gap baseline"),
+        (
+            '{"format": "koku-gap-baseline", "version": 2, "gaps": []}',
+            ": baseline version 2 is not supported",
+        ),
+        (
+            '{"format": "koku-gap-baseline", "version": 1, "gaps": {}}',
+            ": baseline gaps: Input should be a valid list",
+        ),
+        (
+            '{\n  "format": "koku-gap-baseline",\n  "version": 1,\n  "gaps": [\n    {"id": "missing:a/b"},\n'
+            '    {"priority": "P0"}\n  ]\n}\n',
+            ":6: baseline gaps.1.id: Field required",
+        ),
+        (
+            baseline_text({"id": "listener"}),
+            ": baseline gaps.0.id: 'listener' is not a row id (status:app/name)",
+        ),
+        (
+            baseline_text({"id": "missing:a/b", "priority": "P9"}),
+            ": baseline gaps.0.priority: Input should be",
+        ),
+    ],
+    ids=[
+        "not-json",
+        "a-list",
+        "other-format",
+        "version",
+        "gaps-not-a-list",
+        "no-id",
+        "bad-id",
+        "bad-priority",
+    ],
+)
+def test_bad_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, expected: str) -> None:
+    app, chart = scenario(tmp_path)
+    target = write(tmp_path, "b.json", text)
+    assert main(args(app, chart, "--baseline", str(target))) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"gap-report: error: {target}{expected}"), err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("what", ["missing", "directory", "binary"])
+def test_unreadable_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str], what: str) -> None:
+    app, chart = scenario(tmp_path)
+    target = tmp_path / "b.json"
+    if what == "directory":
+        target.mkdir()
+    elif what == "binary":
+        target.write_bytes(b"\xff\xfe\x00junk")
+    assert main(args(app, chart, "--baseline", str(target))) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"gap-report: error: {target}: cannot read the baseline: ")
+    if what == "missing":
+        assert "write one with --write-baseline" in err
+
+
+def test_read_baseline_raises_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        read_baseline(tmp_path / "nope.json")
+    assert caught.value.file == str(tmp_path / "nope.json")

@@ -1,0 +1,174 @@
+"""Policy files: validation with file and line, extends, overrides, bundled policies (issue 3, policy.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from koku_gap.engine.policy import BUNDLED, Policy, load_policy, priority_at_least
+from koku_gap.model.errors import InputError
+from tests.helpers.engine import line_of
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "engine"
+
+
+def test_default_policy_is_the_default() -> None:
+    policy = load_policy()
+    assert policy.name == "default"
+    assert policy.sources == ("<policy:default>",)
+    assert load_policy("default") == policy
+    assert "clowder-" in policy.strip_prefixes
+    assert policy.missing["kafka-consumer"].priority == "P0"
+    assert policy.uncovered_queue is not None and policy.uncovered_queue.priority == "P0"
+    assert policy.missing["migration"].priority == "P1"
+    assert policy.post_install_migration is not None
+    assert (policy.post_install_migration.status, policy.post_install_migration.priority) == ("partial", "P2")
+    assert (policy.missing["reverse-proxy"].status, policy.missing["reverse-proxy"].priority) == (
+        "optional",
+        "P2",
+    )
+    assert (policy.missing["ad-hoc-command"].status, policy.missing["ad-hoc-command"].priority) == (
+        "optional",
+        "P3",
+    )
+    for role in ("web-api", "celery-worker", "subcommand"):
+        assert policy.missing[role].priority == "P1"
+
+
+def test_load_policy_koku() -> None:
+    koku = load_policy("koku")
+    assert isinstance(koku, Policy)
+    assert koku.name == "koku"
+    assert koku.sources == ("<policy:default>", "<policy:koku>")
+    assert koku.missing == load_policy().missing  # inherited
+    names = [rule.name or rule.role for rule in koku.chart]
+    assert names[:2] == ["*ros-*", "*kruize*"]  # the child's rules are tried first
+    assert names[-2:] == ["query-engine", "metastore"]  # then the parent's
+    assert set(BUNDLED) == {"default", "koku"}
+
+
+def test_unknown_key_names_the_file_and_the_line() -> None:
+    path = FIXTURES / "policy-unknown-key.yaml"
+    with pytest.raises(InputError) as caught:
+        load_policy(path)
+    error = caught.value
+    assert error.file == str(path)
+    assert error.line == line_of(path, "priorty:")
+    assert "priorty" in str(error)
+    assert "unknown key" in str(error)
+    assert str(error).startswith(f"{path}:{error.line}:")
+
+
+def test_unknown_top_level_key(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text("name: x\nextends: default\n\ncolour: blue\n")
+    with pytest.raises(InputError) as caught:
+        load_policy(path)
+    assert (caught.value.file, caught.value.line) == (str(path), 4)
+    assert "colour" in caught.value.message
+
+
+def test_bad_value_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text("name: x\nmissing:\n  web-api:\n    status: missingg\n    reason: typo\n")
+    with pytest.raises(InputError) as caught:
+        load_policy(path)
+    assert caught.value.line == 4
+    assert "missing.web-api.status" in caught.value.message
+
+
+def test_unknown_key_in_a_chart_rule(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(
+        "extends: default\nchart:\n  - name: '*-x'\n    status: better\n    reason: r\n    colour: red\n"
+    )
+    with pytest.raises(InputError) as caught:
+        load_policy(path)
+    assert caught.value.line == 6
+    assert "colour" in caught.value.message
+
+
+def test_not_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text("- a\n- b\n")
+    with pytest.raises(InputError) as caught:
+        load_policy(path)
+    assert caught.value.file == str(path)
+
+
+def test_missing_policy_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        load_policy(tmp_path / "nope.yaml")
+    assert "nope.yaml" in str(caught.value)
+
+
+def test_extends_merges_child_first(tmp_path: Path) -> None:
+    child = load_policy(FIXTURES / "policy-child.yaml")
+    assert child.name == "child"
+    assert child.sources == (str(FIXTURES / "policy-parent.yaml"), str(FIXTURES / "policy-child.yaml"))
+    # chart rules concatenate, the child's first: its rule for the same glob wins
+    assert [(r.name, r.status) for r in child.chart] == [("*-gadget", "better"), ("*-gadget", "extra")]
+    assert child.chart_rule("rel-gadget", "unknown") is not None
+    assert child.chart_rule("rel-gadget", "unknown").status == "better"  # type: ignore[union-attr]
+    # mappings merge, the child wins per key
+    assert child.missing["web-api"].status == "optional"
+    assert child.missing["subcommand"].reason == "parent: a worker is missing"
+    # other lists are unions
+    assert set(child.strip_prefixes) == {"svc-", "clowder-"}
+
+
+def test_extends_loop_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("extends: b.yaml\n")
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\n")
+    with pytest.raises(InputError) as caught:
+        load_policy(tmp_path / "a.yaml")
+    assert "loops" in caught.value.message
+
+
+def test_extends_a_missing_parent_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("extends: nothere.yaml\n")
+    with pytest.raises(InputError) as caught:
+        load_policy(tmp_path / "a.yaml")
+    assert "nothere.yaml" in str(caught.value)
+
+
+def test_override_and_alias_lookups_are_globs() -> None:
+    policy = Policy.model_validate(
+        {
+            "components": {"clowder-worker-*-xl": {"status": "optional", "priority": "P3", "reason": "xl"}},
+            "match": {"api-*": "rel-api", "clowder-odd": ["rel-a", "rel-b"]},
+        }
+    )
+    override = policy.override_for("clowder-worker-ocp-xl")
+    assert override is not None and override.reason == "xl"
+    assert policy.override_for("clowder-worker-ocp") is None
+    assert policy.aliases_for("api-reads") == ["rel-api"]
+    assert policy.aliases_for("clowder-odd") == ["rel-a", "rel-b"]
+    assert policy.aliases_for("other") == []
+
+
+def test_policy_models_are_frozen_and_strict() -> None:
+    with pytest.raises(ValueError):
+        Policy.model_validate(
+            {"missing": {"web-api": {"status": "missing", "priority": "P9", "reason": "x"}}}
+        )
+    policy = load_policy()
+    with pytest.raises(ValueError):
+        policy.name = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("priority", "threshold", "expected"),
+    [
+        ("P0", "P0", True),
+        ("P0", "P3", True),
+        ("P1", "P0", False),
+        ("P3", "P2", False),
+        ("P2", "P2", True),
+        (None, "P3", False),
+        ("P0", "none", False),
+    ],
+)
+def test_priority_at_least(priority, threshold, expected) -> None:  # type: ignore[no-untyped-def]
+    assert priority_at_least(priority, threshold) is expected

@@ -1,0 +1,92 @@
+"""Role names and drift kinds in a policy are checked: a typo is an error at its line, not a rule that
+never applies (review item 1)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from koku_gap.engine.policy import BUNDLED, DRIFT_KINDS, ROLES, load_policy
+from koku_gap.model.errors import InputError
+from koku_gap.model.graph import RoleKind
+
+DRIFT = Path(__file__).resolve().parents[2] / "koku_gap" / "engine" / "drift.py"
+
+
+def _error(tmp_path: Path, text: str) -> InputError:
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_policy(path)
+    assert caught.value.file == str(path)
+    return caught.value
+
+
+def test_drift_kinds_are_the_ones_drift_py_emits() -> None:
+    emitted = set(re.findall(r'kind="([a-z-]+)"', DRIFT.read_text(encoding="utf-8")))
+    assert emitted == set(DRIFT_KINDS)
+
+
+def test_roles_are_the_role_kinds() -> None:
+    assert tuple(kind.value for kind in RoleKind) == ROLES
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_bundled_policies_still_load(name: str) -> None:
+    policy = load_policy(name)
+    assert set(policy.missing) <= set(ROLES)
+    assert set(policy.partial_on) <= set(DRIFT_KINDS)
+    assert {rule.role for rule in policy.chart if rule.role} <= set(ROLES)
+
+
+def test_a_misspelt_role_under_missing_names_its_line_and_the_closest_role(tmp_path: Path) -> None:
+    error = _error(
+        tmp_path,
+        "name: x\nextends: default\nmissing:\n  web-api: {status: missing, priority: P0, reason: ok}\n"
+        "  web-apy: {status: missing, priority: P0, reason: typo}\n",
+    )
+    assert error.line == 5
+    assert error.message.startswith("policy missing.web-apy: unknown role 'web-apy'; did you mean web-api?")
+    assert "query-engine" in error.message  # the allowed values are listed
+
+
+def test_a_misspelt_chart_rule_role_names_its_line(tmp_path: Path) -> None:
+    error = _error(
+        tmp_path,
+        "name: x\nextends: koku\nchart:\n  - {name: '*-ui', status: better, reason: ui}\n"
+        "  - role: query-engin\n    status: better\n    reason: typo\n",
+    )
+    assert error.line == 5
+    assert "policy chart.1.role: unknown role 'query-engin'; did you mean query-engine?" in error.message
+
+
+def test_a_misspelt_drift_kind_names_the_files_own_item(tmp_path: Path) -> None:
+    # partial_on is validated joined with the parent's (default: [switch-missing]): the bad item sits
+    # at another index there; the error names the file's own index and line
+    error = _error(tmp_path, "name: x\nextends: default\npartial_on:\n  - probe-missing\n  - switch-mising\n")
+    assert error.line == 5
+    assert error.message.startswith(
+        "policy partial_on.1: unknown drift kind 'switch-mising'; did you mean switch-missing?"
+    )
+
+
+def test_a_name_close_to_nothing_lists_the_allowed_values(tmp_path: Path) -> None:
+    error = _error(tmp_path, "name: x\npartial_on: [colour]\n")
+    assert error.line == 2
+    assert "did you mean" not in error.message
+    assert "expected one of: " + ", ".join(DRIFT_KINDS) in error.message
+
+
+def test_known_names_load(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(
+        "name: x\nextends: default\nmissing:\n  unknown: {status: optional, priority: P3, reason: r}\n"
+        "partial_on: [probe-missing, hook-phase]\nchart:\n  - {role: cache, status: infra, reason: r}\n",
+        encoding="utf-8",
+    )
+    policy = load_policy(path)
+    assert policy.partial_on == ("switch-missing", "probe-missing", "hook-phase")
+    assert policy.outcome_for_missing("unknown").status == "optional"
+    assert policy.chart_rule("x-redis", "cache") is not None

@@ -1,0 +1,179 @@
+"""The Markdown report says where the chart side is and words its lists so they agree with the rows:
+chart file:line in the matrix and drift headings, lacking apart from partly there, rows that need no
+action on one line, and an optional row's template offered only for if it is deployed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import koku_gap
+from koku_gap.model.report import Report, Row, Target
+from koku_gap.report.markdown import render_markdown
+
+ROOT = Path(__file__).resolve().parents[2]
+NONE_ACTION = "none while the policy's reason holds; revisit it if it stops holding"
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    return koku_gap.analyze(
+        clowdapps=[ROOT / "fixtures/example/clowdapp.yaml"],
+        manifests=[ROOT / "fixtures/example/rendered.yaml"],
+    )
+
+
+def section(text: str, heading: str) -> str:
+    return text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def matrix_line(text: str, row: Row) -> str:
+    first = f"| `{row.clowdapp}` |" if row.clowdapp else f"| — | {row.role} | — | `{row.chart[0]}` ("
+    return next(
+        line for line in section(text, "Deployment comparison matrix").splitlines() if line.startswith(first)
+    )
+
+
+def with_rows(report: Report, update: dict[str, dict[str, object]]) -> Report:
+    """The report with some rows (by clowdapp name) changed; an action of nothing asks nothing now,
+    as the engine would say (``Row.act_now``)."""
+    for change in update.values():
+        if change.get("action") == NONE_ACTION:
+            change.setdefault("act_now", False)
+    rows = [r.model_copy(update=update[r.clowdapp]) if r.clowdapp in update else r for r in report.rows]
+    return report.model_copy(update={"rows": rows})
+
+
+def test_the_matrix_shows_where_each_chart_object_is(report: Report) -> None:
+    text = render_markdown(report)
+    migrate = next(r for r in report.rows if r.clowdapp == "db-migrate")
+    assert "| `ledger-onprem-migrate` (`rendered.yaml:880`) |" in matrix_line(text, migrate)
+    for row in report.rows:
+        cells = matrix_line(text, row).split(" | ")
+        for t in row.targets:  # the Chart column, in the ClowdApp column's short form
+            assert f"`{t.name}` (`rendered.yaml:{t.line}`)" in cells[3]
+        if not row.targets:
+            assert cells[3] == "—"
+
+
+def test_each_drift_heading_shows_the_chart_location(report: Report) -> None:
+    drift = section(render_markdown(report), "Drift in matched components")
+    headings = [line for line in drift.splitlines() if line.startswith("- `")]
+    rows = [r for r in report.rows if r.drift and r.group == "covered"]
+    assert len(headings) == len(rows)
+    for line, row in zip(headings, rows, strict=True):
+        where = ", ".join(f"`{t.name}` (`rendered.yaml:{t.line}`)" for t in row.targets)
+        assert line == f"- `{row.clowdapp}` → {where}:"
+
+
+def test_files_sharing_a_basename_are_shown_in_full(report: Report) -> None:
+    row = next(r for r in report.rows if r.clowdapp == "db-migrate")
+    (target,) = row.targets
+    moved = Target.model_validate({**target.model_dump(), "file": "other/rendered.yaml"})
+    text = render_markdown(with_rows(report, {"db-migrate": {"targets": [moved]}}))
+    assert f"`ledger-onprem-migrate` (`other/rendered.yaml:{target.line}`)" in matrix_line(text, row)
+    assert f"(`{report.inputs[1].file}:" in text  # the other file, its basename now shared
+
+
+def test_the_summary_lists_missing_and_partial_apart(report: Report) -> None:
+    summary = section(render_markdown(report), "Executive summary")
+    lacks = next(line for line in summary.splitlines() if "**What it lacks**" in line)
+    partly = next(line for line in summary.splitlines() if "**What it only partly has**" in line)
+    assert "`db-migrate`" in partly and "`db-migrate`" not in lacks
+    for row in report.rows:
+        if row.status == "missing":
+            assert f"`{row.clowdapp}`" in lacks
+    assert lacks.startswith(f"- ❌ **What it lacks**: {sum(r.status == 'missing' for r in report.rows)}: ")
+
+
+def test_rows_that_need_no_action_share_one_line_in_next_steps(report: Report) -> None:
+    idle = {"clowder-api": {"action": NONE_ACTION}, "management-command": {"action": NONE_ACTION}}
+    steps = section(render_markdown(with_rows(report, idle)), "Next steps")
+    numbered = [line for line in steps.splitlines() if re.match(r"\d+\. ", line)]
+    assert not any("none" in line for line in numbered)
+    assert [line.split("`")[1] for line in numbered] == [
+        "clowder-worker-export",
+        "clowder-sync",
+        "db-migrate",
+        "nightly-cleanup",
+    ]
+    assert steps.rstrip().endswith(
+        "2 optional rows need no action while the policy's reasons hold: "
+        "P2 `clowder-api`; P3 `management-command`."
+    )
+
+
+def test_one_such_row_is_worded_in_the_singular(report: Report) -> None:
+    steps = section(
+        render_markdown(with_rows(report, {"management-command": {"action": NONE_ACTION}})), "Next steps"
+    )
+    assert "1 optional row needs no action while the policy's reasons hold: P3 `management-command`." in steps
+
+
+def test_a_report_without_such_rows_keeps_its_numbered_steps(report: Report) -> None:
+    steps = section(render_markdown(report), "Next steps")
+    assert "need no action" not in steps
+    assert len([line for line in steps.splitlines() if re.match(r"\d+\. ", line)]) == len(report.gaps())
+
+
+def test_an_optional_rows_template_is_offered_only_if_it_is_deployed(report: Report) -> None:
+    text = render_markdown(report)
+    fixes = section(text, "Priority fixes")
+    optional = next(r for r in report.rows if r.clowdapp == "clowder-api")
+    missing = next(r for r in report.rows if r.clowdapp == "clowder-worker-export")
+    assert optional.group == "optional" and optional.remediation and missing.remediation
+    item = fixes.split(f"**`{optional.clowdapp}`**", 1)[1].split("</details>", 1)[0]
+    assert item.index("*If you decide to deploy it:*") < item.index("Suggested Helm template")
+    item = fixes.split(f"**`{missing.clowdapp}`**", 1)[1].split("</details>", 1)[0]
+    assert "decide to deploy" not in item
+
+
+def test_the_matrix_points_at_an_idle_rows_template_conditionally(report: Report) -> None:
+    text = render_markdown(with_rows(report, {"clowder-api": {"action": NONE_ACTION}}))
+    row = next(r for r in report.rows if r.clowdapp == "clowder-api")
+    assert matrix_line(text, row).endswith(
+        f"{NONE_ACTION} (template in Priority fixes, if you decide to deploy it) |"
+    )
+    export = next(r for r in report.rows if r.clowdapp == "clowder-worker-export")
+    assert matrix_line(text, export).endswith(" (template in Priority fixes) |")
+
+
+def test_the_koku_report(corpus: Path) -> None:
+    """The review's cases on the real pair: chart lines in the matrix, sources-client partly there, the
+    policy's optional workers on one line of Next steps."""
+    report = koku_gap.analyze(
+        clowdapps=[corpus / "koku/clowdapp-2026-08-14-f6cc00b31.yaml"],
+        manifests=[corpus / "chart/cost-onprem-2026-02-12-7cc5007a.yaml"],
+        policy="koku",
+    )
+    text = render_markdown(report)
+    summary = section(text, "Executive summary")
+    assert "`clowder-sources-client`" not in next(x for x in summary.splitlines() if "What it lacks" in x)
+    assert "`clowder-sources-client`" in next(x for x in summary.splitlines() if "only partly has" in x)
+    api = next(r for r in report.rows if r.clowdapp == "api-reads")
+    assert f"`cost-onprem-koku-api` (`cost-onprem-2026-02-12-7cc5007a.yaml:{api.targets[0].line}`)" in text
+    steps = section(text, "Next steps")
+    numbered = [line for line in steps.splitlines() if re.match(r"\d+\. ", line)]
+    assert len(numbered) < 10 and not any(": none" in line for line in numbered)
+    assert re.search(
+        r"^1\d optional rows need no action while the policy's reasons hold: "
+        r"P2 `clowder-worker-download`; P3 ",
+        steps,
+        re.M,
+    )
+
+
+def test_several_clowdapps_are_named_in_the_summary(tmp_path: Path) -> None:
+    from tests.helpers.engine import clowdapp, deployment, manage, manifests, workload, write
+
+    apps = [
+        write(
+            tmp_path, f"{name}.yaml", clowdapp(app=name, deployments=[deployment("api", command=manage("x"))])
+        )
+        for name in ("shop", "billing")
+    ]
+    chart = write(tmp_path, "chart.yaml", manifests(workload("rel-api", command=manage("x"))))
+    text = render_markdown(koku_gap.analyze(apps, [chart]))
+    assert "The ClowdApps (`billing`, `shop`) define **2** components" in text
