@@ -21,7 +21,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check koku_gap tests bench
 	$(BIN)/ruff format --check koku_gap tests bench
-	$(BIN)/mypy koku_gap
+	$(BIN)/mypy koku_gap tests
 
 report: setup
 	$(BIN)/gap-report --clowdapp $(EXAMPLE_CLOWDAPP) --manifests $(EXAMPLE_MANIFESTS) --format markdown --fail-on none

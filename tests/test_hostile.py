@@ -443,7 +443,7 @@ def test_unreadable_file_is_refused_without_privileges(
     from koku_gap.model.errors import InputError
     from koku_gap.yaml.loader import read_text
 
-    def denied(self: Path, *args: object, **kwargs: object) -> object:
+    def denied(self: Path, *_args: object, **_kwargs: object) -> object:
         raise PermissionError(13, "Permission denied", str(self))
 
     monkeypatch.setattr(Path, "open", denied)
@@ -588,7 +588,7 @@ def test_strict_turns_warnings_into_exit_2(
 
 # --- in a process of its own: the interpreter survives, memory stays bounded ----------------------------
 
-HEAVY = {
+HEAVY: dict[str, Maker] = {
     "deep-flow-nesting": lambda tmp: generated("deep.yaml", "a: " + "[" * 1_000_000 + "]" * 1_000_000)(tmp),
     "alias-bomb": committed("alias-bomb.yaml"),
     "too-many-nodes": generated("dense.yaml", "[" + "a," * 2_000_000 + "a]\n"),
@@ -641,7 +641,7 @@ def test_validation_errors_name_the_yaml_line() -> None:
         count: int
 
     with pytest.raises(InputError) as info, located("app.yaml", 7, "ClowdApp shop"):
-        Model(count="many")  # type: ignore[arg-type]
+        Model(count="many")
     assert str(info.value).startswith(
         "app.yaml:7: ClowdApp shop: field count: Input should be a valid integer"
     )
@@ -651,9 +651,9 @@ def test_validation_error_while_reading_a_deployment(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], find_line: LineFinder
 ) -> None:
     """Should a reader let a bad value through, the user still gets the deployment's line."""
-    from koku_gap.sources import clowdapp
+    from koku_gap.sources import podspec  # the module clowdapp reads pod specs with
 
-    monkeypatch.setattr(clowdapp.podspec, "count", lambda value: {"not": "a count"})
+    monkeypatch.setattr(podspec, "count", lambda _value: {"not": "a count"})
     assert main(["--clowdapp", MINI_APP, "--manifests", MINI_CHART]) == 2
     line = find_line(Path(MINI_APP), "- name: api")
     case = Case(

@@ -104,7 +104,7 @@ def test_missing_policy_file(tmp_path: Path) -> None:
     assert "nope.yaml" in str(caught.value)
 
 
-def test_extends_merges_child_first(tmp_path: Path) -> None:
+def test_extends_merges_child_first() -> None:
     child = load_policy(FIXTURES / "policy-child.yaml")
     assert child.name == "child"
     assert child.sources == (str(FIXTURES / "policy-parent.yaml"), str(FIXTURES / "policy-child.yaml"))

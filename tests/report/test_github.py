@@ -204,9 +204,7 @@ def test_render_github_is_deterministic(tmp_path: Path) -> None:
     assert render_github(analyze([app], [chart]), "P3") == render_github(analyze([app], [chart]), "P3")
 
 
-def test_output_file_gets_the_commands(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_output_file_gets_the_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     app, chart = scenario(tmp_path)
     target = tmp_path / "annotations.txt"
     assert main(args(app, chart, "--format", "github", "--output", str(target))) == 1
@@ -214,8 +212,7 @@ def test_output_file_gets_the_commands(
     assert len(commands(target.read_text())) == 2
 
 
-def test_annotation_paths_are_repository_relative(
-    capsys: pytest.CaptureFixture[str], inputs: list[str], tmp_path: Path
-) -> None:
+@pytest.mark.usefixtures("inputs")  # the scenario, and the working directory it is in
+def test_annotation_paths_are_repository_relative(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--clowdapp", "./clowdapp.yaml", "--manifests", "rendered.yaml", "--format", "github"]) == 1
     assert all(c.startswith("::error file=clowdapp.yaml,") for c in commands(capsys.readouterr().out))
