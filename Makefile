@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 EXAMPLE_CLOWDAPP := fixtures/example/clowdapp.yaml
 EXAMPLE_MANIFESTS := fixtures/example/rendered.yaml
 
-.PHONY: setup test lint report bench golden clean
+.PHONY: setup test lint report bench bench-hostile golden clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check koku_gap tests bench
 	$(BIN)/ruff format --check koku_gap tests bench
-	$(BIN)/mypy koku_gap
+	$(BIN)/mypy koku_gap tests bench
 
 report: setup
 	$(BIN)/gap-report --clowdapp $(EXAMPLE_CLOWDAPP) --manifests $(EXAMPLE_MANIFESTS) --format markdown --fail-on none
@@ -31,6 +31,9 @@ golden: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+bench-hostile: setup
+	$(BIN)/python bench/hostile.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .pytest_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,16 +12,35 @@ from hypothesis import HealthCheck, settings
 ROOT = Path(__file__).resolve().parents[1]
 LOADER_FIXTURES = ROOT / "fixtures" / "loaders"
 
-# deterministic and fast: no example database written into the repository, same examples every run
+# Two hypothesis profiles, chosen by HYPOTHESIS_PROFILE (docs/development.md):
+# - "ci", the default: deterministic and fast, the same examples every run, so a red CI run is the
+#   code's doing, never the draw's; no example database written into the repository;
+# - "explore": random and EXPLORE_FACTOR times the examples, to look for what the frozen sample
+#   misses; a failure prints its example and the @reproduce_failure blob to pin it with.
+EXPLORE_FACTOR = 20
 settings.register_profile(
-    "koku-gap",
+    "ci",
     max_examples=100,
     derandomize=True,
     database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile("koku-gap")
+settings.register_profile(
+    "explore",
+    parent=settings.get_profile("ci"),
+    max_examples=100 * EXPLORE_FACTOR,
+    derandomize=False,
+    print_blob=True,
+)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+
+
+def examples(count: int) -> int:
+    """A test's own ``max_examples``, scaled as the profile scales the default: a test that asks for
+    150 examples gets 150 under "ci" and 3,000 under "explore"."""
+    return count * EXPLORE_FACTOR if PROFILE == "explore" else count
 
 
 def line_containing(path: Path, needle: str, occurrence: int = 1, after: int = 0) -> int:

@@ -37,7 +37,7 @@ def test_the_cli_lists_the_policies_the_loader_accepts() -> None:
 
 
 @pytest.mark.parametrize("policy", ["koku", "default"])
-def test_bundled_policies_still_load(capsys: pytest.CaptureFixture[str], policy: str) -> None:
+def test_bundled_policies_still_load(policy: str) -> None:
     assert main([*BASE, "--policy", policy, "--format", "json"]) == 0
 
 
@@ -70,7 +70,7 @@ def test_several_paths_after_one_flag_say_to_repeat_it(capsys: pytest.CaptureFix
     assert "repeat it for more (--manifests A --manifests B)" in line
 
 
-def test_help_says_what_repeats_and_what_other_formats_ignore(capsys: pytest.CaptureFixture[str]) -> None:
+def test_help_says_what_repeats_and_what_other_formats_ignore() -> None:
     text = " ".join(build_parser().format_help().split())
     assert "repeat the option for more paths" in text
     assert "--manifests a.yaml --manifests more/" in text

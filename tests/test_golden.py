@@ -11,6 +11,7 @@ import pytest
 
 from koku_gap.api import analyze
 from koku_gap.cli import main, render
+from koku_gap.model.report import Report
 from koku_gap.report.terminal import render_terminal
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,30 +33,30 @@ def _check(name: str, text: str, update: bool) -> None:
 
 
 @pytest.fixture
-def report(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def report(monkeypatch: pytest.MonkeyPatch) -> Report:
     monkeypatch.chdir(ROOT)  # paths in reports are as given on the command line: keep them relative
     return analyze(clowdapps=[CLOWDAPP], manifests=[MANIFESTS])
 
 
-def test_json_golden(report, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+def test_json_golden(report: Report, update_golden: bool) -> None:
     _check("example.json", render(report, "json"), update_golden)
 
 
-def test_markdown_golden(report, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_golden(report: Report, update_golden: bool) -> None:
     _check("example.md", render(report, "markdown"), update_golden)
 
 
-def test_terminal_golden(report, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+def test_terminal_golden(report: Report, update_golden: bool) -> None:
     _check("example.txt", render_terminal(report), update_golden)  # piped: the plain listing
 
 
-def test_terminal_table_golden(report, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+def test_terminal_table_golden(report: Report, update_golden: bool) -> None:
     _check("example-table.txt", render_terminal(report, table=True, color="never", width=140), update_golden)
 
 
 def test_cli_markdown_equals_the_api(
-    report, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    report: Report, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     code = main(
         ["--clowdapp", CLOWDAPP, "--manifests", MANIFESTS, "--format", "markdown", "--fail-on", "none"]

@@ -1,9 +1,12 @@
-"""Hostile and malformed input (issue 7): one line on stderr naming the file, exit 2, bounded time.
+"""Hostile and malformed input (issue 7): one line on stderr naming the file, exit 2, nothing written.
 
 Every case runs the real CLI (``koku_gap.cli.main``) with ``--output`` into an empty directory, so
 each also checks that nothing, not even a temporary file, is left behind. Small cases are files in
 ``tests/hostile/``; large or environment-dependent ones are generated here. ``docs/errors.md`` must
-explain every message these cases produce.
+explain every message these cases produce. The heavy cases also run in a process of their own, whose
+peak memory is bounded (a resource, measured by the kernel). How long a case takes is the machine's
+as much as the code's, so no test here times anything: ``bench/hostile.py`` (``make bench-hostile``)
+runs these same cases against a time limit.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import random
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +33,6 @@ HOSTILE = Path(__file__).resolve().parent / "hostile"
 MINI_APP = str(ROOT / "fixtures" / "engine" / "mini-clowdapp.yaml")
 MINI_CHART = str(ROOT / "fixtures" / "engine" / "mini-rendered.yaml")
 ERRORS_DOC = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
-TIME_LIMIT = 5.0  # seconds per case: a safety net against a hang or a quadratic, not a benchmark
 
 Maker = Callable[[Path], str]
 LineFinder = Callable[..., int]  # the `find_line` fixture: (path, text, occurrence=1, after=0)
@@ -394,13 +395,10 @@ def test_hostile_input(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture
     path = case.make(tmp_path)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    start = time.perf_counter()
     code = main(argv_for(case, path, out_dir / "report.md"))
-    elapsed = time.perf_counter() - start
     assert code == 2
     assert_one_error_line(capsys, path, case)
     assert list(out_dir.iterdir()) == []  # no report, no temporary file
-    assert elapsed < TIME_LIMIT, f"{case.id} took {elapsed:.1f} s"
 
 
 def documented_form(message: str) -> str:
@@ -443,7 +441,7 @@ def test_unreadable_file_is_refused_without_privileges(
     from koku_gap.model.errors import InputError
     from koku_gap.yaml.loader import read_text
 
-    def denied(self: Path, *args: object, **kwargs: object) -> object:
+    def denied(self: Path, *_args: object, **_kwargs: object) -> object:
         raise PermissionError(13, "Permission denied", str(self))
 
     monkeypatch.setattr(Path, "open", denied)
@@ -452,15 +450,16 @@ def test_unreadable_file_is_refused_without_privileges(
     assert str(info.value) == f"{tmp_path / 'secret.yaml'}: permission denied"
 
 
+ENDLESS_DEVICE = Case(
+    "dev-zero", "clowdapp", lambda _: "/dev/zero", "more than 1000 bytes, over the 1000-byte limit"
+)
+ENDLESS_DEVICE_ARGV = ["--clowdapp", "/dev/zero", "--manifests", MINI_CHART, "--max-bytes", "1000"]
+
+
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
 def test_endless_device_is_read_no_further_than_the_limit(capsys: pytest.CaptureFixture[str]) -> None:
-    case = Case(
-        "dev-zero", "clowdapp", lambda _: "/dev/zero", "more than 1000 bytes, over the 1000-byte limit"
-    )
-    start = time.perf_counter()
-    assert main(["--clowdapp", "/dev/zero", "--manifests", MINI_CHART, "--max-bytes", "1000"]) == 2
-    assert_one_error_line(capsys, "/dev/zero", case)
-    assert time.perf_counter() - start < TIME_LIMIT
+    assert main(ENDLESS_DEVICE_ARGV) == 2  # it returns at all: the read stopped at the limit
+    assert_one_error_line(capsys, "/dev/zero", ENDLESS_DEVICE)
 
 
 @pytest.mark.parametrize(
@@ -588,13 +587,38 @@ def test_strict_turns_warnings_into_exit_2(
 
 # --- in a process of its own: the interpreter survives, memory stays bounded ----------------------------
 
-HEAVY = {
+HEAVY: dict[str, Maker] = {
     "deep-flow-nesting": lambda tmp: generated("deep.yaml", "a: " + "[" * 1_000_000 + "]" * 1_000_000)(tmp),
     "alias-bomb": committed("alias-bomb.yaml"),
     "too-many-nodes": generated("dense.yaml", "[" + "a," * 2_000_000 + "a]\n"),
     "dev-zero": lambda _tmp: "/dev/zero",
 }
 MEMORY_LIMIT_MB = 400  # a normal run peaks near 50 MB
+# The CLI in a child process that prints its own peak memory (MB) on stdout when it is done.
+PEAK_SCRIPT = (
+    "import resource, sys\n"
+    "from koku_gap.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    # VmHWM is this process image's own peak; ru_maxrss would include the forking pytest's size
+    "status = open('/proc/self/status').read() if sys.platform == 'linux' else ''\n"
+    "hwm = [int(l.split()[1]) for l in status.splitlines() if l.startswith('VmHWM:')]\n"
+    "peak = (hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) // 1024\n"
+    "sys.stdout.write(f'{peak}\\n')\n"
+    "sys.exit(code)\n"
+)
+HANG_GUARD = 60  # seconds: only so a hung child cannot hang the suite; not a time limit (bench/hostile.py)
+
+
+def run_heavy(path: str) -> subprocess.CompletedProcess[str]:
+    """``PEAK_SCRIPT`` on a heavy input, this checkout's koku_gap first on the path."""
+    return subprocess.run(
+        [sys.executable, "-c", PEAK_SCRIPT, "--clowdapp", path, "--manifests", MINI_CHART],
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("name", list(HEAVY))
@@ -602,26 +626,7 @@ def test_heavy_input_in_a_subprocess(name: str, tmp_path: Path) -> None:
     if name == "dev-zero" and not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero")
     path = HEAVY[name](tmp_path)
-    script = (
-        "import resource, sys\n"
-        "from koku_gap.cli import main\n"
-        "code = main(sys.argv[1:])\n"
-        # VmHWM is this process image's own peak; ru_maxrss would include the forking pytest's size
-        "status = open('/proc/self/status').read() if sys.platform == 'linux' else ''\n"
-        "hwm = [int(l.split()[1]) for l in status.splitlines() if l.startswith('VmHWM:')]\n"
-        "peak = (hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) // 1024\n"
-        "sys.stdout.write(f'{peak}\\n')\n"
-        "sys.exit(code)\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", script, "--clowdapp", path, "--manifests", MINI_CHART],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=False,
-    )
+    done = run_heavy(path)
     assert done.returncode == 2, (done.returncode, done.stderr)  # not -11: no segmentation fault
     assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"gap-report: error: {path}")
     peak_mb = int(done.stdout.strip())  # ru_maxrss is in KiB on Linux, in bytes on macOS
@@ -641,7 +646,7 @@ def test_validation_errors_name_the_yaml_line() -> None:
         count: int
 
     with pytest.raises(InputError) as info, located("app.yaml", 7, "ClowdApp shop"):
-        Model(count="many")  # type: ignore[arg-type]
+        Model(count="many")
     assert str(info.value).startswith(
         "app.yaml:7: ClowdApp shop: field count: Input should be a valid integer"
     )
@@ -651,9 +656,9 @@ def test_validation_error_while_reading_a_deployment(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], find_line: LineFinder
 ) -> None:
     """Should a reader let a bad value through, the user still gets the deployment's line."""
-    from koku_gap.sources import clowdapp
+    from koku_gap.sources import podspec  # the module clowdapp reads pod specs with
 
-    monkeypatch.setattr(clowdapp.podspec, "count", lambda value: {"not": "a count"})
+    monkeypatch.setattr(podspec, "count", lambda _value: {"not": "a count"})
     assert main(["--clowdapp", MINI_APP, "--manifests", MINI_CHART]) == 2
     line = find_line(Path(MINI_APP), "- name: api")
     case = Case(

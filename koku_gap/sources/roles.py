@@ -23,7 +23,7 @@ INTERPRETERS = frozenset(
     {"python", "python3", "python3.11", "python3.12", "python3.9", "node", "java", "ruby"}
 )
 PREFIX_COMMANDS = frozenset(
-    {"exec", "env", "nohup", "time", "dumb-init", "tini", "--", "scl", "pipenv", "poetry"}
+    {"exec", "env", "nohup", "time", "dumb-init", "tini", "--", "scl", "pipenv", "poetry", "uv"}
 )
 WEB_SERVERS = frozenset({"gunicorn", "uvicorn", "daphne", "hypercorn", "waitress-serve", "uwsgi"})
 PROXIES = frozenset(

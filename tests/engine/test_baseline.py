@@ -249,7 +249,7 @@ def test_round_trip(tmp_path: Path) -> None:
     assert not apply_baseline(report, loaded).fails("P3")
 
 
-def test_unknown_keys_are_ignored(tmp_path: Path) -> None:
+def test_unknown_keys_are_ignored() -> None:
     text = json.dumps(
         {
             "format": "koku-gap-baseline",

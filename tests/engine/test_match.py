@@ -246,7 +246,8 @@ def test_names_compared_after_stripping_release_prefix_app_name_and_clowder(tmp_
         ),
     )
     source, target = graphs([app], [chart])
-    names = Names(source, target, load_policy())
+    house_prefix = load_policy().model_copy(update={"strip_prefixes": ("clowder-",)})  # as koku.yaml's
+    names = Names(source, target, house_prefix)
     assert names.release == "myrel-"
     assert names.tokens("clowder-reports", chart=False) == frozenset({"reports"})
     assert names.tokens("myrel-shop-reports", chart=True) == frozenset({"reports"})

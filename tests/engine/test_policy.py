@@ -18,7 +18,7 @@ def test_default_policy_is_the_default() -> None:
     assert policy.name == "default"
     assert policy.sources == ("<policy:default>",)
     assert load_policy("default") == policy
-    assert "clowder-" in policy.strip_prefixes
+    assert policy.strip_prefixes == ()  # a house prefix is an application's (koku.yaml), not generic
     assert policy.missing["kafka-consumer"].priority == "P0"
     assert policy.uncovered_queue is not None and policy.uncovered_queue.priority == "P0"
     assert policy.missing["migration"].priority == "P1"
@@ -46,6 +46,7 @@ def test_load_policy_koku() -> None:
     assert names[:2] == ["*ros-*", "*kruize*"]  # the child's rules are tried first
     assert names[-2:] == ["query-engine", "metastore"]  # then the parent's
     assert set(BUNDLED) == {"default", "koku"}
+    assert koku.strip_prefixes == ("clowder-",)  # koku's deployment names, not the default's
 
 
 def test_unknown_key_names_the_file_and_the_line() -> None:
@@ -103,7 +104,7 @@ def test_missing_policy_file(tmp_path: Path) -> None:
     assert "nope.yaml" in str(caught.value)
 
 
-def test_extends_merges_child_first(tmp_path: Path) -> None:
+def test_extends_merges_child_first() -> None:
     child = load_policy(FIXTURES / "policy-child.yaml")
     assert child.name == "child"
     assert child.sources == (str(FIXTURES / "policy-parent.yaml"), str(FIXTURES / "policy-child.yaml"))

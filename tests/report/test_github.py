@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,8 @@ from koku_gap.report import github
 from koku_gap.report.github import command, escape_data, escape_property, render_github, step_summary
 from tests.helpers.ci import args, scenario
 from tests.helpers.engine import line_of, write
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -199,14 +204,34 @@ def test_step_summary_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert "# ClowdApp" not in text
 
 
-def test_render_github_is_deterministic(tmp_path: Path) -> None:
+# The same analysis in a child process, printing the github commands.
+CHILD = (
+    "import sys\n"
+    "from koku_gap.api import analyze\n"
+    "from koku_gap.report.github import render_github\n"
+    "sys.stdout.write(render_github(analyze([sys.argv[1]], [sys.argv[2]]), 'P3'))\n"
+)
+
+
+def test_render_github_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Another process with another string-hash seed iterates sets in another order: the commands, and
+    their order, must not follow it (rendering twice in one process could never show this)."""
     app, chart = scenario(tmp_path)
-    assert render_github(analyze([app], [chart]), "P3") == render_github(analyze([app], [chart]), "P3")
+    here = render_github(analyze([app], [chart]), "P3")
+    seed = min({"1", "2"} - {os.environ.get("PYTHONHASHSEED")})
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": seed}
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, str(app), str(chart)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert len(commands(here)) == 5  # every gap of the scenario, P0 to P3
+    assert child.stdout == here
 
 
-def test_output_file_gets_the_commands(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_output_file_gets_the_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     app, chart = scenario(tmp_path)
     target = tmp_path / "annotations.txt"
     assert main(args(app, chart, "--format", "github", "--output", str(target))) == 1
@@ -214,8 +239,7 @@ def test_output_file_gets_the_commands(
     assert len(commands(target.read_text())) == 2
 
 
-def test_annotation_paths_are_repository_relative(
-    capsys: pytest.CaptureFixture[str], inputs: list[str], tmp_path: Path
-) -> None:
+@pytest.mark.usefixtures("inputs")  # the scenario, and the working directory it is in
+def test_annotation_paths_are_repository_relative(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--clowdapp", "./clowdapp.yaml", "--manifests", "rendered.yaml", "--format", "github"]) == 1
     assert all(c.startswith("::error file=clowdapp.yaml,") for c in commands(capsys.readouterr().out))

@@ -89,7 +89,10 @@ def test_the_summary_lists_missing_and_partial_apart(report: Report) -> None:
 
 
 def test_rows_that_need_no_action_share_one_line_in_next_steps(report: Report) -> None:
-    idle = {"clowder-api": {"action": NONE_ACTION}, "management-command": {"action": NONE_ACTION}}
+    idle: dict[str, dict[str, object]] = {
+        "clowder-api": {"action": NONE_ACTION},
+        "management-command": {"action": NONE_ACTION},
+    }
     steps = section(render_markdown(with_rows(report, idle)), "Next steps")
     numbered = [line for line in steps.splitlines() if re.match(r"\d+\. ", line)]
     assert not any("none" in line for line in numbered)

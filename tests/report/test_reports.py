@@ -59,7 +59,7 @@ def test_each_detailed_gap_shows_the_real_clowdapp_lines(report: Report) -> None
         if row.priority not in ("P0", "P1", "P2"):
             continue
         assert f"### {row.priority} · `{row.clowdapp}`" in text
-        assert row.snippet and row.source
+        assert row.snippet and row.source and row.clowdapp
         assert f"- name: {row.clowdapp}" in row.snippet
         assert source[row.source.line - 1].strip().endswith(row.clowdapp)
         for kept in (

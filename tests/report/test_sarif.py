@@ -234,8 +234,9 @@ def test_artifact_uri(file: str, uri: str | None) -> None:
     assert artifact_uri(file) == uri
 
 
+@pytest.mark.usefixtures("inputs")  # the scenario, and the working directory it is in
 def test_stdin_chart_has_no_physical_related_location(
-    capsys: pytest.CaptureFixture[str], inputs: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import io
     import sys

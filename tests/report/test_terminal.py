@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -119,9 +120,7 @@ def test_cli_color_flag_when_piped(flags: list[str], table: bool, coloured: bool
     assert ("\x1b[" in run.stdout) is coloured
 
 
-def test_cli_report_written_to_a_file_is_plain(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_report_written_to_a_file_is_plain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdout", FakeTTY())
     out = tmp_path / "report.txt"
     assert (
@@ -250,12 +249,13 @@ def test_width_comes_from_columns_then_stderr_then_120(monkeypatch: pytest.Monke
     monkeypatch.setenv("COLUMNS", "91")
     assert terminal.terminal_width() == 91
     monkeypatch.delenv("COLUMNS")
-    monkeypatch.setattr(terminal.shutil, "get_terminal_size", lambda fallback: os.terminal_size(fallback))
-    monkeypatch.setattr(terminal.os, "get_terminal_size", lambda fd: os.terminal_size((77, 20)))
+    # the modules terminal.py calls (shutil, os), patched for the test's duration
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback: os.terminal_size(fallback))
+    monkeypatch.setattr(os, "get_terminal_size", lambda _fd: os.terminal_size((77, 20)))
     assert terminal.terminal_width() == 77  # stdout piped, stderr still at the terminal
 
-    def no_terminal(fd: int) -> os.terminal_size:
+    def no_terminal(_fd: int) -> os.terminal_size:
         raise OSError("not a terminal")
 
-    monkeypatch.setattr(terminal.os, "get_terminal_size", no_terminal)
+    monkeypatch.setattr(os, "get_terminal_size", no_terminal)
     assert terminal.terminal_width() == 120

@@ -1,9 +1,10 @@
 """Property-based fuzzing of the loaders (issue 7): whatever the bytes, only ``InputError`` escapes.
 
-Four sources of input, each a bounded number of examples (the deterministic ``koku-gap`` profile of
-``conftest.py``): random bytes, random YAML-ish text, real fixtures mutated as text (insertions,
-deletions, re-indentation, truncation), and real fixtures mutated as trees (a subtree replaced by
-a value of another type), which reach the readers' schema checks rather than the parser's.
+Four sources of input, each a bounded number of examples (the deterministic ``ci`` profile of
+``conftest.py``; ``HYPOTHESIS_PROFILE=explore`` draws 20 times as many, at random): random bytes,
+random YAML-ish text, real fixtures mutated as text (insertions, deletions, re-indentation,
+truncation), and real fixtures mutated as trees (a subtree replaced by a value of another type),
+which reach the readers' schema checks rather than the parser's.
 The whole file runs in a few seconds.
 """
 
@@ -27,6 +28,7 @@ from koku_gap.model.graph import ComponentGraph
 from koku_gap.sources.clowdapp import load_clowdapp
 from koku_gap.sources.manifests import load_manifests
 from koku_gap.yaml.loader import parse_stream, to_plain
+from tests.conftest import examples
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = [
@@ -88,13 +90,13 @@ def load_everything(work: Path, data: bytes, *, engine: bool = False) -> None:
             compare(graph, chart, policy) if side == "clowdapp" else compare(app, graph, policy)
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 @given(st.binary(max_size=400))
 def test_random_bytes(work: Path, data: bytes) -> None:
     load_everything(work, data)
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 @given(st.text(max_size=200))
 def test_random_text(work: Path, text: str) -> None:
     """Any code point, lone surrogates included (parse_stream takes text from the API too)."""
@@ -105,7 +107,7 @@ def test_random_text(work: Path, text: str) -> None:
     load_everything(work, text.encode("utf-8", errors="surrogatepass"))
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(YAMLISH)
 def test_yamlish_text(work: Path, text: str) -> None:
     load_everything(work, text.encode("utf-8", errors="surrogatepass"))
@@ -142,7 +144,7 @@ def mutate(text: str, mutations: list[tuple[str, float, str, int]]) -> str:
     return text
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 @given(st.sampled_from(range(len(TEXTS))), st.lists(MUTATION, min_size=1, max_size=5))
 def test_mutated_fixtures_as_text(
     work: Path, which: int, mutations: list[tuple[str, float, str, int]]
@@ -194,7 +196,7 @@ def dump_all(documents: list[Any]) -> str:
     return out.getvalue()
 
 
-@settings(max_examples=120)
+@settings(max_examples=examples(120))
 @given(
     st.sampled_from(range(len(TEXTS))),
     st.lists(st.tuples(st.floats(0, 1), OTHER_VALUES), min_size=1, max_size=3),

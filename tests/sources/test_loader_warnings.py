@@ -39,7 +39,8 @@ def test_every_warning_names_the_file_and_app(graph: ComponentGraph, coerce: Pat
     warnings = shape_warnings(graph)
     assert len(warnings) == 12
     assert all(w.file == str(coerce) and w.message.startswith("ClowdApp coerce: ") for w in warnings)
-    assert [w.line for w in warnings] == sorted(w.line for w in warnings)
+    lines = [w.line for w in warnings if w.line is not None]
+    assert len(lines) == len(warnings) and lines == sorted(lines)
 
 
 def test_string_command_is_one_word(graph: ComponentGraph, coerce: Path, find_line: LineFinder) -> None:

@@ -56,7 +56,7 @@ def test_lines_and_templates(graph: ComponentGraph, rendered: Path, find_line: L
     assert graph.component("shop-api").source.template == "shop/templates/api/deployment.yaml"
 
 
-def test_resources_are_kept(graph: ComponentGraph, rendered: Path) -> None:
+def test_resources_are_kept(graph: ComponentGraph) -> None:
     kinds = [(r.kind, r.name) for r in graph.resources]
     assert kinds == [
         ("Service", "shop-api"),

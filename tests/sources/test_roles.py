@@ -63,6 +63,12 @@ def sh(script: str) -> list[str]:
         ["python3", "-u", "-m", "celery", "-A", "shop", "worker", "-Q", "a,b"],
         sh("exec celery -A shop worker -Q a,b"),
         sh("PYTHONPATH=/app celery -A shop worker -E -Q a,b 2>&1"),
+        # project runners in front of the command: `<runner> run <command...>`
+        ["uv", "run", "celery", "-A", "shop", "worker", "-Q", "a,b"],
+        ["/usr/local/bin/uv", "run", "celery", "-A", "shop", "worker", "-Q", "a,b"],
+        sh("exec uv run celery -A shop worker -Q a,b"),
+        ["poetry", "run", "celery", "-A", "shop", "worker", "-Q", "a,b"],
+        ["pipenv", "run", "celery", "-A", "shop", "worker", "-Q", "a,b"],
     ],
 )
 def test_celery_worker_queue_options(argv: list[str]) -> None:

@@ -77,10 +77,6 @@ def test_parameter_values() -> None:
     assert params.lines["DUP"] == _line("value: second") - 1  # the declaration that wins
 
 
-def test_generated_value_is_deterministic() -> None:
-    assert params_of(PARAMS).values["SECRET"] == params_of(PARAMS).values["SECRET"]
-
-
 def test_parameter_warnings() -> None:
     params = params_of(PARAMS)
     by_code: dict[str, list[Any]] = {}
