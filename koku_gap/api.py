@@ -1,4 +1,4 @@
-"""The whole pipeline in one call: load, match, classify, report."""
+"""The whole pipeline in one call: load, match, classify, then the extras the formats print."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from koku_gap.engine.classify import chart_rows, platform_services, source_rows
 from koku_gap.engine.drift import env_keys
-from koku_gap.engine.match import Names, match
+from koku_gap.engine.match import match
 from koku_gap.engine.policy import Policy, load_policy
 from koku_gap.extras.remediation import (
     ChartEnvs,
@@ -22,7 +22,7 @@ from koku_gap.extras.remediation import (
     values_yaml,
 )
 from koku_gap.extras.snippets import snippet
-from koku_gap.model.errors import InputError
+from koku_gap.model.errors import SETTING, InputError, Setting
 from koku_gap.model.graph import ComponentGraph
 from koku_gap.model.report import (
     InputFile,
@@ -34,71 +34,48 @@ from koku_gap.model.report import (
     Warning,
     summarize,
 )
-from koku_gap.sources.clowdapp import load_clowdapp
+from koku_gap.report import Extra
+from koku_gap.sources.clowdapp import clowdapp_graph
 from koku_gap.sources.manifests import load_manifests
 from koku_gap.yaml.limits import MAX_WORKLOADS
-from koku_gap.yaml.loader import DEFAULT_MAX_BYTES, read_text
+from koku_gap.yaml.loader import DEFAULT_MAX_BYTES, load_stream
 
 if TYPE_CHECKING:
     from koku_gap.sources.helm import ChartSpec, Renderer
 
-# What reports show but the engine does not decide (see ``enrich``). A caller that prints only some
-# formats may leave out what they never read: the CLI does (cli.FORMAT_EXTRAS).
-Extra = Literal["snippets", "remediation"]
 ALL_EXTRAS: frozenset[Extra] = frozenset({"snippets", "remediation"})
 
 
 def analyze(
     clowdapps: Sequence[str | Path] | str | Path,
     manifests: Sequence[str | Path] | str | Path | None = None,
+    *,
     params: Mapping[str, str] | None = None,
     policy: Policy | str | Path | None = None,
-    *,
     today: date | None = None,
     charts: Sequence[ChartSpec | str | Path] | ChartSpec | str | Path | None = None,
     renderer: Renderer = "auto",
     skip_failing_templates: bool = False,
+    max_bytes: int | None = None,
     max_workloads: int = MAX_WORKLOADS,
+    extras: Collection[Extra] = ALL_EXTRAS,
+    on_loaded: Callable[[], object] | None = None,
 ) -> Report:
-    """Compare ClowdApp template(s) with rendered chart manifests.
+    """Compare ClowdApp template(s) with rendered chart manifests: load, then ``compare``, then the
+    extras, from the text read once while loading.
 
-    ``policy`` is a Policy, a policy file, or a bundled name (``default``, ``koku``); None is ``default``.
-    ``today`` decides which policy waivers have expired (default: the current date).
+    ``params``: template parameter values, as ``oc process -p``, for the parameters some template
+    declares. ``policy`` is a Policy, a policy file, or a bundled name (``default``, ``koku``); None is
+    ``default``. ``today`` decides which policy waivers have expired (default: the current date).
     ``charts`` (instead of ``manifests``): chart directories or ``.tgz`` files, or ``ChartSpec``s with
     values and options, rendered offline first like ``helm template`` (``renderer``: auto, python,
     binary; ``skip_failing_templates``: leave out templates that fail; see docs/helm.md).
-    ``max_workloads``: the most workloads a ClowdApp file, or the chart side, may hold (docs/errors.md).
+    ``max_bytes``: the largest input file read (None: 20 MiB); ``max_workloads``: the most workloads
+    a ClowdApp file, or the chart side, may hold (docs/errors.md). ``extras``: which of the snippets
+    and suggested templates to attach (default: both; a caller that prints only some formats may
+    leave out what they never read, ``report.Reporter.EXTRAS``). ``on_loaded`` runs once both sides
+    are read, before the analysis (the CLI freezes the garbage collector's view of the inputs there).
     """
-    return analyze_paths(
-        clowdapps,
-        manifests,
-        params=params,
-        policy=policy,
-        today=today,
-        charts=charts,
-        renderer=renderer,
-        skip_failing_templates=skip_failing_templates,
-        max_workloads=max_workloads,
-    )
-
-
-def analyze_paths(
-    clowdapps: Sequence[str | Path] | str | Path,
-    manifests: Sequence[str | Path] | str | Path | None = None,
-    *,
-    params: Mapping[str, str] | None = None,
-    policy: Policy | str | Path | None = None,
-    max_bytes: int | None = None,
-    today: date | None = None,
-    charts: Sequence[ChartSpec | str | Path] | ChartSpec | str | Path | None = None,
-    renderer: Renderer = "auto",
-    skip_failing_templates: bool = False,
-    max_workloads: int = MAX_WORKLOADS,
-    on_loaded: Callable[[], object] | None = None,
-    extras: Collection[Extra] = ALL_EXTRAS,
-) -> Report:
-    """``analyze`` for the CLI; ``on_loaded`` runs once both sides are read, before the analysis;
-    ``extras``: which of the snippets and suggested templates to attach (default: both)."""
     clowdapp_paths = [clowdapps] if isinstance(clowdapps, str | Path) else list(clowdapps)
     manifest_paths: list[str | Path] = (
         [] if manifests is None else [manifests] if isinstance(manifests, str | Path) else list(manifests)
@@ -119,19 +96,7 @@ def analyze_paths(
         raise ValueError("analyze() needs manifests or charts (one of them, not both)")
     limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
     resolved = policy if isinstance(policy, Policy) else load_policy(policy)
-    strict = len(clowdapp_paths) == 1
-    graphs = [
-        load_clowdapp(path, params, max_bytes=limit, strict_params=strict, max_workloads=max_workloads)
-        for path in clowdapp_paths
-    ]
-    declared = {name for graph in graphs for name in graph.parameters}
-    for name in params or {}:
-        if name not in declared:
-            files = ", ".join(str(p) for p in clowdapp_paths)
-            raise InputError(files, None, f"--param {name}: no template declares this parameter")
-    source = graphs[0]
-    for graph in graphs[1:]:
-        source = source.merged(graph)
+    source, lines = _load_clowdapps(clowdapp_paths, params, limit, max_workloads)
     if manifest_paths:
         target = load_manifests(*manifest_paths, max_bytes=limit, max_workloads=max_workloads)
     else:
@@ -146,11 +111,38 @@ def analyze_paths(
         )
     if on_loaded is not None:
         on_loaded()
-    report = compare(source, target, resolved, today=today, extras=extras)
-    repeated += repeated_manifests + repeated_charts
-    if repeated:
-        report = report.model_copy(update={"warnings": [*repeated, *report.warnings]})
-    return report
+    report = compare(source, target, resolved, today=today)
+    rows = enrich(report.rows, source, extras, target, resolved.ignore_env, file_lines=lines)
+    warnings = [*repeated, *repeated_manifests, *repeated_charts, *report.warnings]
+    return report.model_copy(update={"rows": rows, "warnings": warnings})
+
+
+def _load_clowdapps(
+    paths: list[str | Path], params: Mapping[str, str] | None, max_bytes: int, max_workloads: int
+) -> tuple[ComponentGraph, dict[str, list[str]]]:
+    """The ClowdApp side as one graph, and each file's lines as read (for the snippets and the
+    parameter notes of suggested templates: each file is read once)."""
+    strict = len(paths) == 1
+    graphs: list[ComponentGraph] = []
+    lines: dict[str, list[str]] = {}
+    for path in paths:
+        stream = load_stream(path, max_bytes=max_bytes)
+        graphs.append(clowdapp_graph(stream, params, strict_params=strict, max_workloads=max_workloads))
+        lines[stream.file] = stream.text.splitlines()
+    declared = {name for graph in graphs for name in graph.parameters}
+    for name in params or {}:
+        if name not in declared:
+            files = ", ".join(str(p) for p in paths)
+            raise InputError(
+                files,
+                None,
+                f"{SETTING}: no template declares this parameter",
+                setting=Setting("params", name),
+            )
+    source = graphs[0]
+    for graph in graphs[1:]:
+        source = source.merged(graph)
+    return source, lines
 
 
 Input = TypeVar("Input", str | Path, "ChartSpec | str | Path")
@@ -212,22 +204,26 @@ def enrich(
     extras: Collection[Extra] = ALL_EXTRAS,
     target: ComponentGraph | None = None,
     omit_env: Collection[str] = (),
+    *,
+    file_lines: Mapping[str, list[str]] | None = None,
 ) -> list[Row]:
-    """Attach what reports show but the engine does not decide: each component's own lines (read once
-    per file; ``snippets``) and, where the chart has no counterpart to a gap the reports detail
-    (``Row.is_detailed``: P0-P2) and the policy did not make optional, a suggested Helm template
+    """Attach what reports show but the engine does not decide: each component's own lines (from
+    ``file_lines``, each ClowdApp file's lines as read when it was loaded; ``snippets``) and, where
+    the chart has no counterpart to a gap the reports detail (``Row.is_detailed``: P0-P2) and the
+    policy did not make optional, a suggested Helm template
     (``remediation``) whose env takes the chart's settings where ``target`` has them and leaves out
     ``omit_env`` (the policy's ``ignore_env``: Clowder's own variables, wrong off Clowder), and whose
     image, probes and the env Clowder would inject come from the chart's sibling of the component
     (``ChartEnvs.sibling``). Neither changes a status or a priority, so leaving them out changes
-    nothing else."""
+    nothing else. A file ``file_lines`` does not hold gets no snippet, and its suggested templates
+    no note of the template parameters their values are written with."""
     with_snippets, with_remediation = "snippets" in extras, "remediation" in extras
     topics = [r.name for r in source.resources_of("kafka-topic")]
     chart_envs = ChartEnvs(target, topics) if with_remediation and target is not None else None
     if not (with_snippets or with_remediation):
         return rows
     components = {(c.app, c.name): c for c in source.components}
-    texts: dict[str, list[str] | None] = {}
+    texts = file_lines or {}
     result: list[Row] = []
     for row in rows:
         if row.source is None or row.clowdapp is None:
@@ -236,13 +232,7 @@ def enrich(
         update: dict[str, object] = {}
         component = components.get((row.app, row.clowdapp))
         templated = with_remediation and component is not None and _templated(row)
-        file = row.source.file
-        if (with_snippets or templated) and file not in texts:
-            try:
-                texts[file] = read_text(file).splitlines()
-            except InputError:
-                texts[file] = None  # gone since it was analysed: the report stands without snippets
-        lines = texts.get(file)
+        lines = texts.get(row.source.file)
         if with_snippets and lines:
             found = snippet(lines, row.source.line, role_env(component) if component else ())
             update["snippet"] = found.text
@@ -264,19 +254,14 @@ def enrich(
 
 
 def compare(
-    source: ComponentGraph,
-    target: ComponentGraph,
-    policy: Policy,
-    *,
-    today: date | None = None,
-    extras: Collection[Extra] = ALL_EXTRAS,
+    source: ComponentGraph, target: ComponentGraph, policy: Policy, *, today: date | None = None
 ) -> Report:
-    """Two loaded graphs -> the Report (the notebook entry point when inputs are already loaded)."""
+    """Two loaded graphs -> the Report (the notebook entry point when inputs are already loaded):
+    match, then classify the ClowdApp's components, the chart's other workloads and the platform
+    services, from the one match result. Reads no file; the extras (``enrich``) come after."""
     result = match(source, target, policy)
-    names = Names(source, target, policy)
     rows = source_rows(result, policy, today, env_keys(target.resources))
-    rows = enrich(rows, source, extras, target, policy.ignore_env)
-    rows += chart_rows(source, target, result, policy, names)
+    rows += chart_rows(source, target, result, policy)
     queues = Queues(
         uncovered=sorted(q for q in result.queue_sources if q not in result.queue_consumers),
         extra=sorted(q for q in result.queue_consumers if q not in result.queue_sources),
@@ -315,7 +300,7 @@ def compare(
         policy=list(policy.sources),
         rows=rows,
         queues=queues,
-        platform=platform_services(source, target, rows, names),
+        platform=platform_services(source, target, result, policy),
         warnings=warnings,
         summary=summarize(rows, len(source.components), len(target.components)),
     )

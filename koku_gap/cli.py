@@ -17,24 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from koku_gap import __version__
-from koku_gap.model.errors import InputError, UsageError
+from koku_gap.model.errors import InputError, Setting, UsageError
+from koku_gap.report import format_names
 from koku_gap.yaml.limits import MAX_WORKLOADS
 
 if TYPE_CHECKING:
-    from koku_gap.api import Extra
     from koku_gap.sources.helm import ChartSpec
 
-FORMATS = ("markdown", "terminal", "json", "sarif", "junit", "github")
-# What each format reads of pipeline.enrich's extras: a run computes no more than it prints
-# (tests/test_cli.py checks each format's output equals the one from a fully enriched report).
-FORMAT_EXTRAS: dict[str, tuple[Extra, ...]] = {
-    "markdown": ("snippets", "remediation"),
-    "json": ("snippets", "remediation"),
-    "sarif": ("snippets",),  # snippet_lines: a result's region
-    "github": ("snippets",),  # snippet_lines: an annotation's end line
-    "junit": (),
-    "terminal": (),
-}
 THRESHOLDS = ("P0", "P1", "P2", "P3", "none")
 EXIT_OK, EXIT_GAPS, EXIT_INPUT = 0, 1, 2
 
@@ -50,6 +39,15 @@ REPEAT_HINT = "each option takes one value: repeat it for more (--manifests A --
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Options that name files to read but never stdin: only --manifests reads "-".
 FILE_OPTIONS = ("clowdapp", "policy", "values", "baseline")
+# The option that sets what an error names (model.errors.Setting: the library's keyword or function).
+OPTION_OF_SETTING = {
+    "clowdapps": "--clowdapp",
+    "charts": "--chart",
+    "params": "--param",
+    "max_bytes": "--max-bytes",
+    "max_workloads": "--max-workloads",
+    "dump_baseline": "--write-baseline",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -106,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         "default: default",
     )
     parser.add_argument(
-        "--format", choices=FORMATS, default="terminal", help="output format (default: terminal)"
+        "--format", choices=format_names(), default="terminal", help="output format (default: terminal)"
     )
     parser.add_argument(
         "--output", metavar="FILE", help="write the report to FILE (atomically) instead of stdout"
@@ -312,8 +310,13 @@ def _charts(args: argparse.Namespace) -> list[ChartSpec] | None:
         if given:
             raise UsageError(f"{', '.join(given)}: only with --chart (--manifests are rendered already)")
         return None
-    from koku_gap.sources.helm import ChartSpec
+    from koku_gap.sources.helm import ChartSpec, valid_release_name
 
+    if args.release is not None and not valid_release_name(args.release):  # before any chart is read
+        raise UsageError(
+            f"--release {args.release!r}: a release name is lower-case letters, digits, '-' and '.', "
+            "starts and ends with a letter or digit, at most 53 characters"
+        )
     return [
         ChartSpec(
             path=chart,
@@ -335,7 +338,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     own_process = argv is None  # the console script or python -m: gap-report's own process
     if own_process:
         gc.disable()  # importing allocates much and frees little: no collection is worth its time
-    from koku_gap.api import analyze_paths
+    from koku_gap.api import analyze
+    from koku_gap.report import RenderOptions, reporter
 
     if own_process:
         _fewer_collections()
@@ -345,7 +349,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         from koku_gap.engine.baseline import read_baseline
 
         baseline = read_baseline(args.baseline)
-    report = analyze_paths(
+    output_format = reporter(args.format)
+    report = analyze(
         args.clowdapp,
         args.manifests,
         params=_params(args.param),
@@ -357,7 +362,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         charts=_charts(args),
         renderer=args.renderer or "auto",
         skip_failing_templates=args.skip_failing_templates,
-        extras=FORMAT_EXTRAS[args.format],
+        extras=output_format.EXTRAS,  # a run computes no more than it prints
     )
     if args.strict:
         _strict(report)
@@ -372,9 +377,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         write_atomically(Path(args.write_baseline), dump_baseline(recorded), what="baseline")
         if baseline is None:  # the report then agrees with the exit code: every gap is now known
             report = apply_baseline(report, recorded)
-    text = render(
-        report, args.format, date=args.date, color=args.color, fail_on=args.fail_on, to_file=bool(args.output)
-    )
+    options = RenderOptions(fail_on=args.fail_on, date=args.date, color=args.color, to_file=bool(args.output))
+    text = output_format.render(report, options)
     if args.output:
         write_atomically(Path(args.output), text)
     else:
@@ -386,7 +390,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         try:
             append_step_summary(report, args.fail_on)
         except InputError as exc:  # the gate's verdict stands without its summary
-            print(f"gap-report: warning: {exc}", file=sys.stderr)
+            print(f"gap-report: warning: {exc.worded(_option)}", file=sys.stderr)
     if args.write_baseline:
         print(f"gap-report: wrote {len(recorded.gaps)} gap(s) to {args.write_baseline}", file=sys.stderr)
         return EXIT_OK  # recording gaps never fails on them
@@ -407,45 +411,6 @@ def _fewer_collections() -> None:
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
     gc.enable()
-
-
-def render(
-    report: object,
-    fmt: str,
-    *,
-    date: str | None = None,
-    color: str = "auto",
-    fail_on: str = "P0",
-    to_file: bool = False,
-) -> str:
-    """The report in ``fmt``; ``fail_on`` decides which gaps the CI formats (junit, github) fail,
-    ``color`` (auto, always, never) how the terminal format looks: written to a file, it is the plain
-    listing unless ``always``."""
-    from koku_gap.model.report import Report
-
-    assert isinstance(report, Report)
-    if fmt == "json":
-        return report.to_json()
-    if fmt == "sarif":
-        from koku_gap.report.sarif import render_sarif
-
-        return render_sarif(report)
-    if fmt == "junit":
-        from koku_gap.report.junit import render_junit
-
-        return render_junit(report, fail_on)
-    if fmt == "github":
-        from koku_gap.report.github import render_github
-
-        return render_github(report, fail_on)
-    if fmt == "markdown":
-        from koku_gap.report.markdown import render_markdown
-
-        return render_markdown(report, date=date)
-    from koku_gap.report.terminal import ColorMode, render_terminal
-
-    mode: ColorMode = "always" if color == "always" else "never" if color == "never" else "auto"
-    return render_terminal(report, color=mode, table=False if to_file and mode != "always" else None)
 
 
 def write_atomically(path: Path, text: str, what: str = "report") -> None:
@@ -475,7 +440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(argv)
     except InputError as exc:
-        print(f"gap-report: error: {exc}", file=sys.stderr)
+        print(f"gap-report: error: {exc.worded(_option)}", file=sys.stderr)
         return EXIT_INPUT
     except UsageError as exc:
         print(f"gap-report: error: {_one_line(str(exc))} (see gap-report --help)", file=sys.stderr)
@@ -495,6 +460,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INPUT
+
+
+def _option(setting: Setting) -> str:
+    """What an error names, as the option that sets it (``--param NAME``); in the library's terms
+    should a library error name a setting this table lacks."""
+    option = OPTION_OF_SETTING.get(setting.name)
+    if option is None:
+        return str(setting)
+    return f"{option} {setting.key}" if setting.key is not None else option
 
 
 def _one_line(text: str) -> str:

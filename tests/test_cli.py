@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from koku_gap import analyze
-from koku_gap.api import analyze_paths
-from koku_gap.cli import FORMAT_EXTRAS, FORMATS, main, render
+from koku_gap.cli import main
+from koku_gap.report import RenderOptions, format_names, render, reporter
 from tests.helpers.engine import clowdapp, deployment, line_of, manage, manifests, workload, write
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "engine"
@@ -330,7 +330,7 @@ def test_koku_gap_analyze_is_the_function() -> None:
     assert report.summary.gaps == 1
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", format_names())
 def test_leaving_out_extras_a_format_never_reads_changes_nothing(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
@@ -341,7 +341,7 @@ def test_leaving_out_extras_a_format_never_reads_changes_nothing(
         main(["--clowdapp", str(app), "--manifests", str(chart), "--format", fmt, "--today", "2026-01-01"])
         printed = capsys.readouterr().out
         full = analyze([app], [chart], today=date(2026, 1, 1))
-        assert printed == render(full, fmt)
+        assert printed == render(full, fmt, RenderOptions())
         if fmt in ("terminal", "junit"):  # and they really were left out
-            lean = analyze_paths([app], [chart], today=date(2026, 1, 1), extras=FORMAT_EXTRAS[fmt])
+            lean = analyze([app], [chart], today=date(2026, 1, 1), extras=reporter(fmt).EXTRAS)
             assert all(r.snippet is None and r.remediation is None for r in lean.rows)

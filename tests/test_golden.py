@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from koku_gap.api import analyze
-from koku_gap.cli import main, render
+from koku_gap.cli import main
 from koku_gap.model.report import Report
+from koku_gap.report import render
 from koku_gap.report.terminal import render_terminal
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,7 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from koku_gap.engine.policy import Priority
-from koku_gap.model.errors import InputError
+from koku_gap.model.errors import SETTING, InputError, Setting
 from koku_gap.model.report import Report
 
 FORMAT = "koku-gap-baseline"
@@ -68,7 +68,10 @@ def read_baseline(path: str | Path) -> Baseline:
         text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(
-            name, None, "cannot read the baseline: no such file (write one with --write-baseline)"
+            name,
+            None,
+            f"cannot read the baseline: no such file (write one with {SETTING})",
+            setting=Setting("dump_baseline", function=True),
         ) from None
     except UnicodeDecodeError:
         raise InputError(name, None, "cannot read the baseline: not UTF-8 text") from None

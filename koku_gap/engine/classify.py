@@ -7,6 +7,7 @@ fired, so a reader can argue with a reason instead of a number.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -457,24 +458,26 @@ def _where(cand: Candidate) -> str:
 
 
 def chart_rows(
-    source: ComponentGraph, target: ComponentGraph, result: MatchResult, policy: Policy, names: Names
+    source: ComponentGraph, target: ComponentGraph, result: MatchResult, policy: Policy
 ) -> list[Row]:
     """A row for every chart workload that plays no ClowdApp component's part."""
+    return [_chart_row(t, *verdict) for t, verdict in _chart_verdicts(source, target, result, policy)]
+
+
+def _chart_verdicts(
+    source: ComponentGraph, target: ComponentGraph, result: MatchResult, policy: Policy
+) -> Iterator[tuple[Component, tuple[Status, str, str | None]]]:
+    """Every chart workload no ClowdApp component claims, with its status, reason and action."""
+    names = result.names
     platform: dict[str, list[Resource]] = {}
     for resource in source.resources:
         platform.setdefault(resource.kind, []).append(resource)
     # read once here, not once per chart workload: _chart_status runs for every unclaimed workload
     dependencies = [(r, names.tokens(r.name, False)) for r in source.resources if r.kind in DEPENDENCY_KINDS]
     inline_migrations = _inline_migrations(source)
-    rows: list[Row] = []
     for t in target.components:
-        if t.name in result.claimed:
-            continue
-        status, reason, action = _chart_status(
-            t, source, platform, dependencies, inline_migrations, policy, names
-        )
-        rows.append(_chart_row(t, status, reason, action))
-    return rows
+        if t.name not in result.claimed:
+            yield t, _chart_status(t, source, platform, dependencies, inline_migrations, policy, names)
 
 
 def _inline_migrations(source: ComponentGraph) -> dict[str | None, list[str]]:
@@ -530,7 +533,7 @@ def _chart_status(
     rule = policy.chart_rule(t.name, t.role.kind.value)
     if rule is not None and not (rule.unless_app and rule.unless_app in source.apps):
         # a workload of an app not passed is out of scope, not something to check the chart needs
-        scope = f"out of scope: pass its ClowdApp ({rule.unless_app}) with --clowdapp to compare it"
+        scope = f"out of scope: pass its ClowdApp ({rule.unless_app}) too, to compare it"
         return rule.status, f"policy: {rule.reason}", scope if rule.unless_app else None
     status, reason = _chart_evidence_status(t, platform, dependencies, inline_migrations, names)
     return status, reason, None
@@ -572,11 +575,15 @@ def _chart_evidence_status(
 
 
 def platform_services(
-    source: ComponentGraph, target: ComponentGraph, rows: list[Row], names: Names
+    source: ComponentGraph, target: ComponentGraph, result: MatchResult, policy: Policy
 ) -> list[PlatformService]:
-    """What the ClowdApp takes from its platform, and which chart workloads provide it (the chart rows
-    classified `infra`: a database that belongs to a bundled service is not the app's)."""
-    by_kind = _infra_by_kind(target, rows)
+    """What the ClowdApp takes from its platform, and which chart workloads provide it (the chart
+    workloads classified `infra`: a database that belongs to a bundled service is not the app's)."""
+    names = result.names
+    infra = {
+        t.name for t, (status, _, _) in _chart_verdicts(source, target, result, policy) if status == "infra"
+    }
+    by_kind = _infra_by_kind(target, infra)
     topics = {r.name for r in target.resources if r.kind == "KafkaTopic"}
     services: list[PlatformService] = []
     chart_names = [t.name for t in target.components]
@@ -607,9 +614,8 @@ def platform_services(
     return services
 
 
-def _infra_by_kind(target: ComponentGraph, rows: list[Row]) -> dict[str, list[str]]:
-    """Platform service kind -> the chart workloads classified `infra` that provide it, in chart order."""
-    infra = {r.chart[0] for r in rows if r.clowdapp is None and r.status == "infra"}
+def _infra_by_kind(target: ComponentGraph, infra: set[str]) -> dict[str, list[str]]:
+    """Platform service kind -> the chart workloads of ``infra`` that provide it, in chart order."""
     by_kind: dict[str, list[str]] = {}
     for t in target.components:
         if t.name not in infra:

@@ -71,6 +71,7 @@ class MatchResult:
     idle_consumers: dict[str, list[str]]  # queue -> chart workers that would, but run 0 replicas
     queue_sources: dict[str, list[str]]  # queue -> ClowdApp workers that consume it
     claimed: set[str]  # chart workloads whose main container plays a ClowdApp component's part
+    names: Names  # the names as matching reduced them, for classify to compare the same way
     warnings: list[PolicyNote] = field(default_factory=list)  # policy entries that did not apply
 
 
@@ -122,7 +123,8 @@ def _common_prefix(names: Sequence[str]) -> str:
 def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> MatchResult:
     """Pair every ClowdApp component with its best chart candidate, and say who consumes which queue."""
     pairings = [Pairing(source=s) for s in source.components]
-    candidates, warnings = _find_candidates(pairings, Names(source, target, policy), target, policy)
+    names = Names(source, target, policy)
+    candidates, warnings = _find_candidates(pairings, names, target, policy)
     _assign(pairings, candidates)
     _confirm(pairings)
     queue_sources, default_families = _queue_sources(source)
@@ -133,6 +135,7 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
         idle_consumers=idle_consumers,
         queue_sources=queue_sources,
         claimed=_claimed(pairings, queue_sources, queue_consumers, idle_consumers),
+        names=names,
         warnings=warnings,
     )
 

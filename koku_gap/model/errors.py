@@ -7,9 +7,9 @@ error prints as one bounded line of printable text. ``docs/errors.md`` lists eve
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -27,26 +27,77 @@ def printable(text: str) -> str:
     )
 
 
-class InputError(Exception):
-    """Bad input: a file we cannot read, parse or understand. Always names the file."""
+SETTING = "{setting}"  # where an InputError's message names the setting that controls it
 
-    def __init__(self, file: str, line: int | None, message: str, column: int | None = None) -> None:
+
+class Setting(NamedTuple):
+    """What a user changes to get past an error: an API keyword (``max_bytes``), an entry of one
+    (``params`` NAME), or a function to call (``dump_baseline``). The library names it as Python
+    (``max_bytes=...``, ``params['NAME']``, ``dump_baseline()``); the CLI as its option, from its own
+    table, so the library never names a command-line flag."""
+
+    name: str
+    key: str | None = None
+    function: bool = False
+
+    def __str__(self) -> str:
+        if self.function:
+            return f"{self.name}()"
+        return f"{self.name}[{self.key!r}]" if self.key is not None else f"{self.name}=..."
+
+
+class InputError(Exception):
+    """Bad input: a file we cannot read, parse or understand. Always names the file.
+
+    A ``setting`` is named where the message holds ``SETTING``: in library terms by ``str()``, in a
+    caller's own by ``worded()``.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        line: int | None,
+        message: str,
+        column: int | None = None,
+        *,
+        setting: Setting | None = None,
+    ) -> None:
         self.file = file
         self.line = line
         self.column = column
+        self.setting = setting
+        self._template = message
+        self.message = self._message(str)
+        super().__init__(str(self))
+
+    def _message(self, name: Callable[[Setting], str]) -> str:
+        message = self._template
+        if self.setting is not None:
+            head, found, tail = message.partition(SETTING)
+            message = head + name(self.setting) + tail if found else message
         message = printable(" ".join(message.split()))  # one line, always
         if len(message) > MAX_MESSAGE:
             message = message[: MAX_MESSAGE - 3] + "..."
-        self.message = message
-        super().__init__(str(self))
+        return message
 
-    def __str__(self) -> str:
+    def amended(self, more: str) -> InputError:
+        """The same error with ``more`` after its message (where it happened), still naming its setting."""
+        return InputError(self.file, self.line, self._template + more, self.column, setting=self.setting)
+
+    def worded(self, name: Callable[[Setting], str]) -> str:
+        """``file:line: message`` with the setting, if any, named by ``name`` (the CLI: its option)."""
+        return f"{self._where()}: {self._message(name)}"
+
+    def _where(self) -> str:
         where = printable(self.file)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.message}"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self._where()}: {self.message}"
 
 
 class UsageError(Exception):

@@ -15,9 +15,17 @@ from pathlib import Path, PurePosixPath
 
 from koku_gap.model.errors import InputError
 from koku_gap.model.report import Report, Row
+from koku_gap.report import Extra, RenderOptions
 
 COMMAND_OF_LEVEL = {"error": "error", "warning": "warning", "note": "notice"}  # Row.level -> command
 SUMMARY_LIMIT = 1024 * 1024 - 4096  # GitHub refuses step summaries over 1 MiB
+
+
+EXTRAS: tuple[Extra, ...] = ("snippets",)  # snippet_lines: an annotation's end line
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    return render_github(report, options.fail_on)
 
 
 def escape_data(value: str) -> str:

@@ -11,10 +11,18 @@ import re
 import xml.etree.ElementTree as ET
 
 from koku_gap.model.report import Report, Row
+from koku_gap.report import Extra, RenderOptions
 
 # XML 1.0 allows tab, newline, carriage return and most of Unicode; anything else would make the
 # document invalid, and a reason may quote whatever a YAML file holds.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+EXTRAS: tuple[Extra, ...] = ()
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    return render_junit(report, options.fail_on)
 
 
 def _text(value: str) -> str:

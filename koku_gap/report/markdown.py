@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from koku_gap.model.report import DETAILED_PRIORITIES, Report, Row, Target
+from koku_gap.report import Extra, RenderOptions
 
 STATUS_ICON = {
     "match": "✅ match",
@@ -102,6 +103,13 @@ def _template_note(row: Row) -> str:
         if _no_action(row)
         else " (template in Priority fixes)"
     )
+
+
+EXTRAS: tuple[Extra, ...] = ("snippets", "remediation")
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    return render_markdown(report, date=options.date)
 
 
 def render_markdown(report: Report, *, date: str | None = None) -> str:

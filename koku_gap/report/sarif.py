@@ -16,9 +16,17 @@ from urllib.parse import quote
 from koku_gap import __version__
 from koku_gap.model.report import Report, Row, Target, component_key
 from koku_gap.model.rules import rule
+from koku_gap.report import Extra, RenderOptions
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT = "kokuGapComponent/v1"
+
+
+EXTRAS: tuple[Extra, ...] = ("snippets",)  # snippet_lines: a result's region
+
+
+def render(report: Report, _options: RenderOptions) -> str:
+    return render_sarif(report)
 
 
 def sarif_rows(report: Report) -> list[Row]:

@@ -13,9 +13,10 @@ import io
 import os
 import shutil
 import sys
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from koku_gap.model.report import Report, Row
+from koku_gap.report import ColorMode, Extra, RenderOptions
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,7 +35,6 @@ STATUS_STYLE = {
 }
 PRIORITY_STYLE = {"P0": "bold white on red", "P1": "bold red", "P2": "yellow", "P3": "dim"}
 HEADINGS = ("component", "chart", "status", "prio", "why")
-ColorMode = Literal["auto", "always", "never"]
 NONE = "—"  # a cell with nothing in it: the row has no counterpart on that side
 # The boxed table: its borders and padding take 3 columns per column and 1 more; below MIN_TABLE
 # columns, or when ``why`` would get fewer than MIN_WHY, rows take two lines each instead.
@@ -45,6 +45,16 @@ WHY_LINES = 3  # in the boxed table; longer reasons end in an ellipsis (the plai
 ELLIPSIS = "…"
 ARROW = "→"
 INDENT = "    "
+
+
+EXTRAS: tuple[Extra, ...] = ()
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    """Written to a file, the plain listing unless the colour is ``always``: a file is read later,
+    by ``grep`` or a pager, not at this terminal."""
+    table = False if options.to_file and options.color != "always" else None
+    return render_terminal(report, color=options.color, width=options.width, table=table)
 
 
 def render_terminal(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from koku_gap.model.errors import InputError, located
+from koku_gap.model.errors import SETTING, InputError, Setting, located
 from koku_gap.model.graph import (
     Component,
     ComponentGraph,
@@ -246,7 +246,10 @@ def _objects(stream: Stream, params: Mapping[str, str] | None, strict_params: bo
     if params and strict_params and not found.template:
         name = next(iter(params))
         raise InputError(
-            file, None, f"--param {name}: this file is not a Template and declares no parameters"
+            file,
+            None,
+            f"{SETTING}: this file is not a Template and declares no parameters",
+            setting=Setting("params", name),
         )
     if len(found.objects) > MAX_RESOURCES:  # before substitution copies them all
         check_resources(

@@ -372,9 +372,7 @@ def rendered_graph(
         template = template_at(result.text, exc.line) if exc.line else None
         if template is None:
             raise
-        raise InputError(
-            exc.file, exc.line, f"{exc.message} (in the output of template {template})", exc.column
-        ) from None
+        raise exc.amended(f" (in the output of template {template})") from None
     warnings = result.warnings()
     return graph.model_copy(update={"warnings": graph.warnings + tuple(warnings)}) if warnings else graph
 

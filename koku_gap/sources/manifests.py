@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from koku_gap.extras.snippets import indent
-from koku_gap.model.errors import InputError, located
+from koku_gap.model.errors import SETTING, InputError, Setting, located
 from koku_gap.model.graph import (
     Component,
     ComponentGraph,
@@ -134,7 +134,8 @@ def _streams(path: str | Path, max_bytes: int) -> Iterable[Stream]:
             name,
             None,
             "this is a Helm chart, not rendered manifests: render it first (helm template) "
-            "or pass the chart with --chart",
+            f"or pass the chart with {SETTING}",
+            setting=Setting("charts"),
         )
     if p.is_dir():
         files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in YAML_SUFFIXES)
@@ -200,7 +201,8 @@ def _unrendered_error(file: str, line: int, match: re.Match[str]) -> InputError:
         file,
         line,
         "this is an unrendered Helm template ('{{ ... }}'): render it first "
-        "(helm template) or pass the chart with --chart",
+        f"(helm template) or pass the chart with {SETTING}",
+        setting=Setting("charts"),
     )
 
 
@@ -279,10 +281,12 @@ def _clowdapp_error(file: str, obj: LDict, rendered: bool) -> InputError:
     kind = obj["kind"]
     article = "an" if kind[0] in "AEIOU" else "a"
     if rendered:
-        hint = "the chart renders Clowder's input; pass the ClowdApp with --clowdapp"
+        hint = f"the chart renders Clowder's input; pass the ClowdApp with {SETTING}"
     else:
-        hint = "did you swap --clowdapp and --manifests?"
-    return InputError(file, obj.line, f"{article} {kind} is not rendered chart output: {hint}")
+        hint = "did you swap the ClowdApp and the manifests?"
+    return InputError(
+        file, obj.line, f"{article} {kind} is not rendered chart output: {hint}", setting=Setting("clowdapps")
+    )
 
 
 def _unique(

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from koku_gap.model.errors import InputError
+from koku_gap.model.errors import SETTING, InputError, Setting
 from koku_gap.model.graph import GraphWarning
 from koku_gap.yaml.loader import LDict, LList
 
@@ -74,7 +74,12 @@ def read_parameters(
         if name not in lines:
             if not strict:
                 continue
-            raise InputError(file, section_line, f"--param {name}: the template declares no such parameter")
+            raise InputError(
+                file,
+                section_line,
+                f"{SETTING}: the template declares no such parameter",
+                setting=Setting("params", name),
+            )
         values[name] = override
     for name, current in values.items():
         if current is None:

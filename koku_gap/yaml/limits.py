@@ -12,7 +12,7 @@ linearly with the inputs (docs/performance.md), so raising it costs time in prop
 
 from __future__ import annotations
 
-from koku_gap.model.errors import InputError
+from koku_gap.model.errors import SETTING, InputError, Setting
 
 MAX_WORKLOADS = 1_000  # per ClowdApp file, and over all the files of --manifests (--max-workloads)
 MAX_RESOURCES = 10_000  # other objects, counted the same way: ConfigMaps, Services, Kafka topics, ...
@@ -25,7 +25,8 @@ def check_workloads(count: int, file: str, line: int | None, limit: int = MAX_WO
             file,
             line,
             f"more than {limit} workloads: too many to analyse (real templates and charts have "
-            "under 100; raise the limit with --max-workloads)",
+            f"under 100; raise the limit with {SETTING})",
+            setting=Setting("max_workloads"),
         )
 
 

@@ -40,7 +40,7 @@ from ruamel.yaml.events import (
     SequenceStartEvent,
 )
 
-from koku_gap.model.errors import InputError, printable
+from koku_gap.model.errors import SETTING, InputError, Setting, printable
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # Expanded nodes per file (a document counts as DOCUMENT_COST more). The largest real inputs hold under 20,000
@@ -205,7 +205,12 @@ def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
 
 def _too_large(name: str, max_bytes: int, size: int | None = None) -> InputError:
     what = f"{size} bytes" if size is not None else f"more than {max_bytes} bytes"
-    return InputError(name, None, f"{what}, over the {max_bytes}-byte limit (raise it with --max-bytes)")
+    return InputError(
+        name,
+        None,
+        f"{what}, over the {max_bytes}-byte limit (raise it with {SETTING})",
+        setting=Setting("max_bytes"),
+    )
 
 
 def decode_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:

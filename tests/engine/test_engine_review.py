@@ -183,7 +183,7 @@ def test_a_chart_workload_of_an_app_not_passed_is_out_of_scope(tmp_path: Path) -
     report = run(tmp_path, app, chart, policy=policy)
     tracker = chart_row(report, "rel-tracker")
     assert (tracker.status, tracker.reasons) == ("extra", ["policy: part of tracker"])
-    assert tracker.action == "out of scope: pass its ClowdApp (tracker) with --clowdapp to compare it"
+    assert tracker.action == "out of scope: pass its ClowdApp (tracker) too, to compare it"
     assert chart_row(report, "rel-other").action == "check that the chart needs it"
 
 

@@ -66,7 +66,7 @@ def test_ros_and_kruize_rows_are_out_of_scope_without_their_clowdapps(corpus: Pa
     for name, app in [("cost-onprem-ros-api", "ros-ocp-backend"), ("cost-onprem-kruize", "kruize")]:
         r = _chart(report, name)
         assert r.status == "extra"
-        assert r.action == f"out of scope: pass its ClowdApp ({app}) with --clowdapp to compare it"
+        assert r.action == f"out of scope: pass its ClowdApp ({app}) too, to compare it"
 
 
 def test_http_subcommands_are_web_apis_and_still_match(corpus: Path) -> None:

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from koku_gap.report import format_names
+
 PACKAGE = Path(__file__).resolve().parents[2] / "koku_gap"
-REPORTERS = ("markdown.py", "sarif.py", "junit.py", "github.py", "terminal.py")
+REPORTERS = tuple(f"{name}.py" for name in format_names())
 
 
 def test_rule_metadata_lives_with_the_engine() -> None:

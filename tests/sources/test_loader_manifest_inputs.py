@@ -14,7 +14,7 @@ from koku_gap.model.graph import ComponentGraph, SourceRef
 from koku_gap.sources.manifests import manifests_from_text, require_workloads
 
 LineFinder = Callable[..., int]
-SWAP = "is not rendered chart output: did you swap --clowdapp and --manifests?"
+SWAP = "is not rendered chart output: did you swap the ClowdApp and the manifests?"
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_a_chart_rendering_a_clowdapp_gets_its_own_hint() -> None:
         manifests_from_text("kind: ClowdApp\nmetadata: {name: a}\n", "./chart")
     assert info.value.message == (
         "a ClowdApp is not rendered chart output: the chart renders Clowder's input; "
-        "pass the ClowdApp with --clowdapp"
+        "pass the ClowdApp with clowdapps=..."
     )
 
 

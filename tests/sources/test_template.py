@@ -101,7 +101,7 @@ def test_overrides() -> None:
 
 
 def test_unknown_override_is_an_error() -> None:
-    with pytest.raises(InputError, match="--param NOPE") as info:
+    with pytest.raises(InputError, match=r"params\['NOPE'\]") as info:
         params_of(PARAMS, {"NOPE": "x"})
     assert info.value.line == 1
 
@@ -213,7 +213,7 @@ def test_template_fixture_overrides(fixtures_dir: Path) -> None:
 
 def test_template_fixture_unknown_override(fixtures_dir: Path, find_line: LineFinder) -> None:
     path = fixtures_dir / "template.yaml"
-    with pytest.raises(InputError, match="--param NO_SUCH") as info:
+    with pytest.raises(InputError, match=r"params\['NO_SUCH'\]") as info:
         load_clowdapp(path, params={"NO_SUCH": "1"})
     assert info.value.file == str(path)
     assert info.value.line == find_line(path, "parameters:")
