@@ -34,7 +34,7 @@ from tests.helpers.fake_helm import install_fake_helm
 
 helm_python = pytest.importorskip("helm_python")
 
-CHARTS = Path(__file__).resolve().parents[2] / "fixtures" / "charts"
+CHARTS = Path(__file__).resolve().parents[3] / "fixtures" / "charts"
 SHOP = CHARTS / "shop"
 APP = str(CHARTS / "clowdapp.yaml")
 CLUSTER = str(CHARTS / "values-cluster.yaml")  # clusterDomain: what lookup would have found
