@@ -312,8 +312,10 @@ def _charts(args: argparse.Namespace) -> list[ChartSpec] | None:
         if given:
             raise UsageError(f"{', '.join(given)}: only with --chart (--manifests are rendered already)")
         return None
-    from koku_gap.sources.helm import ChartSpec
+    from koku_gap.sources.helm import RELEASE_NAME_RULE, ChartSpec, valid_release_name
 
+    if args.release is not None and not valid_release_name(args.release):
+        raise UsageError(f"--release {args.release!r}: {RELEASE_NAME_RULE}")
     return [
         ChartSpec(
             path=chart,
