@@ -212,6 +212,7 @@ def enrich(
     extras: Collection[Extra] = ALL_EXTRAS,
     target: ComponentGraph | None = None,
     omit_env: Collection[str] = (),
+    strip_prefixes: Sequence[str] = (),
 ) -> list[Row]:
     """Attach what reports show but the engine does not decide: each component's own lines (read once
     per file; ``snippets``) and, where the chart has no counterpart to a gap the reports detail
@@ -249,14 +250,15 @@ def enrich(
             update["snippet_lines"] = [found.start, found.end]
         if templated and component is not None:
             update["remediation"] = Remediation(
-                path=template_path(component),
-                template=helm_template(component),
+                path=template_path(component, strip_prefixes),
+                template=helm_template(component, strip_prefixes),
                 values=values_yaml(
                     component,
                     chart_envs.of(component) if chart_envs is not None else None,
                     parameter_env(component, lines or [], source.parameters),
                     omit_env,
                     chart_envs.lent(component) if chart_envs is not None else None,
+                    strip_prefixes,
                 ),
             )
         result.append(row.model_copy(update=update))
@@ -275,7 +277,7 @@ def compare(
     result = match(source, target, policy)
     names = Names(source, target, policy)
     rows = source_rows(result, policy, today, env_keys(target.resources))
-    rows = enrich(rows, source, extras, target, policy.ignore_env)
+    rows = enrich(rows, source, extras, target, policy.ignore_env, policy.strip_prefixes)
     rows += chart_rows(source, target, result, policy, names)
     queues = Queues(
         uncovered=sorted(q for q in result.queue_sources if q not in result.queue_consumers),
