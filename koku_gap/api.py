@@ -112,7 +112,15 @@ def analyze(
     if on_loaded is not None:
         on_loaded()
     report = compare(source, target, resolved, today=today)
-    rows = enrich(report.rows, source, extras, target, resolved.ignore_env, file_lines=lines)
+    rows = enrich(
+        report.rows,
+        source,
+        extras,
+        target,
+        resolved.ignore_env,
+        file_lines=lines,
+        strip_prefixes=resolved.strip_prefixes,
+    )
     warnings = [*repeated, *repeated_manifests, *repeated_charts, *report.warnings]
     return report.model_copy(update={"rows": rows, "warnings": warnings})
 
@@ -206,6 +214,7 @@ def enrich(
     omit_env: Collection[str] = (),
     *,
     file_lines: Mapping[str, list[str]] | None = None,
+    strip_prefixes: Sequence[str] = (),
 ) -> list[Row]:
     """Attach what reports show but the engine does not decide: each component's own lines (from
     ``file_lines``, each ClowdApp file's lines as read when it was loaded; ``snippets``) and, where
@@ -239,14 +248,15 @@ def enrich(
             update["snippet_lines"] = [found.start, found.end]
         if templated and component is not None:
             update["remediation"] = Remediation(
-                path=template_path(component),
-                template=helm_template(component),
+                path=template_path(component, strip_prefixes),
+                template=helm_template(component, strip_prefixes),
                 values=values_yaml(
                     component,
                     chart_envs.of(component) if chart_envs is not None else None,
                     parameter_env(component, lines or [], source.parameters),
                     omit_env,
                     chart_envs.lent(component) if chart_envs is not None else None,
+                    strip_prefixes,
                 ),
             )
         result.append(row.model_copy(update=update))

@@ -47,6 +47,14 @@ OPTION_OF_SETTING = {
     "max_bytes": "--max-bytes",
     "max_workloads": "--max-workloads",
     "dump_baseline": "--write-baseline",
+    "release": "--release",
+    "renderer": "--renderer",
+    "kube_version": "--kube-version",
+    "api_versions": "--api-versions",
+    "values": "--values",
+    "set_values": "--set",
+    "set_string_values": "--set-string",
+    "skip_failing_templates": "--skip-failing-templates",
 }
 
 
@@ -310,13 +318,10 @@ def _charts(args: argparse.Namespace) -> list[ChartSpec] | None:
         if given:
             raise UsageError(f"{', '.join(given)}: only with --chart (--manifests are rendered already)")
         return None
-    from koku_gap.sources.helm import ChartSpec, valid_release_name
+    from koku_gap.sources.helm import RELEASE_NAME_RULE, ChartSpec, valid_release_name
 
     if args.release is not None and not valid_release_name(args.release):  # before any chart is read
-        raise UsageError(
-            f"--release {args.release!r}: a release name is lower-case letters, digits, '-' and '.', "
-            "starts and ends with a letter or digit, at most 53 characters"
-        )
+        raise UsageError(f"--release {args.release!r}: {RELEASE_NAME_RULE}")
     return [
         ChartSpec(
             path=chart,
@@ -443,7 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gap-report: error: {exc.worded(_option)}", file=sys.stderr)
         return EXIT_INPUT
     except UsageError as exc:
-        print(f"gap-report: error: {_one_line(str(exc))} (see gap-report --help)", file=sys.stderr)
+        print(f"gap-report: error: {_one_line(exc.worded(_option))} (see gap-report --help)", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("gap-report: interrupted", file=sys.stderr)

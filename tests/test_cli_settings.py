@@ -23,8 +23,6 @@ ALLOWED = {
     # the reports' own words to the person who ran gap-report: rewording them changes every output
     "report/": "report text",
     "model/rules.py": "report text",  # a rule's help, printed in the Markdown and SARIF reports
-    # pending: branch split rewords Helm's messages (sources/helm becomes a package)
-    "sources/helm": "pending",
 }
 
 

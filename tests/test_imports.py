@@ -44,9 +44,6 @@ ALLOWED: dict[Edge, str] = {
 }
 
 PENDING: dict[Edge, str] = {
-    ("koku_gap.sources.manifests", "koku_gap.extras.snippets"): (
-        "indent() for a manifest's text; being removed in the sources/extras split"
-    ),
     ("koku_gap.model.report", "koku_gap.engine.policy"): (
         "Status, Priority and priority order belong to the vocabulary; being moved in the vocabulary merge"
     ),

@@ -56,7 +56,6 @@ WORDS: dict[str, re.Pattern[str]] = {
 
 # (file relative to koku_gap/, word of WORDS) -> why it is still there
 PENDING: dict[tuple[str, str], str] = {
-    ("extras/remediation.py", "clowder-"): "a values key drops a `clowder-` prefix; sources/extras branch",
     ("model/rules.py", "masu"): "the help text's `MASU=true` example; vocabulary-merge branch",
     ("engine/match.py", "onprem"): "`onprem` among the generic name words; vocabulary-merge branch",
 }

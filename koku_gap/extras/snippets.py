@@ -8,10 +8,11 @@ entries that say what the component is (its switches, the variables its command 
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+
+from koku_gap.yaml.text import indent
 
 COLLAPSE = frozenset(
     {
@@ -38,13 +39,6 @@ class Snippet:
     text: str
     start: int  # 1-based, inclusive
     end: int
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def indent(line: str) -> int:
-    """How many spaces a line starts with (YAML indents with spaces only). Cached: a snippet asks it
-    of the same few hundred lines thousands of times."""
-    return len(line) - len(line.lstrip(" "))
 
 
 def item_block(lines: list[str], line: int) -> tuple[int, int]:

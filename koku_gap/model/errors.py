@@ -50,7 +50,7 @@ class InputError(Exception):
     """Bad input: a file we cannot read, parse or understand. Always names the file.
 
     A ``setting`` is named where the message holds ``SETTING``: in library terms by ``str()``, in a
-    caller's own by ``worded()``.
+    caller's own by ``worded()``; several ``settings`` fill the marks in their order.
     """
 
     def __init__(
@@ -61,28 +61,23 @@ class InputError(Exception):
         column: int | None = None,
         *,
         setting: Setting | None = None,
+        settings: tuple[Setting, ...] = (),
     ) -> None:
         self.file = file
         self.line = line
         self.column = column
-        self.setting = setting
+        self.settings = (setting, *settings) if setting is not None else settings
+        self.setting = self.settings[0] if self.settings else None
         self._template = message
-        self.message = self._message(str)
+        self.message = _filled(message, self.settings, str)
         super().__init__(str(self))
 
     def _message(self, name: Callable[[Setting], str]) -> str:
-        message = self._template
-        if self.setting is not None:
-            head, found, tail = message.partition(SETTING)
-            message = head + name(self.setting) + tail if found else message
-        message = printable(" ".join(message.split()))  # one line, always
-        if len(message) > MAX_MESSAGE:
-            message = message[: MAX_MESSAGE - 3] + "..."
-        return message
+        return _filled(self._template, self.settings, name)
 
     def amended(self, more: str) -> InputError:
-        """The same error with ``more`` after its message (where it happened), still naming its setting."""
-        return InputError(self.file, self.line, self._template + more, self.column, setting=self.setting)
+        """The same error with ``more`` after its message (where it happened), still naming its settings."""
+        return InputError(self.file, self.line, self._template + more, self.column, settings=self.settings)
 
     def worded(self, name: Callable[[Setting], str]) -> str:
         """``file:line: message`` with the setting, if any, named by ``name`` (the CLI: its option)."""
@@ -100,8 +95,37 @@ class InputError(Exception):
         return f"{self._where()}: {self.message}"
 
 
+def _named(template: str, settings: tuple[Setting, ...], name: Callable[[Setting], str]) -> str:
+    """``template`` with each ``SETTING`` mark, in order, naming the next of ``settings``."""
+    message = template
+    for setting in settings:
+        head, found, tail = message.partition(SETTING)
+        if not found:
+            break
+        message = head + name(setting) + tail
+    return message
+
+
+def _filled(template: str, settings: tuple[Setting, ...], name: Callable[[Setting], str]) -> str:
+    """``_named``, as one bounded line of printable text."""
+    message = printable(" ".join(_named(template, settings, name).split()))  # one line, always
+    if len(message) > MAX_MESSAGE:
+        message = message[: MAX_MESSAGE - 3] + "..."
+    return message
+
+
 class UsageError(Exception):
-    """A command line that cannot work (unknown option value, missing input)."""
+    """Options that cannot work together or a value no input could satisfy (an unknown renderer, a
+    ``--set`` Helm refuses): named as settings, like InputError's, so the CLI words them as options."""
+
+    def __init__(self, message: str, *, settings: tuple[Setting, ...] = ()) -> None:
+        self.settings = settings
+        self._template = message
+        super().__init__(_named(message, settings, str))
+
+    def worded(self, name: Callable[[Setting], str]) -> str:
+        """The message with its settings named by ``name`` (the CLI: its options)."""
+        return _named(self._template, self.settings, name)
 
 
 def validation_error(exc: ValidationError, file: str, line: int | None, what: str) -> InputError:

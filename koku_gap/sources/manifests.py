@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from koku_gap.extras.snippets import indent
 from koku_gap.model.errors import SETTING, InputError, Setting, located
 from koku_gap.model.graph import (
     Component,
@@ -38,6 +37,7 @@ from koku_gap.yaml.loader import (
     read_text,
     to_plain,
 )
+from koku_gap.yaml.text import indent
 
 WORKLOAD_KINDS = (
     "Deployment",

@@ -274,7 +274,3 @@ def finish_roles(
             main = comp.main.model_copy(update={"role": with_switches(comp.main.role, switches)})
             result[i] = comp.model_copy(update={"role": role, "containers": (main, *comp.containers[1:])})
     return result
-
-
-def is_mapping(value: Any) -> bool:
-    return isinstance(value, LDict | dict)

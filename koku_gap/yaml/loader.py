@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]  # (imported there from the C extension)
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
@@ -41,6 +40,7 @@ from ruamel.yaml.events import (
 )
 
 from koku_gap.model.errors import SETTING, InputError, Setting, printable
+from koku_gap.yaml.events import parser_events
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # Expanded nodes per file (a document counts as DOCUMENT_COST more). The largest real inputs hold under 20,000
@@ -257,15 +257,13 @@ def parse_stream(
     """
     check_characters(text, file)
     builder = _Builder(file, max_nodes, max_depth)
-    parser = CParser(text)  # libyaml's parser, as YAML(typ="safe", pure=False).parse uses, minus a generator
     try:
-        roots = builder.run(iter(parser.get_event, None))
+        with parser_events(text) as events:  # as YAML(typ="safe", pure=False).parse, minus a generator
+            roots = builder.run(events)
     except MarkedYAMLError as exc:
         raise _syntax_error(exc, text, file) from None
     except YAMLError as exc:
         raise InputError(file, None, f"YAML error: {exc}") from None
-    finally:
-        parser.dispose()
     sources: list[tuple[int, str]] = []
     line, counted = 1, 0
     for m in _SOURCE_COMMENT.finditer(text):  # lines counted on from the previous comment, not from 0

@@ -51,23 +51,26 @@ def main(argv: Sequence[str]) -> int:
 
     import helm_python
 
-    from koku_gap.sources import helm
+    from koku_gap.sources.helm.engine_python import PythonEngine
+    from koku_gap.sources.helm.failures import TemplateFailed
+    from koku_gap.sources.helm.job import RenderJob
+    from koku_gap.sources.helm.spec import ChartSpec
     from koku_gap.yaml.loader import DEFAULT_MAX_BYTES
 
-    job = helm._Job(
-        label=args.chart,
+    spec = ChartSpec(
+        path=args.chart,
+        values=args.values,
+        set_values=args.set,
+        set_string_values=args.set_string,
         release=args.release,
         namespace=args.namespace,
-        values_files=tuple(Path(v) for v in args.values),
-        set_values=tuple(args.set),
-        set_string_values=tuple(args.set_string),
-        api_versions=tuple(args.api_versions),
+        api_versions=args.api_versions,
         kube_version=args.kube_version,
-        max_bytes=DEFAULT_MAX_BYTES,
     )
+    job = RenderJob(spec=spec, release=args.release, max_bytes=DEFAULT_MAX_BYTES)
     try:
-        rendered = helm._PythonEngine(helm_python).render(Path(args.chart), job)
-    except helm._TemplateFailed as failure:
+        rendered = PythonEngine(helm_python).render(Path(args.chart), job)
+    except TemplateFailed as failure:
         print(f"Error: {failure.message}\nUse --debug flag to render out invalid YAML", file=sys.stderr)
         return 1
     except Exception as exc:

@@ -73,7 +73,7 @@ def test_suggested_templates_only_for_rows_without_counterpart(report: Report) -
         if row.remediation is not None:
             assert not row.targets and row.status in ("missing", "partial", "optional")
     text = render_markdown(report)
-    assert "Suggested Helm template <code>templates/worker-export-deployment.yaml</code>" in text
+    assert "Suggested Helm template <code>templates/clowder-worker-export-deployment.yaml</code>" in text
 
 
 def test_mermaid_block_has_every_component_and_edge(report: Report) -> None:

@@ -10,7 +10,7 @@ import pytest
 from koku_gap import ComponentGraph, load_clowdapp, load_manifests
 from koku_gap.model.graph import GraphWarning
 from koku_gap.sources import podspec
-from koku_gap.sources.clowdapp import CLOWDAPP_FIELDS
+from koku_gap.sources.clowder_crd import CLOWDAPP_FIELDS
 
 LineFinder = Callable[..., int]
 SHAPE_CODES = ("unknown-key", "legacy-schema", "coerced-value", "ignored-value")

@@ -10,6 +10,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from koku_gap.api import analyze
+from koku_gap.engine.policy import load_policy
 from koku_gap.extras.remediation import (
     NO_SIBLING,
     ChartEnvs,
@@ -22,7 +23,8 @@ from koku_gap.extras.remediation import (
 from koku_gap.model.graph import Component, ComponentGraph, EnvVar, RoleKind
 from tests.helpers.engine import graph_component
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
+PREFIXES = load_policy("koku").strip_prefixes  # clowder-: koku's naming, which its policy strips
 EXAMPLE = ROOT / "fixtures" / "example"
 PROBE = {"httpGet": {"path": "/livez", "port": "metrics"}, "periodSeconds": 20}
 
@@ -83,7 +85,7 @@ def test_the_sibling_adds_what_clowder_would_inject_but_not_its_own_queue() -> N
         "REDIS_HOST",
         "DATABASE_PASSWORD",
     ]
-    values = values_fragment(mine, {}, sibling=sibling)["workerRefresh"]
+    values = values_fragment(mine, {}, sibling=sibling, prefixes=PREFIXES)["workerRefresh"]
     assert values["env"] == {
         "WORKER_QUEUES": "refresh",  # the component's own
         "ONPREM": "False",  # the ClowdApp's: only ``chart`` (ChartEnvs.of) replaces what it sets
@@ -102,38 +104,40 @@ def test_the_siblings_switches_stay_its_own() -> None:
 
 def test_values_say_where_the_image_and_env_come_from() -> None:
     mine, sibling = _mine(), _worker()
-    text = values_yaml(mine, {}, sibling=sibling)
+    text = values_yaml(mine, {}, sibling=sibling, prefixes=PREFIXES)
     assert "  image:  # the chart's image, as rel-worker-default\n" in text
     assert "    repository: quay.io/onprem/shop\n    tag: onprem\n" in text
     assert "    REDIS_HOST: rel-cache  # from the chart's rel-worker-default\n" in text
     assert "  - name: DATABASE_PASSWORD  # from the chart's rel-worker-default\n" in text
     assert "    WORKER_QUEUES: refresh\n" in text
     assert NO_SIBLING not in text
-    assert _load(text) == values_fragment(mine, {}, sibling=sibling)
+    assert _load(text) == values_fragment(mine, {}, sibling=sibling, prefixes=PREFIXES)
 
 
 def test_without_a_sibling_the_values_say_they_are_saas_settings() -> None:
     mine = _mine(liveness_probe=PROBE)
-    text = values_yaml(mine, {})
+    text = values_yaml(mine, {}, prefixes=PREFIXES)
     assert text.startswith(NO_SIBLING + "\nworkerRefresh:\n")
-    assert _load(text) == values_fragment(mine)
+    assert _load(text) == values_fragment(mine, prefixes=PREFIXES)
     assert _load(text)["workerRefresh"]["image"] == {"repository": "quay.io/saas/shop", "tag": "abc"}
     assert _load(text)["workerRefresh"]["livenessProbe"] == PROBE
-    assert not values_yaml(mine).startswith("#")  # no chart read at all: nothing to say
+    assert not values_yaml(mine, prefixes=PREFIXES).startswith("#")  # no chart read at all: nothing to say
 
 
 def test_probes_come_from_the_sibling_with_the_ports_they_name() -> None:
     ports = ({"name": "metrics", "containerPort": 9000},)
     mine = _mine(liveness_probe={"httpGet": {"path": "/saas", "port": "web"}})
-    with_named = values_fragment(mine, sibling=_worker(liveness_probe=PROBE, ports=ports))["workerRefresh"]
-    assert (with_named["livenessProbe"], with_named["ports"]) == (PROBE, list(ports))
-    numbered = {"httpGet": {"path": "/livez", "port": 9000}}
-    with_number = values_fragment(mine, sibling=_worker(readiness_probe=numbered, ports=ports))[
+    with_named = values_fragment(mine, sibling=_worker(liveness_probe=PROBE, ports=ports), prefixes=PREFIXES)[
         "workerRefresh"
     ]
+    assert (with_named["livenessProbe"], with_named["ports"]) == (PROBE, list(ports))
+    numbered = {"httpGet": {"path": "/livez", "port": 9000}}
+    with_number = values_fragment(
+        mine, sibling=_worker(readiness_probe=numbered, ports=ports), prefixes=PREFIXES
+    )["workerRefresh"]
     assert with_number["readinessProbe"] == numbered
     assert "ports" not in with_number and "livenessProbe" not in with_number  # the SaaS probe is gone
-    without = values_fragment(mine, sibling=_worker())["workerRefresh"]
+    without = values_fragment(mine, sibling=_worker(), prefixes=PREFIXES)["workerRefresh"]
     assert not {"livenessProbe", "readinessProbe", "ports"} & set(without)
 
 
@@ -141,7 +145,7 @@ def test_a_sibling_of_another_role_kind_lends_no_probes() -> None:
     """A web API's probes on a job would kill it: nothing in it answers HTTP."""
     job = _component("cleanup", {"A": "1"}, kind=RoleKind.MANAGEMENT_COMMAND, origin="clowdapp")
     api = _worker("rel-api", kind=RoleKind.WEB_API, liveness_probe=PROBE, ports=({"name": "metrics"},))
-    values = values_fragment(job, sibling=api)["cleanup"]
+    values = values_fragment(job, sibling=api, prefixes=PREFIXES)["cleanup"]
     assert values["image"] == {"repository": "quay.io/onprem/shop", "tag": "onprem"}
     assert "livenessProbe" not in values and "ports" not in values
     assert "REDIS_HOST" in values["env"]
@@ -152,7 +156,7 @@ def test_the_example_worker_runs_as_the_charts_worker() -> None:
     rows = {r.clowdapp: r for r in report.rows if r.remediation is not None}
     worker = rows["clowder-worker-export"].remediation
     assert worker is not None
-    values = _load(worker.values)["workerExport"]
+    values = _load(worker.values)["clowderWorkerExport"]
     assert values["image"] == {"repository": "quay.io/example/ledger", "tag": "1.4.2"}
     assert values["env"]["WORKER_QUEUES"] == "export"
     assert values["env"]["REDIS_HOST"] == "ledger-onprem-valkey"
@@ -234,7 +238,7 @@ def _mounting_worker() -> Component:
 def test_the_siblings_mounts_init_containers_and_volumes_come_along() -> None:
     """The env it lends points at files its pod provides: without them the worker reads no CA bundle."""
     sibling = _mounting_worker()
-    values = values_fragment(_mine(), sibling=sibling)["workerRefresh"]
+    values = values_fragment(_mine(), sibling=sibling, prefixes=PREFIXES)["workerRefresh"]
     assert values["volumeMounts"] == [CA]
     assert values["initContainers"] == [
         {
@@ -249,7 +253,7 @@ def test_the_siblings_mounts_init_containers_and_volumes_come_along() -> None:
 
 
 def test_the_mount_keys_say_they_are_the_siblings() -> None:
-    text = values_yaml(_mine(), {}, sibling=_mounting_worker())
+    text = values_yaml(_mine(), {}, sibling=_mounting_worker(), prefixes=PREFIXES)
     for key in ("initContainers", "volumeMounts", "volumes"):
         assert f"\n  {key}:  # from the chart's rel-worker-default\n" in text
     assert "&" not in text and "*id" not in text  # copies: no YAML anchors or aliases
@@ -258,9 +262,11 @@ def test_the_mount_keys_say_they_are_the_siblings() -> None:
 
 def test_without_a_sibling_nothing_is_mounted() -> None:
     mine = _mine(volume_mounts=(CA,))
-    assert not {"initContainers", "volumeMounts", "volumes"} & set(values_fragment(mine)["workerRefresh"])
     assert not {"initContainers", "volumeMounts", "volumes"} & set(
-        _load(values_yaml(mine, {}))["workerRefresh"]
+        values_fragment(mine, prefixes=PREFIXES)["workerRefresh"]
+    )
+    assert not {"initContainers", "volumeMounts", "volumes"} & set(
+        _load(values_yaml(mine, {}, prefixes=PREFIXES))["workerRefresh"]
     )
 
 
@@ -271,8 +277,8 @@ def test_a_volumes_octal_file_mode_stays_the_mode_kubernetes_reads() -> None:
         "configMap": {"name": "s", "defaultMode": 644, "items": [{"key": "a", "mode": 755}]},
     }
     sibling = _worker(volume_mounts=(CA,)).model_copy(update={"volumes": (scripts,)})
-    (volume,) = values_fragment(_mine(), sibling=sibling)["workerRefresh"]["volumes"]
+    (volume,) = values_fragment(_mine(), sibling=sibling, prefixes=PREFIXES)["workerRefresh"]["volumes"]
     assert volume["configMap"] == {"name": "s", "defaultMode": 0o644, "items": [{"key": "a", "mode": 0o755}]}
     kept = {"name": "ca", "secret": {"secretName": "s", "defaultMode": 420}}  # decimal 0644: valid as is
     sibling = sibling.model_copy(update={"volumes": (kept,)})
-    assert values_fragment(_mine(), sibling=sibling)["workerRefresh"]["volumes"] == [kept]
+    assert values_fragment(_mine(), sibling=sibling, prefixes=PREFIXES)["workerRefresh"]["volumes"] == [kept]

@@ -10,6 +10,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from koku_gap.api import analyze, enrich
+from koku_gap.engine.policy import load_policy
 from koku_gap.extras.remediation import ChartEnv, chart_env, parameter_env, values_fragment, values_yaml
 from koku_gap.model.graph import Component, ComponentGraph, EnvVar
 from koku_gap.model.report import Row
@@ -17,7 +18,8 @@ from koku_gap.sources.clowdapp import load_clowdapp
 from koku_gap.sources.manifests import load_manifests
 from tests.helpers.engine import graph_component
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
+PREFIXES = load_policy("koku").strip_prefixes  # clowder-: koku's naming, which its policy strips
 EXAMPLE = ROOT / "fixtures" / "example"
 
 
@@ -70,12 +72,12 @@ def test_a_chart_value_from_replaces_a_plain_value() -> None:
     mine = _component("worker", {"SECRET": "literal", "ONPREM": "False"}, origin="clowdapp")
     ref = {"secretKeyRef": {"name": "rel-secret", "key": "k"}}
     settings = {"SECRET": ChartEnv(value=None, value_from=ref, workload="rel-api")}
-    values = values_fragment(mine, settings)["worker"]
+    values = values_fragment(mine, settings, prefixes=PREFIXES)["worker"]
     assert values["env"] == {"ONPREM": "False"}
     assert values["envValueFrom"] == [{"name": "SECRET", "valueFrom": ref}]
-    text = values_yaml(mine, settings)
+    text = values_yaml(mine, settings, prefixes=PREFIXES)
     assert "  - name: SECRET  # from the chart's rel-api\n" in text
-    assert _load(text) == values_fragment(mine, settings)
+    assert _load(text) == values_fragment(mine, settings, prefixes=PREFIXES)
 
 
 @pytest.mark.parametrize(
@@ -94,8 +96,8 @@ def test_a_chart_value_from_replaces_a_plain_value() -> None:
 def test_notes_never_change_the_values(value: str) -> None:
     mine = _component("worker", {"A": "1", "TRICKY": value, "Z": "2"}, origin="clowdapp")
     notes = {"A": "a", "TRICKY": "t", "Z": "z"}
-    text = values_yaml(mine, parameters=notes)
-    assert _load(text) == values_fragment(mine)
+    text = values_yaml(mine, parameters=notes, prefixes=PREFIXES)
+    assert _load(text) == values_fragment(mine, prefixes=PREFIXES)
     assert text.count("# from template parameter ") == 3
 
 
@@ -137,7 +139,7 @@ def test_the_example_takes_on_prem_settings_from_the_chart() -> None:
     assert (
         "    EXPORT_BUCKET: ledger-export-eph-s3  # from template parameter S3_EXPORT_BUCKET_NAME\n" in values
     )
-    data = _load(values)["workerExport"]
+    data = _load(values)["clowderWorkerExport"]
     assert data["env"]["CLOWDER_ENABLED"] == "False"
 
 
@@ -146,8 +148,10 @@ def test_enrich_without_the_chart_keeps_the_clowdapp_values() -> None:
     target = load_manifests(EXAMPLE / "rendered.yaml")
     rows = analyze(EXAMPLE / "clowdapp.yaml", EXAMPLE / "rendered.yaml").rows
     bare = [r.model_copy(update={"remediation": None}) for r in rows]
-    without = _load(_values(enrich(bare, source), "clowder-worker-export"))
-    with_chart = _load(_values(enrich(bare, source, target=target), "clowder-worker-export"))
+    without = _load(_values(enrich(bare, source, strip_prefixes=PREFIXES), "clowder-worker-export"))
+    with_chart = _load(
+        _values(enrich(bare, source, target=target, strip_prefixes=PREFIXES), "clowder-worker-export")
+    )
     assert without["workerExport"]["env"]["CLOWDER_ENABLED"] == "True"
     assert with_chart["workerExport"]["env"]["CLOWDER_ENABLED"] == "False"
 
@@ -175,7 +179,12 @@ def test_ignored_env_is_left_out_unless_the_chart_sets_it() -> None:
     target = load_manifests(EXAMPLE / "rendered.yaml")
     rows = analyze(EXAMPLE / "clowdapp.yaml", EXAMPLE / "rendered.yaml").rows
     bare = [r.model_copy(update={"remediation": None}) for r in rows]
-    omitted = _load(_values(enrich(bare, source, omit_env=["CLOWDER_ENABLED"]), "clowder-worker-export"))
+    omitted = _load(
+        _values(
+            enrich(bare, source, omit_env=["CLOWDER_ENABLED"], strip_prefixes=PREFIXES),
+            "clowder-worker-export",
+        )
+    )
     assert "CLOWDER_ENABLED" not in omitted["workerExport"]["env"]
-    kept = enrich(bare, source, target=target, omit_env=["CLOWDER_ENABLED"])
+    kept = enrich(bare, source, target=target, omit_env=["CLOWDER_ENABLED"], strip_prefixes=PREFIXES)
     assert _load(_values(kept, "clowder-worker-export"))["workerExport"]["env"]["CLOWDER_ENABLED"] == "False"

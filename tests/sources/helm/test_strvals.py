@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from koku_gap.sources import strvals
-from koku_gap.sources.strvals import StrvalsError, merge_maps, parse, parse_into
+from koku_gap.sources.helm import strvals
+from koku_gap.sources.helm.strvals import StrvalsError, merge_maps, parse, parse_into
 
 helm_python = pytest.importorskip("helm_python")
 

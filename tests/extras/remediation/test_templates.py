@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from koku_gap.engine.policy import load_policy
 from koku_gap.extras.remediation import (
     ChartEnvs,
     helm_template,
@@ -20,7 +21,8 @@ from koku_gap.model.graph import Component
 from koku_gap.sources.clowdapp import load_clowdapp
 from koku_gap.sources.manifests import load_manifests
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
+PREFIXES = load_policy("koku").strip_prefixes  # clowder-: koku's naming, which its policy strips
 EXAMPLE = ROOT / "fixtures" / "example" / "clowdapp.yaml"
 RENDERED = ROOT / "fixtures" / "example" / "rendered.yaml"
 
@@ -34,8 +36,10 @@ def _render(tmp_path: Path, component: Component, values: str | None = None) -> 
     chart = tmp_path / "chart"
     (chart / "templates").mkdir(parents=True)
     (chart / "Chart.yaml").write_text("apiVersion: v2\nname: suggested\nversion: 0.1.0\n", encoding="utf-8")
-    (chart / "values.yaml").write_text(values or values_yaml(component), encoding="utf-8")
-    (chart / template_path(component)).write_text(helm_template(component), encoding="utf-8")
+    (chart / "values.yaml").write_text(values or values_yaml(component, prefixes=PREFIXES), encoding="utf-8")
+    (chart / template_path(component, prefixes=PREFIXES)).write_text(
+        helm_template(component, prefixes=PREFIXES), encoding="utf-8"
+    )
     loaded = helm.Chart.load(str(chart))
     try:
         rendered = loaded.render(name="rel", namespace="ns")
@@ -80,7 +84,9 @@ def test_the_siblings_probes_render_with_the_ports_they_name(tmp_path: Path) -> 
     chart = ChartEnvs(load_manifests(RENDERED))
     sibling = chart.sibling(component)
     assert sibling is not None
-    (doc,) = _render(tmp_path, component, values_yaml(component, chart.of(component), sibling=sibling))
+    (doc,) = _render(
+        tmp_path, component, values_yaml(component, chart.of(component), sibling=sibling, prefixes=PREFIXES)
+    )
     container = _container(doc)
     assert container["image"] == sibling.main.image
     assert container["livenessProbe"] == sibling.main.liveness_probe
@@ -94,7 +100,7 @@ def test_the_siblings_probes_render_with_the_ports_they_name(tmp_path: Path) -> 
 
 def test_values_without_a_sibling_render_with_their_first_line_comment(tmp_path: Path) -> None:
     component = _component("clowder-api")
-    values = values_yaml(component, {}, sibling=None)
+    values = values_yaml(component, {}, sibling=None, prefixes=PREFIXES)
     assert values.startswith("# no chart workload runs this image")
     (doc,) = _render(tmp_path, component, values)
     assert "ports" not in _container(doc)
@@ -129,8 +135,12 @@ def test_disabled_component_renders_nothing(tmp_path: Path) -> None:
     chart = tmp_path / "chart"
     (chart / "templates").mkdir(parents=True)
     (chart / "Chart.yaml").write_text("apiVersion: v2\nname: s\nversion: 0.1.0\n", encoding="utf-8")
-    (chart / "values.yaml").write_text(f"{values_key(component.name)}:\n  enabled: false\n", encoding="utf-8")
-    (chart / template_path(component)).write_text(helm_template(component), encoding="utf-8")
+    (chart / "values.yaml").write_text(
+        f"{values_key(component.name, prefixes=PREFIXES)}:\n  enabled: false\n", encoding="utf-8"
+    )
+    (chart / template_path(component, prefixes=PREFIXES)).write_text(
+        helm_template(component, prefixes=PREFIXES), encoding="utf-8"
+    )
     loaded = helm.Chart.load(str(chart))
     try:
         rendered = loaded.render(name="rel", namespace="ns")
@@ -139,21 +149,9 @@ def test_disabled_component_renders_nothing(tmp_path: Path) -> None:
     assert all(not text.strip() for text in rendered.values())
 
 
-@pytest.mark.parametrize(
-    ("name", "key"),
-    [
-        ("clowder-sources-listener", "sourcesListener"),
-        ("api-reads", "apiReads"),
-        ("db_migrate.x", "dbMigrateX"),
-    ],
-)
-def test_values_keys(name: str, key: str) -> None:
-    assert values_key(name) == key
-
-
 def test_values_fragment_has_replicas_for_deployments_only() -> None:
-    assert "replicas" in values_fragment(_component("clowder-sync"))["sync"]
-    assert "replicas" not in values_fragment(_component("db-migrate"))["dbMigrate"]
+    assert "replicas" in values_fragment(_component("clowder-sync"), prefixes=PREFIXES)["sync"]
+    assert "replicas" not in values_fragment(_component("db-migrate"), prefixes=PREFIXES)["dbMigrate"]
 
 
 def _pod(doc: dict[str, Any]) -> dict[str, Any]:
@@ -187,7 +185,7 @@ def test_the_siblings_volumes_mounts_and_init_containers_render_in_place(tmp_pat
             "volumes": volumes,
         }
     )
-    (doc,) = _render(tmp_path, component, values_yaml(component, {}, sibling=sibling))
+    (doc,) = _render(tmp_path, component, values_yaml(component, {}, sibling=sibling, prefixes=PREFIXES))
     pod = _pod(doc)
     assert pod["volumes"] == list(volumes)
     assert _container(doc)["volumeMounts"] == [mount]

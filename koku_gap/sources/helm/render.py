@@ -1,0 +1,220 @@
+"""Render a chart as ``helm template`` would, and read the render as the manifests side.
+
+A template that fails (typically a ``fail`` after a ``lookup`` that finds nothing offline) is an
+:class:`InputError` naming it and quoting Helm. With ``skip_failing_templates`` the chart is copied to a
+temporary directory, the failing template deleted from the copy and the copy rendered again, until it
+renders; the templates left out are listed in :attr:`RenderResult.skipped` and become
+``template-not-rendered`` warnings of the report.
+
+The rendered stream is read like a ``--manifests`` file named after the chart path: ``SourceRef.file`` is
+the chart path as given, ``line`` a line of the rendered stream, ``template`` Helm's ``# Source:`` path.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from koku_gap.model.errors import SETTING, InputError, Setting
+from koku_gap.model.graph import ComponentGraph, GraphWarning
+from koku_gap.sources.helm.chart_files import WorkingCopy, chart_name, is_partial
+from koku_gap.sources.helm.engines import select_engine
+from koku_gap.sources.helm.failures import TemplateFailed
+from koku_gap.sources.helm.framing import HOOK_ANNOTATION, DroppedHook, template_at
+from koku_gap.sources.helm.job import RenderJob
+from koku_gap.sources.helm.sets import check_sets
+from koku_gap.sources.helm.spec import RELEASE_NAME_RULE, ChartSpec, Renderer, valid_release_name
+from koku_gap.sources.manifests import manifests_from_text, require_workloads
+from koku_gap.yaml.limits import MAX_WORKLOADS
+from koku_gap.yaml.loader import DEFAULT_MAX_BYTES, read_text
+
+
+@dataclass(frozen=True)
+class SkippedTemplate:
+    """A template left out of the render (``--skip-failing-templates``), and why Helm refused it."""
+
+    template: str  # Helm's name for it: <chart>/templates/<path> or <chart>/charts/<sub>/templates/<path>
+    message: str  # Helm's error
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """A chart rendered like ``helm template``: the text, and what did not make it into the text."""
+
+    chart: str  # the chart path as given: the ``file`` of every SourceRef read from ``text``
+    name: str  # the chart's name (Chart.yaml)
+    release: str
+    namespace: str
+    renderer: Literal["python", "binary"]
+    text: str  # `---\n# Source: <template>\n<document>\n` for each document, in helm template's order
+    skipped: tuple[SkippedTemplate, ...] = ()
+    dropped_hooks: tuple[DroppedHook, ...] = ()
+    helm_warnings: tuple[str, ...] = ()  # what Helm logged while rendering (values it ignored, ...)
+
+    def warnings(self) -> list[GraphWarning]:
+        """The report's warnings about objects this render does not contain."""
+        found = [
+            GraphWarning(
+                code="template-not-rendered",
+                message=f"template {s.template} was left out (it failed, and failing templates are "
+                f"skipped) and is not analysed: {s.message}",
+                file=self.chart,
+            )
+            for s in self.skipped
+        ]
+        found += [
+            GraphWarning(
+                code="unknown-hook",
+                message=f"{d.kind} {d.name} ({d.template}) has {HOOK_ANNOTATION}: {d.hook!r}, an event Helm "
+                "does not know, so Helm leaves it out and it is not analysed",
+                file=self.chart,
+            )
+            for d in self.dropped_hooks
+        ]
+        found += [
+            GraphWarning(code="helm-warning", message=f"Helm: {line}", file=self.chart)
+            for line in self.helm_warnings
+        ]
+        return found
+
+
+def render_chart(
+    chart: ChartSpec | str | Path,
+    *,
+    renderer: Renderer = "auto",
+    skip_failing_templates: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> RenderResult:
+    """Render a chart directory or ``.tgz`` offline, framed like ``helm template`` (see the module doc).
+
+    Raises InputError for a chart or values file that cannot be read, a failing template (unless
+    ``skip_failing_templates``) and when no engine is available; ValueError for a ``release`` that is
+    not a release name; UsageError for a bad set expression.
+    """
+    spec = chart if isinstance(chart, ChartSpec) else ChartSpec(path=chart)
+    label = str(spec.path)
+    path = Path(spec.path)
+    if not path.exists():
+        raise InputError(label, None, "no such chart directory or archive")
+    name = chart_name(path)
+    release = spec.release
+    if release is None:
+        release = name
+        if not valid_release_name(release):
+            raise InputError(
+                label,
+                None,
+                f"the chart name {release!r} is not a valid release name: give one with {SETTING}",
+                setting=Setting("release"),
+            )
+    elif not valid_release_name(release):
+        raise ValueError(f"release {release!r}: {RELEASE_NAME_RULE}")
+    check_sets(spec)
+    job = RenderJob(spec=spec, release=release, max_bytes=max_bytes)
+    for values_file in job.values_files:
+        read_text(values_file, max_bytes)  # every engine: a missing or oversized file is our error
+    engine = select_engine(renderer, label)
+    skipped: list[SkippedTemplate] = []
+    with tempfile.TemporaryDirectory(prefix="koku-gap-chart-") as scratch:
+        target = path
+        copy: WorkingCopy | None = None
+        while True:
+            try:
+                rendered = engine.render(target, job)
+                break
+            except TemplateFailed as failure:
+                if not skip_failing_templates or failure.template is None or is_partial(failure.template):
+                    raise failure.input_error(path, skip_failing_templates) from None
+                if any(s.template == failure.template for s in skipped):  # deleted, yet it failed again
+                    raise failure.input_error(path, skip_failing_templates) from None
+                if copy is None:
+                    copy = WorkingCopy(path, Path(scratch))
+                copy.remove(failure.template)
+                skipped.append(SkippedTemplate(failure.template, failure.message))
+                target = copy.root
+    return RenderResult(
+        chart=label,
+        name=name,
+        release=release,
+        namespace=job.namespace,
+        renderer=engine.name,
+        text=rendered.text,
+        skipped=tuple(skipped),
+        dropped_hooks=tuple(rendered.dropped_hooks),
+        helm_warnings=tuple(rendered.helm_warnings),
+    )
+
+
+def load_chart(
+    chart: ChartSpec | str | Path,
+    *,
+    renderer: Renderer = "auto",
+    skip_failing_templates: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_workloads: int = MAX_WORKLOADS,
+) -> ComponentGraph:
+    """Render a chart and read it into the manifests side of the comparison."""
+    result = render_chart(
+        chart, renderer=renderer, skip_failing_templates=skip_failing_templates, max_bytes=max_bytes
+    )
+    return rendered_graph(result, max_bytes=max_bytes, max_workloads=max_workloads)
+
+
+def load_charts(
+    charts: Sequence[ChartSpec | str | Path],
+    *,
+    renderer: Renderer = "auto",
+    skip_failing_templates: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_workloads: int = MAX_WORKLOADS,
+) -> ComponentGraph:
+    """Several charts as one manifests side; like empty ``--manifests``, an error if none renders anything."""
+    if not charts:
+        raise InputError("<charts>", None, "no charts given")
+    graphs = [
+        load_chart(
+            c,
+            renderer=renderer,
+            skip_failing_templates=skip_failing_templates,
+            max_bytes=max_bytes,
+            max_workloads=max_workloads,
+        )
+        for c in charts
+    ]
+    if not any(g.components or g.resources for g in graphs):
+        raise InputError(
+            ", ".join(g.files[0] for g in graphs),
+            None,
+            "no Kubernetes objects: the chart renders nothing with these values",
+        )
+    merged = graphs[0]
+    for graph in graphs[1:]:
+        merged = merged.merged(graph)
+    require_workloads(merged, ", ".join(g.files[0] for g in graphs), "the rendered chart")
+    return merged
+
+
+def rendered_graph(
+    result: RenderResult, *, max_bytes: int = DEFAULT_MAX_BYTES, max_workloads: int = MAX_WORKLOADS
+) -> ComponentGraph:
+    """A RenderResult read exactly as ``--manifests`` reads a file holding ``result.text``."""
+    size = len(result.text.encode("utf-8"))
+    if size > max_bytes:
+        raise InputError(
+            result.chart,
+            None,
+            f"the rendered chart is {size} bytes, over the {max_bytes}-byte limit ({SETTING})",
+            setting=Setting("max_bytes"),
+        )
+    try:
+        graph = manifests_from_text(result.text, result.chart, max_workloads=max_workloads)
+    except InputError as exc:
+        template = template_at(result.text, exc.line) if exc.line else None
+        if template is None:
+            raise
+        raise exc.amended(f" (in the output of template {template})") from None
+    warnings = result.warnings()
+    return graph.model_copy(update={"warnings": graph.warnings + tuple(warnings)}) if warnings else graph
