@@ -10,18 +10,17 @@ from typing import Any
 import pytest
 
 import koku_gap
-from koku_gap.engine.policy import PRIORITIES, Policy, Waiver, load_policy
-from koku_gap.model.report import (
+from koku_gap.engine.policy import Policy, Waiver, load_policy
+from koku_gap.model.report import Report, Row, Target
+from koku_gap.model.vocabulary import (
     DETAILED_PRIORITIES,
     GAP_STATUSES,
     GROUP_OF_STATUS,
-    GROUPS,
+    GROUP_ORDER,
+    LEVEL_OF_PRIORITY,
+    PRIORITIES,
     STATUS_ORDER,
-    Report,
-    Row,
-    Target,
 )
-from koku_gap.model.rules import LEVEL_OF_PRIORITY
 
 ROOT = Path(__file__).resolve().parents[2]
 JSON_DOC = ROOT / "docs" / "json.md"
@@ -54,7 +53,7 @@ def _row(status: str, priority: str | None = None, **extra: Any) -> Row:
 
 def test_every_status_has_one_group_and_gaps_are_lacking_or_optional() -> None:
     assert set(GROUP_OF_STATUS) == set(STATUS_ORDER)
-    assert set(GROUP_OF_STATUS.values()) == set(GROUPS)
+    assert set(GROUP_OF_STATUS.values()) == set(GROUP_ORDER)
     assert {s for s, g in GROUP_OF_STATUS.items() if g in ("lacking", "optional")} == GAP_STATUSES
     assert {s for s, g in GROUP_OF_STATUS.items() if g == "covered"} == {"match", "consolidated"}
     assert {s for s, g in GROUP_OF_STATUS.items() if g == "beyond"} == {"better", "infra", "extra"}
@@ -97,8 +96,8 @@ def test_json_carries_group_and_level_and_loads_back(report: Report) -> None:
 
 def test_summary_counts_groups_and_waivers(report: Report) -> None:
     s = report.summary
-    assert list(s.by_group) == list(GROUPS)
-    assert s.by_group == {g: sum(1 for r in report.rows if r.group == g) for g in GROUPS}
+    assert list(s.by_group) == list(GROUP_ORDER)
+    assert s.by_group == {g: sum(1 for r in report.rows if r.group == g) for g in GROUP_ORDER}
     assert sum(s.by_group.values()) == len(report.rows)
     assert s.by_group == {"covered": 8, "lacking": 4, "optional": 2, "beyond": 5}
     assert s.waived == 0
@@ -153,5 +152,5 @@ def test_describe_words_each_via() -> None:
 
 def test_json_doc_documents_the_new_fields() -> None:
     doc = JSON_DOC.read_text(encoding="utf-8")
-    for phrase in ("`group`", "`level`", "`summary.by_group`", "`summary.waived`", *GROUPS):
+    for phrase in ("`group`", "`level`", "`summary.by_group`", "`summary.waived`", *GROUP_ORDER):
         assert phrase in doc, phrase
