@@ -64,15 +64,8 @@ def source_rows(
 def _target(cand: Candidate) -> Target:
     t = cand.target
     line = t.source.line if cand.via == "workload" else cand.container.line
-    return Target(
-        name=t.name,
-        kind=t.kind,
-        file=t.source.file,
-        line=line,
-        template=t.source.template,
-        via=cand.via,
-        container=cand.container.name,
-    )
+    source = t.source if line == t.source.line else t.source.model_copy(update={"line": line})
+    return Target(name=t.name, kind=t.kind, source=source, via=cand.via, container=cand.container.name)
 
 
 @dataclass(frozen=True)
@@ -507,15 +500,7 @@ def _chart_row(t: Component, status: ChartStatus, reason: str, action: Action) -
         status=status,
         priority=None,
         source=None,
-        targets=[
-            Target(
-                name=t.name,
-                kind=t.kind,
-                file=t.source.file,
-                line=t.source.line,
-                template=t.source.template,
-            )
-        ],
+        targets=[Target(name=t.name, kind=t.kind, source=t.source)],
         reasons=[reason],
         queues=list(t.role.queues),
         evidence=list(t.role.evidence),

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from pydantic import Field, model_validator
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from koku_gap.model.base import Frozen
 from koku_gap.model.location import INSTANCE_DETAIL, Notice, SourceRef
@@ -33,18 +33,51 @@ SCHEMA_VERSION = 1
 # How a target plays the part when it is not the whole workload, in words (``via`` -> words); a value
 # not listed reads as itself with spaces, so a new ``via`` never needs a reporter change.
 VIA_WORDS: dict[str, str] = {"init-container": "init container", "container": "main container"}
+_LOCATION = ("file", "line", "template")  # SourceRef's fields
 
 
 class Target(Frozen):
-    """A chart object that plays (part of) a ClowdApp component's part."""
+    """A chart object that plays (part of) a ClowdApp component's part, and where it is written.
+
+    Schema 1 writes the location flat (``name, kind, file, line, template, via, container``): the JSON
+    keeps that shape, and reads it back, while the model holds one SourceRef like every other one."""
 
     name: str
     kind: str
-    file: str
-    line: int
-    template: str | None = None
+    source: SourceRef
     via: Literal["workload", "init-container", "container"] = "workload"
     container: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nest(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "source" not in data:
+            flat = dict(data)
+            location = {k: flat.pop(k) for k in _LOCATION if k in flat}
+            return {**flat, "source": location}
+        return data
+
+    @model_serializer(mode="wrap")
+    def _flat(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in handler(self).items():
+            if key == "source":
+                out.update(value)
+            else:
+                out[key] = value
+        return out
+
+    @property
+    def file(self) -> str:
+        return self.source.file
+
+    @property
+    def line(self) -> int:
+        return self.source.line
+
+    @property
+    def template(self) -> str | None:
+        return self.source.template
 
     @property
     def via_words(self) -> str | None:

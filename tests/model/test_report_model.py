@@ -154,3 +154,22 @@ def test_json_doc_documents_the_new_fields() -> None:
     doc = JSON_DOC.read_text(encoding="utf-8")
     for phrase in ("`group`", "`level`", "`summary.by_group`", "`summary.waived`", *GROUP_ORDER):
         assert phrase in doc, phrase
+
+
+def test_a_target_holds_one_source_ref_and_its_json_stays_flat() -> None:
+    from koku_gap.model.location import SourceRef
+
+    target = Target(name="w", kind="Job", source=SourceRef(file="r.yaml", line=3, template="c/t.yaml"))
+    flat = {"name": "w", "kind": "Job", "file": "r.yaml", "line": 3, "template": "c/t.yaml"}
+    assert target.model_dump(mode="json") == {**flat, "via": "workload", "container": None}
+    assert list(target.model_dump()) == ["name", "kind", "file", "line", "template", "via", "container"]
+    assert Target.model_validate_json(target.model_dump_json()) == target == Target(**flat)
+    assert (target.file, target.line, target.template) == ("r.yaml", 3, "c/t.yaml")
+
+
+def test_every_location_in_a_report_is_a_source_ref(report: Report) -> None:
+    from koku_gap.model.location import SourceRef
+
+    located = [r.source for r in report.rows if r.source] + [t.source for r in report.rows for t in r.targets]
+    located += [p.source for p in report.platform]
+    assert located and all(type(where) is SourceRef for where in located)
