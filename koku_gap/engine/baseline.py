@@ -6,11 +6,11 @@ Which gap counts as known is decided by ``Report.with_baseline``; this module on
 The format is documented in docs/ci.md:
 
     {"format": "koku-gap-baseline", "version": 1,
-     "gaps": [{"id": "koku/clowder-sources-listener", "priority": "P0",
+     "gaps": [{"id": "shop/clowder-listener", "priority": "P0",
                "rule": "missing-kafka-consumer"}]}
 
 An id names the component (``Row.id``), not its status, so a gap that turns from missing to partial
-stays known; ids written with the status first (``missing:koku/...``, as earlier versions wrote them) still
+stays known; ids written with the status first (``missing:shop/...``, as earlier versions wrote them) still
 read. Entries are sorted by id and carry no dates or line numbers, so rewriting a baseline for the same
 gaps gives the same bytes and a reviewer's diff shows only what changed.
 """

@@ -48,8 +48,6 @@ CHART_ACTION: dict[ChartStatus, Action] = {
     "infra": Action("keep: it replaces a platform service", now=False),
     "extra": Action("check that the chart needs it", now=True),
 }
-# The kind of gap of a pair only its role speaks for (match.Pairing.unconfirmed).
-ROLE_ALONE = rules.ROLE_ALONE
 
 
 def source_rows(
@@ -73,7 +71,7 @@ class _Verdict:
     """What the engine's rules make of a component, before the policy has its say."""
 
     outcome: Outcome
-    rule: str | None  # the kind of gap, for CI formats (koku_gap/rules.py)
+    rule: str | None  # the kind of gap, for CI formats (model/rules.py)
     targets: list[Target]
     drifts: list[Drift]
     evidence: list[str]
@@ -86,7 +84,7 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date, en
     verdict = _verdict(p, uncovered, result, policy, env_keys)
     outcome, targets = verdict.outcome, verdict.targets
     reasons = [outcome.reason, *_queue_notes(s, uncovered, covering, targets, result)]
-    if p.unconfirmed and verdict.rule != ROLE_ALONE:  # another gap decided the row: still say it
+    if p.unconfirmed and verdict.rule != rules.ROLE_ALONE:  # another gap decided the row: still say it
         reasons.append(p.unconfirmed_why)
     override = policy.override_for(s.name)
     status, priority, reasons, overridden = _overridden(s, outcome, override, policy, reasons)
@@ -364,7 +362,7 @@ def _role_alone_outcome(
         priority=policy.partial_priority,
         reason=f"played by {_where(cand)}, but {p.unconfirmed_why}",
         action=f"check that {t} runs {s.app}'s {s.name}; if it does, say so in the policy ({alias})",
-    ), ROLE_ALONE
+    ), rules.ROLE_ALONE
 
 
 def _schedule_lost_outcome(s: Component, cand: Candidate, policy: Policy) -> tuple[Outcome, str] | None:

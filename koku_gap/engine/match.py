@@ -660,14 +660,14 @@ def other_app(source_family: str | None, target_family: str | None) -> bool:
     """Whether two image families clearly belong to different applications.
 
     Only when both are known (a ``${IMAGE}`` left unresolved is no evidence either way) and their
-    distinguishing words share none: ``koku`` vs ``rbac`` differ, ``koku`` vs ``koku-onprem`` do not.
+    distinguishing words share none: ``shop`` vs ``billing`` differ, ``shop`` vs ``shop-onprem`` do not.
     """
     a, b = image_words(source_family), image_words(target_family)
     return bool(a) and bool(b) and not a & b
 
 
 def same_app(source_family: str | None, target_family: str | None) -> bool:
-    """Whether two image families share a distinguishing word (``koku`` and ``koku-onprem`` do)."""
+    """Whether two image families share a distinguishing word (``shop`` and ``shop-onprem`` do)."""
     return bool(image_words(source_family) & image_words(target_family))
 
 

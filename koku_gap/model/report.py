@@ -88,7 +88,7 @@ class Target(Frozen):
         return VIA_WORDS.get(via, via.replace("-", " "))
 
     def describe(self, quote: Callable[[str], str] = str) -> str:
-        """What plays the part, in words every reporter shares: ``main container koku of koku-api``.
+        """What plays the part, in words every reporter shares: ``main container api of shop-api``.
 
         ``quote`` wraps names (Markdown passes backticks)."""
         words = self.via_words
@@ -134,8 +134,8 @@ class BaselineResult(Frozen):
 
 
 def component_key(row_id: str) -> str:
-    """The component a row id names: ``koku/clowder-listener``. Ids are that key; a baseline written
-    before they were (``missing:koku/clowder-listener``, the status first) still names the same one."""
+    """The component a row id names: ``shop/clowder-listener``. Ids are that key; a baseline written
+    before they were (``missing:shop/clowder-listener``, the status first) still names the same one."""
     status, colon, key = row_id.partition(":")
     return key if colon and status in STATUSES else row_id
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from koku_gap.engine.classify import ROLE_ALONE
 from koku_gap.model.graph import Role, RoleKind
+from koku_gap.model.rules import ROLE_ALONE
 from koku_gap.sources.roles import (
     RoleInput,
     detect_role,
