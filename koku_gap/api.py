@@ -24,6 +24,7 @@ from koku_gap.extras.remediation import (
 from koku_gap.extras.snippets import snippet
 from koku_gap.model.errors import SETTING, InputError, Setting
 from koku_gap.model.graph import ComponentGraph
+from koku_gap.model.location import Notice
 from koku_gap.model.report import (
     InputFile,
     QueueInfo,
@@ -31,7 +32,6 @@ from koku_gap.model.report import (
     Remediation,
     Report,
     Row,
-    Warning,
     summarize,
 )
 from koku_gap.report import Extra
@@ -171,7 +171,7 @@ def _input_key(entry: object) -> tuple[str, object]:
     return (where, None)
 
 
-def _read_once(entries: list[Input]) -> tuple[list[Input], list[Warning]]:
+def _read_once(entries: list[Input]) -> tuple[list[Input], list[Notice]]:
     """``entries`` without repeats, the first of each kept, and a ``duplicate-input`` warning for each
     input given more than once: read twice, a file's objects would count twice (each workload playing
     itself again, every gap doubled)."""
@@ -184,7 +184,7 @@ def _read_once(entries: list[Input]) -> tuple[list[Input], list[Warning]]:
         else:
             first[2].append(_path_of(entry))
     warnings = [
-        Warning(code="duplicate-input", message=_repeat_message(_path_of(entry), again), file=_path_of(entry))
+        Notice(code="duplicate-input", message=_repeat_message(_path_of(entry), again), file=_path_of(entry))
         for _, entry, again in kept
         if again
     ]
@@ -203,7 +203,7 @@ def _templated(row: Row) -> bool:
     unless the policy itself made it optional (the team decided it need not be ported)."""
     if row.targets or not row.is_detailed:
         return False
-    return not (row.status == "optional" and any(r.startswith("policy:") for r in row.reasons))
+    return not (row.status == "optional" and row.policy_override)
 
 
 def enrich(
@@ -298,11 +298,11 @@ def compare(
         for f in target.files
     ]
     warnings = [
-        Warning(code=w.code, message=w.message, file=w.file, line=w.line, group=w.group)
+        Notice(code=w.code, message=w.message, file=w.file, line=w.line, group=w.group)
         for w in (*source.warnings, *target.warnings)
     ]
     warnings += [
-        Warning(code="policy", message=note.message, file=note.file, line=note.line)
+        Notice(code="policy", message=note.message, file=note.file, line=note.line)
         for note in [*result.warnings, *policy.unused_patterns(source.components)]
     ]
     return Report(

@@ -60,7 +60,7 @@ def test_corpus_sequence(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFix
     assert first["summary"]["highest_priority"] == "P0"
     recorded = json.loads(baseline.read_text())["gaps"]
     assert [g["id"] for g in recorded] == sorted(first["baseline"]["known"])
-    assert "missing:koku/clowder-sources-listener" in first["baseline"]["known"]
+    assert "koku/clowder-sources-listener" in first["baseline"]["known"]
     assert rows_by_name(first)["clowder-listener"]["status"] == "match"
 
     # 2. the same chart against the baseline: nothing new, exit 0
@@ -76,7 +76,7 @@ def test_corpus_sequence(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFix
     listener = rows_by_name(third)["clowder-listener"]
     assert (listener["status"], listener["priority"]) == ("missing", "P0")
     assert (listener["rule"], listener["baselined"]) == ("missing-kafka-consumer", False)
-    assert third["baseline"]["new"] == ["missing:koku/clowder-listener"]
+    assert third["baseline"]["new"] == ["koku/clowder-listener"]
     assert third["baseline"]["fixed"] == []
     assert [r["clowdapp"] for r in third["rows"] if r["priority"] == "P0" and not r["baselined"]] == [
         "clowder-listener"
@@ -86,7 +86,7 @@ def test_corpus_sequence(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFix
     log = sarif_log(Report.model_validate(third))
     results = log["runs"][0]["results"]
     assert [r["properties"]["id"] for r in results if r["baselineState"] == "new"] == [
-        "missing:koku/clowder-listener"
+        "koku/clowder-listener"
     ]
     if SCHEMA.is_file():
         jsonschema = pytest.importorskip("jsonschema")
@@ -108,7 +108,7 @@ def test_scenario_sequence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert code == 1
     listener = rows_by_name(report)["listener"]
     assert (listener["status"], listener["priority"]) == ("missing", "P0")
-    assert report["baseline"]["new"] == ["missing:shop/listener"]
+    assert report["baseline"]["new"] == ["shop/listener"]
 
 
 # --- the composite action ---------------------------------------------------------------------------

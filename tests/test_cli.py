@@ -276,7 +276,7 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(ids) == len(set(ids))
     for r in data["rows"]:
         assert set(r) >= ROW_KEYS, r
-        assert isinstance(r["id"], str) and r["id"].startswith(f"{r['status']}:{r['app']}/")
+        assert isinstance(r["id"], str) and r["id"] == f"{r['app']}/{r['clowdapp'] or r['chart'][0]}"
         assert r["clowdapp"] is None or isinstance(r["clowdapp"], str)
         assert isinstance(r["chart"], list) and all(isinstance(c, str) for c in r["chart"])
         assert r["priority"] in (None, "P0", "P1", "P2", "P3")
@@ -293,7 +293,7 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     by_name = {r["clowdapp"]: r for r in data["rows"]}
     sync = by_name["clowder-sync"]
     assert (sync["id"], sync["status"], sync["priority"], sync["chart"]) == (
-        "missing:shop/clowder-sync", "missing", "P1", []
+        "shop/clowder-sync", "missing", "P1", []
     )  # fmt: skip
     api = by_name["api"]
     assert api["chart"] == ["rel-shop-api"]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import koku_gap
-from koku_gap.model.report import Report, Warning
+from koku_gap.model.location import Notice
+from koku_gap.model.report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,7 +24,7 @@ def test_to_json_is_json_dumps_text(report: Report) -> None:
 
 
 def test_non_ascii_is_escaped_as_json_dumps_does(report: Report) -> None:
-    odd = Warning(code="x", file="é€😀.yaml", line=1, message="naïve — “quoted” \x07 bell")
+    odd = Notice(code="x", file="é€😀.yaml", line=1, message="naïve — “quoted” \x07 bell")
     with_odd = report.model_copy(update={"warnings": [odd]})
     assert with_odd.to_json() == json.dumps(with_odd.to_dict(), indent=2) + "\n"
     assert with_odd.to_json().isascii()

@@ -6,10 +6,12 @@ Which gap counts as known is decided by ``Report.with_baseline``; this module on
 The format is documented in docs/ci.md:
 
     {"format": "koku-gap-baseline", "version": 1,
-     "gaps": [{"id": "missing:koku/clowder-sources-listener", "priority": "P0",
+     "gaps": [{"id": "shop/clowder-listener", "priority": "P0",
                "rule": "missing-kafka-consumer"}]}
 
-Entries are sorted by id and carry no dates or line numbers, so rewriting a baseline for the same
+An id names the component (``Row.id``), not its status, so a gap that turns from missing to partial
+stays known; ids written with the status first (``missing:shop/...``, as earlier versions wrote them) still
+read. Entries are sorted by id and carry no dates or line numbers, so rewriting a baseline for the same
 gaps gives the same bytes and a reviewer's diff shows only what changed.
 """
 
@@ -21,9 +23,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from koku_gap.engine.policy import Priority
 from koku_gap.model.errors import SETTING, InputError, Setting
 from koku_gap.model.report import Report
+from koku_gap.model.vocabulary import Priority
 
 FORMAT = "koku-gap-baseline"
 VERSION = 1
@@ -42,8 +44,8 @@ class BaselineEntry(BaseModel):
     @field_validator("id")
     @classmethod
     def _id_shape(cls, value: str) -> str:
-        if ":" not in value or "/" not in value:
-            raise ValueError(f"{value!r} is not a row id (status:app/name)")
+        if "/" not in value:
+            raise ValueError(f"{value!r} is not a row id (app/name)")
         return value
 
 

@@ -13,29 +13,42 @@ from datetime import date
 
 from koku_gap.engine.drift import EnvKeys, drift
 from koku_gap.engine.match import Candidate, MatchResult, Names, Pairing
-from koku_gap.engine.policy import ComponentOverride, Outcome, Policy, Priority, Status, Waiver
+from koku_gap.engine.policy import ComponentOverride, Outcome, Policy, Waiver
 from koku_gap.model import rules
-from koku_gap.model.graph import INFRA_ROLES, Component, ComponentGraph, Resource, RoleKind
-from koku_gap.model.report import GAP_STATUSES, Drift, Location, PlatformService, Row, Target, WaiverInfo
+from koku_gap.model.graph import Component, ComponentGraph, Resource
+from koku_gap.model.location import SourceRef
+from koku_gap.model.report import Drift, PlatformService, Row, Target, WaiverInfo
+from koku_gap.model.vocabulary import (
+    GAP_STATUSES,
+    INFRA_ROLES,
+    ROLES,
+    SETTLED_STATUSES,
+    ChartStatus,
+    Priority,
+    RoleKind,
+    Status,
+)
 from koku_gap.sources.roles import role_purpose
 
-PLATFORM_OF_ROLE = {
-    RoleKind.DATABASE: ("database",),
-    RoleKind.CACHE: ("in-memory-db",),
-    RoleKind.KAFKA: ("kafka-topic",),
-    RoleKind.OBJECT_STORE: ("object-store",),
-}
 PRE_PHASES = frozenset({"pre-install", "pre-upgrade"})
 DEPENDENCY_KINDS = ("dependency", "optional-dependency")
-# Statuses with nothing to do but check the drift: no priority, no waiver.
-SETTLED_STATUSES = frozenset({"match", "consolidated", "better", "infra", "extra"})
-CHART_ACTION: dict[str, str] = {
-    "better": "keep",
-    "infra": "keep: it replaces a platform service",
-    "extra": "check that the chart needs it",
+
+
+@dataclass(frozen=True)
+class Action:
+    """What to do about a row, and whether that asks for something now (``Row.act_now``): decided with
+    the words, so no one reads the decision back out of them."""
+
+    text: str | None
+    now: bool
+
+
+# What to do about a chart workload no ClowdApp component claims, by its status.
+CHART_ACTION: dict[ChartStatus, Action] = {
+    "better": Action("keep", now=False),
+    "infra": Action("keep: it replaces a platform service", now=False),
+    "extra": Action("check that the chart needs it", now=True),
 }
-# The kind of gap of a pair only its role speaks for (match.Pairing.unconfirmed).
-ROLE_ALONE = rules.ROLE_ALONE
 
 
 def source_rows(
@@ -47,22 +60,11 @@ def source_rows(
     return [_source_row(p, result, policy, day, env_keys or {}) for p in result.pairings]
 
 
-def _location(comp: Component) -> Location:
-    return Location(file=comp.source.file, line=comp.source.line, template=comp.source.template)
-
-
 def _target(cand: Candidate) -> Target:
     t = cand.target
     line = t.source.line if cand.via == "workload" else cand.container.line
-    return Target(
-        name=t.name,
-        kind=t.kind,
-        file=t.source.file,
-        line=line,
-        template=t.source.template,
-        via=cand.via,
-        container=cand.container.name,
-    )
+    source = t.source if line == t.source.line else t.source.model_copy(update={"line": line})
+    return Target(name=t.name, kind=t.kind, source=source, via=cand.via, container=cand.container.name)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class _Verdict:
     """What the engine's rules make of a component, before the policy has its say."""
 
     outcome: Outcome
-    rule: str | None  # the kind of gap, for CI formats (koku_gap/rules.py)
+    rule: str | None  # the kind of gap, for CI formats (model/rules.py)
     targets: list[Target]
     drifts: list[Drift]
     evidence: list[str]
@@ -83,11 +85,11 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date, en
     verdict = _verdict(p, uncovered, result, policy, env_keys)
     outcome, targets = verdict.outcome, verdict.targets
     reasons = [outcome.reason, *_queue_notes(s, uncovered, covering, targets, result)]
-    if p.unconfirmed and verdict.rule != ROLE_ALONE:  # another gap decided the row: still say it
-        reasons.append(p.unconfirmed)
+    if p.unconfirmed and verdict.rule != rules.ROLE_ALONE:  # another gap decided the row: still say it
+        reasons.append(p.unconfirmed_why)
     override = policy.override_for(s.name)
-    status, priority, reasons = _overridden(s, outcome, override, policy, reasons)
-    action = _action(outcome, override, status, verdict.drifts)
+    status, priority, reasons, overridden = _overridden(s, outcome, override, policy, reasons)
+    action = _action(outcome, override if overridden else None, status, verdict.drifts)
     if status in SETTLED_STATUSES:
         priority = None
     waiver = _waiver(s, uncovered, policy, today) if status in GAP_STATUSES and priority else None
@@ -95,7 +97,7 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date, en
         note, action = _waiver_note(waiver, action)
         reasons.insert(0, note)
     return Row(
-        id=f"{status}:{s.app}/{s.name}",
+        id=s.id,
         app=s.app,
         clowdapp=s.name,
         chart=[t.name for t in targets] + _also_named(s, covering, targets, result),
@@ -103,18 +105,19 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date, en
         kind=s.kind,
         status=status,
         priority=priority,
-        source=_location(s),
+        source=s.source,
         targets=targets,
         reasons=reasons,
         drift=verdict.drifts,
         queues=list(s.role.queues),
         evidence=list(dict.fromkeys([*s.role.evidence, *verdict.evidence])),  # each fact once
         purpose=role_purpose(s.role),
-        action=action,
-        act_now=_asks_now(action),
+        action=action.text,
+        act_now=action.now,
         rule=_row_rule(status, verdict.rule),
         waiver=waiver,
         waived=waiver is not None and not waiver.expired,
+        policy_override=overridden,
     )
 
 
@@ -151,12 +154,12 @@ def _queue_notes(
 
 def _overridden(
     s: Component, outcome: Outcome, override: ComponentOverride | None, policy: Policy, reasons: list[str]
-) -> tuple[Status, Priority | None, list[str]]:
-    """Status, priority and reasons once the policy's ``components:`` entry applies; a reader sees both
-    the entry's reason and what the rule alone would have said."""
+) -> tuple[Status, Priority | None, list[str], bool]:
+    """Status, priority and reasons once the policy's ``components:`` entry applies, and whether it
+    did; a reader sees both the entry's reason and what the rule alone would have said."""
     status, priority = outcome.status, outcome.priority
     if override is None or not (override.when == "always" or outcome.status in GAP_STATUSES):
-        return status, priority, reasons
+        return status, priority, reasons, False
     status = override.status or status
     if override.priority is not None:
         priority = override.priority
@@ -164,32 +167,27 @@ def _overridden(
         priority = policy.outcome_for_missing(s.role.kind.value).priority
     if override.status and override.status != outcome.status:  # the rule no longer decides: say so
         reasons = [f"without the policy entry: {r}" if r == outcome.reason else r for r in reasons]
-    return status, priority, [f"policy: {override.reason}", *reasons]
+    return status, priority, [f"policy: {override.reason}", *reasons], True
 
 
 def _action(
     outcome: Outcome, override: ComponentOverride | None, status: Status, drifts: list[Drift]
-) -> str | None:
-    """What to do: nothing but checking drift when settled, else the policy's word over the rule's."""
+) -> Action:
+    """What to do: nothing but checking drift when settled, else the applied policy entry's word over
+    the rule's."""
     if status in SETTLED_STATUSES:
         kinds = sorted({d.kind for d in drifts})
-        return f"none; check drift ({', '.join(kinds)})" if kinds else "none"
+        return Action(f"none; check drift ({', '.join(kinds)})" if kinds else "none", now=False)
     if override is not None and override.action:
-        return override.action
+        return Action(override.action, now=override.act_now)
     if (
         override is not None
         and override.status
         and override.status != outcome.status
         and status == "optional"
     ):
-        return "none while the policy's reason holds; revisit it if it stops holding"
-    return outcome.action
-
-
-def _asks_now(action: str | None) -> bool:
-    """Whether an action asks for something now (``Row.act_now``): actions that ask for nothing, the
-    engine's and a policy's alike, start ``none`` or ``keep``."""
-    return bool(action) and not (action or "").startswith(("none", "keep"))
+        return Action("none while the policy's reason holds; revisit it if it stops holding", now=False)
+    return Action(outcome.action, now=outcome.act_now and outcome.action is not None)
 
 
 def _row_rule(status: Status, rule: str | None) -> str | None:
@@ -200,12 +198,13 @@ def _row_rule(status: Status, rule: str | None) -> str | None:
     return rules.POLICY_OVERRIDE if rule is None else rule
 
 
-def _waiver_note(waiver: WaiverInfo, action: str | None) -> tuple[str, str | None]:
+def _waiver_note(waiver: WaiverInfo, action: Action) -> tuple[str, Action]:
     """The reason a waiver puts first on its row, and the action: an expired one is renewed, or the gap
     closed."""
     if waiver.expired:
         note = f"waiver expired ({waiver.subject}, held until {waiver.expires}): {waiver.reason}"
-        return note, f"renew or remove the expired waiver, or {action or 'close the gap'}"
+        renew = f"renew or remove the expired waiver, or {action.text or 'close the gap'}"
+        return note, Action(renew, now=True)
     until = f", until {waiver.expires}" if waiver.expires else ""
     return f"waived ({waiver.subject}{until}): {waiver.reason}", action
 
@@ -247,9 +246,10 @@ def _waiver_info(waivers: list[Waiver], *, expired: bool) -> WaiverInfo:
     )
 
 
-def _act(outcome: Outcome, action: str) -> Outcome:
-    """The outcome with a default action, unless the policy rule names its own."""
-    return outcome if outcome.action else outcome.model_copy(update={"action": action})
+def _act(outcome: Outcome, action: str, *, now: bool = True) -> Outcome:
+    """The outcome with a default action (``now``: whether it asks for something now), unless the
+    policy rule names its own."""
+    return outcome if outcome.action else outcome.model_copy(update={"action": action, "act_now": now})
 
 
 def _fill(outcome: Outcome, **values: str) -> Outcome:
@@ -267,7 +267,7 @@ def _missing_outcome(
     add = f"add a {s.kind} for {s.name}"
     if s.scaling.replicas == 0 and s.scaling.autoscaler is None and policy.missing_disabled:
         action = f"none unless on-prem enables it; then {add}"
-        return _act(policy.missing_disabled, action), rules.MISSING_DISABLED
+        return _act(policy.missing_disabled, action, now=False), rules.MISSING_DISABLED
     if s.role.kind == RoleKind.CELERY_WORKER and uncovered and policy.uncovered_queue:
         queues = ", ".join(uncovered)
         idle, unconsumed = _idle_split(uncovered, None, result)
@@ -354,16 +354,16 @@ def _role_alone_outcome(
 ) -> tuple[Outcome, str] | None:
     """A pair only the role speaks for, with no image to confirm it and nothing else of the app matched on
     evidence (match._confirm): a reader must check it is the same application."""
-    if p.unconfirmed is None:
+    if not p.unconfirmed:
         return None
     t = cand.target.name
     alias = f"match: {{{s.name}: {t}}}"
     return Outcome(
         status="partial",
         priority=policy.partial_priority,
-        reason=f"played by {_where(cand)}, but {p.unconfirmed}",
+        reason=f"played by {_where(cand)}, but {p.unconfirmed_why}",
         action=f"check that {t} runs {s.app}'s {s.name}; if it does, say so in the policy ({alias})",
-    ), ROLE_ALONE
+    ), rules.ROLE_ALONE
 
 
 def _schedule_lost_outcome(s: Component, cand: Candidate, policy: Policy) -> tuple[Outcome, str] | None:
@@ -466,7 +466,7 @@ def chart_rows(
 
 def _chart_verdicts(
     source: ComponentGraph, target: ComponentGraph, result: MatchResult, policy: Policy
-) -> Iterator[tuple[Component, tuple[Status, str, str | None]]]:
+) -> Iterator[tuple[Component, tuple[ChartStatus, str, Action]]]:
     """Every chart workload no ClowdApp component claims, with its status, reason and action."""
     names = result.names
     platform: dict[str, list[Resource]] = {}
@@ -477,7 +477,10 @@ def _chart_verdicts(
     inline_migrations = _inline_migrations(source)
     for t in target.components:
         if t.name not in result.claimed:
-            yield t, _chart_status(t, source, platform, dependencies, inline_migrations, policy, names)
+            status, reason, action = _chart_status(
+                t, source, platform, dependencies, inline_migrations, policy, names
+            )
+            yield t, (status, reason, action or CHART_ACTION[status])
 
 
 def _inline_migrations(source: ComponentGraph) -> dict[str | None, list[str]]:
@@ -489,11 +492,10 @@ def _inline_migrations(source: ComponentGraph) -> dict[str | None, list[str]]:
     return inline
 
 
-def _chart_row(t: Component, status: Status, reason: str, action: str | None = None) -> Row:
-    """The row of a chart workload no ClowdApp component claims: never a gap, so no priority; the
-    action is the status's unless the rule that decided it has its own."""
+def _chart_row(t: Component, status: ChartStatus, reason: str, action: Action) -> Row:
+    """The row of a chart workload no ClowdApp component claims: never a gap, so no priority."""
     return Row(
-        id=f"{status}:{t.app}/{t.name}",
+        id=t.id,
         app=t.app,
         clowdapp=None,
         chart=[t.name],
@@ -502,21 +504,13 @@ def _chart_row(t: Component, status: Status, reason: str, action: str | None = N
         status=status,
         priority=None,
         source=None,
-        targets=[
-            Target(
-                name=t.name,
-                kind=t.kind,
-                file=t.source.file,
-                line=t.source.line,
-                template=t.source.template,
-            )
-        ],
+        targets=[Target(name=t.name, kind=t.kind, source=t.source)],
         reasons=[reason],
         queues=list(t.role.queues),
         evidence=list(t.role.evidence),
         purpose=role_purpose(t.role),
-        action=action or CHART_ACTION[status],
-        act_now=_asks_now(action or CHART_ACTION[status]),
+        action=action.text,
+        act_now=action.now,
     )
 
 
@@ -528,13 +522,13 @@ def _chart_status(
     inline_migrations: dict[str | None, list[str]],
     policy: Policy,
     names: Names,
-) -> tuple[Status, str, str | None]:
+) -> tuple[ChartStatus, str, Action | None]:
     """Status, reason, and an action when the status's own (``CHART_ACTION``) would mislead."""
     rule = policy.chart_rule(t.name, t.role.kind.value)
     if rule is not None and not (rule.unless_app and rule.unless_app in source.apps):
         # a workload of an app not passed is out of scope, not something to check the chart needs
         scope = f"out of scope: pass its ClowdApp ({rule.unless_app}) too, to compare it"
-        return rule.status, f"policy: {rule.reason}", scope if rule.unless_app else None
+        return rule.status, f"policy: {rule.reason}", Action(scope, now=True) if rule.unless_app else None
     status, reason = _chart_evidence_status(t, platform, dependencies, inline_migrations, names)
     return status, reason, None
 
@@ -545,11 +539,11 @@ def _chart_evidence_status(
     dependencies: list[tuple[Resource, frozenset[str]]],
     inline_migrations: dict[str | None, list[str]],
     names: Names,
-) -> tuple[Status, str]:
+) -> tuple[ChartStatus, str]:
     """The status of a chart workload no policy rule decides: from what the ClowdApp takes from its
     platform, the migrations it runs inline and its dependencies."""
     if t.role.kind in INFRA_ROLES:
-        for kind in PLATFORM_OF_ROLE.get(t.role.kind, ()):
+        for kind in ROLES[t.role.kind].platform:
             wanted = platform.get(kind)
             if wanted:
                 apps = ", ".join(sorted({r.app for r in wanted}))
@@ -607,7 +601,7 @@ def platform_services(
                 kind=r.kind,
                 name=r.name,
                 app=r.app,
-                source=Location(file=r.source.file, line=r.source.line),
+                source=SourceRef(file=r.source.file, line=r.source.line),
                 provided_by=provided,
             )
         )
@@ -620,8 +614,6 @@ def _infra_by_kind(target: ComponentGraph, infra: set[str]) -> dict[str, list[st
     for t in target.components:
         if t.name not in infra:
             continue
-        for role, kinds in PLATFORM_OF_ROLE.items():
-            if t.role.kind == role:
-                for kind in kinds:
-                    by_kind.setdefault(kind, []).append(t.name)
+        for kind in ROLES[t.role.kind].platform:
+            by_kind.setdefault(kind, []).append(t.name)
     return by_kind

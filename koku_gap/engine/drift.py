@@ -11,8 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from koku_gap.model.graph import Component, Container, Resource, RoleKind
+from koku_gap.model.graph import Component, Container, Resource
 from koku_gap.model.report import Drift
+from koku_gap.model.vocabulary import DriftKind, RoleKind
 from koku_gap.sources.roles import truthy_env
 
 _SUFFIXES: dict[str, Decimal | int] = {
@@ -116,7 +117,7 @@ def drift(
 
 
 def _switch_drift(source: Component, container: Container, ignore_env: tuple[str, ...]) -> list[Drift]:
-    """Literal env switches (``MASU=true``) select what the code does: one the chart lacks matters."""
+    """Literal env switches (``WORKER_MODE=true``) select what the code does: one the chart lacks matters."""
     target_truthy = truthy_env(container.env_map())
     names = [(sw, sw.split("=", 1)[0]) for sw in source.role.switches if "=" in sw]
     missing = [sw for sw, name in names if name not in ignore_env and name not in target_truthy]
@@ -124,7 +125,7 @@ def _switch_drift(source: Component, container: Container, ignore_env: tuple[str
         return []
     return [
         Drift(
-            kind="switch-missing",
+            kind=DriftKind.SWITCH_MISSING,
             message=f"the chart does not set {', '.join(missing)}, which selects this component's behaviour",
             clowdapp=missing,
             chart=None,
@@ -189,7 +190,7 @@ def _ref_label(ref: Any) -> str:
 
 def _env_missing(missing: list[str]) -> Drift:
     return Drift(
-        kind="env-missing",
+        kind=DriftKind.ENV_MISSING,
         message=f"{len(missing)} env var(s) the ClowdApp sets are not set: "
         + ", ".join(missing[:12])
         + (" ..." if len(missing) > 12 else ""),
@@ -202,7 +203,7 @@ def _env_from_drift(chart_from: list[str], unverified: list[str]) -> Drift:
     """Env vars the chart may set through an ``envFrom`` whose keys the files do not show."""
     names = ", ".join(unverified[:12]) + (" ..." if len(unverified) > 12 else "")
     return Drift(
-        kind="env-from",
+        kind=DriftKind.ENV_FROM,
         message=f"the chart takes env from {', '.join(chart_from)}; {len(unverified)} env var(s) the "
         f"ClowdApp sets may come from it, unverified: {names}",
         clowdapp={"unverified": unverified},
@@ -223,10 +224,10 @@ def _resource_drift(s_main: Container, container: Container, main: bool) -> list
         if not changed and not removed:
             return []
         message = "resources differ: " + "; ".join(changed + removed)
-        return [Drift(kind="resources", message=message, clowdapp=_plain(s_res), chart=_plain(t_res))]
+        return [Drift(kind=DriftKind.RESOURCES, message=message, clowdapp=_plain(s_res), chart=_plain(t_res))]
     if s_res and not t_res and main:
         message = "the chart sets no resource requests or limits"
-        return [Drift(kind="resources", message=message, clowdapp=_plain(s_res), chart=None)]
+        return [Drift(kind=DriftKind.RESOURCES, message=message, clowdapp=_plain(s_res), chart=None)]
     return []
 
 
@@ -236,7 +237,7 @@ def _probe_drift(s_main: Container, container: Container) -> list[Drift]:
         if getattr(s_main, probe) and not getattr(container, probe):
             label = probe.replace("_", " ")
             message = f"the ClowdApp has a {label}; the chart has none"
-            items.append(Drift(kind="probe-missing", message=message, clowdapp=label, chart=None))
+            items.append(Drift(kind=DriftKind.PROBE_MISSING, message=message, clowdapp=label, chart=None))
     return items
 
 
@@ -249,10 +250,10 @@ def _schedule_drift(source: Component, target: Component, container: Container) 
         init = f"at pod start (init container {container.name})"
         how = f"as a {target.kind}, unscheduled" if in_pod else init
         message = f"schedule '{source.schedule}' in the ClowdApp; the chart runs it {how}"
-        return [Drift(kind="schedule", message=message, clowdapp=_schedule_spec(source), chart=None)]
+        return [Drift(kind=DriftKind.SCHEDULE, message=message, clowdapp=_schedule_spec(source), chart=None)]
     if not source.schedule:
         message = f"the chart runs it on schedule '{target.schedule}'; the ClowdApp {source.kind} has none"
-        return [Drift(kind="schedule", message=message, clowdapp=None, chart=_schedule_spec(target))]
+        return [Drift(kind=DriftKind.SCHEDULE, message=message, clowdapp=None, chart=_schedule_spec(target))]
     return _schedule_fields_drift(_schedule_spec(source), _schedule_spec(target))
 
 
@@ -264,7 +265,7 @@ def _schedule_fields_drift(old: dict[str, Any], new: dict[str, Any]) -> list[Dri
     if not paths:
         return []
     message = "schedule differs: " + "; ".join(f"{k} {_yaml(old[k])} -> {_yaml(new[k])}" for k in paths)
-    return [Drift(kind="schedule", message=message, clowdapp=old, chart=new)]
+    return [Drift(kind=DriftKind.SCHEDULE, message=message, clowdapp=old, chart=new)]
 
 
 def _schedule_spec(component: Component) -> dict[str, Any]:
@@ -301,7 +302,7 @@ def _hook_drift(source: Component, target: Component) -> list[Drift]:
         return []
     return [
         Drift(
-            kind="hook-phase",
+            kind=DriftKind.HOOK_PHASE,
             message=f"runs as Helm hook {','.join(hook.phases)}",
             clowdapp="ClowdJobInvocation" if source.invoked_by else source.kind,
             chart=list(hook.phases),
@@ -324,7 +325,7 @@ def _scaling(source: Component, target: Component) -> list[Drift]:
     if s.autoscaler and not t.autoscaler:
         return [
             Drift(
-                kind="autoscaling",
+                kind=DriftKind.AUTOSCALING,
                 message=f"the ClowdApp autoscales ({s.autoscaler}, {s.min_replicas}-{s.max_replicas} "
                 f"replicas); the chart runs a fixed {t.replicas if t.replicas is not None else 1}",
                 clowdapp={"min": s.min_replicas, "max": s.max_replicas},
@@ -339,7 +340,7 @@ def _scaling(source: Component, target: Component) -> list[Drift]:
     ):
         return [
             Drift(
-                kind="replicas",
+                kind=DriftKind.REPLICAS,
                 message=f"replicas {s.replicas} in the ClowdApp, {t.replicas} in the chart",
                 clowdapp=s.replicas,
                 chart=t.replicas,

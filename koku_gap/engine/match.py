@@ -9,18 +9,32 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from koku_gap.engine.policy import Policy, PolicyNote
-from koku_gap.model.graph import INFRA_ROLES, Component, ComponentGraph, Container, Role, RoleKind
+from koku_gap.engine.policy import Policy
+from koku_gap.model.graph import Component, ComponentGraph, Container, Role
+from koku_gap.model.location import Notice
+from koku_gap.model.vocabulary import INFRA_ROLES, RoleKind
 from koku_gap.sources.roles import http_subcommand, truthy_env
 
 # How a chart workload plays a part: its main container as what it is ("workload"), one of its init
 # containers ("init-container"), or its main container before it starts (migrations run first: "container").
 Via = Literal["workload", "init-container", "container"]
 THRESHOLD = 0.75
+# Weights of the evidence beyond the role (``_score``): the name counts up to NAME_WEIGHT (times its
+# similarity), the same image SAME_IMAGE, another image DIFFERENT_IMAGE against the kinds it should.
+NAME_WEIGHT = 0.5
+SAME_IMAGE = 0.3
+DIFFERENT_IMAGE = 0.8
+# Role scores (``_role_score``) of a web API, a subcommand or a component of unknown role when no command
+# confirms the pair; _Reach's pruning rests on them (checked at the end of this module).
+SAME_COMMAND = 2.0  # the same management command, Kafka consumer or subcommand (_same_command)
+API_PEER = 1.0  # a web API and a web API
+SUBCOMMAND_AS_API = 0.6  # a subcommand serving HTTP and a web API
+API_AS_SUBCOMMAND = 0.5  # a web API and a subcommand behind a Service
+BOTH_UNKNOWN = 0.4
 # What a candidate of another application's image loses when only its role speaks for it: more than any
 # such candidate can score (a Celery worker sharing the default queue, 2.0, plus the name, 0.5), so
 # it never pairs, and its row still says why in ``rejected``.
@@ -33,8 +47,7 @@ _SEPARATORS = re.compile(r"[-_.]+")
 # Image-name words that say nothing about which application it is: versions, base images, flavours.
 _VERSION_WORD = re.compile(r"^(v?\d[a-z0-9]*|rhel\d*|ubi\d*|el\d+|latest)$")
 _GENERIC_IMAGE_WORDS = frozenset(
-    {"api", "app", "backend", "frontend", "image", "onprem", "server", "service", "svc", "ui", "web"}
-    | {"worker"}
+    {"api", "app", "backend", "frontend", "image", "server", "service", "svc", "ui", "web"} | {"worker"}
 )
 
 
@@ -59,9 +72,10 @@ class Pairing:
     chosen: Candidate | None = None
     shared_with: list[str] = field(default_factory=list)  # other ClowdApp components on the same target
     rejected: list[str] = field(default_factory=list)  # why close candidates did not count (the first few)
-    # Why the pair still needs a reader's check: it rests on the role alone and nothing else of the app
-    # is matched on evidence (classify makes the row partial); None when the evidence suffices.
-    unconfirmed: str | None = None
+    # The pair rests on the role alone and nothing else of the app is matched on evidence: a reader must
+    # check it (classify makes the row partial). ``unconfirmed_why`` says so in words, for the row.
+    unconfirmed: bool = False
+    unconfirmed_why: str = ""
 
 
 @dataclass
@@ -72,7 +86,7 @@ class MatchResult:
     queue_sources: dict[str, list[str]]  # queue -> ClowdApp workers that consume it
     claimed: set[str]  # chart workloads whose main container plays a ClowdApp component's part
     names: Names  # the names as matching reduced them, for classify to compare the same way
-    warnings: list[PolicyNote] = field(default_factory=list)  # policy entries that did not apply
+    warnings: list[Notice] = field(default_factory=list)  # policy entries that did not apply
 
 
 class Names:
@@ -142,11 +156,11 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
 
 def _find_candidates(
     pairings: list[Pairing], names: Names, target: ComponentGraph, policy: Policy
-) -> tuple[list[tuple[int, Candidate]], list[PolicyNote]]:
+) -> tuple[list[tuple[int, Candidate]], list[Notice]]:
     """Each component's candidates over THRESHOLD (by index of its pairing, in component then chart
     order), and a warning for each policy alias that names no chart workload."""
     candidates: list[tuple[int, Candidate]] = []
-    warnings: list[PolicyNote] = []
+    warnings: list[Notice] = []
     search = _Search(target.components, names, policy.ignore_env)
     for index, pairing in enumerate(pairings):
         s = pairing.source
@@ -157,7 +171,7 @@ def _find_candidates(
                 f"policy alias {s.name} -> {', '.join(aliases)} names no chart workload; "
                 "matched by evidence instead"
             )
-            warnings.append(PolicyNote(message, *policy.origin("match", policy.alias_pattern(s.name))))
+            warnings.append(policy.notice(message, policy.origin("match", policy.alias_pattern(s.name))))
         if aliased:
             alias = ("policy alias",)
             candidates.extend(
@@ -328,7 +342,7 @@ def _confirm(pairings: list[Pairing]) -> None:
             )
             p.chosen, changed = None, True
         else:
-            p.unconfirmed = _unconfirmed_reason(p.source, cand)
+            p.unconfirmed, p.unconfirmed_why = True, _unconfirmed_reason(p.source, cand)
     if changed:
         _share(pairings)
 
@@ -368,10 +382,11 @@ class _TruthyEnv:
 
 
 # Blocking: a ClowdApp component is scored only against the chart workloads that could yield a
-# candidate at all, found through an index of the chart's roles. The keys mirror ``_role_score`` (and
-# the migration-in-main case of ``_candidates``): every pair it would score is still scored, in chart
-# order, so the results (candidates, scores, rejected lists) are exactly those of trying every pair.
-# Matching then costs about the number of plausible pairs, not components x workloads.
+# candidate at all, found through an index of the chart's roles. Each way a role pairs (_WAYS) names
+# the index keys its workloads are found under next to the score it gives, so every pair the scoring
+# would accept is still scored, in chart order, and the results (candidates, scores, rejected lists)
+# are exactly those of trying every pair. Matching then costs about the number of plausible pairs, not
+# components x workloads.
 RoleKey = tuple[str, ...]
 
 
@@ -396,26 +411,7 @@ def _target_keys(t: Component) -> set[RoleKey]:
 
 def _source_keys(s: Component) -> list[RoleKey]:
     """The index keys under which the chart workloads ``_role_score`` may accept for ``s`` are found."""
-    rs, kind = s.role, s.role.kind
-    if kind == RoleKind.CELERY_WORKER:
-        return [("queue", q) for q in rs.queues]
-    if kind == RoleKind.CELERY_BEAT:
-        return [("kind", kind.value), ("embedded-beat",)]
-    if kind in (RoleKind.KAFKA_CONSUMER, RoleKind.MANAGEMENT_COMMAND, RoleKind.SUBCOMMAND):
-        keys: list[RoleKey] = [("command", kind.value, rs.command)] if rs.command else []
-        if kind == RoleKind.SUBCOMMAND and rs.command:  # the web API running the same subcommand
-            keys.append(("command", RoleKind.WEB_API.value, rs.command))
-        if kind == RoleKind.SUBCOMMAND and (s.web.public or s.web.private):
-            keys.append(("kind", RoleKind.WEB_API.value))
-        return keys
-    if kind == RoleKind.WEB_API:
-        keys = [("kind", kind.value), ("http-subcommand",)]
-        if http_subcommand(rs):  # a chart subcommand running it, even without an http port
-            keys.append(("command", RoleKind.SUBCOMMAND.value, rs.command or ""))
-        return keys
-    if kind == RoleKind.MIGRATION:
-        return [("kind", kind.value), ("runs-migrations",)]
-    return [("kind", kind.value)]
+    return [key for way in _ways(s.role.kind) for key in way.keys(s)]
 
 
 def _role_index(targets: Sequence[Component]) -> dict[RoleKey, list[int]]:
@@ -434,11 +430,12 @@ def _blocked(s: Component, index: dict[RoleKey, list[int]]) -> list[int]:
     return sorted(positions)
 
 
-# Kinds whose role score (``_role_score``) is at most 1.0 but against a workload running the same
-# command (2.0, subcommands and the web APIs running one), and that a different image costs at least
-# 0.8 (OTHER_APP_PENALTY when the role alone speaks): without a switch the chart sets, such a pair
-# scores at most 1.0 - 0.8 + 0.5 (name similarity) = 0.7, under THRESHOLD (see _Reach).
+# Kinds whose role score is at most _LOW_ROLE_SCORE but against a workload running the same command
+# (subcommands and the web APIs running one), and that a different image costs DIFFERENT_IMAGE (or
+# OTHER_APP_PENALTY when the role alone speaks): without a switch the chart sets, such a pair scores at
+# most _LOW_ROLE_SCORE - DIFFERENT_IMAGE + NAME_WEIGHT, under THRESHOLD (checked below, see _Reach).
 _LOW_SCORE_KINDS = frozenset({RoleKind.WEB_API, RoleKind.SUBCOMMAND, RoleKind.UNKNOWN})
+_LOW_ROLE_SCORE = max(API_PEER, SUBCOMMAND_AS_API, API_AS_SUBCOMMAND, BOTH_UNKNOWN)
 
 
 class _Reach:
@@ -557,7 +554,7 @@ def _score(
     if foreign:
         score = _foreign_score(score, rs, rt, switched, evidence, foreign_at, explain)
     if similarity:
-        score += 0.5 * similarity
+        score += NAME_WEIGHT * similarity
         if explain:
             evidence.append(f"name similarity {similarity:.2f}")
     return score, tuple(evidence) if explain else (), _alone(rs, rt, foreign, switched)
@@ -581,11 +578,11 @@ def _image_score(score: float, rs: Role, rt: Role, evidence: list[str], explain:
     fs, ft = rs.image_family, rt.image_family
     if fs and ft:
         if fs == ft:
-            score += 0.3
+            score += SAME_IMAGE
             if explain:
                 evidence.append(f"same image ({fs})")
         elif rs.kind in _IMAGE_PENALISED:
-            score -= 0.8
+            score -= DIFFERENT_IMAGE
             if explain:
                 evidence.append(f"different image ({fs} vs {ft})")
     return score
@@ -630,7 +627,7 @@ def _foreign_score(
         if explain:
             evidence.insert(at, _other_app_evidence(rs, rt))
     elif rs.kind in _IMAGE_PENALISED:  # a switch speaks for it: as for any other image
-        score -= 0.8
+        score -= DIFFERENT_IMAGE
         if explain:
             evidence.insert(at, f"different image ({rs.image_family} vs {rt.image_family})")
     return score
@@ -666,14 +663,14 @@ def other_app(source_family: str | None, target_family: str | None) -> bool:
     """Whether two image families clearly belong to different applications.
 
     Only when both are known (a ``${IMAGE}`` left unresolved is no evidence either way) and their
-    distinguishing words share none: ``koku`` vs ``rbac`` differ, ``koku`` vs ``koku-onprem`` do not.
+    distinguishing words share none: ``shop`` vs ``billing`` differ, ``shop`` vs ``shop-onprem`` do not.
     """
     a, b = image_words(source_family), image_words(target_family)
     return bool(a) and bool(b) and not a & b
 
 
 def same_app(source_family: str | None, target_family: str | None) -> bool:
-    """Whether two image families share a distinguishing word (``koku`` and ``koku-onprem`` do)."""
+    """Whether two image families share a distinguishing word (``shop`` and ``shop-onprem`` do)."""
     return bool(image_words(source_family) & image_words(target_family))
 
 
@@ -720,43 +717,140 @@ _COMMAND_KINDS = frozenset({RoleKind.KAFKA_CONSUMER, RoleKind.MANAGEMENT_COMMAND
 
 
 def _role_score(s: Component, rs: Role, t: Component, rt: Role) -> tuple[float, list[str]] | None:
-    S, T = rs.kind, rt.kind
-    if S == RoleKind.CELERY_WORKER:
-        if T != RoleKind.CELERY_WORKER:
-            return None
-        shared = [q for q in rs.queues if q in rt.queues]
-        if not shared:
-            return None
-        jaccard = len(set(rs.queues) & set(rt.queues)) / len(set(rs.queues) | set(rt.queues))
-        return 1.0 + jaccard, [f"consumes {', '.join(shared)}"]
-    if S == RoleKind.CELERY_BEAT:
-        if T == RoleKind.CELERY_BEAT:
-            return 1.5, ["runs celery beat"]
-        if T == RoleKind.CELERY_WORKER and "celery-embedded-beat" in rt.switches:
-            return 1.0, ["worker with embedded beat (-B)"]
-        return None
-    if S in (RoleKind.KAFKA_CONSUMER, RoleKind.MANAGEMENT_COMMAND, RoleKind.SUBCOMMAND):
-        if _same_command(rs, rt):
-            return 2.0, [f"runs {rs.command}"]
-        if S == RoleKind.SUBCOMMAND and T == RoleKind.WEB_API and s.web.public | s.web.private:
-            return 0.6, ["both serve HTTP"]
-        return None
-    if S == RoleKind.WEB_API:
-        if _same_command(rs, rt):
-            return 2.0, [f"runs {rs.command}"]
-        if T == RoleKind.WEB_API:
-            return 1.0, ["web API"]
-        if T == RoleKind.SUBCOMMAND and rt.command and _serves_http(t):
-            return 0.5, [f"serves HTTP through {rt.command}"]
-        return None
-    if S == RoleKind.MIGRATION:
-        if T == RoleKind.MIGRATION:
-            return 1.5, [f"runs migrations ({rt.command})"]
-        return None
-    if S == T and S in (RoleKind.REVERSE_PROXY, RoleKind.STATIC_WEB, RoleKind.AD_HOC_COMMAND):
-        return 1.0, [S.value]
-    if S == T and S == RoleKind.UNKNOWN:
-        return 0.4, ["both of unknown role"]
-    if S == T:
-        return 1.0, [S.value]
+    """What the roles alone score: the first way of ``rs``'s kind that pairs it with ``rt``, or None."""
+    for way in _ways(rs.kind):
+        found = way.score(s, rs, t, rt)
+        if found is not None:
+            return found
     return None
+
+
+Scored = tuple[float, list[str]] | None
+
+
+@dataclass(frozen=True)
+class _Way:
+    """One way a chart role may play a component's role: the index keys its workloads are found under
+    (for blocking, from the component) and the role score it gives (None where it does not apply)."""
+
+    keys: Callable[[Component], list[RoleKey]]
+    score: Callable[[Component, Role, Component, Role], Scored]
+
+
+def _kind_key(kind: RoleKind) -> Callable[[Component], list[RoleKey]]:
+    return lambda _s: [("kind", kind.value)]
+
+
+def _shared_queues(_s: Component, rs: Role, _t: Component, rt: Role) -> Scored:
+    if rt.kind != RoleKind.CELERY_WORKER:
+        return None
+    shared = [q for q in rs.queues if q in rt.queues]
+    if not shared:
+        return None
+    jaccard = len(set(rs.queues) & set(rt.queues)) / len(set(rs.queues) | set(rt.queues))
+    return 1.0 + jaccard, [f"consumes {', '.join(shared)}"]
+
+
+def _same_command_score(_s: Component, rs: Role, _t: Component, rt: Role) -> Scored:
+    return (SAME_COMMAND, [f"runs {rs.command}"]) if _same_command(rs, rt) else None
+
+
+def _command_keys(s: Component) -> list[RoleKey]:
+    """A command kind's workloads running the same command; a subcommand's also a web API running it."""
+    rs, kind = s.role, s.role.kind
+    if not rs.command:
+        return []
+    keys: list[RoleKey] = [("command", kind.value, rs.command)]
+    if kind == RoleKind.SUBCOMMAND:
+        keys.append(("command", RoleKind.WEB_API.value, rs.command))
+    return keys
+
+
+def _api_command_keys(s: Component) -> list[RoleKey]:
+    """A web API running a subcommand: the chart subcommand running it, even without an http port."""
+    return [("command", RoleKind.SUBCOMMAND.value, s.role.command or "")] if http_subcommand(s.role) else []
+
+
+def _subcommand_as_api(s: Component, rs: Role, _t: Component, rt: Role) -> Scored:
+    if rs.kind == RoleKind.SUBCOMMAND and rt.kind == RoleKind.WEB_API and s.web.public | s.web.private:
+        return SUBCOMMAND_AS_API, ["both serve HTTP"]
+    return None
+
+
+def _subcommand_as_api_keys(s: Component) -> list[RoleKey]:
+    serves = s.role.kind == RoleKind.SUBCOMMAND and (s.web.public or s.web.private)
+    return [("kind", RoleKind.WEB_API.value)] if serves else []
+
+
+def _same_kind(_s: Component, rs: Role, _t: Component, rt: Role) -> Scored:
+    if rs.kind != rt.kind:
+        return None
+    return (BOTH_UNKNOWN, ["both of unknown role"]) if rs.kind == RoleKind.UNKNOWN else (1.0, [rs.kind.value])
+
+
+_COMMAND_WAYS = (_Way(_command_keys, _same_command_score), _Way(_subcommand_as_api_keys, _subcommand_as_api))
+_WAYS: dict[RoleKind, tuple[_Way, ...]] = {
+    RoleKind.CELERY_WORKER: (_Way(lambda s: [("queue", q) for q in s.role.queues], _shared_queues),),
+    RoleKind.CELERY_BEAT: (
+        _Way(
+            _kind_key(RoleKind.CELERY_BEAT),
+            lambda _s, _rs, _t, rt: (1.5, ["runs celery beat"]) if rt.kind == RoleKind.CELERY_BEAT else None,
+        ),
+        _Way(
+            lambda _s: [("embedded-beat",)],
+            lambda _s, _rs, _t, rt: (
+                (1.0, ["worker with embedded beat (-B)"])
+                if rt.kind == RoleKind.CELERY_WORKER and "celery-embedded-beat" in rt.switches
+                else None
+            ),
+        ),
+    ),
+    RoleKind.KAFKA_CONSUMER: _COMMAND_WAYS,
+    RoleKind.MANAGEMENT_COMMAND: _COMMAND_WAYS,
+    RoleKind.SUBCOMMAND: _COMMAND_WAYS,
+    RoleKind.WEB_API: (
+        _Way(_api_command_keys, _same_command_score),  # a web API of the same command: found by kind
+        _Way(
+            _kind_key(RoleKind.WEB_API),
+            lambda _s, _rs, _t, rt: (API_PEER, ["web API"]) if rt.kind == RoleKind.WEB_API else None,
+        ),
+        _Way(
+            lambda _s: [("http-subcommand",)],
+            lambda _s, _rs, t, rt: (
+                (API_AS_SUBCOMMAND, [f"serves HTTP through {rt.command}"])
+                if rt.kind == RoleKind.SUBCOMMAND and rt.command and _serves_http(t)
+                else None
+            ),
+        ),
+    ),
+    RoleKind.MIGRATION: (
+        _Way(
+            _kind_key(RoleKind.MIGRATION),
+            lambda _s, _rs, _t, rt: (
+                (1.5, [f"runs migrations ({rt.command})"]) if rt.kind == RoleKind.MIGRATION else None
+            ),
+        ),
+        # a workload whose main container migrates before it starts: scored by _candidates (via container)
+        _Way(lambda _s: [("runs-migrations",)], lambda _s, _rs, _t, _rt: None),
+    ),
+}
+
+
+def _ways(kind: RoleKind) -> tuple[_Way, ...]:
+    """The ways a component of ``kind`` pairs; any other kind pairs with its own kind only."""
+    return _WAYS.get(kind) or (_Way(_kind_key(kind), _same_kind),)
+
+
+def _check_reach_bound() -> None:
+    """_Reach skips, for _LOW_SCORE_KINDS, the workloads of another image that no command or switch
+    speaks for: correct only while such a pair cannot reach THRESHOLD. Weights that break it fail here,
+    at import, rather than silently dropping pairs."""
+    best = _LOW_ROLE_SCORE - DIFFERENT_IMAGE + NAME_WEIGHT
+    if not _LOW_SCORE_KINDS <= _IMAGE_PENALISED or best >= THRESHOLD:
+        raise AssertionError(
+            f"_Reach prunes pairs that may score {best:.2f} >= THRESHOLD {THRESHOLD}: "
+            "lower the weights or stop pruning (match.py, _LOW_SCORE_KINDS)"
+        )
+
+
+_check_reach_bound()

@@ -14,12 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
@@ -27,28 +25,15 @@ from pydantic import (
     model_validator,
 )
 
+from koku_gap.model.base import Frozen
 from koku_gap.model.errors import InputError
-from koku_gap.model.graph import Component, RoleKind
+from koku_gap.model.graph import Component
+from koku_gap.model.location import Notice
+from koku_gap.model.vocabulary import DRIFT_NAMES, ROLE_NAMES, ChartStatus, Priority, Status
 from koku_gap.yaml.loader import LDict, LList, parse_stream, read_text
 
-Priority = Literal["P0", "P1", "P2", "P3"]
-Status = Literal["match", "consolidated", "partial", "missing", "optional", "better", "infra", "extra"]
-PRIORITIES: tuple[Priority, ...] = ("P0", "P1", "P2", "P3")
 BUNDLED = ("default", "koku")
 POLICY_DIR = Path(__file__).parents[1] / "policies"  # shipped as files in the wheel, as the package is
-ROLES: tuple[str, ...] = tuple(kind.value for kind in RoleKind)
-# The drift kinds koku_gap/drift.py emits (tests/test_policy_names.py keeps the two in step).
-DRIFT_KINDS: tuple[str, ...] = (
-    "env-missing",
-    "env-from",
-    "switch-missing",
-    "resources",
-    "replicas",
-    "autoscaling",
-    "probe-missing",
-    "hook-phase",
-    "schedule",
-)
 
 
 def _one_of(what: str, allowed: tuple[str, ...]) -> AfterValidator:
@@ -65,29 +50,27 @@ def _one_of(what: str, allowed: tuple[str, ...]) -> AfterValidator:
     return AfterValidator(check)
 
 
-RoleName = Annotated[str, _one_of("role", ROLES)]
-DriftKind = Annotated[str, _one_of("drift kind", DRIFT_KINDS)]
+# The names a policy may use are the vocabulary's (tests/engine/test_policy_names.py proves it).
+RoleName = Annotated[str, _one_of("role", ROLE_NAMES)]
+DriftKindName = Annotated[str, _one_of("drift kind", DRIFT_NAMES)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Outcome(Strict):
+class Outcome(Frozen):
     """What a rule decides: a status, a priority (or none) and the reason shown on the row."""
 
     status: Status
     priority: Priority | None = None
     reason: str
     action: str | None = None  # what to do about it; the engine fills a default when a rule gives none
+    act_now: bool = True  # whether the action asks for something now (false: "none unless ...")
 
 
-class ChartRule(Strict):
+class ChartRule(Frozen):
     """Classifies a chart workload that no ClowdApp component claims."""
 
     name: str | None = None  # glob on the chart workload name
     role: RoleName | None = None  # role kind, e.g. query-engine
-    status: Literal["better", "infra", "extra"]
+    status: ChartStatus
     reason: str
     unless_app: str | None = None  # the rule stands aside when this ClowdApp is analysed too
 
@@ -99,7 +82,7 @@ class ChartRule(Strict):
         )
 
 
-class ComponentOverride(Strict):
+class ComponentOverride(Frozen):
     """Replaces a ClowdApp component's status and/or priority; ``when: gap`` only if it would be a gap."""
 
     status: Status | None = None
@@ -107,9 +90,10 @@ class ComponentOverride(Strict):
     when: Literal["always", "gap"] = "always"
     reason: str
     action: str | None = None  # what to do instead, shown on the row
+    act_now: bool = True  # whether that action asks for something now
 
 
-class Waiver(Strict):
+class Waiver(Frozen):
     """Accepts a known gap: of a ClowdApp component (glob), or of Celery queues no chart worker consumes.
 
     A waived row stays in every report, marked, and no longer fails the run. ``expires`` is the last day
@@ -170,15 +154,7 @@ class _Origins:
     of: Mapping[tuple[str, object], Origin] = field(default_factory=dict, compare=False)
 
 
-class PolicyNote(NamedTuple):
-    """A policy entry that never applies, and where it is written (a report warning)."""
-
-    message: str
-    file: str
-    line: int | None
-
-
-class Policy(Strict):
+class Policy(Frozen):
     name: str = "custom"
     extends: str | None = None
     strip_prefixes: tuple[str, ...] = ()
@@ -188,7 +164,7 @@ class Policy(Strict):
     uncovered_queue: Outcome | None = None
     post_install_migration: Outcome | None = None
     schedule_lost: Outcome | None = None
-    partial_on: tuple[DriftKind, ...] = ()
+    partial_on: tuple[DriftKindName, ...] = ()
     partial_priority: Priority = "P2"
     ignore_env: tuple[str, ...] = ()
     chart: tuple[ChartRule, ...] = ()
@@ -253,15 +229,15 @@ class Policy(Strict):
             return found
         return (self.sources[-1] if self.sources else "<policy>", None)
 
-    def unused_patterns(self, components: Iterable[Component]) -> list[PolicyNote]:
+    def unused_patterns(self, components: Iterable[Component]) -> list[Notice]:
         """A note for each ``components`` or ``match`` pattern and each waiver that matches no ClowdApp
         component (or, for a queue waiver, no queue one consumes): like an alias naming nothing, it
         never applies, which is often a typo or a component the analysed templates no longer have."""
         comps = list(components)
         notes = [
-            PolicyNote(
+            self.notice(
                 f"policy {section} pattern {pattern} matches no ClowdApp component; it never applies",
-                *self.origin(section, pattern),
+                self.origin(section, pattern),
             )
             for section, patterns in (("components", self.components), ("match", self.match))
             for pattern in patterns
@@ -279,8 +255,14 @@ class Policy(Strict):
             if not used:
                 app = f" of app {waiver.app}" if waiver.app is not None else ""
                 message = f"policy waiver of {waiver.subject} matches no {what}{app}; it never applies"
-                notes.append(PolicyNote(message, *self.origin("waivers", waiver)))
+                notes.append(self.notice(message, self.origin("waivers", waiver)))
         return notes
+
+    @staticmethod
+    def notice(message: str, origin: Origin) -> Notice:
+        """A report warning about a policy entry, at the file and line it is written."""
+        file, line = origin
+        return Notice(code="policy", message=message, file=file, line=line)
 
     def queue_waivers(self, app: str, queue: str) -> list[Waiver]:
         """The waivers naming this Celery queue, in policy order (expired ones included)."""
@@ -375,7 +357,7 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _line_of(raw: Any, location: list[str], bad: object = None) -> int | None:
+def _line_of(raw: Any, location: list[str]) -> int | None:
     """The line of ``location`` in the file's own mapping (its last item fixed up by ``_locate``)."""
     node = raw
     line = getattr(raw, "line", None)
@@ -407,11 +389,3 @@ def _locate(raw: Any, location: list[str], bad: object) -> list[str]:
         else:
             break
     return location
-
-
-def priority_at_least(priority: str | None, threshold: str) -> bool:
-    """P0 is the most urgent: ``priority_at_least("P0", "P1")`` is True."""
-    if priority is None or threshold == "none":
-        return False
-    order: tuple[str, ...] = PRIORITIES
-    return order.index(priority) <= order.index(threshold)

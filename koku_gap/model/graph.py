@@ -6,61 +6,21 @@ compares like with like. Models are frozen: stages pass them on, never edit them
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from koku_gap.model.base import Frozen
+
+# Re-exported: the loaders build graphs from these (defined in location.py and vocabulary.py).
+from koku_gap.model.location import Notice
+from koku_gap.model.location import SourceRef as SourceRef
+from koku_gap.model.vocabulary import INFRA_ROLES as INFRA_ROLES
+from koku_gap.model.vocabulary import RoleKind as RoleKind
 
 JSON = Any  # plain JSON-compatible data copied from the input (resources, probes, valueFrom, ...)
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class SourceRef(Frozen):
-    """Where something is written: file and 1-based line; ``template`` is Helm's ``# Source:`` path."""
-
-    file: str
-    line: int
-    template: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
-
-
-class RoleKind(StrEnum):
-    """What a workload is, independent of what it is called."""
-
-    CELERY_WORKER = "celery-worker"
-    CELERY_BEAT = "celery-beat"
-    WEB_API = "web-api"
-    REVERSE_PROXY = "reverse-proxy"
-    STATIC_WEB = "static-web"
-    KAFKA_CONSUMER = "kafka-consumer"
-    MANAGEMENT_COMMAND = "management-command"
-    SUBCOMMAND = "subcommand"
-    MIGRATION = "migration"
-    AD_HOC_COMMAND = "ad-hoc-command"
-    DATABASE = "database"
-    CACHE = "cache"
-    KAFKA = "kafka"
-    QUERY_ENGINE = "query-engine"
-    METASTORE = "metastore"
-    OBJECT_STORE = "object-store"
-    UNKNOWN = "unknown"
-
-
-INFRA_ROLES = frozenset(
-    {
-        RoleKind.DATABASE,
-        RoleKind.CACHE,
-        RoleKind.KAFKA,
-        RoleKind.QUERY_ENGINE,
-        RoleKind.METASTORE,
-        RoleKind.OBJECT_STORE,
-    }
-)
+# The sources' name for a Notice about their input: the same shape, kept for the loaders that use it.
+GraphWarning = Notice
 
 
 class Role(Frozen):
@@ -69,8 +29,8 @@ class Role(Frozen):
     kind: RoleKind
     queues: tuple[str, ...] = ()
     command: str | None = None  # manage.py command, binary subcommand, or the migration tool
-    switches: tuple[str, ...] = ()  # env switches that select the role, e.g. "MASU=true"
-    image_family: str | None = None  # e.g. "koku", "nginx", "postgresql"
+    switches: tuple[str, ...] = ()  # env switches that select the role, e.g. "WORKER_MODE=true"
+    image_family: str | None = None  # e.g. "nginx", "postgresql", the app's own
     also: tuple[str, ...] = ()  # other role kinds the same container runs first (e.g. "migration")
     evidence: tuple[str, ...] = ()  # human-readable: why we think so
 
@@ -180,16 +140,6 @@ class Resource(Frozen):
     data: JSON = None
 
 
-class GraphWarning(Frozen):
-    """Something real files contain that we analysed anyway (unresolved parameter, duplicate key)."""
-
-    code: str
-    message: str
-    file: str
-    line: int | None = None
-    group: str | None = None  # what alike warnings share, without this instance's names (None: message)
-
-
 class ComponentGraph(Frozen):
     """Everything one side of the comparison deploys, with where each thing is written."""
 
@@ -198,7 +148,7 @@ class ComponentGraph(Frozen):
     apps: tuple[str, ...] = ()
     components: tuple[Component, ...] = ()
     resources: tuple[Resource, ...] = ()
-    warnings: tuple[GraphWarning, ...] = ()
+    warnings: tuple[Notice, ...] = ()
     parameters: dict[str, str | None] = Field(default_factory=dict)
 
     def component(self, name: str, app: str | None = None) -> Component:

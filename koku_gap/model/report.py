@@ -5,72 +5,79 @@ Field names here are a public contract (schema_version 1): add fields freely, ne
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
-from koku_gap.engine.policy import PRIORITIES, Priority, Status, priority_at_least
-from koku_gap.model.rules import LEVEL_OF_PRIORITY, Level
+from koku_gap.model.base import Frozen
+from koku_gap.model.location import INSTANCE_DETAIL, Notice, SourceRef
+from koku_gap.model.vocabulary import (
+    DETAILED_PRIORITIES,
+    GAP_STATUSES,
+    GROUP_OF_STATUS,
+    GROUP_ORDER,
+    LEVEL_OF_PRIORITY,
+    PRIORITIES,
+    STATUS_ORDER,
+    STATUSES,
+    Group,
+    Level,
+    Priority,
+    Status,
+    priority_at_least,
+)
 
 SCHEMA_VERSION = 1
-STATUS_ORDER: tuple[Status, ...] = (
-    "missing",
-    "partial",
-    "optional",
-    "consolidated",
-    "match",
-    "better",
-    "infra",
-    "extra",
-)
-# What a status says about the chart, for summaries and sections: it plays the component's part
-# (covered), lacks it or plays it only in part (lacking), need not play it (optional), or runs something
-# the ClowdApp does not (beyond: better, infra, extra). Decided here once; every reporter reads Row.group.
-Group = Literal["covered", "lacking", "optional", "beyond"]
-GROUPS: tuple[Group, ...] = ("covered", "lacking", "optional", "beyond")
-GROUP_OF_STATUS: dict[str, Group] = {
-    "missing": "lacking",
-    "partial": "lacking",
-    "optional": "optional",
-    "consolidated": "covered",
-    "match": "covered",
-    "better": "beyond",
-    "infra": "beyond",
-    "extra": "beyond",
-}
-GAP_STATUSES: frozenset[str] = frozenset(
-    s for s, g in GROUP_OF_STATUS.items() if g in ("lacking", "optional")
-)
-# The gaps a report explains in full (ClowdApp lines, impact) and suggests a Helm template for.
-DETAILED_PRIORITIES: tuple[Priority, ...] = ("P0", "P1", "P2")
 # How a target plays the part when it is not the whole workload, in words (``via`` -> words); a value
 # not listed reads as itself with spaces, so a new ``via`` never needs a reporter change.
 VIA_WORDS: dict[str, str] = {"init-container": "init container", "container": "main container"}
+_LOCATION = ("file", "line", "template")  # SourceRef's fields
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class Target(Frozen):
+    """A chart object that plays (part of) a ClowdApp component's part, and where it is written.
 
-
-class Location(Model):
-    file: str
-    line: int
-    template: str | None = None
-
-
-class Target(Model):
-    """A chart object that plays (part of) a ClowdApp component's part."""
+    Schema 1 writes the location flat (``name, kind, file, line, template, via, container``): the JSON
+    keeps that shape, and reads it back, while the model holds one SourceRef like every other one."""
 
     name: str
     kind: str
-    file: str
-    line: int
-    template: str | None = None
+    source: SourceRef
     via: Literal["workload", "init-container", "container"] = "workload"
     container: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nest(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "source" not in data:
+            flat = dict(data)
+            location = {k: flat.pop(k) for k in _LOCATION if k in flat}
+            return {**flat, "source": location}
+        return data
+
+    @model_serializer(mode="wrap")
+    def _flat(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in handler(self).items():
+            if key == "source":
+                out.update(value)
+            else:
+                out[key] = value
+        return out
+
+    @property
+    def file(self) -> str:
+        return self.source.file
+
+    @property
+    def line(self) -> int:
+        return self.source.line
+
+    @property
+    def template(self) -> str | None:
+        return self.source.template
 
     @property
     def via_words(self) -> str | None:
@@ -81,7 +88,7 @@ class Target(Model):
         return VIA_WORDS.get(via, via.replace("-", " "))
 
     def describe(self, quote: Callable[[str], str] = str) -> str:
-        """What plays the part, in words every reporter shares: ``main container koku of koku-api``.
+        """What plays the part, in words every reporter shares: ``main container api of shop-api``.
 
         ``quote`` wraps names (Markdown passes backticks)."""
         words = self.via_words
@@ -91,17 +98,16 @@ class Target(Model):
         return f"{words}{container} of {quote(self.name)}"
 
 
-class Drift(Model):
+class Drift(Frozen):
     """One field-level difference of a matched pair."""
 
-    kind: str  # env-missing, env-from, resources, replicas, autoscaling, probe-missing, hook-phase,
-    # switch-missing, schedule (docs/json.md)
+    kind: str  # a DriftKind (model/vocabulary.py, docs/json.md); str, so a newer version's report reads
     message: str
     clowdapp: Any = None
     chart: Any = None
 
 
-class Remediation(Model):
+class Remediation(Frozen):
     """A suggested Helm template for a missing component, and the values.yaml fragment it reads."""
 
     path: str  # where it would go in the chart, e.g. templates/sources-listener-deployment.yaml
@@ -109,7 +115,7 @@ class Remediation(Model):
     values: str
 
 
-class WaiverInfo(Model):
+class WaiverInfo(Frozen):
     """The policy waiver that matched a gap row: ``expired`` ones no longer waive it."""
 
     subject: str  # what the waiver names: "component clowder-worker-hcs", "queue hcs"
@@ -118,7 +124,7 @@ class WaiverInfo(Model):
     expired: bool = False
 
 
-class BaselineResult(Model):
+class BaselineResult(Frozen):
     """How the current gaps compare with a baseline file (``--baseline``); lists of row ids, sorted."""
 
     file: str
@@ -128,12 +134,14 @@ class BaselineResult(Model):
 
 
 def component_key(row_id: str) -> str:
-    """``missing:koku/clowder-listener`` -> ``koku/clowder-listener``: the row's id without its status."""
-    return row_id.partition(":")[2] or row_id
+    """The component a row id names: ``shop/clowder-listener``. Ids are that key; a baseline written
+    before they were (``missing:shop/clowder-listener``, the status first) still names the same one."""
+    status, colon, key = row_id.partition(":")
+    return key if colon and status in STATUSES else row_id
 
 
-class Row(Model):
-    id: str
+class Row(Frozen):
+    id: str  # the component: ``<app>/<ClowdApp component>``, or ``<app>/<chart workload>`` for a chart row
     app: str
     clowdapp: str | None
     chart: list[str]
@@ -142,7 +150,7 @@ class Row(Model):
     status: Status
     priority: Priority | None
     waived: bool = False
-    source: Location | None
+    source: SourceRef | None
     targets: list[Target] = Field(default_factory=list)
     reasons: list[str] = Field(default_factory=list)
     drift: list[Drift] = Field(default_factory=list)
@@ -152,13 +160,16 @@ class Row(Model):
     snippet_lines: list[int] = Field(default_factory=list)  # [first, last] line of the whole item
     purpose: str | None = None  # what this kind of component does, from its role
     action: str | None = None  # what to do about it, in one line
-    act_now: bool = True  # False when the action asks for nothing now ("none ...", "keep")
+    act_now: bool = True  # False when the action asks for nothing now (set by the rule that decided it)
     remediation: Remediation | None = None
-    rule: str | None = None  # the kind of gap (koku_gap/rules.py), e.g. missing-kafka-consumer
+    rule: str | None = None  # the kind of gap (model/rules.py), e.g. missing-kafka-consumer
     waiver: WaiverInfo | None = None  # the policy waiver that matched, active or expired
     baselined: bool = False  # a gap the --baseline file records: it does not fail the run
     group: Group = "covered"  # derived from status (GROUP_OF_STATUS), whatever the input says
-    level: Level | None = None  # derived from priority (rules.LEVEL_OF_PRIORITY): error, warning, note
+    level: Level | None = None  # derived from priority (LEVEL_OF_PRIORITY): error, warning, note
+    # The policy's ``components:`` entry decided this row (its reason comes first). Decided by the engine
+    # for the stages after it (suggested templates); not part of the JSON report.
+    policy_override: bool = Field(default=False, exclude=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -169,7 +180,9 @@ class Row(Model):
             data = {
                 **data,
                 "group": GROUP_OF_STATUS.get(data["status"], "covered"),
-                "level": LEVEL_OF_PRIORITY.get(priority) if isinstance(priority, str) else None,
+                "level": LEVEL_OF_PRIORITY.get(cast(Priority, priority))
+                if isinstance(priority, str)
+                else None,
             }
         return data
 
@@ -193,45 +206,25 @@ class Row(Model):
         return self.rule or f"{self.status}-{self.role}"
 
 
-class QueueInfo(Model):
+class QueueInfo(Frozen):
     clowdapp: list[str]  # ClowdApp workers consuming the queue
     chart: list[str]  # chart workers consuming it
 
 
-class Queues(Model):
+class Queues(Frozen):
     uncovered: list[str] = Field(default_factory=list)
     extra: list[str] = Field(default_factory=list)
     detail: dict[str, QueueInfo] = Field(default_factory=dict)
 
 
-class PlatformService(Model):
+class PlatformService(Frozen):
     """Something the ClowdApp takes from its platform (database, Kafka, ...), and what provides it on-prem."""
 
     kind: str
     name: str
     app: str
-    source: Location
+    source: SourceRef
     provided_by: list[str] = Field(default_factory=list)
-
-
-class Warning(Model):
-    code: str
-    message: str
-    file: str
-    line: int | None = None
-    group: str | None = None  # what alike warnings share, without this instance's names (None: message)
-
-    @property
-    def shape(self) -> str:
-        """What alike warnings share: ``group``, or the message without its numbers and per-instance
-        "(first at line N)" details (a chart may repeat one duplicate label 60 times)."""
-        if self.group is not None:
-            return self.group
-        return _NUMBERS.sub("N", _INSTANCE_DETAIL.sub("", self.message))
-
-
-_NUMBERS = re.compile(r"\b(?:line )?\d+\b")
-_INSTANCE_DETAIL = re.compile(r"\s*\([^)]*\bline \d+\)")
 
 
 @dataclass(frozen=True)
@@ -241,7 +234,7 @@ class WarningGroup:
     file: str
     code: str
     shape: str
-    warnings: tuple[Warning, ...]
+    warnings: tuple[Notice, ...]
 
     @property
     def lines(self) -> list[int]:
@@ -251,35 +244,35 @@ class WarningGroup:
     def summary(self) -> str:
         """The group's message: its ``group`` text, or the first message without per-instance details."""
         first = self.warnings[0]
-        return first.group if first.group is not None else _INSTANCE_DETAIL.sub("", first.message)
+        return first.group if first.group is not None else INSTANCE_DETAIL.sub("", first.message)
 
 
-class InputFile(Model):
+class InputFile(Frozen):
     side: Literal["clowdapp", "manifests"]
     file: str
     apps: list[str] = Field(default_factory=list)
     workloads: int = 0
 
 
-class Summary(Model):
+class Summary(Frozen):
     clowdapp_components: int
     chart_workloads: int
     by_status: dict[str, int]
     by_priority: dict[str, int]
     gaps: int
     highest_priority: Priority | None
-    by_group: dict[str, int] = Field(default_factory=dict)  # rows per Row.group, in GROUPS order
+    by_group: dict[str, int] = Field(default_factory=dict)  # rows per Row.group, in GROUP_ORDER order
     waived: int = 0  # gap rows a policy waiver holds for
 
 
-class Report(Model):
+class Report(Frozen):
     schema_version: int = SCHEMA_VERSION
     inputs: list[InputFile]
     policy: list[str] = Field(default_factory=list)
     rows: list[Row]
     queues: Queues
     platform: list[PlatformService] = Field(default_factory=list)
-    warnings: list[Warning] = Field(default_factory=list)
+    warnings: list[Notice] = Field(default_factory=list)
     summary: Summary
     baseline: BaselineResult | None = None
 
@@ -298,8 +291,9 @@ class Report(Model):
         """This report with the gaps a baseline records marked ``baselined``, and ``baseline`` filled.
 
         ``recorded`` holds (row id, priority) pairs; a None priority accepts any. A gap is known when the
-        baseline records the same component (the id without its status, so ``missing`` turning
-        ``partial`` stays known) at the same or a more urgent priority; a gap that became more urgent
+        baseline records the same component (``component_key``: the id, which names no status, so
+        ``missing`` turning ``partial`` stays known; an old id with its status reads the same) at the
+        same or a more urgent priority; a gap that became more urgent
         is new. Recorded components with no open gap are fixed.
         """
         entries = list(recorded)
@@ -341,7 +335,7 @@ class Report(Model):
 
     def warning_groups(self) -> list[WarningGroup]:
         """The warnings grouped by file, code and shape, groups in the order of their first warning."""
-        groups: dict[tuple[str, str, str], list[Warning]] = {}
+        groups: dict[tuple[str, str, str], list[Notice]] = {}
         for w in self.warnings:
             groups.setdefault((w.file, w.code, w.shape), []).append(w)
         return [WarningGroup(f, c, shape, tuple(ws)) for (f, c, shape), ws in groups.items()]
@@ -375,6 +369,6 @@ def summarize(rows: list[Row], clowdapp_components: int, chart_workloads: int) -
         by_priority=by_priority,
         gaps=len(gaps),
         highest_priority=highest,
-        by_group={g: sum(1 for r in rows if r.group == g) for g in GROUPS},
+        by_group={g: sum(1 for r in rows if r.group == g) for g in GROUP_ORDER},
         waived=sum(1 for r in rows if r.waived),
     )

@@ -1,21 +1,29 @@
 """The kinds of gap, in one place: the rule id a row carries and what CI formats say about it.
 
-Engine side, next to ``classify.py``, which names the rule that decided a gap (``Row.rule``): the engine
-never imports a reporter. The report model derives each row's level from ``LEVEL_OF_PRIORITY``; SARIF
-lists these rules with their help text, JUnit uses the id as the failure type, GitHub annotations as
-the title. Ids are a public contract (code-scanning alerts are keyed on them): add rules freely, never
-rename one.
+``classify.py`` names the rule that decided a gap (``Row.rule``); SARIF lists these rules with their
+help text, JUnit uses the id as the failure type, GitHub annotations as the title. Ids are a public
+contract (code-scanning alerts are keyed on them): add rules freely, never rename one.
+
+Two families are built from the vocabulary: ``missing-<role>`` (a role's ``Missing`` text) and
+``drift-<kind>`` (a drift kind's description); the special kinds are defined here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-Level = Literal["error", "warning", "note"]
+from koku_gap.model.vocabulary import (
+    DRIFT_NAMES,
+    DRIFTS,
+    LEVEL_OF_PRIORITY,
+    ROLE_NAMES,
+    ROLES,
+    DriftKind,
+    Level,
+    RoleKind,
+)
 
-# P0 and P1 break the service or a feature; P2 degrades it; P3 is worth knowing.
-LEVEL_OF_PRIORITY: dict[str, Level] = {"P0": "error", "P1": "error", "P2": "warning", "P3": "note"}
+__all__ = ["LEVEL_OF_PRIORITY", "Level", "Rule", "drift_rule", "missing_rule", "rule"]
 
 UNCOVERED_QUEUE = "uncovered-celery-queue"
 SCHEDULE_LOST = "schedule-lost"
@@ -55,95 +63,6 @@ _ADD = (
     "report (`--format markdown`) shows the ClowdApp lines and a suggested Helm template. If the chart "
     "does not need it, say so in the policy (`components:` override or a waiver with a reason)."
 )
-
-# role -> (short, full, level under the default policy)
-_MISSING: dict[str, tuple[str, str, Level]] = {
-    "kafka-consumer": (
-        "Kafka consumer missing",
-        "A ClowdApp component that consumes Kafka topics has no counterpart in the chart: messages on its "
-        "topics are never read and the data they carry stops flowing.",
-        "error",
-    ),
-    "celery-worker": (
-        "Celery worker missing",
-        "A Celery worker of the ClowdApp has no counterpart in the chart.",
-        "error",
-    ),
-    "celery-beat": (
-        "Celery beat missing",
-        "The ClowdApp runs Celery beat and the chart does not: periodic tasks are never scheduled.",
-        "error",
-    ),
-    "web-api": (
-        "API missing",
-        "A ClowdApp component serving HTTP has no counterpart in the chart: its endpoints are unreachable.",
-        "error",
-    ),
-    "reverse-proxy": (
-        "Reverse proxy missing",
-        "The ClowdApp's reverse proxy has no counterpart in the chart; clients must reach the APIs another "
-        "way (an Ingress or Route, or a gateway the chart provides).",
-        "warning",
-    ),
-    "static-web": (
-        "Static web server missing",
-        "A ClowdApp component serving static files has no counterpart in the chart.",
-        "warning",
-    ),
-    "management-command": (
-        "Management-command workload missing",
-        "A long-running Django management command of the ClowdApp has no counterpart in the chart.",
-        "error",
-    ),
-    "subcommand": (
-        "Worker process missing",
-        "A long-running worker process (a binary and its subcommand) has no counterpart in the chart.",
-        "error",
-    ),
-    "migration": (
-        "Database migration missing",
-        "The ClowdApp migrates the database and the chart does not: the schema is never created or upgraded.",
-        "error",
-    ),
-    "ad-hoc-command": (
-        "Ad-hoc command job missing",
-        "A job that runs one command on demand has no counterpart in the chart; run it with kubectl when "
-        "needed.",
-        "note",
-    ),
-    "unknown": (
-        "Component of unknown role missing",
-        "A ClowdApp component whose role koku-gap cannot tell has no counterpart in the chart; check it by "
-        "hand.",
-        "error",
-    ),
-}
-
-_DRIFT: dict[str, tuple[str, str]] = {
-    "switch-missing": (
-        "Env switch missing",
-        "The chart runs the component without an environment switch that selects what it does in the "
-        "ClowdApp (for example MASU=true): it runs, but as something else.",
-    ),
-    "env-missing": (
-        "Environment variable missing",
-        "The chart runs the component without an environment variable the ClowdApp sets.",
-    ),
-    "resources": (
-        "Resources differ",
-        "The chart's requests or limits differ from the ClowdApp's.",
-    ),
-    "replicas": ("Replicas differ", "The chart runs a different number of replicas than the ClowdApp."),
-    "autoscaling": ("Autoscaling differs", "The chart scales the component differently from the ClowdApp."),
-    "probe-missing": (
-        "Probe missing",
-        "The chart's container lacks a liveness or readiness probe the ClowdApp defines.",
-    ),
-    "hook-phase": (
-        "Hook phase differs",
-        "The chart runs the job in a different Helm hook phase than the ClowdApp implies.",
-    ),
-}
 
 _SPECIAL: dict[str, Rule] = {
     ROLE_ALONE: Rule(
@@ -211,18 +130,23 @@ def rule(rule_id: str) -> Rule:
         return _SPECIAL[rule_id]
     kind, _, rest = rule_id.partition("-")
     if kind == "missing":
-        short, full, level = _MISSING.get(
-            rest,
-            (
-                f"{rest.replace('-', ' ').capitalize()} missing",
-                f"A ClowdApp component of role {rest} has no counterpart in the chart.",
-                "error",
-            ),
+        known = ROLES[RoleKind(rest)].missing if rest in ROLE_NAMES else None
+        if known is not None:
+            return Rule(rule_id, known.short, known.full, _ADD, known.level)
+        short = f"{rest.replace('-', ' ').capitalize()} missing"
+        return Rule(
+            rule_id,
+            short,
+            f"A ClowdApp component of role {rest} has no counterpart in the chart.",
+            _ADD,
+            "error",
         )
-        return Rule(rule_id, short, full, _ADD, level)
     if kind == "drift":
-        short, full = _DRIFT.get(
-            rest, (f"Drift: {rest}", f"The chart's counterpart differs from the ClowdApp ({rest}).")
+        drift = DRIFTS[DriftKind(rest)] if rest in DRIFT_NAMES else None
+        short, full = (
+            (drift.short, drift.full)
+            if drift
+            else (f"Drift: {rest}", f"The chart's counterpart differs from the ClowdApp ({rest}).")
         )
         return Rule(
             rule_id,

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from koku_gap.model.report import DETAILED_PRIORITIES, Report, Row, Target
+from koku_gap.model.report import Report, Row, Target
+from koku_gap.model.vocabulary import DETAILED_PRIORITIES
 from koku_gap.report import Extra, RenderOptions
 
 STATUS_ICON = {

@@ -327,13 +327,10 @@ def _read_clowdapp(
         if not isinstance(raw, LList):
             raise InputError(file, spec.line_of(key), f"ClowdApp {app}: '{key}' must be a list")
         for index, item in enumerate(raw):
-            unresolved = _item(raw_spec.get(key), index)
             if key == "pods":
-                item, unresolved = lifted_pod(item), lifted_pod(unresolved)
+                item = lifted_pod(item)
             with located(file, raw.line_of(index), f"ClowdApp {app}"):
-                components.append(
-                    _deployment(item, unresolved, raw.line_of(index), app, file, params, config_maps)
-                )
+                components.append(_deployment(item, raw.line_of(index), app, file, params, config_maps))
     jobs = spec.get("jobs")
     if jobs is not None:
         if not isinstance(jobs, LList):
@@ -595,7 +592,6 @@ def _pod(
 
 def _deployment(
     item: Any,
-    raw_item: Any,
     line: int,
     app: str,
     file: str,

@@ -158,24 +158,24 @@ def _parse(text: str, file: str) -> Stream:
     except InputError:
         if UNRENDERED.search(text) or HELM_EXPRESSION.search(text):
             body = _block_scalar_bodies(text.split("\n"))
-            for line, match in _template_marks(text):
+            for line in _template_lines(text):
                 if not body[line - 1]:
-                    raise _unrendered_error(file, line, match) from None
+                    raise _unrendered_error(file, line) from None
         raise
-    for line, match in _template_marks(text):
+    for line in _template_lines(text):
         if not stream.in_block_scalar(line):
-            raise _unrendered_error(file, line, match)
+            raise _unrendered_error(file, line)
     return stream
 
 
-def _template_marks(text: str) -> Iterator[tuple[int, re.Match[str]]]:
-    """Each line holding template syntax, with the match, in order (one pass over the text)."""
+def _template_lines(text: str) -> Iterator[int]:
+    """The line of each piece of template syntax, in order (one pass over the text)."""
     matches = sorted([*UNRENDERED.finditer(text), *HELM_EXPRESSION.finditer(text)], key=lambda m: m.start())
     line, counted = 1, 0
     for match in matches:
         line += text.count("\n", counted, match.start())
         counted = match.start()
-        yield line, match
+        yield line
 
 
 _BLOCK_HEADER = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")
@@ -196,7 +196,7 @@ def _block_scalar_bodies(lines: list[str]) -> list[bool]:
     return result
 
 
-def _unrendered_error(file: str, line: int, match: re.Match[str]) -> InputError:
+def _unrendered_error(file: str, line: int) -> InputError:
     return InputError(
         file,
         line,

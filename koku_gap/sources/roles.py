@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from koku_gap.model.graph import Role, RoleKind
+from koku_gap.model.vocabulary import ROLES
 
 Lookup = Callable[[str], str | None]
 
@@ -600,30 +601,9 @@ def distinguishing_switches(envs: Sequence[Mapping[str, str | None]]) -> list[tu
     return [tuple(sorted(f"{n}=true" for n in names if counts[n] <= limit)) for names in truthy]
 
 
-ROLE_PURPOSE: dict[RoleKind, str] = {
-    RoleKind.CELERY_WORKER: "runs Celery tasks from its queue(s) {queues}",
-    RoleKind.CELERY_BEAT: "schedules the periodic Celery tasks",
-    RoleKind.WEB_API: "serves the HTTP API",
-    RoleKind.REVERSE_PROXY: "routes client requests to the API workloads",
-    RoleKind.STATIC_WEB: "serves static files (a web UI)",
-    RoleKind.KAFKA_CONSUMER: "consumes Kafka messages ({command})",
-    RoleKind.MANAGEMENT_COMMAND: "runs the management command {command}",
-    RoleKind.SUBCOMMAND: "runs {command}",
-    RoleKind.MIGRATION: "applies the database migrations",
-    RoleKind.AD_HOC_COMMAND: "runs a command supplied at deploy time ({command})",
-    RoleKind.DATABASE: "a database server",
-    RoleKind.CACHE: "an in-memory cache",
-    RoleKind.KAFKA: "a Kafka broker",
-    RoleKind.QUERY_ENGINE: "a SQL query engine",
-    RoleKind.METASTORE: "a table metastore for the query engine",
-    RoleKind.OBJECT_STORE: "object storage (S3-compatible)",
-    RoleKind.UNKNOWN: "not recognised from its command or image",
-}
-
-
 def role_purpose(role: Role) -> str:
     """One line on what a workload of this role is for, for people reading a report."""
-    text = ROLE_PURPOSE.get(role.kind, role.kind.value)
+    text = ROLES[role.kind].purpose
     if http_subcommand(role):  # an API, or a worker with an HTTP endpoint: say what it runs
         text = "runs {command} and serves HTTP"
     return text.format(queues=", ".join(role.queues) or "celery", command=role.command or "?")

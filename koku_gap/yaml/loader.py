@@ -40,6 +40,7 @@ from ruamel.yaml.events import (
 )
 
 from koku_gap.model.errors import SETTING, InputError, Setting, printable
+from koku_gap.model.location import Notice
 from koku_gap.yaml.events import parser_events
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -135,15 +136,6 @@ def line_of(value: Any, default: int) -> int:
     return int(getattr(value, "line", default))
 
 
-@dataclass(frozen=True)
-class YamlNote:
-    """Something legal but suspicious in the input (a duplicate key), reported as a warning."""
-
-    code: str
-    line: int
-    message: str
-
-
 @dataclass
 class Document:
     """One YAML document of a stream, with the Helm template it came from when the stream says so."""
@@ -159,7 +151,7 @@ class Stream:
     file: str
     text: str
     documents: list[Document]
-    notes: list[YamlNote] = field(default_factory=list)
+    notes: list[Notice] = field(default_factory=list)
     # (first, last) 1-based lines of each block scalar (`|` or `>`) body, to tell text inside a
     # ConfigMap's file from YAML structure
     block_scalars: list[tuple[int, int]] = field(default_factory=list)
@@ -380,7 +372,7 @@ class _Builder:
         self.max_depth = max_depth
         self.count = 0  # nodes so far, aliases counted by the size of what they name
         self.aliased = 0  # of which through aliases
-        self.notes: list[YamlNote] = []
+        self.notes: list[Notice] = []
         self.unlisted = 0  # duplicate keys past MAX_NOTES
         self.unlisted_line = 0
         self.block_scalars: list[tuple[int, int]] = []
@@ -496,10 +488,10 @@ class _Builder:
                 self._count(DOCUMENT_COST, event.start_mark)
         if self.unlisted:
             self.notes.append(
-                YamlNote(
-                    "duplicate-key",
-                    self.unlisted_line,
-                    f"{self.unlisted} more duplicate keys from here on, not listed one by one",
+                Notice(
+                    code="duplicate-key",
+                    line=self.unlisted_line,
+                    message=f"{self.unlisted} more duplicate keys from here on, not listed one by one",
                 )
             )
         return roots
@@ -550,11 +542,11 @@ class _Builder:
             self.unlisted_line = self.unlisted_line or parent.key_line
         elif key in container:
             self.notes.append(
-                YamlNote(
-                    "duplicate-key",
-                    parent.key_line,
-                    f"duplicate key '{printable(_short(key))}' (first at line {container.key_lines[key]}, "
-                    f"again at line {parent.key_line}); the last value wins",
+                Notice(
+                    code="duplicate-key",
+                    line=parent.key_line,
+                    message=f"duplicate key '{printable(_short(key))}' (first at line "
+                    f"{container.key_lines[key]}, again at line {parent.key_line}); the last value wins",
                 )
             )
         container[key] = value

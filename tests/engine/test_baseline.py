@@ -17,8 +17,8 @@ from koku_gap.engine.baseline import (
     parse_baseline,
     read_baseline,
 )
-from koku_gap.engine.policy import Priority
 from koku_gap.model.errors import InputError
+from koku_gap.model.vocabulary import Priority
 from tests.helpers.ci import args, rows_by_name, run_json, scenario, scenario_chart, scenario_clowdapp
 from tests.helpers.engine import write
 
@@ -27,20 +27,22 @@ SCENARIO_BASELINE = """\
   "format": "koku-gap-baseline",
   "version": 1,
   "gaps": [
-    {"id": "missing:shop/clowder-sync", "priority": "P1", "rule": "missing-web-api"},
-    {"id": "missing:shop/listener", "priority": "P0", "rule": "missing-kafka-consumer"},
-    {"id": "missing:shop/worker-xl", "priority": "P0", "rule": "uncovered-celery-queue"},
-    {"id": "optional:shop/mgmt", "priority": "P3", "rule": "missing-ad-hoc-command"},
-    {"id": "partial:shop/db-migrate", "priority": "P2", "rule": "post-install-migration"}
+    {"id": "shop/clowder-sync", "priority": "P1", "rule": "missing-web-api"},
+    {"id": "shop/db-migrate", "priority": "P2", "rule": "post-install-migration"},
+    {"id": "shop/listener", "priority": "P0", "rule": "missing-kafka-consumer"},
+    {"id": "shop/mgmt", "priority": "P3", "rule": "missing-ad-hoc-command"},
+    {"id": "shop/worker-xl", "priority": "P0", "rule": "uncovered-celery-queue"}
   ]
 }
 """
-ALL_IDS = [
+ALL_IDS = ["shop/clowder-sync", "shop/db-migrate", "shop/listener", "shop/mgmt", "shop/worker-xl"]
+# What a version before ids named the component alone wrote for the same gaps: the status first.
+OLD_IDS = [
     "missing:shop/clowder-sync",
-    "missing:shop/listener",
-    "missing:shop/worker-xl",
-    "optional:shop/mgmt",
     "partial:shop/db-migrate",
+    "missing:shop/listener",
+    "optional:shop/mgmt",
+    "missing:shop/worker-xl",
 ]
 
 
@@ -62,6 +64,42 @@ def test_write_baseline_records_every_gap_and_exits_0(
     # the printed report compares against what was just written: every gap known, nothing fails
     assert report["baseline"] == {"file": str(target), "known": ALL_IDS, "new": [], "fixed": []}
     assert all(r["baselined"] for r in report["rows"] if r["priority"])
+
+
+def test_a_baseline_with_the_old_ids_still_recognises_every_gap(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ids used to start with the row's status (``missing:shop/listener``): such a file still reads."""
+    app, chart = scenario(tmp_path)
+    old = write(tmp_path, "old.json", baseline_text(*({"id": i, "priority": "P0"} for i in OLD_IDS)))
+    code, report = run_json(args(app, chart, "--baseline", str(old), "--fail-on", "P3"), capsys)
+    assert code == 0
+    assert report["baseline"] == {"file": str(old), "known": ALL_IDS, "new": [], "fixed": []}
+
+
+def test_a_baseline_recognises_a_component_whose_status_changed(tmp_path: Path) -> None:
+    """The baseline was written while the listener was missing; a policy entry now makes it partial."""
+    app, chart = scenario(tmp_path)
+    before = analyze([app], [chart])
+    recorded = [(e.id, e.priority) for e in baseline_of(before).gaps]
+    policy = write(
+        tmp_path,
+        "policy.yaml",
+        "extends: default\ncomponents:\n  listener: {status: partial, reason: tracked}\n",
+    )
+    after = analyze([app], [chart], policy=policy)
+    listener = next(r for r in after.rows if r.clowdapp == "listener")
+    assert (listener.status, listener.id) == ("partial", "shop/listener")
+    assert next(r for r in before.rows if r.clowdapp == "listener").status == "missing"
+    result = after.with_baseline("b.json", recorded).baseline
+    assert result is not None and "shop/listener" in result.known and not result.new
+
+
+def test_row_ids_name_the_component_not_its_status(tmp_path: Path) -> None:
+    app, chart = scenario(tmp_path)
+    for row in analyze([app], [chart]).rows:
+        name = row.clowdapp or row.chart[0]
+        assert row.id == f"{row.app}/{name}", row.id
 
 
 def test_write_baseline_says_so_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -91,7 +129,7 @@ def test_waived_rows_are_not_recorded(tmp_path: Path) -> None:
         tmp_path, "p.yaml", "extends: default\nwaivers:\n  - {component: listener, reason: later}\n"
     )
     recorded = [e.id for e in baseline_of(analyze([app], [chart], policy=policy)).gaps]
-    assert recorded == [i for i in ALL_IDS if i != "missing:shop/listener"]
+    assert recorded == [i for i in ALL_IDS if i != "shop/listener"]
 
 
 def test_empty_baseline(tmp_path: Path) -> None:
@@ -134,7 +172,7 @@ def test_a_new_gap_fails_and_a_gone_one_is_fixed(tmp_path: Path, capsys: pytest.
     write(tmp_path, chart.name, scenario_chart())
     code, report = run_json(args(app, chart, "--baseline", str(target)), capsys)
     assert code == 1
-    assert report["baseline"]["new"] == ["missing:shop/listener"]
+    assert report["baseline"]["new"] == ["shop/listener"]
     listener = rows_by_name(report)["listener"]
     assert (listener["status"], listener["priority"], listener["baselined"]) == ("missing", "P0", False)
     # and the other way round: a baseline recording the listener, against the chart that has it
@@ -144,7 +182,7 @@ def test_a_new_gap_fails_and_a_gone_one_is_fixed(tmp_path: Path, capsys: pytest.
     app2, chart2 = scenario(other, listener=True)
     code, report = run_json(args(app2, chart2, "--baseline", str(full)), capsys)
     assert code == 0
-    assert report["baseline"]["fixed"] == ["missing:shop/listener"]
+    assert report["baseline"]["fixed"] == ["shop/listener"]
     assert report["baseline"]["new"] == []
 
 
@@ -158,25 +196,25 @@ def test_gaps_are_matched_by_component_and_priority(tmp_path: Path) -> None:
         return b.known, b.new, b.fixed
 
     others = [(i, None) for i in ALL_IDS if "listener" not in i]
-    # another status of the same component (missing -> partial is an improvement): still known
-    assert "missing:shop/listener" in compare(("partial:shop/listener", "P0"), *others)[0]
+    # the same component, whatever its status was when recorded
+    assert "shop/listener" in compare(("shop/listener", "P0"), *others)[0]
     # recorded less urgent than it is now: the gap got worse, it is new
-    known, new, _ = compare(("missing:shop/listener", "P3"), *others)
-    assert new == ["missing:shop/listener"] and "missing:shop/listener" not in known
+    known, new, _ = compare(("shop/listener", "P3"), *others)
+    assert new == ["shop/listener"] and "shop/listener" not in known
     # no priority recorded: any priority is accepted
-    assert compare(("missing:shop/listener", None), *others)[1] == []
+    assert compare(("shop/listener", None), *others)[1] == []
     # duplicates: the most lenient entry counts
-    assert compare(("missing:shop/listener", "P3"), ("missing:shop/listener", "P0"), *others)[1] == []
+    assert compare(("shop/listener", "P3"), ("shop/listener", "P0"), *others)[1] == []
     # another app's component of the same name is another component
-    known, new, fixed = compare(("missing:other/listener", "P0"), *others)
-    assert new == ["missing:shop/listener"] and fixed == ["missing:other/listener"]
+    known, new, fixed = compare(("other/listener", "P0"), *others)
+    assert new == ["shop/listener"] and fixed == ["other/listener"]
 
 
 def test_fails_takes_the_baseline_into_account(tmp_path: Path) -> None:
     app, chart = scenario(tmp_path)
     report = analyze([app], [chart])
     assert report.fails("P0")
-    known = report.with_baseline("b", [("missing:shop/listener", "P0"), ("missing:shop/worker-xl", "P0")])
+    known = report.with_baseline("b", [("shop/listener", "P0"), ("shop/worker-xl", "P0")])
     assert not known.fails("P0")
     assert known.fails("P1")  # clowder-sync is not recorded
     assert [r.clowdapp for r in known.failing("P3")] == ["clowder-sync", "db-migrate", "mgmt"]
@@ -200,12 +238,12 @@ def test_expired_waiver_after_the_baseline_fails(tmp_path: Path, capsys: pytest.
     capsys.readouterr()
     code, report = run_json([*base, "--today", "2026-02-01", "--baseline", str(target)], capsys)
     assert code == 1
-    assert report["baseline"]["new"] == ["missing:shop/listener"]
+    assert report["baseline"]["new"] == ["shop/listener"]
 
 
 def test_baseline_and_write_baseline_together(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     app, chart = scenario(tmp_path)
-    old = write(tmp_path, "old.json", baseline_text({"id": "missing:shop/gone", "priority": "P0"}))
+    old = write(tmp_path, "old.json", baseline_text({"id": "shop/gone", "priority": "P0"}))
     new = tmp_path / "new.json"
     code, report = run_json(args(app, chart, "--baseline", str(old), "--write-baseline", str(new)), capsys)
     assert code == 0
@@ -213,7 +251,7 @@ def test_baseline_and_write_baseline_together(tmp_path: Path, capsys: pytest.Cap
         "file": str(old),
         "known": [],
         "new": ALL_IDS,
-        "fixed": ["missing:shop/gone"],
+        "fixed": ["shop/gone"],
     }
     assert new.read_text() == SCENARIO_BASELINE
     # refreshing in place: read first, then written
@@ -226,12 +264,12 @@ def test_baseline_in_markdown_and_terminal(tmp_path: Path, capsys: pytest.Captur
     target = write(
         tmp_path,
         "b.json",
-        baseline_text(*({"id": i} for i in ALL_IDS if "listener" not in i), {"id": "missing:shop/gone"}),
+        baseline_text(*({"id": i} for i in ALL_IDS if "listener" not in i), {"id": "shop/gone"}),
     )
     assert main(args(app, chart, "--baseline", str(target), "--format", "markdown")) == 1
     assert (
-        f"- **Baseline** `{target}`: 4 known, 1 new, 1 fixed; new: `missing:shop/listener`; "
-        "fixed: `missing:shop/gone`." in capsys.readouterr().out
+        f"- **Baseline** `{target}`: 4 known, 1 new, 1 fixed; new: `shop/listener`; "
+        "fixed: `shop/gone`." in capsys.readouterr().out
     )
     assert main(args(app, chart, "--baseline", str(target), "--format", "terminal")) == 1
     assert f"baseline {target}: 4 known, 1 new, 1 fixed" in capsys.readouterr().out
@@ -255,10 +293,10 @@ def test_unknown_keys_are_ignored() -> None:
             "format": "koku-gap-baseline",
             "version": 1,
             "note": "x",
-            "gaps": [{"id": "missing:a/b", "ticket": "COST-1"}],
+            "gaps": [{"id": "a/b", "ticket": "COST-1"}],
         }
     )
-    assert [e.id for e in parse_baseline(text).gaps] == ["missing:a/b"]
+    assert [e.id for e in parse_baseline(text).gaps] == ["a/b"]
 
 
 # --- bad baselines: exit 2, one line naming the file --------------------------------------------------
@@ -282,16 +320,16 @@ def test_unknown_keys_are_ignored() -> None:
             ": baseline gaps: Input should be a valid list",
         ),
         (
-            '{\n  "format": "koku-gap-baseline",\n  "version": 1,\n  "gaps": [\n    {"id": "missing:a/b"},\n'
+            '{\n  "format": "koku-gap-baseline",\n  "version": 1,\n  "gaps": [\n    {"id": "a/b"},\n'
             '    {"priority": "P0"}\n  ]\n}\n',
             ":6: baseline gaps.1.id: Field required",
         ),
         (
             baseline_text({"id": "listener"}),
-            ": baseline gaps.0.id: 'listener' is not a row id (status:app/name)",
+            ": baseline gaps.0.id: 'listener' is not a row id (app/name)",
         ),
         (
-            baseline_text({"id": "missing:a/b", "priority": "P9"}),
+            baseline_text({"id": "a/b", "priority": "P9"}),
             ": baseline gaps.0.priority: Input should be",
         ),
     ],

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from koku_gap.engine.policy import load_policy
-from koku_gap.model.report import GAP_STATUSES, STATUS_ORDER
+from koku_gap.model.vocabulary import GAP_STATUSES, STATUS_ORDER
 from tests.helpers.engine import (
     NGINX_IMAGE,
     celery,
@@ -99,7 +99,7 @@ def test_default_rules_for_missing_components(zoo_report, component, role, statu
     assert (r.status, r.priority) == (status, priority)
     assert r.chart == [] and r.targets == []
     assert words in r.reasons[0]
-    assert r.id == f"{status}:shop/{component}"
+    assert r.id == f"shop/{component}"  # the component, whatever its status
     assert r.is_gap
 
 
@@ -318,7 +318,7 @@ def test_component_override_changes_status_and_priority(tmp_path: Path) -> None:
     assert (sync.status, sync.priority) == ("optional", "P3")
     assert sync.reasons[0].startswith("policy:")
     assert "external job" in sync.reasons[0]
-    assert sync.id == "optional:shop/clowder-sync"
+    assert sync.id == "shop/clowder-sync"
     assert report.summary.highest_priority == "P3"
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from koku_gap.engine.classify import ROLE_ALONE
+import koku_gap
 from koku_gap.model.graph import Role, RoleKind
+from koku_gap.model.rules import ROLE_ALONE
 from koku_gap.sources.roles import (
     RoleInput,
     detect_role,
@@ -62,6 +63,28 @@ def test_an_api_of_unknown_image_paired_on_its_role_alone_is_partial(tmp_path: P
         "(match: {service: rel-shop-api})"
     )
     assert report.gaps()  # never a silent "gaps: none"
+
+
+def test_the_matcher_flags_a_role_alone_pair_and_words_it_apart(tmp_path: Path) -> None:
+    """``Pairing.unconfirmed`` is the decision, ``unconfirmed_why`` the sentence the row shows."""
+    from koku_gap.engine.match import match
+    from koku_gap.engine.policy import load_policy
+    from koku_gap.sources.clowdapp import load_clowdapp
+    from tests.helpers.engine import write
+
+    app = clowdapp(
+        "notes",
+        deployments=[deployment("service", web="public", image=UNKNOWN_IMAGE, command=GUNICORN)],
+        parameters=NO_IMAGE,
+    )
+    chart = manifests(workload("rel-shop-api", command=GUNICORN, http=True))
+    source = load_clowdapp(write(tmp_path, "app.yaml", app), params=NO_IMAGE)
+    target = koku_gap.load_manifests(write(tmp_path, "chart.yaml", chart))
+    (pairing,) = match(source, target, load_policy()).pairings
+    assert pairing.unconfirmed is True and pairing.chosen is not None
+    assert pairing.unconfirmed_why.startswith("matched on role alone (web-api;")
+    report = run(tmp_path, app, chart)
+    assert row(report, "service").reasons[0].endswith(pairing.unconfirmed_why)
 
 
 def test_a_role_alone_pair_of_an_anchored_application_stays_a_match(tmp_path: Path) -> None:

@@ -57,7 +57,8 @@ def test_other_app_compares_the_distinguishing_words_of_image_names(
 def test_image_words_drop_versions_base_images_and_generic_words() -> None:
     assert image_words("proxyv2-rhel9") == {"proxyv2"}
     assert image_words("nginx-124") == {"nginx"}
-    assert image_words("Koku_UI-onprem") == {"koku"}
+    assert image_words("Koku_UI-rhel9") == {"koku"}
+    assert image_words("koku-onprem") == {"koku", "onprem"}  # a product word is no generic one
     assert image_words(None) == frozenset()
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from koku_gap.engine.policy import BUNDLED, Policy, load_policy, priority_at_least
+from koku_gap.engine.policy import BUNDLED, Policy, load_policy
 from koku_gap.model.errors import InputError
+from koku_gap.model.vocabulary import priority_at_least
 from tests.helpers.engine import line_of
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "engine"

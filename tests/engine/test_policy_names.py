@@ -3,14 +3,26 @@ never applies (review item 1)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
+from typing import Any, get_args
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
-from koku_gap.engine.policy import BUNDLED, DRIFT_KINDS, ROLES, load_policy
+from koku_gap.engine.policy import BUNDLED, ChartRule, DriftKindName, Outcome, RoleName, load_policy
 from koku_gap.model.errors import InputError
-from koku_gap.model.graph import RoleKind
+from koku_gap.model.vocabulary import (
+    DRIFT_NAMES,
+    DRIFTS,
+    ROLE_NAMES,
+    STATUSES,
+    ChartStatus,
+    DriftKind,
+    RoleKind,
+    Status,
+)
 
 DRIFT = Path(__file__).resolve().parents[2] / "koku_gap" / "engine" / "drift.py"
 
@@ -24,21 +36,36 @@ def _error(tmp_path: Path, text: str) -> InputError:
     return caught.value
 
 
-def test_drift_kinds_are_the_ones_drift_py_emits() -> None:
-    emitted = set(re.findall(r'kind="([a-z-]+)"', DRIFT.read_text(encoding="utf-8")))
-    assert emitted == set(DRIFT_KINDS)
+def test_every_drift_kind_drift_py_emits_is_described() -> None:
+    text = DRIFT.read_text(encoding="utf-8")
+    assert not re.findall(r'kind="', text), "drift.py emits kinds from the vocabulary, not literals"
+    emitted = {DriftKind[name] for name in re.findall(r"DriftKind\.([A-Z_]+)", text)}
+    assert emitted == set(DriftKind)  # each kind is emitted somewhere, and each has a description
+    assert all(DRIFTS[kind].short and DRIFTS[kind].full for kind in emitted)
 
 
-def test_roles_are_the_role_kinds() -> None:
-    assert tuple(kind.value for kind in RoleKind) == ROLES
+def _accepted(annotation: Any, names: tuple[str, ...]) -> set[str]:
+    adapter: TypeAdapter[str] = TypeAdapter(annotation)
+    accepted = set()
+    for name in (*names, "no-such-name"):
+        with contextlib.suppress(ValidationError):
+            accepted.add(adapter.validate_python(name))
+    return accepted
+
+
+def test_the_policy_accepts_exactly_the_vocabulary() -> None:
+    assert _accepted(RoleName, ROLE_NAMES) == {kind.value for kind in RoleKind}
+    assert _accepted(DriftKindName, DRIFT_NAMES) == {kind.value for kind in DriftKind}
+    assert set(get_args(Outcome.model_fields["status"].annotation)) == set(STATUSES) == set(get_args(Status))
+    assert set(get_args(ChartRule.model_fields["status"].annotation)) == set(get_args(ChartStatus))
 
 
 @pytest.mark.parametrize("name", BUNDLED)
 def test_bundled_policies_still_load(name: str) -> None:
     policy = load_policy(name)
-    assert set(policy.missing) <= set(ROLES)
-    assert set(policy.partial_on) <= set(DRIFT_KINDS)
-    assert {rule.role for rule in policy.chart if rule.role} <= set(ROLES)
+    assert set(policy.missing) <= set(ROLE_NAMES)
+    assert set(policy.partial_on) <= set(DRIFT_NAMES)
+    assert {rule.role for rule in policy.chart if rule.role} <= set(ROLE_NAMES)
 
 
 def test_a_misspelt_role_under_missing_names_its_line_and_the_closest_role(tmp_path: Path) -> None:
@@ -76,7 +103,7 @@ def test_a_name_close_to_nothing_lists_the_allowed_values(tmp_path: Path) -> Non
     error = _error(tmp_path, "name: x\npartial_on: [colour]\n")
     assert error.line == 2
     assert "did you mean" not in error.message
-    assert "expected one of: " + ", ".join(DRIFT_KINDS) in error.message
+    assert "expected one of: " + ", ".join(DRIFT_NAMES) in error.message
 
 
 def test_known_names_load(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from koku_gap.api import analyze
 from koku_gap.engine.policy import Policy
 from koku_gap.model.graph import Component, ComponentGraph, Container, EnvVar, Role, RoleKind, SourceRef
 from koku_gap.model.report import Report, Row
+from koku_gap.model.vocabulary import SETTLED_STATUSES
 from koku_gap.sources.clowdapp import load_clowdapp
 from koku_gap.sources.manifests import load_manifests
 
@@ -25,7 +26,6 @@ APP_IMAGE = "quay.io/example/shop:latest"
 CHART_APP_IMAGE = "quay.io/onprem/shop:v1"
 NGINX_IMAGE = "registry.access.redhat.com/ubi9/nginx-124:latest"
 RELEASE = "rel"
-NO_PRIORITY_STATUSES = frozenset({"match", "consolidated", "better", "infra", "extra"})
 
 
 def dump(data: Any) -> str:
@@ -331,7 +331,7 @@ def check_report(report: Report, source: ComponentGraph, target: ComponentGraph)
     assert not [i for i, n in counts.items() if n > 1], f"duplicate row ids: {counts}"
     for row in report.rows:
         assert row.reasons and all(isinstance(x, str) and x.strip() for x in row.reasons), row.id
-        if row.status in NO_PRIORITY_STATUSES:
+        if row.status in SETTLED_STATUSES:
             assert row.priority is None, row.id
         if row.clowdapp is None:
             assert row.source is None and row.chart, row.id

@@ -10,18 +10,20 @@ from typing import Any
 import pytest
 
 import koku_gap
-from koku_gap.engine.policy import PRIORITIES, Policy, Waiver, load_policy
-from koku_gap.model.report import (
+from koku_gap.engine.policy import Policy, Waiver, load_policy
+from koku_gap.model.location import SourceRef
+from koku_gap.model.report import Report, Row, Target
+from koku_gap.model.vocabulary import (
     DETAILED_PRIORITIES,
     GAP_STATUSES,
     GROUP_OF_STATUS,
-    GROUPS,
+    GROUP_ORDER,
+    LEVEL_OF_PRIORITY,
+    PRIORITIES,
     STATUS_ORDER,
-    Report,
-    Row,
-    Target,
+    Priority,
+    Status,
 )
-from koku_gap.model.rules import LEVEL_OF_PRIORITY
 
 ROOT = Path(__file__).resolve().parents[2]
 JSON_DOC = ROOT / "docs" / "json.md"
@@ -54,21 +56,21 @@ def _row(status: str, priority: str | None = None, **extra: Any) -> Row:
 
 def test_every_status_has_one_group_and_gaps_are_lacking_or_optional() -> None:
     assert set(GROUP_OF_STATUS) == set(STATUS_ORDER)
-    assert set(GROUP_OF_STATUS.values()) == set(GROUPS)
+    assert set(GROUP_OF_STATUS.values()) == set(GROUP_ORDER)
     assert {s for s, g in GROUP_OF_STATUS.items() if g in ("lacking", "optional")} == GAP_STATUSES
     assert {s for s, g in GROUP_OF_STATUS.items() if g == "covered"} == {"match", "consolidated"}
     assert {s for s, g in GROUP_OF_STATUS.items() if g == "beyond"} == {"better", "infra", "extra"}
 
 
 @pytest.mark.parametrize("status", STATUS_ORDER)
-def test_group_follows_the_status_whatever_the_input_says(status: str) -> None:
+def test_group_follows_the_status_whatever_the_input_says(status: Status) -> None:
     assert _row(status).group == GROUP_OF_STATUS[status]
     stale = "beyond" if GROUP_OF_STATUS[status] != "beyond" else "covered"
     assert _row(status, group=stale).group == GROUP_OF_STATUS[status]
 
 
 @pytest.mark.parametrize("priority", PRIORITIES)
-def test_level_follows_the_priority(priority: str) -> None:
+def test_level_follows_the_priority(priority: Priority) -> None:
     row = _row("missing", priority)
     assert row.level == LEVEL_OF_PRIORITY[priority]
     assert row.is_finding and row.is_gap
@@ -97,8 +99,8 @@ def test_json_carries_group_and_level_and_loads_back(report: Report) -> None:
 
 def test_summary_counts_groups_and_waivers(report: Report) -> None:
     s = report.summary
-    assert list(s.by_group) == list(GROUPS)
-    assert s.by_group == {g: sum(1 for r in report.rows if r.group == g) for g in GROUPS}
+    assert list(s.by_group) == list(GROUP_ORDER)
+    assert s.by_group == {g: sum(1 for r in report.rows if r.group == g) for g in GROUP_ORDER}
     assert sum(s.by_group.values()) == len(report.rows)
     assert s.by_group == {"covered": 8, "lacking": 4, "optional": 2, "beyond": 5}
     assert s.waived == 0
@@ -139,7 +141,7 @@ def test_describe_words_each_via() -> None:
     def code(text: str) -> str:
         return f"`{text}`"
 
-    whole = Target(name="koku-api", kind="Deployment", file="f", line=1, container="api")
+    whole = Target(name="koku-api", kind="Deployment", source=SourceRef(file="f", line=1), container="api")
     assert (whole.via_words, whole.describe(), whole.describe(code)) == (None, "koku-api", "`koku-api`")
     init = whole.model_copy(update={"via": "init-container", "container": "migrate"})
     assert init.describe(code) == "init container `migrate` of `koku-api`"
@@ -153,5 +155,24 @@ def test_describe_words_each_via() -> None:
 
 def test_json_doc_documents_the_new_fields() -> None:
     doc = JSON_DOC.read_text(encoding="utf-8")
-    for phrase in ("`group`", "`level`", "`summary.by_group`", "`summary.waived`", *GROUPS):
+    for phrase in ("`group`", "`level`", "`summary.by_group`", "`summary.waived`", *GROUP_ORDER):
         assert phrase in doc, phrase
+
+
+def test_a_target_holds_one_source_ref_and_its_json_stays_flat() -> None:
+    from koku_gap.model.location import SourceRef
+
+    target = Target(name="w", kind="Job", source=SourceRef(file="r.yaml", line=3, template="c/t.yaml"))
+    flat = {"name": "w", "kind": "Job", "file": "r.yaml", "line": 3, "template": "c/t.yaml"}
+    assert target.model_dump(mode="json") == {**flat, "via": "workload", "container": None}
+    assert list(target.model_dump()) == ["name", "kind", "file", "line", "template", "via", "container"]
+    assert Target.model_validate_json(target.model_dump_json()) == target == Target(**flat)
+    assert (target.file, target.line, target.template) == ("r.yaml", 3, "c/t.yaml")
+
+
+def test_every_location_in_a_report_is_a_source_ref(report: Report) -> None:
+    from koku_gap.model.location import SourceRef
+
+    located = [r.source for r in report.rows if r.source] + [t.source for r in report.rows for t in r.targets]
+    located += [p.source for p in report.platform]
+    assert located and all(type(where) is SourceRef for where in located)

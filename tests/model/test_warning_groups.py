@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from koku_gap.model.report import Report, Warning
+from koku_gap.model.location import Notice
+from koku_gap.model.report import Report
 from koku_gap.report.markdown import render_markdown
 from koku_gap.sources.clowdapp import load_clowdapp
 
 
-def report_with(warnings: list[Warning]) -> Report:
+def report_with(warnings: list[Notice]) -> Report:
     base = Report.model_validate_json((Path(__file__).parents[1] / "golden" / "example.json").read_text())
     return base.model_copy(update={"warnings": warnings})
 
 
 def test_numbers_alone_do_not_split_a_group() -> None:
     dup = [
-        Warning(
+        Notice(
             code="duplicate-key", file="c.yaml", line=n, message=f"duplicate key 'x' (first at line {n - 1})"
         )
         for n in (10, 20, 30, 40)
     ]
-    other = Warning(
+    other = Notice(
         code="duplicate-key", file="c.yaml", line=50, message="duplicate key 'y' (first at line 49)"
     )
     groups = report_with([*dup, other]).warning_groups()
@@ -33,7 +34,7 @@ def test_numbers_alone_do_not_split_a_group() -> None:
 
 def test_the_group_text_joins_what_names_differ_in() -> None:
     alike = [
-        Warning(
+        Notice(
             code="unknown-key",
             file="a.yaml",
             line=n,
@@ -52,9 +53,9 @@ def test_the_group_text_joins_what_names_differ_in() -> None:
 
 def test_different_files_and_codes_never_share_a_group() -> None:
     w = [
-        Warning(code="a", file="x.yaml", line=1, message="m"),
-        Warning(code="b", file="x.yaml", line=2, message="m"),
-        Warning(code="a", file="y.yaml", line=3, message="m"),
+        Notice(code="a", file="x.yaml", line=1, message="m"),
+        Notice(code="b", file="x.yaml", line=2, message="m"),
+        Notice(code="a", file="y.yaml", line=3, message="m"),
     ]
     assert len(report_with(w).warning_groups()) == 3
 

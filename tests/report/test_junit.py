@@ -10,7 +10,7 @@ import pytest
 
 from koku_gap.api import analyze
 from koku_gap.cli import main
-from koku_gap.model.report import GAP_STATUSES
+from koku_gap.model.vocabulary import GAP_STATUSES
 from koku_gap.report.junit import render_junit
 from tests.helpers.ci import EXPECTED, args, scenario
 from tests.helpers.engine import dump, workload, write

@@ -89,7 +89,7 @@ def test_one_result_per_gap_with_rule_and_level(
         assert result["level"] == level[priority]
         assert result["properties"]["priority"] == priority
         assert result["properties"]["status"] == status
-        assert result["properties"]["id"] == f"{status}:shop/{name}"
+        assert result["properties"]["id"] == f"shop/{name}"
         assert result["partialFingerprints"] == {"kokuGapComponent/v1": f"shop/{name}"}
         assert "suppressions" not in result and "baselineState" not in result
     assert results["listener"]["message"]["text"] == (

@@ -64,7 +64,7 @@ def error_line(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
 
 
 def rows(report: dict[str, Any]) -> dict[str, str | None]:
-    return {row["id"]: row["priority"] for row in report["rows"]}
+    return {f"{row['status']}:{row['id']}": row["priority"] for row in report["rows"]}
 
 
 def write_chart(root: Path, name: str, files: dict[str, str], chart_yaml: str = "") -> Path:

@@ -1,0 +1,45 @@
+"""Where something is written, and what is worth telling about an input: the two shapes every stage
+shares, from the YAML loader to the report."""
+
+from __future__ import annotations
+
+import re
+
+from koku_gap.model.base import Frozen
+
+
+class SourceRef(Frozen):
+    """Where something is written: file and 1-based line; ``template`` is Helm's ``# Source:`` path."""
+
+    file: str
+    line: int
+    template: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+class Notice(Frozen):
+    """Something legal but worth a reader's eye (a duplicate key, an unresolved parameter, a policy entry
+    that never applies), at a file and line; the report lists them under ``warnings``.
+
+    ``file`` is empty while the YAML loader, which does not name files, holds it; ``group`` is what alike
+    notices share without this instance's names (None: the message)."""
+
+    code: str
+    message: str
+    file: str = ""
+    line: int | None = None
+    group: str | None = None
+
+    @property
+    def shape(self) -> str:
+        """What alike notices share: ``group``, or the message without its numbers and per-instance
+        "(first at line N)" details (a chart may repeat one duplicate label 60 times)."""
+        if self.group is not None:
+            return self.group
+        return NUMBERS.sub("N", INSTANCE_DETAIL.sub("", self.message))
+
+
+NUMBERS = re.compile(r"\b(?:line )?\d+\b")
+INSTANCE_DETAIL = re.compile(r"\s*\([^)]*\bline \d+\)")  # "(first at line 3)": one instance's detail
