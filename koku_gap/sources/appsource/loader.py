@@ -46,10 +46,10 @@ def load_app_source(
     directory = cache_store.cache_dir(cache_dir) if cache else None
     if directory is not None and (cached := cache_store.read_cached(directory, key)) is not None:
         return cached.model_copy(update={"root": str(root)})
-    source = analyse(files, key).model_copy(update={"root": str(root)})
+    source = analyse(files, key)
     if directory is not None:
         cache_store.write_cached(directory, source)
-    return source
+    return source.model_copy(update={"root": str(root)})
 
 
 def analyse(files: list[SourceFile], key: str) -> AppSource:
@@ -109,12 +109,12 @@ def _parse(file: SourceFile, problems: list[SourceWarning]) -> ModuleInfo | None
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(file.data).readline)
         text = file.data.decode(encoding)
-    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
-        problems.append(
-            SourceWarning(
-                code="appsource-encoding", message=f"not readable as Python source: {exc}", file=file.path
-            )
-        )
+    except UnicodeDecodeError as exc:
+        line = file.data[: exc.start].count(b"\n") + 1
+        problems.append(_unreadable(file, f"not {exc.encoding}: {exc.reason}", line))
+        return None
+    except (SyntaxError, LookupError) as exc:  # a coding cookie naming no codec
+        problems.append(_unreadable(file, str(exc), None))
         return None
     try:
         with warnings.catch_warnings():
@@ -137,6 +137,12 @@ def _parse(file: SourceFile, problems: list[SourceWarning]) -> ModuleInfo | None
     except (RecursionError, MemoryError):
         problems.append(_too_deep(file))
     return None
+
+
+def _unreadable(file: SourceFile, why: str, line: int | None) -> SourceWarning:
+    return SourceWarning(
+        code="appsource-encoding", message=f"not readable as text, not read: {why}", file=file.path, line=line
+    )
 
 
 def _too_deep(file: SourceFile) -> SourceWarning:

@@ -245,7 +245,6 @@ class Tree:
         path: frozenset[int],
         unknown: Callable[..., list[Value]],
     ) -> list[Value]:
-        hints = tuple(a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str))
         if self.env_default is not None and (read := self.env_default(node, frame)) is not None:
             variable, default = read
             env_unknown = Value(
@@ -263,12 +262,21 @@ class Tree:
             return self.values(node.args[0], frame, via, depth, path)
         callee = self.function(node.func, frame)
         if callee is None:
-            return unknown("a call the reader does not follow", hints)
+            return unknown("a call the reader does not follow", self.hints(node, frame, depth, path))
         if callee.scope.size > SMALL_FUNCTION or not callee.scope.returns:
-            return unknown(f"{callee.qualname}() is not a small function returning a name", hints)
+            why = f"{callee.qualname}() is not a small function returning a name"
+            return unknown(why, self.hints(node, frame, depth, path))
         bindings = bind_arguments(node, callee, frame)
         inner = Frame(callee.module, callee.scope, bindings)
         return [v for ret in callee.scope.returns for v in self.values(ret, inner, via, depth, path)]
+
+    def hints(self, node: ast.Call, frame: Frame, depth: int, path: frozenset[int]) -> tuple[str, ...]:
+        """The strings a call the reader gives up on is passed (``get_topic("x")``: often the answer)."""
+        found: list[str] = []
+        for arg in node.args:
+            if isinstance(arg, ast.Constant | ast.Name | ast.Attribute):
+                found += [v.value for v in self.values(arg, frame, (), depth, path) if v.value is not None]
+        return tuple(dict.fromkeys(found))
 
 
 def bind_arguments(node: ast.Call, callee: FunctionSym, frame: Frame) -> dict[str, tuple[ast.expr, Frame]]:
