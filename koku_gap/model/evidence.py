@@ -199,7 +199,8 @@ SwitchKind = Literal["if", "url-conf", "installed-apps"]
 class Switch(Frozen):
     """Behaviour selected by a setting or an environment variable: an ``if`` (or ``a if c else b``) whose
     condition reads one, with what each branch assigns. ``kind`` is ``url-conf`` when a branch assigns
-    ``ROOT_URLCONF``, ``installed-apps`` when one changes ``INSTALLED_APPS``."""
+    ``ROOT_URLCONF``, ``installed-apps`` when one changes ``INSTALLED_APPS``; ``guards`` are the ``if``
+    conditions around it (an ``elif`` is the ``else`` of the ``if`` before it)."""
 
     kind: SwitchKind
     condition: str
@@ -207,6 +208,7 @@ class Switch(Frozen):
     env: tuple[str, ...] = ()
     then: tuple[Assignment, ...] = ()
     orelse: tuple[Assignment, ...] = ()
+    guards: tuple[Guard, ...] = ()
     place: Place
 
 

@@ -275,7 +275,7 @@ class Environment:
             if not settings and not env:
                 continue
             then, orelse = _assignments(module, node.body), _assignments(module, node.orelse)
-            out.append(self._switch(module.text(node.test), settings, env, then, orelse, ctx.place(node)))
+            out.append(self._switch(module.text(node.test), settings, env, then, orelse, ctx, node))
         for stmt, ctx in module.statements:
             if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.IfExp):
                 settings, env = self.condition_reads(stmt.value.test, self.tree.frame(ctx))
@@ -286,34 +286,32 @@ class Environment:
                 orelse = (
                     Assignment(target=target, value=module.text(stmt.value.orelse), ref=module.ref(stmt)),
                 )
-                out.append(
-                    self._switch(module.text(stmt.value.test), settings, env, then, orelse, ctx.place(stmt))
-                )
+                out.append(self._switch(module.text(stmt.value.test), settings, env, then, orelse, ctx, stmt))
         return sorted(out, key=lambda s: s.place.ref.line)
 
-    @staticmethod
     def _switch(
+        self,
         condition: str,
         settings: tuple[str, ...],
         env: tuple[str, ...],
         then: tuple[Assignment, ...],
         orelse: tuple[Assignment, ...],
-        place: object,
+        ctx: Context,
+        at: ast.AST,
     ) -> Switch:
         targets = {a.target.split(".")[-1] for a in (*then, *orelse)}
         kind: SwitchKind = (
             "url-conf" if URLCONF in targets else "installed-apps" if INSTALLED_APPS in targets else "if"
         )
-        return Switch.model_validate(
-            {
-                "kind": kind,
-                "condition": condition,
-                "settings": settings,
-                "env": env,
-                "then": then,
-                "orelse": orelse,
-                "place": place,
-            }
+        return Switch(
+            kind=kind,
+            condition=condition,
+            settings=settings,
+            env=env,
+            then=then,
+            orelse=orelse,
+            guards=self.guards(ctx),
+            place=ctx.place(at),
         )
 
 

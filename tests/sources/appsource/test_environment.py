@@ -68,3 +68,11 @@ def test_a_variable_named_by_its_own_read_ends(tmp_path: Path) -> None:
     (tmp_path / "m.py").write_text("import os\nX = os.getenv(X)\nif X:\n    pass\n")
     source = load_app_source(tmp_path, cache=False)
     assert source.env_reads == ()
+
+
+def test_an_elif_switch_is_guarded_by_the_if_before_it(shop: AppSource) -> None:
+    maintenance, admin = [s for s in shop.switches if s.kind == "url-conf"]
+    assert maintenance.guards == ()
+    assert [(g.condition, g.negated, g.env) for g in admin.guards] == [
+        ("MAINTENANCE", True, ("MAINTENANCE",))
+    ]
