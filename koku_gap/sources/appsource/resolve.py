@@ -83,14 +83,17 @@ class Tree:
 
     # --- objects -------------------------------------------------------------------------------------
 
-    def symbol(self, node: ast.expr, frame: Frame, depth: int = 0) -> Symbol | None:
+    def symbol(
+        self, node: ast.expr, frame: Frame, depth: int = 0, trail: list[str] | None = None
+    ) -> Symbol | None:
+        """``trail``, when given, collects the aliases followed (``queue_class`` bound to ``Queue``)."""
         if depth > MAX_DEPTH:
             return None
         if isinstance(node, ast.Name):
             return self.name(node.id, frame, depth + 1)
         if isinstance(node, ast.Attribute):
-            base = self.symbol(node.value, frame, depth + 1)
-            return self.member(base, node.attr, depth + 1)
+            base = self.symbol(node.value, frame, depth + 1, trail)
+            return self.member(base, node.attr, depth + 1, trail)
         return None
 
     def name(self, name: str, frame: Frame, depth: int = 0) -> Symbol | None:
@@ -131,7 +134,9 @@ class Tree:
             return ExternalSym(f"{module}.{attr}")
         return self.name(attr, Frame(source, source.scope), depth + 1)
 
-    def member(self, base: Symbol | None, attr: str, depth: int) -> Symbol | None:
+    def member(
+        self, base: Symbol | None, attr: str, depth: int, trail: list[str] | None = None
+    ) -> Symbol | None:
         if isinstance(base, ModuleSym):
             if f"{base.module.name}.{attr}" in self.modules:
                 return ModuleSym(self.modules[f"{base.module.name}.{attr}"])
@@ -152,7 +157,9 @@ class Tree:
         if isinstance(base, ValueSym) and len(base.values) == 1:
             value, frame = base.values[0]
             if isinstance(value, ast.Name | ast.Attribute):  # an alias: Q = RefreshQueue; Q.XL
-                return self.member(self.symbol(value, frame, depth + 1), attr, depth + 1)
+                if trail is not None:
+                    trail.append(f"{frame.module.text(value)}.{attr}")
+                return self.member(self.symbol(value, frame, depth + 1, trail), attr, depth + 1, trail)
         return None
 
     def setting(self, attr: str, depth: int) -> Symbol | None:
@@ -216,7 +223,9 @@ class Tree:
         if isinstance(node, ast.Attribute) and node.attr == "value":  # an enum member's value
             return self.values(node.value, frame, via, deeper, path)
         if isinstance(node, ast.Name | ast.Attribute):
-            symbol = self.symbol(node, frame, depth)
+            trail: list[str] = []
+            symbol = self.symbol(node, frame, depth, trail)
+            via = (*via, *trail)
             if isinstance(symbol, ValueSym):
                 out: list[Value] = []
                 for value, where in symbol.values:

@@ -43,6 +43,14 @@ def test_a_queue_choosing_helper_gives_the_set_with_each_members_origin(shop: Ap
     bound = next(r for r in shop.routing if r.kind == "set" and r.task == "orders.refresh")
     assert bound.queue is not None  # the class passed as an argument picks the members
     assert bound.queue.known == {"refresh", "refresh_xl", "refresh_penalty"}
+    xl = next(v for v in bound.queue.values if v.value == "refresh_xl")
+    assert xl.via == (
+        "customer_queue(customer, RefreshQueue)",
+        "queue",
+        "queue_class.XL",
+        "RefreshQueue.XL",
+        '"refresh_xl"',
+    )
     defaulted = [r for r in shop.routing if r.kind == "set" and r.queue and "orders_penalty" in r.queue.known]
     assert defaulted and defaulted[0].queue is not None
     assert defaulted[0].queue.known == {"orders", "orders_xl", "orders_penalty"}  # queue_class's default
