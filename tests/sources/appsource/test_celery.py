@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import textwrap
+from pathlib import Path
+
 from koku_gap.model.evidence import AppSource
+from koku_gap.sources.appsource import load_app_source
 
 
 def test_tasks_with_given_and_derived_names(shop: AppSource) -> None:
@@ -65,3 +69,35 @@ def test_a_beat_registered_in_a_helper_names_its_early_return_and_its_callers(sh
     (caller,) = partners.registered_by
     assert caller.place.ref.text == "register_saas_beats(app.conf.beat_schedule, onprem=settings.ONPREM)"
     assert dict(caller.bindings) == {"beat_schedule": "app.conf.beat_schedule", "onprem": "settings.ONPREM"}
+
+
+def test_conf_update_forms_subclassed_apps_and_literal_packages(tmp_path: Path) -> None:
+    (tmp_path / "proj.py").write_text(
+        textwrap.dedent(
+            """
+            from celery import Celery
+            from celery.schedules import crontab
+
+            class LoggingCelery(Celery):
+                pass
+
+            worker = LoggingCelery("proj")
+            worker.autodiscover_tasks(["billing", "mail"])
+            worker.conf.task_routes = {"billing.*": {"queue": "billing"}}
+            TICK = {"tick": {"task": "t.tick", "schedule": 5}}
+            worker.conf.update(task_routes={"mail.send": "mail"}, beat_schedule=TICK)
+            worker.conf.beat_schedule.update({"tock": {"task": "t.tock", "schedule": crontab()}})
+            """
+        )
+    )
+    source = load_app_source(tmp_path, cache=False)
+    (app,) = source.apps
+    assert (app.variable, app.main, app.autodiscover_packages) == ("worker", "proj", ("billing", "mail"))
+    assert {r.pattern: sorted(r.queue.known) for r in source.task_routes} == {
+        "billing.*": ["billing"],
+        "mail.send": ["mail"],
+    }
+    assert {b.key: (sorted(b.task.known) if b.task else None, b.schedule) for b in source.beats} == {
+        "tick": (["t.tick"], "5"),
+        "tock": (["t.tock"], "crontab()"),
+    }
