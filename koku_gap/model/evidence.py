@@ -40,10 +40,10 @@ class Value(Frozen):
     """One string an expression can take (``value``), or ``None`` when it cannot be told statically.
 
     ``ref`` is where the string is written (the literal) or, for an unknown, the expression given up on;
-    ``via`` the expressions followed from the use site to it (``get_queue(s, RefreshQueue)``,
-    ``queue_class.XL``, ``RefreshQueue.XL``); ``reason`` says why an unknown is unknown; ``env`` names the
+    ``via`` the expressions followed from the use site to it (``get_queue(c, Queues)``,
+    ``queue_class.XL``, ``Queues.XL``); ``reason`` says why an unknown is unknown; ``env`` names the
     environment variable when the value is that variable's default; ``hints`` are the string literals
-    an unknown call was given (``get_topic("platform.upload")``), often the name it maps."""
+    an unknown call was given (``get_topic("orders.created")``), often the name it maps."""
 
     value: str | None
     ref: CodeRef
@@ -80,7 +80,7 @@ class Place(Frozen):
 class Guard(Frozen):
     """An ``if`` a statement runs under: ``condition`` as written, ``negated`` when the statement is in
     its ``else`` (or follows an early ``return``/``raise`` under it), and the settings and environment
-    variables the condition reads (``settings.ONPREM`` -> ``ONPREM``; ``MASU`` -> env ``MASU``)."""
+    variables the condition reads (``settings.HOSTED`` -> ``HOSTED``; ``ADMIN`` -> env ``ADMIN``)."""
 
     condition: str
     negated: bool

@@ -215,7 +215,7 @@ class Environment:
 
     def condition_reads(self, test: ast.expr, frame: Frame) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """``(settings, environment variables)`` a condition reads, directly or through a name assigned
-        from an env read (``MASU = env.bool("MASU")``; ``settings.ONPREM``)."""
+        from an env read (``ADMIN = env.bool("ADMIN")``; ``settings.HOSTED``)."""
         settings: list[str] = []
         env: list[str] = []
         for sub in ast.walk(test):

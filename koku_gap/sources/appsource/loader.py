@@ -12,6 +12,7 @@ import io
 import os
 import tokenize
 import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from koku_gap.model.evidence import ANALYSIS_VERSION, AppSource, Module, SourceWarning
@@ -24,6 +25,8 @@ from koku_gap.sources.appsource.imports import import_graph
 from koku_gap.sources.appsource.index import ModuleInfo, index_module
 from koku_gap.sources.appsource.kafka import kafka_sites
 from koku_gap.sources.appsource.resolve import Tree
+
+FACTS = ("task_routes", "routing", "beats", "kafka", "env_reads", "switches", "entry_points")
 
 
 def load_app_source(
@@ -63,26 +66,37 @@ def analyse(files: list[SourceFile], key: str) -> AppSource:
     tree = Tree(modules)
     environment = Environment(tree)
     celery = Celery(tree, environment)
-    for module in modules:
-        celery.read_tasks(module)
-        celery.read_apps(module)
-    for module in modules:
-        celery.read_app_calls(module)
-    found: dict[str, list[object]] = {
-        k: [] for k in ("routes", "routing", "beats", "kafka", "env", "switches")
-    }
-    entries = []
-    for module in modules:
-        try:
-            found["routes"] += celery.task_routes(module)
-            found["routing"] += celery.routing(module)
-            found["beats"] += celery.beats(module)
-            found["kafka"] += kafka_sites(tree, celery, module)
-            found["env"] += environment.reads(module)
-            found["switches"] += environment.switches(module)
-            entries += entry_points(tree, module, celery.apps)
-        except RecursionError:
-            problems.append(_too_deep(module.file))
+    too_deep: set[str] = set()  # a module whose expressions nest past Python's recursion limit
+
+    def each(read: Callable[[ModuleInfo], None]) -> None:
+        for module in modules:
+            if module.file.path in too_deep:
+                continue
+            try:
+                read(module)
+            except RecursionError:
+                too_deep.add(module.file.path)
+                problems.append(_too_deep(module.file))
+
+    each(celery.read_tasks)
+    each(celery.read_apps)
+    each(celery.read_app_calls)
+    found: dict[str, list[object]] = {k: [] for k in FACTS}
+
+    def read_facts(module: ModuleInfo) -> None:
+        facts: dict[str, Sequence[object]] = {  # all of a module's facts or none
+            "task_routes": list(celery.task_routes(module)),
+            "routing": celery.routing(module),
+            "beats": celery.beats(module),
+            "kafka": kafka_sites(tree, celery, module),
+            "env_reads": environment.reads(module),
+            "switches": environment.switches(module),
+            "entry_points": entry_points(tree, module, celery.apps),
+        }
+        for name, values in facts.items():
+            found[name] += values
+
+    each(read_facts)
     return AppSource.model_validate(
         {
             "root": "",
@@ -93,13 +107,7 @@ def analyse(files: list[SourceFile], key: str) -> AppSource:
             "imports": import_graph(modules),
             "tasks": celery.tasks,
             "apps": celery.apps,
-            "task_routes": found["routes"],
-            "routing": found["routing"],
-            "beats": found["beats"],
-            "kafka": found["kafka"],
-            "env_reads": found["env"],
-            "switches": found["switches"],
-            "entry_points": entries,
+            **found,
             "warnings": problems,
         }
     )

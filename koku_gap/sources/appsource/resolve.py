@@ -5,7 +5,7 @@ Two questions, one lookup: *which object* (a module of the tree, a class, a func
 Strings are followed through module constants, imports, class and enum attributes, ``a or b`` and
 ``a if c else b``, the locals of the enclosing function (every assignment counts: the set is what the
 code *can* send), and calls of small functions of the tree, whose returns are read with the call's
-arguments bound to the parameters (``get_queue(schema, RefreshQueue)`` -> ``RefreshQueue.XL`` ...).
+arguments bound to the parameters (``get_queue(customer, Queues)`` -> ``Queues.XL`` ...).
 Whatever cannot be followed becomes an explicit unknown with the reason, never a guess.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from koku_gap.model.evidence import Resolution, Value
 from koku_gap.sources.appsource.index import Context, FunctionNode, ModuleInfo, Scope
 
-MAX_DEPTH = 12  # names followed from one use site; koku's deepest real chain is 5
+MAX_DEPTH = 12  # names followed from one use site: local -> helper call -> parameter -> enum -> literal is 5
 MAX_VALUES = 64  # members of one set; beyond that the set says nothing a reader can check
 SMALL_FUNCTION = 40  # statements: a helper that picks a name, not a procedure
 
@@ -156,7 +156,7 @@ class Tree:
             return ExternalSym(f"{base.name}.{attr}")
         if isinstance(base, ValueSym) and len(base.values) == 1:
             value, frame = base.values[0]
-            if isinstance(value, ast.Name | ast.Attribute):  # an alias: Q = RefreshQueue; Q.XL
+            if isinstance(value, ast.Name | ast.Attribute):  # an alias: Q = Queues; Q.XL
                 if trail is not None:
                     trail.append(f"{frame.module.text(value)}.{attr}")
                 return self.member(self.symbol(value, frame, depth + 1, trail), attr, depth + 1, trail)

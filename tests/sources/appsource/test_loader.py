@@ -24,10 +24,18 @@ def test_a_file_that_does_not_parse_is_a_warning_and_the_rest_is_read() -> None:
 
 def test_null_bytes_and_deep_nesting_are_warnings(tmp_path: Path) -> None:
     (tmp_path / "nul.py").write_bytes(b"x = 1\0\n")
-    (tmp_path / "deep.py").write_text("x = " + "(" * 300 + "1" + ")" * 300 + "\n")
-    (tmp_path / "long.py").write_text("x = " + " + ".join(["a"] * 20000) + "\n")
+    (tmp_path / "parens.py").write_text("x = " + "(" * 300 + "1" + ")" * 300 + "\n")
+    (tmp_path / "deep.py").write_text(
+        "from celery import shared_task\n@shared_task(queue=(\n" + "a+" * 20000 + "a))\ndef t(): pass\n"
+    )
+    (tmp_path / "ok.py").write_text('import os\nX = os.getenv("X")\n')
     source = load_app_source(tmp_path, cache=False)
-    assert {w.file for w in source.warnings} >= {"nul.py", "deep.py"}
+    assert {(w.code, w.file) for w in source.warnings} == {
+        ("appsource-syntax", "nul.py"),
+        ("appsource-syntax", "parens.py"),
+        ("appsource-too-deep", "deep.py"),
+    }
+    assert [r.variable for r in source.env_reads] == ["X"] and source.tasks == ()
 
 
 def test_tests_can_be_read_when_asked_for() -> None:
