@@ -23,6 +23,7 @@ from koku_gap.sources.appsource.environment import Environment
 from koku_gap.sources.appsource.files import MAX_BYTES, MAX_FILES, SourceFile, digest, read_tree
 from koku_gap.sources.appsource.imports import import_graph
 from koku_gap.sources.appsource.index import ModuleInfo, index_module
+from koku_gap.sources.appsource.installed import installed_apps
 from koku_gap.sources.appsource.kafka import kafka_sites
 from koku_gap.sources.appsource.resolve import Tree
 
@@ -107,6 +108,7 @@ def analyse(files: list[SourceFile], key: str) -> AppSource:
             "imports": import_graph(modules),
             "tasks": celery.tasks,
             "apps": celery.apps,
+            "installed_apps": installed_apps(tree),
             **found,
             "warnings": problems,
         }
