@@ -87,3 +87,34 @@ def test_the_digest_changes_with_a_path_a_byte_or_the_options(tmp_path: Path) ->
     assert digest(read_tree(tmp_path), "v1") != first
     (tmp_path / "a.py").rename(tmp_path / "b.py")
     assert digest(read_tree(tmp_path), "v1") not in (first,)
+
+
+def test_a_file_that_cannot_be_read_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.py").write_text("x = 1\n")
+    real = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self.name == "a.py":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(InputError, match=r"a\.py: cannot be read: Permission denied"):
+        read_tree(tmp_path)
+
+
+def test_a_directory_the_walk_cannot_list_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_walk = os.walk
+
+    def failing_walk(top: str, onerror: object = None, **kwargs: object) -> object:
+        assert callable(onerror)
+        onerror(PermissionError(13, "Permission denied", str(tmp_path / "locked")))
+        return real_walk(top)
+
+    monkeypatch.setattr(os, "walk", failing_walk)
+    with pytest.raises(InputError, match="locked: cannot be read: Permission denied"):
+        read_tree(tmp_path)
