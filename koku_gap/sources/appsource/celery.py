@@ -309,38 +309,39 @@ class Celery:
         for stmt, ctx in module.statements:
             if not isinstance(stmt, ast.Assign):
                 continue
+            frame = self.tree.frame(ctx)
             for target in stmt.targets:
                 if isinstance(target, ast.Subscript) and _named(module.text(target.value), BEAT_NAMES):
-                    entry = self._dict(stmt.value, self.tree.frame(ctx))
-                    out.append(self._beat(target.slice, entry, ctx, stmt))
+                    entry = self._dict(stmt.value, frame)
+                    out.append(self._beat(target.slice, frame, entry, ctx, stmt))
                 elif _named(module.text(target), BEAT_NAMES):
-                    out += self._beat_table(stmt.value, ctx, stmt)
+                    out += self._beat_table(stmt.value, ctx)
         for call, ctx in module.calls:
             func = call.func
             if not isinstance(func, ast.Attribute) or func.attr != "update":
                 continue
             if _named(module.text(func.value), BEAT_NAMES) and call.args:
-                out += self._beat_table(call.args[0], ctx, call)
+                out += self._beat_table(call.args[0], ctx)
             elif (table := _keyword(call, "beat_schedule")) is not None:
-                out += self._beat_table(table, ctx, call)
+                out += self._beat_table(table, ctx)
         return out
 
-    def _beat_table(self, node: ast.expr, ctx: Context, at: ast.AST) -> list[BeatEntry]:
+    def _beat_table(self, node: ast.expr, ctx: Context) -> list[BeatEntry]:
+        """The entries of a schedule dict, written here or bound to a name (maybe in another module)."""
         mapping = self._dict(node, self.tree.frame(ctx))
         if mapping is None:
             return []
         table, where = mapping
         return [
-            self._beat(key, self._dict(value, where), ctx, key)
+            self._beat(key, where, self._dict(value, where), ctx, key)
             for key, value in zip(table.keys, table.values, strict=True)
             if key is not None
         ]
 
     def _beat(
-        self, key: ast.expr, entry: tuple[ast.Dict, Frame] | None, ctx: Context, at: ast.AST
+        self, key: ast.expr, written: Frame, entry: tuple[ast.Dict, Frame] | None, ctx: Context, at: ast.AST
     ) -> BeatEntry:
-        module = ctx.module
-        frame = self.tree.frame(ctx)
+        """One entry: ``key`` and ``at`` are in ``written``'s module, the registration runs in ``ctx``."""
         task: Resolution | None = None
         schedule: str | None = None
         definitions: tuple[CodeRef, ...] = ()
@@ -356,13 +357,15 @@ class Celery:
             if "schedule" in fields:
                 schedule = where.module.text(fields["schedule"])
                 definitions = self._definitions(fields["schedule"], where)
+        module = written.module
+        in_ctx = module is ctx.module
         return BeatEntry(
-            key=self._single(key, frame),
+            key=self._single(key, written),
             key_expression=module.text(key),
             task=task,
             schedule=schedule,
             schedule_definitions=definitions,
-            place=ctx.place(at),
+            place=Place(module=module.name, function=ctx.function if in_ctx else None, ref=module.ref(at)),
             guards=self.env.guards(ctx),
             registered_by=self.callers(ctx),
         )

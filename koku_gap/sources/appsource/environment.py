@@ -88,7 +88,7 @@ class Environment:
         if short in ("getenv", "get") and (short == "getenv" or last_name(func.value) == "environ"):  # type: ignore[attr-defined]
             qualified = self.tree.qualified(func, frame)
             if qualified in PLAIN_READERS:
-                return _read(call, f"{qualified}", None, default_at=1)
+                return _read(call, qualified, None, default_at=1)
             return None
         if (
             isinstance(func, ast.Attribute)

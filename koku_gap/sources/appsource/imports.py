@@ -15,7 +15,7 @@ def import_graph(modules: list[ModuleInfo]) -> dict[str, tuple[str, ...]]:
     graph: dict[str, tuple[str, ...]] = {}
     for module in modules:
         found: set[str] = set()
-        for name, attr, _level in module.imported:
+        for name, attr in module.imported:
             for candidate in (f"{name}.{attr}" if attr else None, name):
                 if candidate and candidate in known:
                     found.add(candidate)

@@ -64,7 +64,7 @@ class ModuleInfo:
     assigned_to: dict[int, str] = field(default_factory=dict)  # id(call or subscript) -> owner.NAME
     statements: list[tuple[ast.stmt, Context]] = field(default_factory=list)  # simple statements
     ifs: list[tuple[ast.If, Context]] = field(default_factory=list)
-    imported: list[tuple[str, str | None, int]] = field(default_factory=list)  # (module, from-name, level)
+    imported: list[tuple[str, str | None]] = field(default_factory=list)  # (absolute module, from-name)
 
     @property
     def name(self) -> str:
@@ -249,7 +249,7 @@ class _Walker:
             ctx.scope.returns.append(stmt.value)
         elif isinstance(stmt, ast.Import):
             for alias in stmt.names:
-                self.info.imported.append((alias.name, None, 0))
+                self.info.imported.append((alias.name, None))
                 if alias.asname:
                     ctx.scope.imports[alias.asname] = (alias.name, None)
                 else:  # `import a.b` binds `a`
@@ -259,7 +259,7 @@ class _Walker:
         elif isinstance(stmt, ast.ImportFrom):
             module = self.info.absolute(stmt.module, stmt.level)
             for alias in stmt.names:
-                self.info.imported.append((module, alias.name, 0))
+                self.info.imported.append((module, alias.name))
                 if alias.name != "*":
                     ctx.scope.imports[alias.asname or alias.name] = (module, alias.name)
             return

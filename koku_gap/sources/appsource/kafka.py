@@ -39,7 +39,11 @@ def _site(tree: Tree, celery: Celery, call: ast.Call, ctx: Context) -> KafkaSite
             return None
         direction, name, topics = "consume", "subscribe", [call.args[0]]
     elif last_name(func) in CONSUMER_NAMES and tree.qualified(func, frame) in CONSUMER_CLASSES:
-        direction, name, topics = "consume", ctx.module.text(func), [a for a in call.args]
+        direction, name, topics = (
+            "consume",
+            ctx.module.text(func),
+            [a for a in call.args if not isinstance(a, ast.Starred)],
+        )
         if not topics:
             return None
     elif isinstance(func, ast.Attribute) and func.attr == "produce":

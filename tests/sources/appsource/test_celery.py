@@ -101,3 +101,21 @@ def test_conf_update_forms_subclassed_apps_and_literal_packages(tmp_path: Path) 
         "tick": (["t.tick"], "5"),
         "tock": (["t.tock"], "crontab()"),
     }
+
+
+def test_a_schedule_written_in_another_module_is_cited_where_it_is_written(tmp_path: Path) -> None:
+    (tmp_path / "schedules.py").write_text(
+        '\nBEATS = {\n    "nightly": {"task": "jobs.nightly", "schedule": 3600},\n}\n'
+    )
+    (tmp_path / "worker.py").write_text(
+        "from celery import Celery\nfrom schedules import BEATS\n\napp = Celery('w')\n"
+        "def configure(hosted):\n    if hosted:\n        app.conf.beat_schedule = BEATS\n"
+    )
+    (beat,) = load_app_source(tmp_path, cache=False).beats
+    assert (beat.key, beat.place.ref.file, beat.place.ref.line, beat.place.module) == (
+        "nightly",
+        "schedules.py",
+        3,
+        "schedules",
+    )
+    assert beat.place.function is None and [g.condition for g in beat.guards] == ["hosted"]
