@@ -237,6 +237,8 @@ class Tree:
                         out += self.values(value, where, via, deeper, path)
                 return out
             if symbol is None:
+                if isinstance(node, ast.Attribute):
+                    return unknown(f"{text}: an attribute of an object the reader does not follow")
                 return unknown(f"{text} is not defined in the tree")
             return unknown(f"{text} is not a string")
         if isinstance(node, ast.Call):

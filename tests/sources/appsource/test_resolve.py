@@ -85,3 +85,15 @@ def test_names_defined_in_terms_of_themselves_end_as_unknowns(tmp_path: Path) ->
     for task in source.tasks:
         assert task.queue is not None and task.queue.known == frozenset(), task.name
         assert all(v.reason for v in task.queue.values)
+
+
+def test_the_reason_says_what_kind_of_name_was_given_up_on(tmp_path: Path) -> None:
+    (tmp_path / "tasks.py").write_text(
+        "from celery import shared_task\n"
+        "@shared_task(queue=UNDEFINED)\ndef one(): pass\n"
+        "@shared_task(queue=None)\ndef two(): pass\n"
+    )
+    reasons = {
+        t.function: t.queue.values[0].reason for t in load_app_source(tmp_path, cache=False).tasks if t.queue
+    }
+    assert reasons == {"one": "UNDEFINED is not defined in the tree", "two": "not a string: None"}
