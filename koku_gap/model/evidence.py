@@ -257,7 +257,7 @@ class AppSource(Frozen):
     env_reads: tuple[EnvRead, ...] = ()
     switches: tuple[Switch, ...] = ()
     entry_points: tuple[EntryPoint, ...] = ()
-    installed_apps: tuple[Value, ...] = ()  # Django's INSTALLED_APPS: autodiscover_tasks() imports <app>.tasks
+    installed_apps: tuple[Value, ...] = ()  # INSTALLED_APPS: what autodiscover_tasks() imports
     warnings: tuple[SourceWarning, ...] = ()
 
     def tasks_on_queue(self, queue: str) -> tuple[CeleryTask, ...]:
