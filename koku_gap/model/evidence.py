@@ -1,0 +1,280 @@
+"""What an application's own source says: the facts ``sources/appsource`` reads with ``ast``.
+
+A verdict such as "tasks on this queue wait forever" is only true when some code sends to that queue, in
+a process that is deployed, under the settings it runs with. These models carry those facts, each with
+the line it was read from (:class:`CodeRef`), so a verdict can cite its evidence and a reader can check
+it. They import nothing but pydantic and the standard library: the analysis is cached as JSON and a
+notebook user can load it without the rest of the tool.
+
+Values that code computes (a queue name, a topic) are a :class:`Resolution`: the set of strings the
+expression can take, each with where it is written and the chain of names followed to it, and an explicit
+unknown member for every branch that could not be followed statically.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ANALYSIS_VERSION = 1  # bump when the reader finds different facts in the same bytes: the cache key holds it
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CodeRef(Frozen):
+    """A line of the application's source: ``file`` relative to the source root, 1-based ``line``, and
+    the line's ``text`` stripped, so a stale citation shows what the code said when it was read."""
+
+    file: str
+    line: int
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+class Value(Frozen):
+    """One string an expression can take (``value``), or ``None`` when it cannot be told statically.
+
+    ``ref`` is where the string is written (the literal) or, for an unknown, the expression given up on;
+    ``via`` the expressions followed from the use site to it (``get_queue(c, Queues)``,
+    ``queue_class.XL``, ``Queues.XL``); ``reason`` says why an unknown is unknown; ``env`` names the
+    environment variable when the value is that variable's default; ``hints`` are the string literals
+    an unknown call was given (``get_topic("orders.created")``), often the name it maps."""
+
+    value: str | None
+    ref: CodeRef
+    via: tuple[str, ...] = ()
+    reason: str | None = None
+    env: str | None = None
+    hints: tuple[str, ...] = ()
+
+
+class Resolution(Frozen):
+    """The possible values of one expression (its source ``expression``)."""
+
+    expression: str
+    values: tuple[Value, ...]
+
+    @property
+    def known(self) -> frozenset[str]:
+        return frozenset(v.value for v in self.values if v.value is not None)
+
+    @property
+    def unknown(self) -> tuple[Value, ...]:
+        return tuple(v for v in self.values if v.value is None)
+
+
+class Place(Frozen):
+    """Where a fact sits: the dotted ``module``, the enclosing ``function`` (``Class.method``; ``None``
+    at module level) and the line."""
+
+    module: str
+    function: str | None
+    ref: CodeRef
+
+
+class Guard(Frozen):
+    """An ``if`` a statement runs under: ``condition`` as written, ``negated`` when the statement is in
+    its ``else`` (or follows an early ``return``/``raise`` under it), and the settings and environment
+    variables the condition reads (``settings.HOSTED`` -> ``HOSTED``; ``ADMIN`` -> env ``ADMIN``)."""
+
+    condition: str
+    negated: bool
+    ref: CodeRef
+    settings: tuple[str, ...] = ()
+    env: tuple[str, ...] = ()
+
+
+class CallSite(Frozen):
+    """A call of the function a fact sits in: the arguments bound to its parameters (source text) and
+    the guards of the call, so a later step can evaluate ``if onprem: return`` with ``onprem=settings.X``."""
+
+    place: Place
+    bindings: tuple[tuple[str, str], ...]
+    guards: tuple[Guard, ...] = ()
+
+
+class CeleryTask(Frozen):
+    """A function registered as a Celery task. ``name`` is the registered name (``name=`` or, as Celery
+    derives it, ``module.function``); ``queue`` is ``None`` when the decorator routes nothing."""
+
+    name: str
+    name_given: bool
+    function: str
+    place: Place
+    queue: Resolution | None = None
+    bind: bool = False
+
+
+class CeleryApp(Frozen):
+    """A ``Celery(...)`` application object and what decides which task modules its processes import."""
+
+    variable: str
+    place: Place
+    main: str | None = None
+    include: tuple[str, ...] = ()
+    autodiscover: tuple[Place, ...] = ()  # each app.autodiscover_tasks(...) call
+    autodiscover_packages: tuple[str, ...] = ()  # its literal packages; none given: INSTALLED_APPS
+    config_from_object: tuple[str, ...] = ()
+
+
+class TaskRoute(Frozen):
+    """One ``task_routes`` entry: a task name or glob pattern and the queue it routes to."""
+
+    pattern: str
+    queue: Resolution
+    place: Place
+
+
+RoutingKind = Literal["set", "apply_async", "delay", "send_task", "signature"]
+
+
+class RoutingSite(Frozen):
+    """Code that sends a task: ``task`` is its registered name when the reader could tell, else ``None``
+    (``task_expression`` is the expression); ``queue`` is ``None`` when the site names no queue (the
+    task's own routing applies)."""
+
+    kind: RoutingKind
+    task: str | None
+    task_expression: str
+    queue: Resolution | None
+    place: Place
+    guards: tuple[Guard, ...] = ()
+
+
+class BeatEntry(Frozen):
+    """A beat schedule entry. ``schedule`` is the expression text and ``schedule_definitions`` the lines
+    that define it when it is a name; ``guards`` are the ``if`` conditions the registration runs under,
+    innermost last; ``registered_by`` the calls of the function it is registered in (if any)."""
+
+    key: str | None
+    key_expression: str
+    task: Resolution | None
+    schedule: str | None
+    schedule_definitions: tuple[CodeRef, ...] = ()
+    place: Place
+    guards: tuple[Guard, ...] = ()
+    registered_by: tuple[CallSite, ...] = ()
+
+
+KafkaDirection = Literal["consume", "produce"]
+
+
+class KafkaSite(Frozen):
+    """Code that consumes (``subscribe``, a consumer built with topics) or produces to Kafka topics."""
+
+    direction: KafkaDirection
+    call: str  # subscribe, KafkaConsumer, produce, send, ...
+    topics: tuple[Resolution, ...]
+    place: Place
+
+
+class EnvRead(Frozen):
+    """A read of an environment variable: ``accessor`` as written (``os.getenv``, ``ENVIRONMENT.bool``,
+    a project's own wrapper), the ``default`` expression (``None``: no default) and its literal value
+    where it is one, and the name the result is assigned to (``module.NAME`` or ``function.local``)."""
+
+    variable: str
+    accessor: str
+    cast: str | None = None  # bool, int, str, list, json, ... for typed readers
+    default: str | None = None
+    default_value: str | None = None
+    assigned_to: str | None = None
+    place: Place
+
+
+class Assignment(Frozen):
+    target: str
+    value: str
+    ref: CodeRef
+
+
+SwitchKind = Literal["if", "url-conf", "installed-apps"]
+
+
+class Switch(Frozen):
+    """Behaviour selected by a setting or an environment variable: an ``if`` (or ``a if c else b``) whose
+    condition reads one, with what each branch assigns. ``kind`` is ``url-conf`` when a branch assigns
+    ``ROOT_URLCONF``, ``installed-apps`` when one changes ``INSTALLED_APPS``; ``guards`` are the ``if``
+    conditions around it (an ``elif`` is the ``else`` of the ``if`` before it)."""
+
+    kind: SwitchKind
+    condition: str
+    settings: tuple[str, ...] = ()
+    env: tuple[str, ...] = ()
+    then: tuple[Assignment, ...] = ()
+    orelse: tuple[Assignment, ...] = ()
+    guards: tuple[Guard, ...] = ()
+    place: Place
+
+
+EntryKind = Literal["management-command", "celery-app", "wsgi", "asgi", "main-script"]
+
+
+class EntryPoint(Frozen):
+    """Where a process starts: ``name`` is the command name, the application variable or the module."""
+
+    kind: EntryKind
+    name: str
+    place: Place
+
+
+class SourceWarning(Frozen):
+    """A file the reader skipped or could only partly read; the rest of the tree was read."""
+
+    code: str
+    message: str
+    file: str
+    line: int | None = None
+
+
+class Module(Frozen):
+    name: str
+    file: str
+
+
+class AppSource(Frozen):
+    """Everything read from one source tree. ``imports`` maps each module to the modules of the tree it
+    imports (statically, at any depth of the file); ``digest`` is the content hash the cache is keyed by."""
+
+    root: str
+    digest: str
+    version: int = ANALYSIS_VERSION
+    files: int
+    bytes: int
+    modules: tuple[Module, ...] = ()
+    imports: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    tasks: tuple[CeleryTask, ...] = ()
+    apps: tuple[CeleryApp, ...] = ()
+    task_routes: tuple[TaskRoute, ...] = ()
+    routing: tuple[RoutingSite, ...] = ()
+    beats: tuple[BeatEntry, ...] = ()
+    kafka: tuple[KafkaSite, ...] = ()
+    env_reads: tuple[EnvRead, ...] = ()
+    switches: tuple[Switch, ...] = ()
+    entry_points: tuple[EntryPoint, ...] = ()
+    installed_apps: tuple[Value, ...] = ()  # INSTALLED_APPS: what autodiscover_tasks() imports
+    warnings: tuple[SourceWarning, ...] = ()
+
+    def tasks_on_queue(self, queue: str) -> tuple[CeleryTask, ...]:
+        """The tasks whose decorator can route them to ``queue``."""
+        return tuple(t for t in self.tasks if t.queue is not None and queue in t.queue.known)
+
+    def senders_of(self, task: str) -> tuple[RoutingSite, ...]:
+        """The routing sites that send the task registered as ``task``."""
+        return tuple(r for r in self.routing if r.task == task)
+
+    def reachable(self, module: str) -> frozenset[str]:
+        """The modules a process that imports ``module`` imports too (``module`` included)."""
+        seen = {module}
+        todo = [module]
+        while todo:
+            for imported in self.imports.get(todo.pop(), ()):
+                if imported not in seen:
+                    seen.add(imported)
+                    todo.append(imported)
+        return frozenset(seen)

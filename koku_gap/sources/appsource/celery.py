@@ -1,0 +1,434 @@
+"""Celery as the code declares it: tasks and their queues, the apps, routes, senders and beat entries.
+
+A sender routes a task by the options the task has *in the sending process*; so the facts kept here are
+the raw ones (the decorator's ``queue=``, each routing site's own ``queue=``, ``task_routes``, what each
+app imports), each with its line, and a later step combines them per process.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from koku_gap.model.evidence import (
+    BeatEntry,
+    CallSite,
+    CeleryApp,
+    CeleryTask,
+    CodeRef,
+    Place,
+    Resolution,
+    RoutingKind,
+    RoutingSite,
+    TaskRoute,
+)
+from koku_gap.sources.appsource.environment import Environment
+from koku_gap.sources.appsource.index import Context, ModuleInfo, last_name
+from koku_gap.sources.appsource.resolve import ClassSym, Frame, FunctionSym, Tree, ValueSym
+
+CELERY_CLASSES = frozenset({"celery.Celery", "celery.app.Celery", "celery.app.base.Celery"})
+TASK_DECORATORS = frozenset({"celery.shared_task", "celery.task", "celery.app.shared_task"})
+SIGNATURE_METHODS = frozenset({"s", "si", "signature"})
+SIGNATURE_FUNCTIONS = frozenset({"celery.signature", "celery.canvas.signature", "celery.canvas.Signature"})
+ROUTES_NAMES = frozenset({"task_routes", "celery_task_routes", "celery_routes"})
+BEAT_NAMES = ("beat_schedule",)  # CELERY_BEAT_SCHEDULE, app.conf.beat_schedule, a parameter beat_schedule
+
+
+class Celery:
+    def __init__(self, tree: Tree, environment: Environment) -> None:
+        self.tree = tree
+        self.env = environment
+        self.tasks: list[CeleryTask] = []
+        self._task_names: dict[tuple[str, str], str] = {}  # (module, function) -> registered name
+        self._app_calls: dict[int, int] = {}  # id(Celery(...) call) -> index in apps
+        self.apps: list[CeleryApp] = []
+        # the names a Celery class can be called by: Celery and the tree's classes deriving from a class
+        self._celery_names = {"Celery"} | {
+            node.name for module in tree.modules.values() for node, _ in module.classes.values() if node.bases
+        }
+
+    # --- tasks and apps, read first: the routing sites refer to them ------------------------------------
+
+    def read_tasks(self, module: ModuleInfo) -> None:
+        for qualname, (node, _scope, outer) in module.functions.items():
+            for decorator in node.decorator_list:
+                task = self._task(decorator, qualname, node.name, outer)
+                if task is not None:
+                    self.tasks.append(task)
+                    self._task_names[(module.name, qualname)] = task.name
+                    break
+
+    def _task(self, decorator: ast.expr, qualname: str, name: str, ctx: Context) -> CeleryTask | None:
+        func = decorator.func if isinstance(decorator, ast.Call) else decorator
+        frame = self.tree.frame(ctx)
+        is_task = (isinstance(func, ast.Attribute) and func.attr in ("task", "shared_task")) or (
+            self.tree.qualified(func, frame) in TASK_DECORATORS
+        )
+        if not is_task:
+            return None
+        keywords = {k.arg: k.value for k in decorator.keywords} if isinstance(decorator, ast.Call) else {}
+        given = keywords.get("name")
+        registered = self._single(given, frame) if given is not None else None
+        queue = keywords.get("queue")
+        bind = keywords.get("bind")
+        return CeleryTask(
+            name=registered or f"{ctx.module.name}.{name}",
+            name_given=registered is not None,
+            function=qualname,
+            place=ctx.place(decorator),
+            queue=self.tree.resolve(queue, ctx) if queue is not None else None,
+            bind=isinstance(bind, ast.Constant) and bind.value is True,
+        )
+
+    def _single(self, node: ast.expr, frame: Frame) -> str | None:
+        known = self.tree.resolve_in(node, frame).known
+        return next(iter(known)) if len(known) == 1 else None
+
+    def read_apps(self, module: ModuleInfo) -> None:
+        targets = module.assigned_to
+        for call, ctx in module.calls:
+            if last_name(call.func) not in self._celery_names:
+                continue
+            if not self._is_celery_class(call.func, self.tree.frame(ctx)):
+                continue
+            frame = self.tree.frame(ctx)
+            main = call.args[0] if call.args else _keyword(call, "main")
+            include = _keyword(call, "include")
+            self._app_calls[id(call)] = len(self.apps)
+            self.apps.append(
+                CeleryApp(
+                    variable=(targets.get(id(call)) or "").rsplit(".", 1)[-1] or module.text(call.func),
+                    place=ctx.place(call),
+                    main=self._single(main, frame) if main is not None else None,
+                    include=self._strings(include, frame) if include is not None else (),
+                )
+            )
+
+    def _is_celery_class(self, func: ast.expr, frame: Frame, depth: int = 0) -> bool:
+        symbol = self.tree.symbol(func, frame)
+        if self.tree.qualified(func, frame) in CELERY_CLASSES:
+            return True
+        if isinstance(symbol, ClassSym) and depth < 4:  # a subclass: class LoggingCelery(Celery)
+            base_frame = Frame(symbol.module, symbol.module.scope)
+            return any(self._is_celery_class(base, base_frame, depth + 1) for base in symbol.node.bases)
+        return False
+
+    def _strings(self, node: ast.expr, frame: Frame) -> tuple[str, ...]:
+        elements = self.elements(node, frame)
+        return tuple(
+            sorted({v for element, where in elements for v in self.tree.resolve_in(element, where).known})
+        )
+
+    def elements(self, node: ast.expr, frame: Frame) -> list[tuple[ast.expr, Frame]]:
+        """The items of a list or tuple literal, also through a name bound to one."""
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            return [(e, frame) for e in node.elts if not isinstance(e, ast.Starred)]
+        if isinstance(node, ast.Name | ast.Attribute):
+            symbol = self.tree.symbol(node, frame)
+            if isinstance(symbol, ValueSym) and len(symbol.values) == 1 and symbol.values[0][0] is not None:
+                value, where = symbol.values[0]
+                if isinstance(value, ast.List | ast.Tuple | ast.Set):
+                    return self.elements(value, where)
+        return [(node, frame)]
+
+    def app_of(self, node: ast.expr, frame: Frame) -> int | None:
+        symbol = self.tree.symbol(node, frame)
+        if isinstance(symbol, ValueSym):
+            for value, _ in symbol.values:
+                if value is not None and id(value) in self._app_calls:
+                    return self._app_calls[id(value)]
+        return None
+
+    def read_app_calls(self, module: ModuleInfo) -> None:
+        """``app.autodiscover_tasks(...)`` and ``app.config_from_object(...)`` of the apps read."""
+        for call, ctx in module.calls:
+            func = call.func
+            if not isinstance(func, ast.Attribute) or func.attr not in (
+                "autodiscover_tasks",
+                "config_from_object",
+            ):
+                continue
+            frame = self.tree.frame(ctx)
+            index = self.app_of(func.value, frame)
+            if index is None:
+                continue
+            app = self.apps[index]
+            if func.attr == "autodiscover_tasks":
+                packages = call.args[0] if call.args else _keyword(call, "packages")
+                literal = self._strings(packages, frame) if isinstance(packages, ast.List | ast.Tuple) else ()
+                update = {
+                    "autodiscover": (*app.autodiscover, ctx.place(call)),
+                    "autodiscover_packages": tuple(sorted({*app.autodiscover_packages, *literal})),
+                }
+            else:
+                objects = self._strings(call.args[0], frame) if call.args else ()
+                update = {"config_from_object": (*app.config_from_object, *objects)}
+            self.apps[index] = app.model_copy(update=update)
+
+    # --- routes, senders, beats ------------------------------------------------------------------------
+
+    def task_routes(self, module: ModuleInfo) -> Iterator[TaskRoute]:
+        for stmt, ctx in module.statements:
+            if isinstance(stmt, ast.Assign) and any(
+                _named(module.text(t), ROUTES_NAMES) for t in stmt.targets
+            ):
+                yield from self._routes(stmt.value, ctx)
+        for call, ctx in module.calls:
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "update":
+                routes = _keyword(call, "task_routes")
+                if routes is not None:
+                    yield from self._routes(routes, ctx)
+
+    def _routes(self, node: ast.expr, ctx: Context) -> Iterator[TaskRoute]:
+        frame = self.tree.frame(ctx)
+        mapping = self._dict(node, frame)
+        if mapping is None:
+            return
+        table, where = mapping
+        for key, value in zip(table.keys, table.values, strict=True):
+            if key is None:
+                continue
+            pattern = self._single(key, where)
+            if pattern is None:
+                continue
+            queue: ast.expr | None = value
+            if isinstance(value, ast.Dict):
+                queue = next(
+                    (v for k, v in zip(value.keys, value.values, strict=True) if _is_str(k, "queue")), None
+                )
+            if queue is not None:
+                place = Place(module=where.module.name, function=ctx.function, ref=where.module.ref(key))
+                yield TaskRoute(pattern=pattern, queue=self.tree.resolve_in(queue, where), place=place)
+
+    def _dict(self, node: ast.expr, frame: Frame) -> tuple[ast.Dict, Frame] | None:
+        if isinstance(node, ast.Dict):
+            return node, frame
+        symbol = self.tree.symbol(node, frame) if isinstance(node, ast.Name | ast.Attribute) else None
+        if isinstance(symbol, ValueSym) and len(symbol.values) == 1:
+            value, where = symbol.values[0]
+            if isinstance(value, ast.Dict):
+                return value, where
+        return None
+
+    def routing(self, module: ModuleInfo) -> list[RoutingSite]:
+        out: list[RoutingSite] = []
+        covered: set[int] = set()  # signatures a .set(queue=) already reported
+        for call, ctx in module.calls:
+            site = self._routing(call, ctx, covered)
+            if site is not None:
+                out.append(site)
+        return out
+
+    def _routing(self, call: ast.Call, ctx: Context, covered: set[int]) -> RoutingSite | None:
+        func = call.func
+        frame = self.tree.frame(ctx)
+        queue = _keyword(call, "queue")
+        kind: RoutingKind
+        if isinstance(func, ast.Attribute) and func.attr == "set":
+            if queue is None:
+                return None
+            kind, target = "set", func.value
+            if isinstance(target, ast.Call):
+                covered.add(id(target))
+        elif isinstance(func, ast.Attribute) and func.attr == "apply_async":
+            kind, target = "apply_async", func.value
+            if (
+                isinstance(target, ast.Call)
+                and isinstance(target.func, ast.Attribute)
+                and target.func.attr == "set"
+            ) and queue is None:
+                return None  # the .set(queue=) site says it
+        elif isinstance(func, ast.Attribute) and func.attr == "delay":
+            kind, target = "delay", func.value
+        elif isinstance(func, ast.Attribute) and func.attr == "send_task":
+            name = call.args[0] if call.args else _keyword(call, "name")
+            if name is None:
+                return None
+            return self._site("send_task", self._single(name, frame), ctx.module.text(name), queue, call, ctx)
+        elif isinstance(func, ast.Name | ast.Attribute) and self._is_signature_function(func, frame):
+            name = call.args[0] if call.args else None
+            if name is None:
+                return None
+            task = self._single(name, frame) if _is_str(name) else self._task_of(name, frame)
+            return self._site("signature", task, ctx.module.text(name), queue, call, ctx)
+        elif isinstance(func, ast.Attribute) and func.attr in SIGNATURE_METHODS:
+            if id(call) in covered:
+                return None
+            task = self._task_of(func.value, frame)
+            if task is None:
+                return None
+            return self._site("signature", task, ctx.module.text(func.value), queue, call, ctx)
+        else:
+            return None
+        if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute):
+            if target.func.attr == "set":  # x.s().set(queue=a).apply_async(queue=b)
+                target = target.func.value
+            if (
+                isinstance(target, ast.Call)
+                and isinstance(target.func, ast.Attribute)
+                and target.func.attr in SIGNATURE_METHODS
+            ):
+                target = target.func.value
+        task = self._task_of(target, frame) if isinstance(target, ast.Name | ast.Attribute) else None
+        if task is None and queue is None:
+            return None  # .delay() of something not known as a task: not evidence of anything
+        return self._site(kind, task, ctx.module.text(target), queue, call, ctx)
+
+    def _is_signature_function(self, func: ast.expr, frame: Frame) -> bool:
+        return (
+            last_name(func) in ("signature", "Signature")
+            and self.tree.qualified(func, frame) in SIGNATURE_FUNCTIONS
+        )
+
+    def _site(
+        self,
+        kind: RoutingKind,
+        task: str | None,
+        expression: str,
+        queue: ast.expr | None,
+        call: ast.Call,
+        ctx: Context,
+    ) -> RoutingSite:
+        return RoutingSite(
+            kind=kind,
+            task=task,
+            task_expression=expression,
+            queue=self.tree.resolve(queue, ctx) if queue is not None else None,
+            place=ctx.place(call),
+            guards=self.env.guards(ctx),
+        )
+
+    def _task_of(self, node: ast.expr, frame: Frame) -> str | None:
+        symbol = self.tree.symbol(node, frame)
+        if isinstance(symbol, FunctionSym):
+            return self._task_names.get((symbol.module.name, symbol.qualname))
+        return None
+
+    def beats(self, module: ModuleInfo) -> list[BeatEntry]:
+        out: list[BeatEntry] = []
+        for stmt, ctx in module.statements:
+            if not isinstance(stmt, ast.Assign):
+                continue
+            frame = self.tree.frame(ctx)
+            for target in stmt.targets:
+                if isinstance(target, ast.Subscript) and _named(module.text(target.value), BEAT_NAMES):
+                    entry = self._dict(stmt.value, frame)
+                    out.append(self._beat(target.slice, frame, entry, ctx, stmt))
+                elif _named(module.text(target), BEAT_NAMES):
+                    out += self._beat_table(stmt.value, ctx)
+        for call, ctx in module.calls:
+            func = call.func
+            if not isinstance(func, ast.Attribute) or func.attr != "update":
+                continue
+            if _named(module.text(func.value), BEAT_NAMES) and call.args:
+                out += self._beat_table(call.args[0], ctx)
+            elif (table := _keyword(call, "beat_schedule")) is not None:
+                out += self._beat_table(table, ctx)
+        return out
+
+    def _beat_table(self, node: ast.expr, ctx: Context) -> list[BeatEntry]:
+        """The entries of a schedule dict, written here or bound to a name (maybe in another module)."""
+        mapping = self._dict(node, self.tree.frame(ctx))
+        if mapping is None:
+            return []
+        table, where = mapping
+        return [
+            self._beat(key, where, self._dict(value, where), ctx, key)
+            for key, value in zip(table.keys, table.values, strict=True)
+            if key is not None
+        ]
+
+    def _beat(
+        self, key: ast.expr, written: Frame, entry: tuple[ast.Dict, Frame] | None, ctx: Context, at: ast.AST
+    ) -> BeatEntry:
+        """One entry: ``key`` and ``at`` are in ``written``'s module, the registration runs in ``ctx``."""
+        task: Resolution | None = None
+        schedule: str | None = None
+        definitions: tuple[CodeRef, ...] = ()
+        if entry is not None:
+            table, where = entry
+            fields = {
+                k.value: v
+                for k, v in zip(table.keys, table.values, strict=True)
+                if isinstance(k, ast.Constant) and isinstance(k.value, str)
+            }
+            if "task" in fields:
+                task = self.tree.resolve_in(fields["task"], where)
+            if "schedule" in fields:
+                schedule = where.module.text(fields["schedule"])
+                definitions = self._definitions(fields["schedule"], where)
+        module = written.module
+        in_ctx = module is ctx.module
+        return BeatEntry(
+            key=self._single(key, written),
+            key_expression=module.text(key),
+            task=task,
+            schedule=schedule,
+            schedule_definitions=definitions,
+            place=Place(module=module.name, function=ctx.function if in_ctx else None, ref=module.ref(at)),
+            guards=self.env.guards(ctx),
+            registered_by=self.callers(ctx),
+        )
+
+    def _definitions(self, node: ast.expr, frame: Frame) -> tuple[CodeRef, ...]:
+        """The lines defining the names a schedule expression is made of (``schedule or crontab(...)``)."""
+        refs: list[CodeRef] = []
+        operands = node.values if isinstance(node, ast.BoolOp) else [node]
+        for operand in operands:
+            symbol = (
+                self.tree.symbol(operand, frame) if isinstance(operand, ast.Name | ast.Attribute) else None
+            )
+            if isinstance(symbol, ValueSym):
+                refs += [where.module.ref(value) for value, where in symbol.values if value is not None]
+        return tuple(dict.fromkeys(refs))
+
+    def callers(self, ctx: Context) -> tuple[CallSite, ...]:
+        """The calls, anywhere in the tree, of the function ``ctx`` is in, with their arguments."""
+        if ctx.function is None:
+            return ()
+        short = ctx.function.rsplit(".", 1)[-1]
+        out: list[CallSite] = []
+        for module in self.tree.modules.values():
+            for call, where in module.calls:
+                func = call.func
+                named = (
+                    func.id
+                    if isinstance(func, ast.Name)
+                    else func.attr
+                    if isinstance(func, ast.Attribute)
+                    else ""
+                )
+                if named != short:
+                    continue
+                callee = self.tree.function(func, self.tree.frame(where))
+                if callee is None or callee.module is not ctx.module or callee.qualname != ctx.function:
+                    continue
+                order = [
+                    p
+                    for p in callee.scope.param_order
+                    if p not in ("self", "cls") or "." not in callee.qualname
+                ]
+                bindings = [(p, module.text(a)) for p, a in zip(order, call.args, strict=False)]
+                bindings += [(k.arg, module.text(k.value)) for k in call.keywords if k.arg is not None]
+                out.append(
+                    CallSite(place=where.place(call), bindings=tuple(bindings), guards=self.env.guards(where))
+                )
+        return tuple(sorted(out, key=lambda c: (c.place.ref.file, c.place.ref.line)))
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _is_str(node: ast.expr | None, value: str | None = None) -> bool:
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and (value is None or node.value == value)
+    )
+
+
+def _named(text: str, names: frozenset[str] | tuple[str, ...]) -> bool:
+    """``app.conf.beat_schedule``, ``CELERY_BEAT_SCHEDULE``, ``beat_schedule``: the last name is one."""
+    last = text.rsplit(".", 1)[-1].lower()
+    return any(last == n or last.endswith("_" + n) for n in names) or last in names

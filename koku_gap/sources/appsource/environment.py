@@ -1,0 +1,357 @@
+"""Environment variables the code reads, the settings they become, and the behaviour they select.
+
+A variable is read with ``os.environ[...]``, ``os.environ.get``, ``os.getenv``, a django-environ (or
+environs) ``Env`` object (``env.bool("X", default=False)``, ``env.get_value``, ``env("X")``), or a
+project's own one-line wrapper around one of these (``def get_env(name, default=None): return
+os.getenv(name, default)``). A *switch* is an ``if`` (or ``a if c else b``) whose condition reads such a
+variable or a setting derived from one: it is recorded with what each branch assigns, so a later step can
+say what setting the variable changes (``ROOT_URLCONF``, ``INSTALLED_APPS``) before recommending it.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from koku_gap.model.evidence import Assignment, EnvRead, Guard, Switch, SwitchKind
+from koku_gap.sources.appsource.index import Context, GuardNode, ModuleInfo, last_name
+from koku_gap.sources.appsource.resolve import ExternalSym, Frame, FunctionSym, Tree, ValueSym
+
+ENV_CLASSES = frozenset({"environ.Env", "environ.environ.Env", "environs.Env"})
+PLAIN_READERS = frozenset({"os.getenv", "os.environ.get", "posix.getenv"})
+ENV_CASTS = frozenset(
+    {
+        "bool",
+        "str",
+        "int",
+        "float",
+        "list",
+        "tuple",
+        "dict",
+        "json",
+        "url",
+        "path",
+        "bytes",
+        "decimal",
+        "db_url",
+    }
+)
+ENV_CASTS_WITH_CAST_ARG = frozenset({"get_value"})  # get_value(var, cast=None, default=NOTSET)
+URLCONF = "ROOT_URLCONF"
+INSTALLED_APPS = "INSTALLED_APPS"
+LIST_CHANGES = frozenset({"append", "extend", "insert", "remove"})
+
+
+@dataclass(frozen=True)
+class EnvCall:
+    variable: ast.expr
+    default: ast.expr | None
+    accessor: str
+    cast: str | None
+
+
+class Environment:
+    """Finds env reads in calls and subscripts, and what a condition reads, for one tree."""
+
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+        self._wrappers: dict[tuple[str, str], tuple[str, str | None, EnvCall] | None] = {}
+        self._naming: set[int] = set()  # variable names being resolved: `X = os.getenv(X)` must end
+        # cheap tests before a lookup: the names Env() objects are bound to, the one-call functions
+        self._env_names: set[str] = set()
+        self._wrapper_names: set[str] = set()
+        for module in tree.modules.values():
+            for stmt, _ in module.statements:
+                if (
+                    isinstance(stmt, ast.Assign)
+                    and isinstance(stmt.value, ast.Call)
+                    and last_name(stmt.value.func) == "Env"
+                ):
+                    self._env_names.update(n for t in stmt.targets if (n := last_name(t)))
+            for node, _scope, _ctx in module.functions.values():
+                body = [
+                    s
+                    for s in node.body
+                    if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+                ]
+                if len(body) == 1 and isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Call):
+                    self._wrapper_names.add(node.name)
+        tree.env_default = self.env_default
+
+    # --- reads ---------------------------------------------------------------------------------------
+
+    def env_call(self, call: ast.Call, frame: Frame, depth: int = 0) -> EnvCall | None:
+        func = call.func
+        short = last_name(func)
+        if short is None:
+            return None
+        if short in ("getenv", "get") and (short == "getenv" or last_name(func.value) == "environ"):  # type: ignore[attr-defined]
+            qualified = self.tree.qualified(func, frame)
+            if qualified in PLAIN_READERS:
+                return _read(call, qualified, None, default_at=1)
+            return None
+        if (
+            isinstance(func, ast.Attribute)
+            and (func.attr in ENV_CASTS or func.attr in ENV_CASTS_WITH_CAST_ARG)
+            and self.is_env_object(func.value, frame)
+        ):
+            at = 2 if func.attr in ENV_CASTS_WITH_CAST_ARG else 1
+            cast = None if func.attr in ENV_CASTS_WITH_CAST_ARG else func.attr
+            return _read(call, frame.module.text(func), cast, default_at=at)
+        if short in self._env_names and self.is_env_object(func, frame):  # env("X", cast, default)
+            return _read(call, frame.module.text(func), None, default_at=2)
+        if depth == 0 and short in self._wrapper_names:
+            callee = self.tree.function(func, frame)
+            if callee is not None:
+                return self.wrapped(call, callee, frame)
+        return None
+
+    def is_env_object(self, node: ast.expr, frame: Frame) -> bool:
+        if last_name(node) not in self._env_names:
+            return False
+        symbol = self.tree.symbol(node, frame)
+        if not isinstance(symbol, ValueSym):
+            return False
+        for value, where in symbol.values:
+            if isinstance(value, ast.Call) and self.tree.qualified(value.func, where) in ENV_CLASSES:
+                return True
+        return False
+
+    def wrapped(self, call: ast.Call, callee: FunctionSym, frame: Frame) -> EnvCall | None:
+        """A call of a one-line wrapper ``def f(name, default=None): return os.getenv(name, default)``."""
+        key = (callee.module.name, callee.qualname)
+        if key not in self._wrappers:
+            self._wrappers[key] = self._wrapper(callee)
+        found = self._wrappers[key]
+        if found is None:
+            return None
+        name_param, default_param, inner = found
+        order = callee.scope.param_order
+        bound: dict[str, ast.expr] = dict(zip(order, call.args, strict=False))
+        bound.update({k.arg: k.value for k in call.keywords if k.arg is not None})
+        if name_param not in bound:
+            return None
+        default = bound.get(default_param) if default_param else None
+        if default is None and default_param:
+            default = callee.scope.params.get(default_param)
+        return EnvCall(bound[name_param], default, callee.qualname, inner.cast)
+
+    def _wrapper(self, callee: FunctionSym) -> tuple[str, str | None, EnvCall] | None:
+        body = [
+            s for s in callee.node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+        ]
+        if len(body) != 1 or not isinstance(body[0], ast.Return) or not isinstance(body[0].value, ast.Call):
+            return None
+        inner = self.env_call(body[0].value, Frame(callee.module, callee.scope), depth=1)
+        if (
+            inner is None
+            or not isinstance(inner.variable, ast.Name)
+            or inner.variable.id not in callee.scope.params
+        ):
+            return None
+        default = inner.default.id if isinstance(inner.default, ast.Name) else None
+        return inner.variable.id, default if default in callee.scope.params else None, inner
+
+    def env_default(self, call: ast.Call, frame: Frame) -> tuple[str, ast.expr | None] | None:
+        """For the resolver: ``(variable, default)`` when ``call`` reads the environment."""
+        read = self.env_call(call, frame)
+        if read is None:
+            return None
+        variable = self.variable(read.variable, frame)
+        return (variable, read.default) if variable else None
+
+    def variable(self, node: ast.expr, frame: Frame) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if id(node) in self._naming:
+            return None
+        self._naming.add(id(node))
+        try:
+            known = self.tree.resolve_in(node, frame).known
+        finally:
+            self._naming.discard(id(node))
+        return next(iter(known)) if len(known) == 1 else None
+
+    def environ_item(self, node: ast.Subscript, frame: Frame) -> str | None:
+        if self.tree.qualified(node.value, frame) != "os.environ":
+            return None
+        return self.variable(node.slice, frame)
+
+    def reads(self, module: ModuleInfo) -> list[EnvRead]:
+        targets = module.assigned_to
+        out: list[EnvRead] = []
+        for call, ctx in module.calls:
+            frame = self.tree.frame(ctx)
+            read = self.env_call(call, frame)
+            if read is None or (variable := self.variable(read.variable, frame)) is None:
+                continue
+            default_value = None
+            if isinstance(read.default, ast.Constant) and read.default.value is not None:
+                default_value = str(read.default.value)
+            out.append(
+                EnvRead(
+                    variable=variable,
+                    accessor=read.accessor,
+                    cast=read.cast,
+                    default=module.text(read.default) if read.default is not None else None,
+                    default_value=default_value,
+                    assigned_to=targets.get(id(call)),
+                    place=ctx.place(call),
+                )
+            )
+        for item, ctx in module.environ_items:
+            if isinstance(item.ctx, ast.Load) and (variable := self.environ_item(item, self.tree.frame(ctx))):
+                out.append(
+                    EnvRead(
+                        variable=variable,
+                        accessor="os.environ[]",
+                        assigned_to=targets.get(id(item)),
+                        place=ctx.place(item),
+                    )
+                )
+        return sorted(out, key=lambda r: r.place.ref.line)
+
+    # --- conditions ----------------------------------------------------------------------------------
+
+    def condition_reads(self, test: ast.expr, frame: Frame) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """``(settings, environment variables)`` a condition reads, directly or through a name assigned
+        from an env read (``ADMIN = env.bool("ADMIN")``; ``settings.HOSTED``)."""
+        settings: list[str] = []
+        env: list[str] = []
+        for sub in ast.walk(test):
+            if isinstance(sub, ast.Call) and (found := self.env_default(sub, frame)):
+                env.append(found[0])
+            elif isinstance(sub, ast.Subscript) and (variable := self.environ_item(sub, frame)):
+                env.append(variable)
+            elif isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name | ast.Attribute):
+                base = self.tree.symbol(sub.value, frame)
+                if isinstance(base, ExternalSym) and base.name == "django.conf.settings":
+                    settings.append(sub.attr)
+                    env += self.env_behind(self.tree.setting(sub.attr, 0))
+            elif isinstance(sub, ast.Name):
+                behind = self.env_behind(self.tree.name(sub.id, frame))
+                if behind:
+                    settings.append(sub.id)
+                    env += behind
+        return tuple(dict.fromkeys(settings)), tuple(dict.fromkeys(env))
+
+    def env_behind(self, symbol: object, depth: int = 0) -> list[str]:
+        """The env variables a variable's assigned values read (following one plain alias)."""
+        if not isinstance(symbol, ValueSym) or depth > 2:
+            return []
+        out: list[str] = []
+        for value, where in symbol.values:
+            if value is None:
+                continue
+            if isinstance(value, ast.Name):
+                out += self.env_behind(self.tree.name(value.id, where), depth + 1)
+                continue
+            for sub in ast.walk(value):
+                if isinstance(sub, ast.Call) and (found := self.env_default(sub, where)):
+                    out.append(found[0])
+                elif isinstance(sub, ast.Subscript) and (variable := self.environ_item(sub, where)):
+                    out.append(variable)
+        return out
+
+    def guards(self, ctx: Context) -> tuple[Guard, ...]:
+        frame = self.tree.frame(ctx)
+        return tuple(self.guard(node, ctx.module, frame) for node in ctx.guards)
+
+    def guard(self, node: GuardNode, module: ModuleInfo, frame: Frame) -> Guard:
+        settings, env = self.condition_reads(node.test, frame)
+        return Guard(
+            condition=module.text(node.test),
+            negated=node.negated,
+            ref=module.ref(node.test),
+            settings=settings,
+            env=env,
+        )
+
+    def switches(self, module: ModuleInfo) -> list[Switch]:
+        out: list[Switch] = []
+        for node, ctx in module.ifs:
+            frame = self.tree.frame(ctx)
+            settings, env = self.condition_reads(node.test, frame)
+            if not settings and not env:
+                continue
+            then, orelse = _assignments(module, node.body), _assignments(module, node.orelse)
+            out.append(self._switch(module.text(node.test), settings, env, then, orelse, ctx, node))
+        for stmt, ctx in module.statements:
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.IfExp):
+                settings, env = self.condition_reads(stmt.value.test, self.tree.frame(ctx))
+                if not settings and not env:
+                    continue
+                target = " = ".join(module.text(t) for t in stmt.targets)
+                then = (Assignment(target=target, value=module.text(stmt.value.body), ref=module.ref(stmt)),)
+                orelse = (
+                    Assignment(target=target, value=module.text(stmt.value.orelse), ref=module.ref(stmt)),
+                )
+                out.append(self._switch(module.text(stmt.value.test), settings, env, then, orelse, ctx, stmt))
+        return sorted(out, key=lambda s: s.place.ref.line)
+
+    def _switch(
+        self,
+        condition: str,
+        settings: tuple[str, ...],
+        env: tuple[str, ...],
+        then: tuple[Assignment, ...],
+        orelse: tuple[Assignment, ...],
+        ctx: Context,
+        at: ast.AST,
+    ) -> Switch:
+        targets = {a.target.split(".")[-1] for a in (*then, *orelse)}
+        kind: SwitchKind = (
+            "url-conf" if URLCONF in targets else "installed-apps" if INSTALLED_APPS in targets else "if"
+        )
+        return Switch(
+            kind=kind,
+            condition=condition,
+            settings=settings,
+            env=env,
+            then=then,
+            orelse=orelse,
+            guards=self.guards(ctx),
+            place=ctx.place(at),
+        )
+
+
+def _read(call: ast.Call, accessor: str, cast: str | None, *, default_at: int) -> EnvCall | None:
+    variable = call.args[0] if call.args else _keyword(call, "var") or _keyword(call, "key")
+    if variable is None or isinstance(variable, ast.Starred):
+        return None
+    default = _keyword(call, "default")
+    if default is None and len(call.args) > default_at and not isinstance(call.args[default_at], ast.Starred):
+        default = call.args[default_at]
+    return EnvCall(variable, default, accessor, cast)
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _assignments(module: ModuleInfo, body: list[ast.stmt]) -> tuple[Assignment, ...]:
+    """What a branch assigns at its own level: ``X = ...``, ``X += ...``, ``X.append(...)``."""
+    out: list[Assignment] = []
+    for stmt in body:
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                out.append(
+                    Assignment(
+                        target=module.text(target), value=module.text(stmt.value), ref=module.ref(stmt)
+                    )
+                )
+        elif isinstance(stmt, ast.AnnAssign | ast.AugAssign) and stmt.value is not None:
+            out.append(
+                Assignment(
+                    target=module.text(stmt.target), value=module.text(stmt.value), ref=module.ref(stmt)
+                )
+            )
+        elif (
+            isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, ast.Attribute)
+            and stmt.value.func.attr in LIST_CHANGES
+        ):
+            changed = module.text(stmt.value.func.value)
+            out.append(Assignment(target=changed, value=module.text(stmt.value), ref=module.ref(stmt)))
+    return tuple(out)

@@ -1,0 +1,26 @@
+"""The static import graph: each module -> the modules of the tree it imports.
+
+Importing ``a.b.c`` runs ``a`` and ``a.b`` first, so those count too; ``from a import b`` imports the
+module ``a.b`` when there is one. Imports inside functions count as well (a worker-only signal hook
+imports its tasks when it runs): the graph says what a process *may* import, a later step what it does.
+"""
+
+from __future__ import annotations
+
+from koku_gap.sources.appsource.index import ModuleInfo
+
+
+def import_graph(modules: list[ModuleInfo]) -> dict[str, tuple[str, ...]]:
+    known = {m.name for m in modules}
+    graph: dict[str, tuple[str, ...]] = {}
+    for module in modules:
+        found: set[str] = set()
+        for name, attr in module.imported:
+            for candidate in (f"{name}.{attr}" if attr else None, name):
+                if candidate and candidate in known:
+                    found.add(candidate)
+                    parts = candidate.split(".")
+                    found.update(p for p in (".".join(parts[:i]) for i in range(1, len(parts))) if p in known)
+        found.discard(module.name)
+        graph[module.name] = tuple(sorted(found))
+    return graph

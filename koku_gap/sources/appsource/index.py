@@ -1,0 +1,270 @@
+"""One pass over each module's syntax tree: its names, imports, scopes, and every call and ``if`` with the
+function and the ``if`` conditions it sits under.
+
+The analyses (Celery, Kafka, settings, entry points) then loop over these lists instead of walking the
+tree again each. A statement after ``if cond: return`` in the same block runs only when ``cond`` is false,
+so such an early exit is a guard too (negated), as in ``def register(...): if onprem: return ...``.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from koku_gap.model.evidence import CodeRef, Place
+from koku_gap.sources.appsource.files import SourceFile
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass(frozen=True)
+class GuardNode:
+    test: ast.expr
+    negated: bool
+
+
+@dataclass
+class Scope:
+    """Names bound in a module, class or function body: every value assigned to each (``None`` where the
+    binding is not an expression: a ``for`` target, an unpacking), its parameters and its imports."""
+
+    qualname: str | None
+    assigned: dict[str, list[ast.expr | None]] = field(default_factory=dict)
+    params: dict[str, ast.expr | None] = field(default_factory=dict)  # parameter -> default
+    param_order: list[str] = field(default_factory=list)
+    imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # alias -> (module, name)
+    returns: list[ast.expr] = field(default_factory=list)
+    size: int = 0  # statements, so "small function" can be told
+
+    def bind(self, name: str, value: ast.expr | None) -> None:
+        self.assigned.setdefault(name, []).append(value)
+
+
+@dataclass(frozen=True)
+class Context:
+    module: ModuleInfo
+    scope: Scope
+    function: str | None
+    guards: tuple[GuardNode, ...]
+
+    def place(self, node: ast.AST) -> Place:
+        return Place(module=self.module.name, function=self.function, ref=self.module.ref(node))
+
+
+@dataclass
+class ModuleInfo:
+    file: SourceFile
+    tree: ast.Module
+    lines: list[str]
+    scope: Scope
+    functions: dict[str, tuple[FunctionNode, Scope, Context]] = field(default_factory=dict)  # qualname
+    classes: dict[str, tuple[ast.ClassDef, Scope]] = field(default_factory=dict)  # qualname
+    calls: list[tuple[ast.Call, Context]] = field(default_factory=list)
+    environ_items: list[tuple[ast.Subscript, Context]] = field(default_factory=list)  # x.environ[...]
+    assigned_to: dict[int, str] = field(default_factory=dict)  # id(call or subscript) -> owner.NAME
+    statements: list[tuple[ast.stmt, Context]] = field(default_factory=list)  # simple statements
+    ifs: list[tuple[ast.If, Context]] = field(default_factory=list)
+    imported: list[tuple[str, str | None]] = field(default_factory=list)  # (absolute module, from-name)
+
+    @property
+    def name(self) -> str:
+        return self.file.module
+
+    def ref(self, node: ast.AST) -> CodeRef:
+        line = getattr(node, "lineno", 1)
+        text = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+        return CodeRef(file=self.file.path, line=line, text=text)
+
+    def text(self, node: ast.AST) -> str:
+        """The expression as written, on one line (unparsed when it spans lines)."""
+        line, end = getattr(node, "lineno", 0), getattr(node, "end_lineno", -1)
+        if line == end and 0 < line <= len(self.lines):
+            raw = self.lines[line - 1].encode("utf-8", "surrogateescape")  # offsets count UTF-8 bytes
+            segment = raw[node.col_offset : node.end_col_offset].decode("utf-8", "replace")  # type: ignore[attr-defined]
+            if segment:
+                return segment
+        return " ".join(ast.unparse(node).split())
+
+    def absolute(self, module: str | None, level: int) -> str:
+        """The absolute name of a (possibly relative) import written in this module."""
+        if level == 0:
+            return module or ""
+        parts = self.name.split(".")
+        base = parts if self.file.package else parts[:-1]
+        base = base[: len(base) - (level - 1)] if level > 1 else base
+        return ".".join([*base, module] if module else base)
+
+
+def index_module(file: SourceFile, tree: ast.Module, text: str) -> ModuleInfo:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # the parser's lines, not splitlines'
+    info = ModuleInfo(file=file, tree=tree, lines=lines, scope=Scope(None))
+    _Walker(info).block(tree.body, Context(info, info.scope, None, ()))
+    return info
+
+
+def last_name(node: ast.expr) -> str | None:
+    """``b`` of ``a.b`` and of ``b``: the cheap test before a lookup."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return None
+
+
+def _is_environ(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
+        isinstance(node, ast.Name) and node.id == "environ"
+    )
+
+
+_TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+class _Walker:
+    def __init__(self, info: ModuleInfo) -> None:
+        self.info = info
+
+    def block(self, body: list[ast.stmt], ctx: Context) -> None:
+        for stmt in body:
+            self.statement(stmt, ctx)
+            if (
+                isinstance(stmt, ast.If)
+                and not stmt.orelse
+                and stmt.body
+                and isinstance(stmt.body[-1], _TERMINAL)
+            ):
+                ctx = Context(ctx.module, ctx.scope, ctx.function, (*ctx.guards, GuardNode(stmt.test, True)))
+
+    def expressions(self, ctx: Context, *nodes: ast.AST | None, assigned: str | None = None) -> None:
+        """Record the calls (and ``environ[...]`` reads) in ``nodes``; ``assigned``: the name the
+        statement assigns, which each of them feeds."""
+        for node in nodes:
+            if node is None:
+                continue
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Call):
+                    self.info.calls.append((sub, ctx))
+                    if assigned is not None:
+                        self.info.assigned_to[id(sub)] = assigned
+                elif isinstance(sub, ast.Subscript) and _is_environ(sub.value):
+                    self.info.environ_items.append((sub, ctx))
+                    if assigned is not None:
+                        self.info.assigned_to[id(sub)] = assigned
+                elif isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
+                    ctx.scope.bind(sub.target.id, sub.value)
+
+    def statement(self, stmt: ast.stmt, ctx: Context) -> None:
+        ctx.scope.size += 1
+        if isinstance(stmt, ast.If):
+            self.info.ifs.append((stmt, ctx))
+            self.expressions(ctx, stmt.test)
+            self.block(stmt.body, self.guarded(ctx, stmt.test, False))
+            self.block(stmt.orelse, self.guarded(ctx, stmt.test, True))
+        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            self.function(stmt, ctx)
+        elif isinstance(stmt, ast.ClassDef):
+            qualname = f"{ctx.scope.qualname}.{stmt.name}" if ctx.scope.qualname else stmt.name
+            ctx.scope.bind(stmt.name, None)
+            scope = Scope(qualname)
+            self.info.classes[qualname] = (stmt, scope)
+            self.expressions(ctx, *stmt.decorator_list, *stmt.bases, *stmt.keywords)
+            self.block(stmt.body, Context(ctx.module, scope, ctx.function, ctx.guards))
+        elif isinstance(stmt, ast.For | ast.AsyncFor):
+            self.targets(stmt.target, None, ctx)
+            self.expressions(ctx, stmt.iter)
+            self.block(stmt.body, ctx)
+            self.block(stmt.orelse, ctx)
+        elif isinstance(stmt, ast.While):
+            self.expressions(ctx, stmt.test)
+            self.block(stmt.body, ctx)
+            self.block(stmt.orelse, ctx)
+        elif isinstance(stmt, ast.With | ast.AsyncWith):
+            for item in stmt.items:
+                self.expressions(ctx, item.context_expr)
+                if item.optional_vars is not None:
+                    self.targets(item.optional_vars, None, ctx)
+            self.block(stmt.body, ctx)
+        elif isinstance(stmt, ast.Try | ast.TryStar):
+            self.block(stmt.body, ctx)
+            for handler in stmt.handlers:
+                if handler.name:
+                    ctx.scope.bind(handler.name, None)
+                self.block(handler.body, ctx)
+            self.block(stmt.orelse, ctx)
+            self.block(stmt.finalbody, ctx)
+        elif isinstance(stmt, ast.Match):
+            self.expressions(ctx, stmt.subject)
+            for case in stmt.cases:
+                self.block(case.body, ctx)
+        else:
+            self.simple(stmt, ctx)
+
+    def guarded(self, ctx: Context, test: ast.expr, negated: bool) -> Context:
+        return Context(ctx.module, ctx.scope, ctx.function, (*ctx.guards, GuardNode(test, negated)))
+
+    def function(self, node: FunctionNode, ctx: Context) -> None:
+        ctx.scope.bind(node.name, None)
+        qualname = f"{ctx.scope.qualname}.{node.name}" if ctx.scope.qualname else node.name
+        scope = Scope(qualname)
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(
+            args.defaults
+        )
+        for arg, default in zip(positional, defaults, strict=True):
+            scope.params[arg.arg] = default
+            scope.param_order.append(arg.arg)
+        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            scope.params[arg.arg] = kw_default
+        for extra in (args.vararg, args.kwarg):
+            if extra is not None:
+                scope.params[extra.arg] = None
+        self.expressions(ctx, *node.decorator_list, *args.defaults, *[d for d in args.kw_defaults if d])
+        inner = Context(ctx.module, scope, qualname, ())
+        self.info.functions[qualname] = (node, scope, ctx)
+        self.block(node.body, inner)
+
+    def targets(self, target: ast.expr, value: ast.expr | None, ctx: Context) -> None:
+        if isinstance(target, ast.Name):
+            ctx.scope.bind(target.id, value)
+        elif isinstance(target, ast.Tuple | ast.List):
+            for element in target.elts:
+                self.targets(element.value if isinstance(element, ast.Starred) else element, None, ctx)
+
+    def simple(self, stmt: ast.stmt, ctx: Context) -> None:
+        self.info.statements.append((stmt, ctx))
+        assigned: ast.expr | None = None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            assigned = stmt.targets[0]
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            assigned = stmt.target
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                self.targets(target, stmt.value, ctx)
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            self.targets(stmt.target, stmt.value, ctx)
+        elif isinstance(stmt, ast.AugAssign):
+            self.targets(stmt.target, None, ctx)
+        elif isinstance(stmt, ast.Return) and stmt.value is not None:
+            ctx.scope.returns.append(stmt.value)
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                self.info.imported.append((alias.name, None))
+                if alias.asname:
+                    ctx.scope.imports[alias.asname] = (alias.name, None)
+                else:  # `import a.b` binds `a`
+                    top = alias.name.split(".")[0]
+                    ctx.scope.imports[top] = (top, None)
+            return
+        elif isinstance(stmt, ast.ImportFrom):
+            module = self.info.absolute(stmt.module, stmt.level)
+            for alias in stmt.names:
+                self.info.imported.append((module, alias.name))
+                if alias.name != "*":
+                    ctx.scope.imports[alias.asname or alias.name] = (module, alias.name)
+            return
+        if isinstance(assigned, ast.Name | ast.Attribute):
+            owner = ctx.function or ctx.scope.qualname or self.info.name
+            self.expressions(ctx, stmt, assigned=f"{owner}.{self.info.text(assigned)}")
+        else:
+            self.expressions(ctx, stmt)

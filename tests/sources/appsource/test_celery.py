@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from koku_gap.model.evidence import AppSource
+from koku_gap.sources.appsource import load_app_source
+
+
+def test_tasks_with_given_and_derived_names(shop: AppSource) -> None:
+    names = {t.function: (t.name, t.name_given, t.bind) for t in shop.tasks}
+    assert names["refresh_prices"] == ("orders.refresh", True, True)
+    assert names["sync_partners"] == ("orders.tasks.sync_partners", False, False)  # as Celery derives it
+    bare = next(t for t in shop.tasks if t.function == "sync_partners")
+    assert bare.queue is None and bare.place.ref.text == "@app.task"
+    assert len(shop.tasks) == 6  # the test module's sends are not read
+
+
+def test_the_app_what_it_includes_and_discovers(shop: AppSource) -> None:
+    (app,) = shop.apps
+    assert (app.variable, app.main, app.include) == ("app", "shop", ("orders.tasks",))
+    assert app.config_from_object == ("django.conf:settings",)
+    assert [p.ref.text for p in app.autodiscover] == ["app.autodiscover_tasks()"]
+    assert app.autodiscover_packages == ()  # none given: Celery reads INSTALLED_APPS
+
+
+def test_task_routes_in_settings_as_dict_and_as_string(shop: AppSource) -> None:
+    routes = {r.pattern: sorted(r.queue.known) for r in shop.task_routes}
+    assert routes == {"orders.tasks.archive": ["archive"], "orders.tasks.*": ["orders"]}
+
+
+def test_routing_sites_of_every_kind(shop: AppSource) -> None:
+    sites = [(r.kind, r.task, sorted(r.queue.known) if r.queue else None) for r in shop.routing]
+    assert ("set", "orders.refresh", ["refresh", "refresh_penalty", "refresh_xl"]) in sites
+    assert ("apply_async", "orders.tasks.notify", ["orders", "orders_xl"]) in sites
+    assert ("delay", "orders.tasks.archive", None) in sites
+    assert ("send_task", "orders.tasks.archive", ["priority"]) in sites
+    assert ("signature", "orders.tasks.notify", ["adhoc"]) in sites
+    refresh = next(r for r in shop.routing if r.task == "orders.refresh")
+    assert refresh.place.function == "place_order" and refresh.place.module == "orders.tasks"
+    # x.s().set(queue=).apply_async(): one site, the one that names the queue
+    assert [r.kind for r in shop.routing if r.place.ref.line == refresh.place.ref.line] == ["set"]
+    assert shop.senders_of("orders.refresh") == (refresh,)
+    assert [t.name for t in shop.tasks_on_queue("refresh")] == ["orders.refresh"]
+
+
+def test_beats_with_their_schedule_and_the_ifs_guarding_them(shop: AppSource) -> None:
+    beats = {b.key: b for b in shop.beats}
+    assert set(beats) == {"sync-partners", "send-reminders", "refresh-prices", "nightly-archive"}
+    reminders = beats["send-reminders"]
+    assert reminders.task is not None and reminders.task.known == {"orders.tasks.send_reminders"}
+    assert reminders.schedule == 'crontab(minute="*/15")'
+    assert [(g.condition, g.negated, g.env) for g in reminders.guards] == [
+        ("SEND_REMINDERS", False, ("SEND_REMINDERS",)),
+        ("not settings.ONPREM", False, ("ONPREM",)),
+    ]
+    refresh = beats["refresh-prices"]  # an entry defined in a constant and assigned by name
+    assert refresh.task is not None and refresh.task.known == {"orders.tasks.refresh_prices"}
+    assert refresh.schedule == "timedelta(minutes=30)" and refresh.guards == ()
+    assert (
+        beats["nightly-archive"].schedule == "86400"
+        and beats["nightly-archive"].place.module == "shop.settings"
+    )
+
+
+def test_a_beat_registered_in_a_helper_names_its_early_return_and_its_callers(shop: AppSource) -> None:
+    partners = next(b for b in shop.beats if b.key == "sync-partners")
+    assert [(g.condition, g.negated) for g in partners.guards] == [("onprem", True)]
+    (caller,) = partners.registered_by
+    assert caller.place.ref.text == "register_saas_beats(app.conf.beat_schedule, onprem=settings.ONPREM)"
+    assert dict(caller.bindings) == {"beat_schedule": "app.conf.beat_schedule", "onprem": "settings.ONPREM"}
+
+
+def test_conf_update_forms_subclassed_apps_and_literal_packages(tmp_path: Path) -> None:
+    (tmp_path / "proj.py").write_text(
+        textwrap.dedent(
+            """
+            from celery import Celery
+            from celery.schedules import crontab
+
+            class LoggingCelery(Celery):
+                pass
+
+            worker = LoggingCelery("proj")
+            worker.autodiscover_tasks(["billing", "mail"])
+            worker.conf.task_routes = {"billing.*": {"queue": "billing"}}
+            TICK = {"tick": {"task": "t.tick", "schedule": 5}}
+            worker.conf.update(task_routes={"mail.send": "mail"}, beat_schedule=TICK)
+            worker.conf.beat_schedule.update({"tock": {"task": "t.tock", "schedule": crontab()}})
+            """
+        )
+    )
+    source = load_app_source(tmp_path, cache=False)
+    (app,) = source.apps
+    assert (app.variable, app.main, app.autodiscover_packages) == ("worker", "proj", ("billing", "mail"))
+    assert {r.pattern: sorted(r.queue.known) for r in source.task_routes} == {
+        "billing.*": ["billing"],
+        "mail.send": ["mail"],
+    }
+    assert {b.key: (sorted(b.task.known) if b.task else None, b.schedule) for b in source.beats} == {
+        "tick": (["t.tick"], "5"),
+        "tock": (["t.tock"], "crontab()"),
+    }
+
+
+def test_a_schedule_written_in_another_module_is_cited_where_it_is_written(tmp_path: Path) -> None:
+    (tmp_path / "schedules.py").write_text(
+        '\nBEATS = {\n    "nightly": {"task": "jobs.nightly", "schedule": 3600},\n}\n'
+    )
+    (tmp_path / "worker.py").write_text(
+        "from celery import Celery\nfrom schedules import BEATS\n\napp = Celery('w')\n"
+        "def configure(hosted):\n    if hosted:\n        app.conf.beat_schedule = BEATS\n"
+    )
+    (beat,) = load_app_source(tmp_path, cache=False).beats
+    assert (beat.key, beat.place.ref.file, beat.place.ref.line, beat.place.module) == (
+        "nightly",
+        "schedules.py",
+        3,
+        "schedules",
+    )
+    assert beat.place.function is None and [g.condition for g in beat.guards] == ["hosted"]

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from koku_gap.model.evidence import AppSource
+from koku_gap.sources.appsource import load_app_source
+
+
+def reads(source: AppSource) -> dict[str, tuple[str, str | None, str | None, str | None]]:
+    return {r.variable: (r.accessor, r.cast, r.default, r.assigned_to) for r in source.env_reads}
+
+
+def test_every_reader_with_its_default_and_target(shop: AppSource) -> None:
+    found = reads(shop)
+    assert found["ADMIN"] == ("ENV.bool", "bool", "False", "shop.settings.ADMIN")
+    assert found["REGION"] == ("os.environ.get", None, '"eu-1"', "shop.settings.REGION")
+    assert found["SECRET"] == ("os.environ[]", None, None, "shop.settings.SECRET")
+    assert found["CACHE_SECONDS"] == ("os.getenv", None, '"300"', "shop.settings.CACHE_SECONDS")
+    assert found["ORDERS_TOPIC"] == ("ENV.get_value", None, '"shop.orders"', "shop.settings.ORDERS_TOPIC")
+    assert found["EXPORT_BUCKET"] == (
+        "get_env",
+        None,
+        '"exports"',
+        "shop.settings.EXPORT_BUCKET",
+    )  # the wrapper
+    assert found["JSON_LOGS"][3] == "shop.settings.LOG_FORMAT"
+    admin = next(r for r in shop.env_reads if r.variable == "ADMIN")
+    assert admin.default_value == "False"
+    assert admin.place.ref.text == 'ADMIN = ENV.bool("ADMIN", default=False)'
+    assert "DJANGO_SETTINGS_MODULE" not in found  # setdefault writes, it does not read
+
+
+def test_the_url_conf_and_installed_apps_switches(shop: AppSource) -> None:
+    urlconf = [s for s in shop.switches if s.kind == "url-conf"]
+    assert [(s.condition, s.env, s.then[0].value) for s in urlconf] == [
+        ("MAINTENANCE", ("MAINTENANCE",), '"shop.maintenance_urls"'),
+        ("ADMIN", ("ADMIN",), '"shop.admin_urls"'),
+    ]
+    assert urlconf[0].place.ref.line == 21 and urlconf[0].then[0].ref.line == 22
+    (apps,) = [s for s in shop.switches if s.kind == "installed-apps"]
+    assert (
+        apps.settings == ("ADMIN",) and apps.then[0].value == 'INSTALLED_APPS.append("django.contrib.admin")'
+    )
+
+
+def test_a_conditional_expression_on_an_env_read_is_a_switch_with_both_branches(shop: AppSource) -> None:
+    (logs,) = [s for s in shop.switches if s.env == ("JSON_LOGS",)]
+    assert logs.kind == "if" and logs.settings == ()
+    assert (logs.then[0].target, logs.then[0].value, logs.orelse[0].value) == (
+        "LOG_FORMAT",
+        '"json"',
+        '"text"',
+    )
+
+
+def test_django_settings_attributes_lead_to_the_variable_behind_them(shop: AppSource) -> None:
+    onprem = [s for s in shop.switches if "ONPREM" in s.settings and s.place.module == "shop.celery"]
+    assert onprem and onprem[0].env == ("ONPREM",) and onprem[0].condition == "not settings.ONPREM"
+
+
+def test_an_if_on_nothing_from_the_environment_is_not_a_switch(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text("import os\nX = 1\nif X:\n    Y = 2\nZ = os.environ.get(NAME)\n")
+    source = load_app_source(tmp_path, cache=False)
+    assert source.switches == () and source.env_reads == ()  # a variable whose name is not known is no read
+
+
+def test_a_variable_named_by_its_own_read_ends(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text("import os\nX = os.getenv(X)\nif X:\n    pass\n")
+    source = load_app_source(tmp_path, cache=False)
+    assert source.env_reads == ()
+
+
+def test_an_elif_switch_is_guarded_by_the_if_before_it(shop: AppSource) -> None:
+    maintenance, admin = [s for s in shop.switches if s.kind == "url-conf"]
+    assert maintenance.guards == ()
+    assert [(g.condition, g.negated, g.env) for g in admin.guards] == [
+        ("MAINTENANCE", True, ("MAINTENANCE",))
+    ]

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from koku_gap.model.errors import InputError
+from koku_gap.sources.appsource import load_app_source
+from tests.sources.appsource.conftest import APPS, SHOP
+
+
+def test_a_file_that_does_not_parse_is_a_warning_and_the_rest_is_read() -> None:
+    source = load_app_source(APPS / "broken", cache=False)
+    warnings = {(w.code, w.file, w.line) for w in source.warnings}
+    assert warnings == {
+        ("appsource-syntax", "pkg/bad_syntax.py", 1),
+        ("appsource-encoding", "pkg/bad_encoding.py", 2),
+    }
+    assert [r.variable for r in source.env_reads] == ["FLAG"]
+    assert source.files == 4 and [m.name for m in source.modules] == ["pkg", "pkg.good"]
+
+
+def test_null_bytes_and_deep_nesting_are_warnings(tmp_path: Path) -> None:
+    (tmp_path / "nul.py").write_bytes(b"x = 1\0\n")
+    (tmp_path / "parens.py").write_text("x = " + "(" * 300 + "1" + ")" * 300 + "\n")
+    (tmp_path / "deep.py").write_text(
+        "from celery import shared_task\n@shared_task(queue=(\n" + "a+" * 20000 + "a))\ndef t(): pass\n"
+    )
+    (tmp_path / "ok.py").write_text('import os\nX = os.getenv("X")\n')
+    source = load_app_source(tmp_path, cache=False)
+    assert {(w.code, w.file) for w in source.warnings} == {
+        ("appsource-syntax", "nul.py"),
+        ("appsource-syntax", "parens.py"),
+        ("appsource-too-deep", "deep.py"),
+    }
+    assert [r.variable for r in source.env_reads] == ["X"] and source.tasks == ()
+
+
+def test_tests_can_be_read_when_asked_for() -> None:
+    source = load_app_source(SHOP, cache=False, include_tests=True)
+    assert any(r.queue and r.queue.known == {"test-only"} for r in source.routing)
+
+
+def test_the_result_round_trips_through_json(tmp_path: Path) -> None:
+    source = load_app_source(SHOP, cache=False)
+    assert type(source).model_validate_json(source.model_dump_json()) == source
+
+
+python_ish = st.text(
+    alphabet=st.sampled_from(list("abcdefqueu_=()[]{}:.,'\"\n\t #@\\0123456789")) | st.characters(),
+    max_size=300,
+)
+
+
+@settings(max_examples=60)
+@given(
+    files=st.lists(
+        st.tuples(st.sampled_from(["a.py", "b.py", "pkg/__init__.py", "pkg/c.py"]), python_ish), max_size=4
+    )
+)
+def test_arbitrary_files_give_warnings_never_an_exception(files: list[tuple[str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        for name, text in files:
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_bytes(text.encode("utf-8", "surrogatepass"))
+        try:
+            source = load_app_source(root, cache=False)
+        except InputError:
+            return
+        assert source.files == len({name for name, _ in files})
+
+
+CELERYISH = [
+    "from celery import shared_task\n",
+    "import os\n",
+    "Q = os.getenv('Q', 'x')\n",
+    "@shared_task(queue=Q)\ndef t(): pass\n",
+    "t.s().set(queue=Q or t)\n",
+    "if Q:\n    app.conf.beat_schedule[Q] = {'task': Q, 'schedule': Q}\n",
+    "def f(a=Q):\n    return f(a)\n",
+    "x = f(Q)\n",
+    "consumer.subscribe(Q)\n",
+    "producer.produce(f(), value=1)\n",
+    "class C(Celery):\n    X = C.X\n",
+    "app = C(Q, include=[Q, f(Q)])\n",
+    "app.autodiscover_tasks(lambda: Q)\n",
+]
+
+
+@settings(max_examples=80)
+@given(st.lists(st.sampled_from(CELERYISH), max_size=12))
+def test_arbitrary_combinations_of_the_patterns_read_without_error(lines: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        (Path(directory) / "m.py").write_text("".join(lines))
+        source = load_app_source(directory, cache=False)
+        assert not source.warnings
