@@ -103,7 +103,7 @@ class Environment:
         if depth == 0 and short in self._wrapper_names:
             callee = self.tree.function(func, frame)
             if callee is not None:
-                return self.wrapped(call, callee, frame)
+                return self.wrapped(call, callee)
         return None
 
     def is_env_object(self, node: ast.expr, frame: Frame) -> bool:
@@ -117,7 +117,7 @@ class Environment:
                 return True
         return False
 
-    def wrapped(self, call: ast.Call, callee: FunctionSym, frame: Frame) -> EnvCall | None:
+    def wrapped(self, call: ast.Call, callee: FunctionSym) -> EnvCall | None:
         """A call of a one-line wrapper ``def f(name, default=None): return os.getenv(name, default)``."""
         key = (callee.module.name, callee.qualname)
         if key not in self._wrappers:

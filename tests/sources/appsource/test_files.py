@@ -110,7 +110,7 @@ def test_a_directory_the_walk_cannot_list_is_an_input_error(
 ) -> None:
     real_walk = os.walk
 
-    def failing_walk(top: str, onerror: object = None, **kwargs: object) -> object:
+    def failing_walk(top: str, onerror: object = None, **_kwargs: object) -> object:
         assert callable(onerror)
         onerror(PermissionError(13, "Permission denied", str(tmp_path / "locked")))
         return real_walk(top)

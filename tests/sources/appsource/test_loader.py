@@ -43,7 +43,7 @@ def test_tests_can_be_read_when_asked_for() -> None:
     assert any(r.queue and r.queue.known == {"test-only"} for r in source.routing)
 
 
-def test_the_result_round_trips_through_json(tmp_path: Path) -> None:
+def test_the_result_round_trips_through_json() -> None:
     source = load_app_source(SHOP, cache=False)
     assert type(source).model_validate_json(source.model_dump_json()) == source
 
