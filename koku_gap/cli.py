@@ -10,6 +10,7 @@ import argparse
 import gc
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -115,7 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=format_names(), default="terminal", help="output format (default: terminal)"
     )
     parser.add_argument(
-        "--output", metavar="FILE", help="write the report to FILE (atomically) instead of stdout"
+        "--output",
+        metavar="FILE",
+        help="write the report to FILE instead of stdout (a regular file atomically; a device or FIFO in "
+        "place; - is stdout)",
     )
     parser.add_argument(
         "--color",
@@ -343,6 +347,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     own_process = argv is None  # the console script or python -m: gap-report's own process
     if own_process:
         gc.disable()  # importing allocates much and frees little: no collection is worth its time
+        # gap-report uses no pydantic plugin; looking for them scans every installed package's entry
+        # points when the first model is built (about 30 ms, docs/performance.md). A user's own setting wins.
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from koku_gap.api import analyze
     from koku_gap.report import RenderOptions, reporter
 
@@ -382,9 +389,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         write_atomically(Path(args.write_baseline), dump_baseline(recorded), what="baseline")
         if baseline is None:  # the report then agrees with the exit code: every gap is now known
             report = apply_baseline(report, recorded)
-    options = RenderOptions(fail_on=args.fail_on, date=args.date, color=args.color, to_file=bool(args.output))
+    to_file = args.output not in (None, "-")
+    options = RenderOptions(fail_on=args.fail_on, date=args.date, color=args.color, to_file=to_file)
     text = output_format.render(report, options)
-    if args.output:
+    if to_file:
         write_atomically(Path(args.output), text)
     else:
         sys.stdout.write(text)
@@ -419,10 +427,37 @@ def _fewer_collections() -> None:
 
 
 def write_atomically(path: Path, text: str, what: str = "report") -> None:
-    """Write to a temporary file beside ``path`` and rename: readers never see half a report."""
+    """Write ``text`` where ``path`` says, as a shell's ``>`` would, but never half a report.
+
+    ``-`` is standard output. What is not a regular file (a device such as ``/dev/stdout`` or
+    ``/dev/null``, a FIFO) is written in place: replacing it would put a regular file where a device was
+    (as root, for every later user of ``/dev/null``). A symbolic link to a regular file keeps the link and
+    has its target replaced. A regular file (or a new one) is written to a temporary file beside it and
+    renamed over it, so readers never see half a report."""
+    if str(path) == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        mode = os.stat(path).st_mode  # follows a symbolic link to what it names
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise InputError(str(path), None, f"cannot write the {what}: {exc.strerror or exc}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        try:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise InputError(str(path), None, f"cannot write the {what}: {exc.strerror or exc}") from None
+        return
+    _replace(Path(os.path.realpath(path)) if path.is_symlink() else path, text, what, shown=path)
+
+
+def _replace(path: Path, text: str, what: str, shown: Path) -> None:
+    """Write to a temporary file beside ``path`` and rename it over ``path``; errors name ``shown``."""
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        raise InputError(str(path), None, f"cannot write the {what}: the directory does not exist")
+        raise InputError(str(shown), None, f"cannot write the {what}: the directory does not exist")
     import tempfile  # only for --output and --write-baseline: most runs write to stdout
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
@@ -435,7 +470,7 @@ def write_atomically(path: Path, text: str, what: str = "report") -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(str(path), None, f"cannot write the {what}: {exc.strerror or exc}") from None
+        raise InputError(str(shown), None, f"cannot write the {what}: {exc.strerror or exc}") from None
     except BaseException:  # interrupted: still leave nothing behind
         Path(tmp).unlink(missing_ok=True)
         raise

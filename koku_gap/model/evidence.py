@@ -3,7 +3,7 @@
 A verdict such as "tasks on this queue wait forever" is only true when some code sends to that queue, in
 a process that is deployed, under the settings it runs with. These models carry those facts, each with
 the line it was read from (:class:`CodeRef`), so a verdict can cite its evidence and a reader can check
-it. They import nothing but pydantic and the standard library: the analysis is cached as JSON and a
+it. They import nothing but pydantic, the standard library and the one base class (``model/base.py``): the analysis is cached as JSON and a
 notebook user can load it without the rest of the tool.
 
 Values that code computes (a queue name, a topic) are a :class:`Resolution`: the set of strings the
@@ -15,13 +15,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from koku_gap.model.base import Frozen
 
 ANALYSIS_VERSION = 1  # bump when the reader finds different facts in the same bytes: the cache key holds it
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class CodeRef(Frozen):
