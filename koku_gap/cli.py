@@ -347,9 +347,6 @@ def run(argv: Sequence[str] | None = None) -> int:
     own_process = argv is None  # the console script or python -m: gap-report's own process
     if own_process:
         gc.disable()  # importing allocates much and frees little: no collection is worth its time
-        # gap-report uses no pydantic plugin; looking for them scans every installed package's entry
-        # points when the first model is built (about 30 ms, docs/performance.md). A user's own setting wins.
-        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from koku_gap.api import analyze
     from koku_gap.report import RenderOptions, reporter
 
