@@ -41,6 +41,7 @@ from koku_gap.model.vocabulary import DRIFT_NAMES, ROLE_NAMES, ChartStatus, Prio
 from koku_gap.yaml.loader import LDict, LList, parse_stream, read_text
 
 BUNDLED = ("default", "koku")
+ALIAS_MATCH = "(policy alias)"  # how a row matched by a ``match:`` alias says so (engine/classify.py)
 POLICY_DIR = Path(__file__).parents[1] / "policies"  # shipped as files in the wheel, as the package is
 
 
@@ -343,9 +344,8 @@ class Policy(Frozen):
             found.append(outcome)
         pattern = self.alias_pattern(row.clowdapp)
         alias = self.match[pattern] if pattern is not None else None
-        if isinstance(alias, Alias) and any(
-            fnmatch.fnmatchcase(name, glob) for name in row.chart for glob in self.aliases_for(row.clowdapp)
-        ):
+        by_alias = any(reason.endswith(ALIAS_MATCH) for reason in row.reasons)
+        if isinstance(alias, Alias) and by_alias:
             found.append(alias)
         if row.waiver is not None:
             subjects, reasons = row.waiver.subject.split(", "), row.waiver.reason.split("; ")

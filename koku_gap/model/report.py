@@ -9,7 +9,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from koku_gap.model.base import Frozen
 from koku_gap.model.location import INSTANCE_DETAIL, Notice, SourceRef
@@ -135,6 +141,13 @@ class Citation(Frozen):
     text: str | None = None
     commit: str | None = None
     app: str | None = None
+
+    @field_validator("commit", mode="before")
+    @classmethod
+    def _commit_written_as_text(cls, value: object) -> object:
+        if value is None or isinstance(value, str):
+            return value
+        raise ValueError(f'a commit is text: quote it (commit: "{value}"), or YAML reads it as a number')
 
     def __str__(self) -> str:
         at = f" @{self.commit}" if self.commit else ""
