@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from koku_gap.engine.citations import AppSourceDir, open_source, stale_citations
 from koku_gap.engine.classify import chart_rows, platform_services, source_rows
 from koku_gap.engine.drift import env_keys
 from koku_gap.engine.match import match
@@ -22,7 +23,7 @@ from koku_gap.extras.remediation import (
     values_yaml,
 )
 from koku_gap.extras.snippets import snippet
-from koku_gap.model.errors import SETTING, InputError, Setting
+from koku_gap.model.errors import SETTING, InputError, Setting, UsageError
 from koku_gap.model.graph import ComponentGraph
 from koku_gap.model.location import Notice
 from koku_gap.model.report import (
@@ -60,6 +61,7 @@ def analyze(
     max_workloads: int = MAX_WORKLOADS,
     extras: Collection[Extra] = ALL_EXTRAS,
     on_loaded: Callable[[], object] | None = None,
+    app_sources: Mapping[str, str | os.PathLike[str]] | str | os.PathLike[str] | None = None,
 ) -> Report:
     """Compare ClowdApp template(s) with rendered chart manifests: load, then ``compare``, then the
     extras, from the text read once while loading.
@@ -75,6 +77,9 @@ def analyze(
     and suggested templates to attach (default: both; a caller that prints only some formats may
     leave out what they never read, ``report.Reporter.EXTRAS``). ``on_loaded`` runs once both sides
     are read, before the analysis (the CLI freezes the garbage collector's view of the inputs there).
+    ``app_sources``: each ClowdApp app's source checkout, ``{"koku": DIR}`` (``"koku@COMMIT"`` names
+    the checkout's commit when it has no ``.git``), or one directory for the only app; the policy's
+    citations of that app are checked against it (``stale-evidence`` warnings, docs/policy.md).
     """
     clowdapp_paths = [clowdapps] if isinstance(clowdapps, str | Path) else list(clowdapps)
     manifest_paths: list[str | Path] = (
@@ -97,6 +102,7 @@ def analyze(
     limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
     resolved = policy if isinstance(policy, Policy) else load_policy(policy)
     source, lines = _load_clowdapps(clowdapp_paths, params, limit, max_workloads)
+    checkouts = _app_sources(app_sources, source.apps)
     if manifest_paths:
         target = load_manifests(*manifest_paths, max_bytes=limit, max_workloads=max_workloads)
     else:
@@ -121,8 +127,36 @@ def analyze(
         file_lines=lines,
         strip_prefixes=resolved.strip_prefixes,
     )
-    warnings = [*repeated, *repeated_manifests, *repeated_charts, *report.warnings]
+    stale = stale_citations(resolved, checkouts, source.apps) if checkouts else []
+    warnings = [*repeated, *repeated_manifests, *repeated_charts, *report.warnings, *stale]
     return report.model_copy(update={"rows": rows, "warnings": warnings})
+
+
+def _app_sources(
+    given: Mapping[str, str | os.PathLike[str]] | str | os.PathLike[str] | None, apps: Collection[str]
+) -> list[AppSourceDir]:
+    """The source checkouts given, each named by a ClowdApp app of the inputs (UsageError otherwise)."""
+    if given is None:
+        return []
+    if isinstance(given, str | os.PathLike):
+        if len(apps) != 1:
+            held = ", ".join(sorted(apps))
+            raise UsageError(
+                f"{SETTING}: a source without an app name needs exactly one ClowdApp app; the ClowdApps "
+                f"hold {len(apps)} ({held}): name the app",
+                settings=(Setting("app_sources"),),
+            )
+        return [open_source(next(iter(apps)), given)]
+    checkouts: list[AppSourceDir] = []
+    for key, root in given.items():
+        app, _, commit = key.partition("@")
+        if app not in apps:
+            raise UsageError(
+                f"{SETTING}: no ClowdApp app is named {app!r}; the ClowdApps hold: {', '.join(sorted(apps))}",
+                settings=(Setting("app_sources", key),),
+            )
+        checkouts.append(open_source(app, root, commit or None))
+    return checkouts
 
 
 def _load_clowdapps(
@@ -272,6 +306,7 @@ def compare(
     result = match(source, target, policy)
     rows = source_rows(result, policy, today, env_keys(target.resources))
     rows += chart_rows(source, target, result, policy)
+    rows = [policy.cited(row) for row in rows]  # the evidence of the entries that decided each row
     queues = Queues(
         uncovered=sorted(q for q in result.queue_sources if q not in result.queue_consumers),
         extra=sorted(q for q in result.queue_consumers if q not in result.queue_sources),

@@ -56,6 +56,7 @@ OPTION_OF_SETTING = {
     "set_values": "--set",
     "set_string_values": "--set-string",
     "skip_failing_templates": "--skip-failing-templates",
+    "app_sources": "--app-source",
 }
 
 
@@ -111,6 +112,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE|NAME",
         help=f"classification policy: a YAML file, or a bundled one ({', '.join(BUNDLED_POLICIES)}); "
         "default: default",
+    )
+    parser.add_argument(
+        "--app-source",
+        action="append",
+        default=[],
+        metavar="[APP[@COMMIT]=]DIR",
+        help="the source checkout of a ClowdApp app (without APP=: of the only app given): the policy's "
+        "citations of its code are checked against it, a stale one is a warning; @COMMIT names the "
+        "checkout's commit when DIR has no .git; repeatable (docs/policy.md)",
     )
     parser.add_argument(
         "--format", choices=format_names(), default="terminal", help="output format (default: terminal)"
@@ -240,6 +250,26 @@ def _check_files(args: argparse.Namespace) -> None:
         raise UsageError(
             f"--policy {args.policy}: no such policy file; bundled policies: {', '.join(BUNDLED_POLICIES)}"
         )
+
+
+def _app_sources(values: Sequence[str]) -> dict[str, str] | str | None:
+    """``--app-source`` values as ``analyze(app_sources=...)`` takes them: one unnamed directory (the
+    only app's), or APP[@COMMIT] -> DIR."""
+    if not values:
+        return None
+    named: dict[str, str] = {}
+    for value in values:
+        key, sep, directory = value.partition("=")
+        if not sep:
+            if len(values) > 1:
+                raise UsageError(f"--app-source {value}: name its app (APP=DIR) when more than one is given")
+            return value
+        if not key.partition("@")[0] or not directory:
+            raise UsageError(f"--app-source expects [APP[@COMMIT]=]DIR, got {value!r}")
+        if key.partition("@")[0] in {k.partition("@")[0] for k in named}:
+            raise UsageError(f"--app-source {value}: app {key.partition('@')[0]} is given twice")
+        named[key] = directory
+    return named
 
 
 def _params(pairs: Sequence[str]) -> dict[str, str]:
@@ -372,6 +402,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         renderer=args.renderer or "auto",
         skip_failing_templates=args.skip_failing_templates,
         extras=output_format.EXTRAS,  # a run computes no more than it prints
+        app_sources=_app_sources(args.app_source),
     )
     if args.strict:
         _strict(report)

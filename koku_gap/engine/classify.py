@@ -13,7 +13,7 @@ from datetime import date
 
 from koku_gap.engine.drift import EnvKeys, drift
 from koku_gap.engine.match import Candidate, MatchResult, Names, Pairing
-from koku_gap.engine.policy import ComponentOverride, Outcome, Policy, Waiver
+from koku_gap.engine.policy import ALIAS_MATCH, ComponentOverride, Outcome, Policy, Waiver
 from koku_gap.model import rules
 from koku_gap.model.graph import Component, ComponentGraph, Resource
 from koku_gap.model.location import SourceRef
@@ -422,7 +422,7 @@ def _match_outcome(cand: Candidate, p: Pairing) -> Outcome:
     """No gap: a match (by evidence or a policy alias), or consolidated when the workload plays others too."""
     where = _where(cand)
     if cand.alias:
-        return Outcome(status="match", reason=f"played by {where} (policy alias)")
+        return Outcome(status="match", reason=f"played by {where} {ALIAS_MATCH}")
     if p.shared_with:
         return Outcome(
             status="consolidated",

@@ -29,10 +29,19 @@ from koku_gap.model.base import Frozen
 from koku_gap.model.errors import InputError
 from koku_gap.model.graph import Component
 from koku_gap.model.location import Notice
+from koku_gap.model.report import Assumption, Citation, Row
+from koku_gap.model.rules import (
+    MISSING_DISABLED,
+    MISSING_SCHEDULED,
+    POST_INSTALL_MIGRATION,
+    SCHEDULE_LOST,
+    UNCOVERED_QUEUE,
+)
 from koku_gap.model.vocabulary import DRIFT_NAMES, ROLE_NAMES, ChartStatus, Priority, Status
 from koku_gap.yaml.loader import LDict, LList, parse_stream, read_text
 
 BUNDLED = ("default", "koku")
+ALIAS_MATCH = "(policy alias)"  # how a row matched by a ``match:`` alias says so (engine/classify.py)
 POLICY_DIR = Path(__file__).parents[1] / "policies"  # shipped as files in the wheel, as the package is
 
 
@@ -55,7 +64,24 @@ RoleName = Annotated[str, _one_of("role", ROLE_NAMES)]
 DriftKindName = Annotated[str, _one_of("drift kind", DRIFT_NAMES)]
 
 
-class Outcome(Frozen):
+class Reasoned(Frozen):
+    """What every entry that gives a reason may add: the source lines that prove it (``evidence``) and
+    the policy's named assumptions it rests on (``rests_on``, keys of ``assume:``), so a reader can
+    check a verdict instead of trusting it."""
+
+    evidence: tuple[Citation, ...] = ()
+    rests_on: tuple[str, ...] = ()
+
+
+class AssumptionEntry(Frozen):
+    """An ``assume:`` entry: what the files cannot settle (a feature flag's value where the product
+    is installed), said once, with the lines that make it plausible."""
+
+    statement: str = Field(min_length=1)
+    evidence: tuple[Citation, ...] = ()
+
+
+class Outcome(Reasoned):
     """What a rule decides: a status, a priority (or none) and the reason shown on the row."""
 
     status: Status
@@ -65,7 +91,7 @@ class Outcome(Frozen):
     act_now: bool = True  # whether the action asks for something now (false: "none unless ...")
 
 
-class ChartRule(Frozen):
+class ChartRule(Reasoned):
     """Classifies a chart workload that no ClowdApp component claims."""
 
     name: str | None = None  # glob on the chart workload name
@@ -82,7 +108,7 @@ class ChartRule(Frozen):
         )
 
 
-class ComponentOverride(Frozen):
+class ComponentOverride(Reasoned):
     """Replaces a ClowdApp component's status and/or priority; ``when: gap`` only if it would be a gap."""
 
     status: Status | None = None
@@ -93,7 +119,14 @@ class ComponentOverride(Frozen):
     act_now: bool = True  # whether that action asks for something now
 
 
-class Waiver(Frozen):
+class Alias(Reasoned):
+    """A ``match:`` entry written as a mapping, to say why: ``{to: "*-shop-api", reason: ...}``."""
+
+    to: str | list[str]
+    reason: str | None = None
+
+
+class Waiver(Reasoned):
     """Accepts a known gap: of a ClowdApp component (glob), or of Celery queues no chart worker consumes.
 
     A waived row stays in every report, marked, and no longer fails the run. ``expires`` is the last day
@@ -168,9 +201,10 @@ class Policy(Frozen):
     partial_priority: Priority = "P2"
     ignore_env: tuple[str, ...] = ()
     chart: tuple[ChartRule, ...] = ()
-    match: dict[str, str | list[str]] = Field(default_factory=dict)
+    match: dict[str, str | list[str] | Alias] = Field(default_factory=dict)
     components: dict[str, ComponentOverride] = Field(default_factory=dict)
     waivers: tuple[Waiver, ...] = ()  # the child's are tried first
+    assume: dict[str, AssumptionEntry] = Field(default_factory=dict)  # named assumptions, for rests_on
     sources: tuple[str, ...] = ()  # the files this policy was read from, for the report
     _origins: _Origins = PrivateAttr(default_factory=_Origins)  # set by load_policy
 
@@ -201,6 +235,8 @@ class Policy(Frozen):
         if pattern is None:
             return []
         target = self.match[pattern]
+        if isinstance(target, Alias):
+            target = target.to
         return [target] if isinstance(target, str) else list(target)
 
     def alias_pattern(self, component: str) -> str | None:
@@ -264,6 +300,96 @@ class Policy(Frozen):
         file, line = origin
         return Notice(code="policy", message=message, file=file, line=line)
 
+    def entries(self) -> list[tuple[str, Reasoned]]:
+        """Every entry that may carry evidence, with where it sits (``components clowder-worker-hcs``)."""
+        found: list[tuple[str, Reasoned]] = [(f"missing {role}", o) for role, o in self.missing.items()]
+        for section in _OUTCOME_SECTIONS:
+            outcome = getattr(self, section)
+            if outcome is not None:
+                found.append((section, outcome))
+        found += [(f"chart {rule.name or rule.role}", rule) for rule in self.chart]
+        found += [(f"match {p}", a) for p, a in self.match.items() if isinstance(a, Alias)]
+        found += [(f"components {p}", o) for p, o in self.components.items()]
+        found += [(f"waivers {w.subject}", w) for w in self.waivers]
+        return found
+
+    def citations(self) -> list[tuple[str, Citation]]:
+        """Every citation of the policy, entries' and assumptions' alike, once each, with the first entry
+        citing it."""
+        found = [(where, c) for where, entry in self.entries() for c in entry.evidence]
+        found += [(f"assume {name}", c) for name, a in self.assume.items() for c in a.evidence]
+        first: dict[Citation, str] = {}
+        for where, citation in found:
+            first.setdefault(citation, where)
+        return [(where, citation) for citation, where in first.items()]
+
+    def citation_origin(self, citation: Citation) -> Origin:
+        """Where a citation is written (its ``- file:`` line), as ``origin`` does for patterns."""
+        return self.origin("evidence", citation)
+
+    def deciding(self, row: Row) -> list[Reasoned]:
+        """The entries that decided ``row``: a ``components:`` override, else the outcome entry of its
+        rule (``missing``, ``uncovered_queue``, ...); the ``match:`` alias it was matched by; the chart
+        rule of a chart row; the waivers that hold for it. Read from what the row records, so the
+        engine decides once and the citations follow its decision."""
+        found: list[Reasoned] = []
+        if row.clowdapp is None:
+            rule = self.chart_rule(row.chart[0], row.role) if row.chart else None
+            if rule is not None and row.reasons[:1] == [f"policy: {rule.reason}"]:
+                found.append(rule)
+            return found
+        override = self.override_for(row.clowdapp) if row.policy_override else None
+        outcome = override if override is not None else self._outcome_of_rule(row.rule)
+        if outcome is not None:
+            found.append(outcome)
+        pattern = self.alias_pattern(row.clowdapp)
+        alias = self.match[pattern] if pattern is not None else None
+        by_alias = any(reason.endswith(ALIAS_MATCH) for reason in row.reasons)
+        if isinstance(alias, Alias) and by_alias:
+            found.append(alias)
+        if row.waiver is not None:
+            subjects, reasons = row.waiver.subject.split(", "), row.waiver.reason.split("; ")
+            found += [
+                w
+                for w in self.waivers
+                if w.subject in subjects and w.reason in reasons and w.applies_to_app(row.app)
+            ]
+        return found
+
+    def _outcome_of_rule(self, rule: str | None) -> Outcome | None:
+        if rule is None:
+            return None
+        section = _SECTION_OF_RULE.get(rule)
+        if section is not None:
+            outcome: Outcome | None = getattr(self, section)
+            return outcome
+        kind, _, role = rule.partition("-")
+        if kind != "missing":
+            return None
+        return self.missing.get(role, self.missing.get("unknown"))
+
+    def cited(self, row: Row) -> Row:
+        """``row`` with the evidence and assumptions of the entries that decided it: typed
+        (``citations``, ``assumptions``) and in words (``evidence`` refs, an ``assumed: ...`` reason)."""
+        entries = self.deciding(row)
+        citations = list(dict.fromkeys(c for e in entries for c in e.evidence))
+        names = list(dict.fromkeys(n for e in entries for n in e.rests_on))
+        assumptions = [
+            Assumption(name=n, statement=self.assume[n].statement, evidence=list(self.assume[n].evidence))
+            for n in names
+            if n in self.assume
+        ]
+        if not citations and not assumptions:
+            return row
+        return row.model_copy(
+            update={
+                "citations": citations,
+                "assumptions": assumptions,
+                "evidence": [*row.evidence, *(f"policy cites {c}" for c in citations)],
+                "reasons": [*row.reasons, *(a.words for a in assumptions)],
+            }
+        )
+
     def queue_waivers(self, app: str, queue: str) -> list[Waiver]:
         """The waivers naming this Celery queue, in policy order (expired ones included)."""
         return [
@@ -271,6 +397,16 @@ class Policy(Frozen):
             for w in self.waivers
             if w.queue is not None and w.applies_to_app(app) and fnmatch.fnmatchcase(queue, w.queue)
         ]
+
+
+_SECTION_OF_RULE = {
+    UNCOVERED_QUEUE: "uncovered_queue",
+    MISSING_DISABLED: "missing_disabled",
+    MISSING_SCHEDULED: "missing_scheduled",
+    SCHEDULE_LOST: "schedule_lost",
+    POST_INSTALL_MIGRATION: "post_install_migration",
+}
+_OUTCOME_SECTIONS = tuple(_SECTION_OF_RULE.values())
 
 
 def load_policy(source: str | Path | None = None) -> Policy:
@@ -309,8 +445,38 @@ def _load(source: str, seen: tuple[str, ...]) -> Policy:
         message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
         message = message.removeprefix("Value error, ")
         raise InputError(file, line, f"policy {what}: {message}") from None
+    _check_rests_on(raw, file, policy)
     policy._origins = _Origins({**inherited, **_origins_in(raw, file, policy)})
     return policy
+
+
+def _check_rests_on(raw: LDict, file: str, policy: Policy) -> None:
+    """Every ``rests_on`` of this file names an assumption of the policy (its own or a parent's): a
+    typo would be a verdict that silently rests on nothing."""
+    for where, node in _walk(raw, ()):
+        if not (isinstance(node, LDict) and isinstance(node.get("rests_on"), LList)):
+            continue
+        names: LList = node["rests_on"]
+        for index, name in enumerate(names):
+            if isinstance(name, str) and name not in policy.assume:
+                known = sorted(policy.assume)
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"did you mean {close[0]}? " if close else ""
+                expected = f"expected one of: {', '.join(known)}" if known else "the policy assumes nothing"
+                what = ".".join((*where, "rests_on", str(index)))
+                message = f"policy {what}: unknown assumption {name!r}; {hint}{expected}"
+                raise InputError(file, names.line_of(index), message)
+
+
+def _walk(node: Any, where: tuple[str, ...]) -> Iterable[tuple[tuple[str, ...], Any]]:
+    """Every mapping and list of a policy file with its path of keys and indexes."""
+    yield where, node
+    if isinstance(node, LDict):
+        for key, value in node.items():
+            yield from _walk(value, (*where, str(key)))
+    elif isinstance(node, LList):
+        for index, value in enumerate(node):
+            yield from _walk(value, (*where, str(index)))
 
 
 def _origins_in(raw: LDict, file: str, policy: Policy) -> dict[tuple[str, object], Origin]:
@@ -325,6 +491,15 @@ def _origins_in(raw: LDict, file: str, policy: Policy) -> dict[tuple[str, object
     if isinstance(waivers, LList):
         for index, waiver in enumerate(policy.waivers[: len(waivers)]):
             found.setdefault(("waivers", waiver), (file, waivers.line_of(index)))
+    for _, node in _walk(raw, ()):
+        cited = node.get("evidence") if isinstance(node, LDict) else None
+        if isinstance(cited, LList):
+            for index, item in enumerate(cited):
+                try:
+                    citation = Citation.model_validate(item)
+                except ValidationError:  # validated with its entry; nothing to place
+                    continue
+                found.setdefault(("evidence", citation), (file, cited.line_of(index)))
     return found
 
 

@@ -9,7 +9,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from koku_gap.model.base import Frozen
 from koku_gap.model.location import INSTANCE_DETAIL, Notice, SourceRef
@@ -124,6 +130,43 @@ class WaiverInfo(Frozen):
     expired: bool = False
 
 
+class Citation(Frozen):
+    """A line of an application's source that a policy entry cites for its reason, so a reader can
+    check the reason rather than trust it: ``file`` relative to the source root, 1-based ``line``, the
+    line's ``text`` stripped (optional; it also finds the line again when it moved), the ``commit`` the
+    line was read at and the ``app`` whose source it is (optional: the only app, when one)."""
+
+    file: str = Field(min_length=1)
+    line: int = Field(ge=1, strict=True)
+    text: str | None = None
+    commit: str | None = None
+    app: str | None = None
+
+    @field_validator("commit", mode="before")
+    @classmethod
+    def _commit_written_as_text(cls, value: object) -> object:
+        if value is None or isinstance(value, str):
+            return value
+        raise ValueError(f'a commit is text: quote it (commit: "{value}"), or YAML reads it as a number')
+
+    def __str__(self) -> str:
+        at = f" @{self.commit}" if self.commit else ""
+        return f"{self.file}:{self.line}{at}"
+
+
+class Assumption(Frozen):
+    """Something the files cannot settle, that a verdict rests on: a policy ``assume:`` entry."""
+
+    name: str
+    statement: str
+    evidence: list[Citation] = Field(default_factory=list)
+
+    @property
+    def words(self) -> str:
+        """How a row says it: ``assumed: one-region — the install runs in one region``."""
+        return f"assumed: {self.name} — {self.statement}"
+
+
 class BaselineResult(Frozen):
     """How the current gaps compare with a baseline file (``--baseline``); lists of row ids, sorted."""
 
@@ -167,6 +210,10 @@ class Row(Frozen):
     baselined: bool = False  # a gap the --baseline file records: it does not fail the run
     group: Group = "covered"  # derived from status (GROUP_OF_STATUS), whatever the input says
     level: Level | None = None  # derived from priority (LEVEL_OF_PRIORITY): error, warning, note
+    # The source lines the policy entries that decided this row cite, and the assumptions they rest on;
+    # left out of the JSON when empty, so a policy without evidence writes the report it always did.
+    citations: list[Citation] = Field(default_factory=list, exclude_if=lambda v: not v)
+    assumptions: list[Assumption] = Field(default_factory=list, exclude_if=lambda v: not v)
     # The policy's ``components:`` entry decided this row (its reason comes first). Decided by the engine
     # for the stages after it (suggested templates); not part of the JSON report.
     policy_override: bool = Field(default=False, exclude=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from koku_gap.model.report import Report, Row, Target
+from koku_gap.model.report import Citation, Report, Row, Target
 from koku_gap.model.vocabulary import DETAILED_PRIORITIES
 from koku_gap.report import Extra, RenderOptions
 
@@ -136,6 +136,7 @@ def render_markdown(report: Report, *, date: str | None = None) -> str:
         _fixes,
         _drift,
         _better,
+        _cited,
         _queues,
         _platform,
         _mermaid,
@@ -330,6 +331,39 @@ def _better(report: Report, out: list[str]) -> None:
             f"{_cell(r.reasons[0])}"
         )
     out.append("")
+
+
+def _citation(c: Citation) -> str:
+    return f"`{c.file}:{c.line}`" + (f" @{c.commit}" if c.commit else "")
+
+
+def _cited(report: Report, out: list[str]) -> None:
+    """The source lines the policy's deciding entries cite, and the assumptions they rest on (each
+    stated once): what a reader checks before acting on, or arguing with, a verdict."""
+    rows = [r for r in report.rows if r.citations or r.assumptions]
+    if not rows:
+        return
+    out += [
+        "## Policy evidence",
+        "",
+        "The policy entries that decided these rows cite the application's own source (`file:line`, "
+        "at the commit named) and the assumptions they rest on.",
+        "",
+        "| Component | Status | Cites | Rests on |",
+        "|---|---|---|---|",
+    ]
+    for r in rows:
+        status = STATUS_ICON[r.status] + (f" {r.priority}" if r.priority else "")
+        cites = ", ".join(_citation(c) for c in r.citations) or "—"
+        rests = ", ".join(a.name for a in r.assumptions) or "—"
+        out.append(f"| {_name(r)} | {status} | {cites} | {rests} |")
+    out.append("")
+    assumptions = {a.name: a for r in rows for a in r.assumptions}
+    for a in assumptions.values():
+        cites = f" (cites {', '.join(_citation(c) for c in a.evidence)})" if a.evidence else ""
+        out.append(f"- **Assumed: {a.name}**: {_cell(a.statement)}{cites}")
+    if assumptions:
+        out.append("")
 
 
 def _queues(report: Report, out: list[str]) -> None:

@@ -204,15 +204,18 @@ def test_newest_uncovered_queues(newest: Report) -> None:
 
 
 def test_newest_workers(newest: Report) -> None:
-    # The generic rule: a queue no chart worker consumes is P0 (refresh, here). The koku policy knows that
-    # this chart sets ONPREM=True (disabled Unleash client: nothing is routed to *_xl / *_penalty) and that
-    # download / hcs / subs are cloud-provider features: those rows are optional, and say so.
+    # The generic rule: a queue no chart worker consumes is P0. The koku policy knows from koku's code
+    # (docs/audit/koku-verdicts.md) that on an OpenShift-only install nothing sends to `refresh` (only
+    # delete_openshift_on_cloud_data, for cloud providers), *_xl / *_penalty (Unleash flags, false
+    # on-prem), download / hcs / subs (cloud-provider features): those rows are optional, and cite why.
     refresh = by_name(newest, "clowder-worker-refresh")
-    assert (refresh.status, refresh.priority, refresh.chart) == ("missing", "P0", [])
-    assert "refresh" in refresh.reasons[0]
+    assert (refresh.status, refresh.priority, refresh.chart) == ("optional", "P3", [])
+    assert refresh.reasons[0].startswith("policy:") and "delete_openshift_on_cloud_data" in refresh.reasons[0]
+    assert "koku/masu/processor/tasks.py:761 @f6cc00b31" in [str(c) for c in refresh.citations]
+    assert [a.name for a in refresh.assumptions] == ["on-prem-is-ocp-only"]
     xl = by_name(newest, "clowder-worker-ocp-xl")
     assert (xl.status, xl.priority, xl.chart) == ("optional", "P3", [])
-    assert xl.reasons[0].startswith("policy:") and "ONPREM" in xl.reasons[0]
+    assert xl.reasons[0].startswith("policy:") and "Unleash" in xl.reasons[0]
     assert any("ocp_xl" in reason for reason in xl.reasons)
     for name, chart in [
         ("clowder-worker-celery", "cost-onprem-celery-worker-default"),
@@ -223,7 +226,7 @@ def test_newest_workers(newest: Report) -> None:
     ]:
         assert (by_name(newest, name).status, by_name(newest, name).chart) == ("match", [chart])
     download = by_name(newest, "clowder-worker-download")
-    assert (download.status, download.priority) == ("optional", "P2")
+    assert (download.status, download.priority) == ("optional", "P3")
     for name in ("clowder-worker-subs-extraction", "clowder-worker-subs-transmission"):
         assert (by_name(newest, name).status, by_name(newest, name).priority) == ("optional", "P3")
     assert {"download", "ocp_xl", "refresh"} <= set(newest.queues.uncovered)  # facts stay facts
@@ -362,32 +365,48 @@ def test_koku_ros_and_kruize_together_against_the_newest_chart() -> None:
     assert rows[("kruize", "recommendations")].chart == ["cost-onprem-kruize"]
 
 
-def test_newest_sources_client_is_folded_into_the_api_by_policy(newest: Report) -> None:
-    # The chart's envoy config says the Sources API is now part of the koku API; koku.yaml aliases it,
-    # and the row stays partial because the chart does not set the SOURCES=true switch.
+def test_newest_sources_client_is_not_needed_and_never_switched_on(newest: Report) -> None:
+    # The chart's envoy config says the Sources API is now part of the koku API, which serves /sources/;
+    # the sources-client serves source-status/ for a Platform Sources service the chart does not run.
+    # Setting SOURCES=true on the API would swap its ROOT_URLCONF to sources.urls: the policy makes the
+    # row optional and says never to set it.
     row = by_name(newest, "clowder-sources-client")
-    assert (row.status, row.priority, row.chart) == ("partial", "P2", ["cost-onprem-koku-api"])
-    assert any("SOURCES=true" in reason for reason in row.reasons)
+    assert (row.status, row.priority, row.chart) == ("optional", "P3", [])
+    assert "Never set SOURCES=true" in row.reasons[0]
+    assert row.action is not None and "do not set SOURCES=true" in row.action and not row.act_now
 
 
 def test_overridden_rows_do_not_contradict_themselves(newest: Report) -> None:
     row = by_name(newest, "clowder-worker-cost-model-xl")
     assert row.reasons[0].startswith("policy:")
-    assert all(r.startswith(("policy:", "without the policy entry:", "queue")) for r in row.reasons)
+    assert all(
+        r.startswith(("policy:", "without the policy entry:", "queue", "assumed:")) for r in row.reasons
+    )
     assert row.action and "revisit" in row.action
 
 
 def test_workers_deployed_with_zero_replicas_consume_nothing(corpus_dir: Path) -> None:
-    # 0cc9aa7d deploys the refresh and cloud-provider workers with replicas: 0: their queues wait.
+    # 0cc9aa7d deploys the refresh and cloud-provider workers with replicas: 0: their queues wait, and
+    # the engine says so; the koku policy knows nothing sends to them on OpenShift-only (optional P3).
     report = analyze(
         [corpus_dir / "koku" / "clowdapp-2026-08-14-f6cc00b31.yaml"],
         [corpus_dir / "chart" / "cost-onprem-2026-01-12-0cc9aa7d.yaml"],
         policy="koku",
     )
     refresh = by_name(report, "clowder-worker-refresh")
-    assert (refresh.status, refresh.priority) == ("partial", "P0")
+    assert (refresh.status, refresh.priority) == ("optional", "P3")
     assert any("replicas: 0" in reason for reason in refresh.reasons)
     assert "cost-onprem-celery-worker-refresh" in refresh.chart
     download = by_name(report, "clowder-worker-download")
-    assert (download.status, download.priority) == ("optional", "P2")
+    assert (download.status, download.priority) == ("optional", "P3")
     assert {"refresh", "download"} <= set(report.queues.uncovered)
+
+
+@pytest.mark.parametrize("koku", ["2025-10-27", "2026-08-14"])
+@pytest.mark.parametrize("chart", ["0cc9aa7d", "98b90458", "3346ee67", "7cc5007a"])
+def test_koku_policy_gate_follows_the_code(corpus_dir: Path, koku: str, chart: str) -> None:
+    # The audit (docs/audit/koku-verdicts.md) proves no P0/P1 for koku 2026-08-14 at any render; the policy
+    # cannot tell koku versions apart and gives the newest koku's verdicts (the sources-listener reason
+    # says what changes for 4b5f85cf6), so `--fail-on P0` passes at every pair.
+    report = koku_report(corpus_dir, koku, chart)
+    assert not report.fails("P1"), [(r.clowdapp, r.priority) for r in report.gaps("P1")]
