@@ -306,7 +306,6 @@ def compare(
     result = match(source, target, policy)
     rows = source_rows(result, policy, today, env_keys(target.resources))
     rows += chart_rows(source, target, result, policy)
-    rows = [policy.cited(row) for row in rows]  # the evidence of the entries that decided each row
     queues = Queues(
         uncovered=sorted(q for q in result.queue_sources if q not in result.queue_consumers),
         extra=sorted(q for q in result.queue_consumers if q not in result.queue_sources),

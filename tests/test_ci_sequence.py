@@ -55,7 +55,7 @@ def test_corpus_sequence(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFix
     baseline = tmp_path / "baseline.json"
 
     # 1. record the gaps the chart has today: exit 0 although there are P0 gaps
-    code, first = run_json(args(app, chart, "--policy", "koku", "--write-baseline", str(baseline)), capsys)
+    code, first = run_json(args(app, chart, "--policy", "default", "--write-baseline", str(baseline)), capsys)
     assert code == 0
     assert first["summary"]["highest_priority"] == "P0"
     recorded = json.loads(baseline.read_text())["gaps"]
@@ -64,14 +64,14 @@ def test_corpus_sequence(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFix
     assert rows_by_name(first)["clowder-listener"]["status"] == "match"
 
     # 2. the same chart against the baseline: nothing new, exit 0
-    code, second = run_json(args(app, chart, "--policy", "koku", "--baseline", str(baseline)), capsys)
+    code, second = run_json(args(app, chart, "--policy", "default", "--baseline", str(baseline)), capsys)
     assert code == 0
     assert second["baseline"]["new"] == [] and second["baseline"]["fixed"] == []
 
     # 3. a copy of the chart without its Kafka listener: a new P0 gap fails the run
     copy = tmp_path / "rendered.yaml"
     copy.write_text(without_document(chart.read_text(), "Deployment", "cost-onprem-koku-listener"))
-    code, third = run_json(args(app, copy, "--policy", "koku", "--baseline", str(baseline)), capsys)
+    code, third = run_json(args(app, copy, "--policy", "default", "--baseline", str(baseline)), capsys)
     assert code == 1
     listener = rows_by_name(third)["clowder-listener"]
     assert (listener["status"], listener["priority"]) == ("missing", "P0")

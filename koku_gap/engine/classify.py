@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from koku_gap.engine.drift import EnvKeys, drift
 from koku_gap.engine.match import Candidate, MatchResult, Names, Pairing
-from koku_gap.engine.policy import ALIAS_MATCH, ComponentOverride, Outcome, Policy, Waiver
+from koku_gap.engine.policy import ChartRule, ComponentOverride, Outcome, Policy, Reasoned, Waiver
 from koku_gap.model import rules
 from koku_gap.model.graph import Component, ComponentGraph, Resource
 from koku_gap.model.location import SourceRef
@@ -92,11 +93,15 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date, en
     action = _action(outcome, override if overridden else None, status, verdict.drifts)
     if status in SETTLED_STATUSES:
         priority = None
-    waiver = _waiver(s, uncovered, policy, today) if status in GAP_STATUSES and priority else None
+    waived = _waiver(s, uncovered, policy, today) if status in GAP_STATUSES and priority else None
+    waiver = waived.info if waived is not None else None
     if waiver is not None:
         note, action = _waiver_note(waiver, action)
         reasons.insert(0, note)
-    return Row(
+    # what decided the row, whose evidence it cites: the override or the outcome entry, and the waivers
+    deciding: list[Reasoned] = [override if overridden and override is not None else outcome]
+    deciding += waived.entries if waived is not None else []
+    row = Row(
         id=s.id,
         app=s.app,
         clowdapp=s.name,
@@ -119,6 +124,7 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date, en
         waived=waiver is not None and not waiver.expired,
         policy_override=overridden,
     )
+    return policy.cited(row, deciding)
 
 
 def _verdict(
@@ -215,7 +221,7 @@ def _also_named(s: Component, covering: list[str], targets: list[Target], result
     return list(dict.fromkeys(t for t in also_named if not any(x.name == t for x in targets)))
 
 
-def _waiver(s: Component, uncovered: list[str], policy: Policy, today: date) -> WaiverInfo | None:
+def _waiver(s: Component, uncovered: list[str], policy: Policy, today: date) -> _Waived | None:
     """The waiver of a gap: one naming the component, else queue waivers covering every uncovered queue.
 
     An expired waiver comes back (marked expired) only when no active one applies: the row says so.
@@ -223,27 +229,35 @@ def _waiver(s: Component, uncovered: list[str], policy: Policy, today: date) -> 
     expired: list[Waiver] = []
     for waiver in policy.component_waivers(s.app, s.name):
         if not waiver.expired(today):
-            return _waiver_info([waiver], expired=False)
+            return _waived([waiver], expired=False)
         expired.append(waiver)
     by_queue = [policy.queue_waivers(s.app, q) for q in uncovered]
     if by_queue and all(by_queue):
         live = [next((w for w in found if not w.expired(today)), None) for found in by_queue]
         active = [w for w in live if w is not None]
         if len(active) == len(live):
-            return _waiver_info(active, expired=False)
+            return _waived(active, expired=False)
         expired.extend(found[0] for found, w in zip(by_queue, live, strict=True) if w is None)
-    return _waiver_info(expired, expired=True) if expired else None
+    return _waived(expired, expired=True) if expired else None
 
 
-def _waiver_info(waivers: list[Waiver], *, expired: bool) -> WaiverInfo:
+class _Waived(NamedTuple):
+    """The waiver a row shows, and the policy entries it was made of (whose evidence the row cites)."""
+
+    info: WaiverInfo
+    entries: list[Waiver]
+
+
+def _waived(waivers: list[Waiver], *, expired: bool) -> _Waived:
     unique = list(dict.fromkeys(waivers))
     dates = [w.expires for w in unique if w.expires is not None]
-    return WaiverInfo(
+    info = WaiverInfo(
         subject=", ".join(dict.fromkeys(w.subject for w in unique)),
         reason="; ".join(dict.fromkeys(w.reason for w in unique)),
         expires=min(dates).isoformat() if dates else None,
         expired=expired,
     )
+    return _Waived(info, unique)
 
 
 def _act(outcome: Outcome, action: str, *, now: bool = True) -> Outcome:
@@ -309,7 +323,7 @@ def _matched_outcome(
         or _partial_outcome(cand, drifts, policy)
         or _role_alone_outcome(s, cand, p, policy)
     )
-    return gap or (_match_outcome(cand, p), None)
+    return gap or (_match_outcome(cand, p, policy), None)
 
 
 def _uncovered_queue_outcome(
@@ -418,11 +432,14 @@ def _partial_outcome(cand: Candidate, drifts: list[Drift], policy: Policy) -> tu
     ), rules.drift_rule(partial[0].kind)
 
 
-def _match_outcome(cand: Candidate, p: Pairing) -> Outcome:
-    """No gap: a match (by evidence or a policy alias), or consolidated when the workload plays others too."""
+def _match_outcome(cand: Candidate, p: Pairing, policy: Policy) -> Outcome:
+    """No gap: a match (by evidence or a policy alias, whose evidence it carries), or consolidated when
+    the workload plays others too."""
     where = _where(cand)
     if cand.alias:
-        return Outcome(status="match", reason=f"played by {where} {ALIAS_MATCH}")
+        entry = policy.alias_entry(p.source.name)
+        cited = {"evidence": entry.evidence, "rests_on": entry.rests_on} if entry is not None else {}
+        return Outcome(status="match", reason=f"played by {where} (policy alias)", **cited)
     if p.shared_with:
         return Outcome(
             status="consolidated",
@@ -461,12 +478,15 @@ def chart_rows(
     source: ComponentGraph, target: ComponentGraph, result: MatchResult, policy: Policy
 ) -> list[Row]:
     """A row for every chart workload that plays no ClowdApp component's part."""
-    return [_chart_row(t, *verdict) for t, verdict in _chart_verdicts(source, target, result, policy)]
+    return [
+        policy.cited(_chart_row(t, status, reason, action), deciding)
+        for t, (status, reason, action, deciding) in _chart_verdicts(source, target, result, policy)
+    ]
 
 
 def _chart_verdicts(
     source: ComponentGraph, target: ComponentGraph, result: MatchResult, policy: Policy
-) -> Iterator[tuple[Component, tuple[ChartStatus, str, Action]]]:
+) -> Iterator[tuple[Component, tuple[ChartStatus, str, Action, list[Reasoned]]]]:
     """Every chart workload no ClowdApp component claims, with its status, reason and action."""
     names = result.names
     platform: dict[str, list[Resource]] = {}
@@ -477,10 +497,10 @@ def _chart_verdicts(
     inline_migrations = _inline_migrations(source)
     for t in target.components:
         if t.name not in result.claimed:
-            status, reason, action = _chart_status(
+            status, reason, action, rule = _chart_status(
                 t, source, platform, dependencies, inline_migrations, policy, names
             )
-            yield t, (status, reason, action or CHART_ACTION[status])
+            yield t, (status, reason, action or CHART_ACTION[status], [rule] if rule is not None else [])
 
 
 def _inline_migrations(source: ComponentGraph) -> dict[str | None, list[str]]:
@@ -522,15 +542,17 @@ def _chart_status(
     inline_migrations: dict[str | None, list[str]],
     policy: Policy,
     names: Names,
-) -> tuple[ChartStatus, str, Action | None]:
-    """Status, reason, and an action when the status's own (``CHART_ACTION``) would mislead."""
+) -> tuple[ChartStatus, str, Action | None, ChartRule | None]:
+    """Status, reason, an action when the status's own (``CHART_ACTION``) would mislead, and the policy's
+    chart rule when one decided."""
     rule = policy.chart_rule(t.name, t.role.kind.value)
     if rule is not None and not (rule.unless_app and rule.unless_app in source.apps):
         # a workload of an app not passed is out of scope, not something to check the chart needs
         scope = f"out of scope: pass its ClowdApp ({rule.unless_app}) too, to compare it"
-        return rule.status, f"policy: {rule.reason}", Action(scope, now=True) if rule.unless_app else None
+        action = Action(scope, now=True) if rule.unless_app else None
+        return rule.status, f"policy: {rule.reason}", action, rule
     status, reason = _chart_evidence_status(t, platform, dependencies, inline_migrations, names)
-    return status, reason, None
+    return status, reason, None, None
 
 
 def _chart_evidence_status(
@@ -575,7 +597,9 @@ def platform_services(
     workloads classified `infra`: a database that belongs to a bundled service is not the app's)."""
     names = result.names
     infra = {
-        t.name for t, (status, _, _) in _chart_verdicts(source, target, result, policy) if status == "infra"
+        t.name
+        for t, (status, _, _, _) in _chart_verdicts(source, target, result, policy)
+        if status == "infra"
     }
     by_kind = _infra_by_kind(target, infra)
     topics = {r.name for r in target.resources if r.kind == "KafkaTopic"}

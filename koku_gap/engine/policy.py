@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,18 +30,10 @@ from koku_gap.model.errors import InputError
 from koku_gap.model.graph import Component
 from koku_gap.model.location import Notice
 from koku_gap.model.report import Assumption, Citation, Row
-from koku_gap.model.rules import (
-    MISSING_DISABLED,
-    MISSING_SCHEDULED,
-    POST_INSTALL_MIGRATION,
-    SCHEDULE_LOST,
-    UNCOVERED_QUEUE,
-)
 from koku_gap.model.vocabulary import DRIFT_NAMES, ROLE_NAMES, ChartStatus, Priority, Status
 from koku_gap.yaml.loader import LDict, LList, parse_stream, read_text
 
 BUNDLED = ("default", "koku")
-ALIAS_MATCH = "(policy alias)"  # how a row matched by a ``match:`` alias says so (engine/classify.py)
 POLICY_DIR = Path(__file__).parents[1] / "policies"  # shipped as files in the wheel, as the package is
 
 
@@ -327,51 +319,17 @@ class Policy(Frozen):
         """Where a citation is written (its ``- file:`` line), as ``origin`` does for patterns."""
         return self.origin("evidence", citation)
 
-    def deciding(self, row: Row) -> list[Reasoned]:
-        """The entries that decided ``row``: a ``components:`` override, else the outcome entry of its
-        rule (``missing``, ``uncovered_queue``, ...); the ``match:`` alias it was matched by; the chart
-        rule of a chart row; the waivers that hold for it. Read from what the row records, so the
-        engine decides once and the citations follow its decision."""
-        found: list[Reasoned] = []
-        if row.clowdapp is None:
-            rule = self.chart_rule(row.chart[0], row.role) if row.chart else None
-            if rule is not None and row.reasons[:1] == [f"policy: {rule.reason}"]:
-                found.append(rule)
-            return found
-        override = self.override_for(row.clowdapp) if row.policy_override else None
-        outcome = override if override is not None else self._outcome_of_rule(row.rule)
-        if outcome is not None:
-            found.append(outcome)
-        pattern = self.alias_pattern(row.clowdapp)
-        alias = self.match[pattern] if pattern is not None else None
-        by_alias = any(reason.endswith(ALIAS_MATCH) for reason in row.reasons)
-        if isinstance(alias, Alias) and by_alias:
-            found.append(alias)
-        if row.waiver is not None:
-            subjects, reasons = row.waiver.subject.split(", "), row.waiver.reason.split("; ")
-            found += [
-                w
-                for w in self.waivers
-                if w.subject in subjects and w.reason in reasons and w.applies_to_app(row.app)
-            ]
-        return found
+    def alias_entry(self, component: str) -> Alias | None:
+        """The ``match:`` entry that aliases ``component``, when it is written as a mapping (with a
+        reason or evidence of its own)."""
+        pattern = self.alias_pattern(component)
+        entry = self.match[pattern] if pattern is not None else None
+        return entry if isinstance(entry, Alias) else None
 
-    def _outcome_of_rule(self, rule: str | None) -> Outcome | None:
-        if rule is None:
-            return None
-        section = _SECTION_OF_RULE.get(rule)
-        if section is not None:
-            outcome: Outcome | None = getattr(self, section)
-            return outcome
-        kind, _, role = rule.partition("-")
-        if kind != "missing":
-            return None
-        return self.missing.get(role, self.missing.get("unknown"))
-
-    def cited(self, row: Row) -> Row:
-        """``row`` with the evidence and assumptions of the entries that decided it: typed
-        (``citations``, ``assumptions``) and in words (``evidence`` refs, an ``assumed: ...`` reason)."""
-        entries = self.deciding(row)
+    def cited(self, row: Row, entries: Sequence[Reasoned]) -> Row:
+        """``row`` with the evidence and assumptions of ``entries``, the policy entries that decided it
+        (``engine/classify.py`` passes them where it decides): typed (``citations``, ``assumptions``)
+        and in words (``evidence`` refs, an ``assumed: ...`` reason)."""
         citations = list(dict.fromkeys(c for e in entries for c in e.evidence))
         names = list(dict.fromkeys(n for e in entries for n in e.rests_on))
         assumptions = [
@@ -399,14 +357,14 @@ class Policy(Frozen):
         ]
 
 
-_SECTION_OF_RULE = {
-    UNCOVERED_QUEUE: "uncovered_queue",
-    MISSING_DISABLED: "missing_disabled",
-    MISSING_SCHEDULED: "missing_scheduled",
-    SCHEDULE_LOST: "schedule_lost",
-    POST_INSTALL_MIGRATION: "post_install_migration",
-}
-_OUTCOME_SECTIONS = tuple(_SECTION_OF_RULE.values())
+# The outcome entries of the special gap kinds (``missing:`` holds the rest, by role).
+_OUTCOME_SECTIONS = (
+    "uncovered_queue",
+    "missing_disabled",
+    "missing_scheduled",
+    "schedule_lost",
+    "post_install_migration",
+)
 
 
 def load_policy(source: str | Path | None = None) -> Policy:

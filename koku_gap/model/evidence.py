@@ -3,8 +3,8 @@
 A verdict such as "tasks on this queue wait forever" is only true when some code sends to that queue, in
 a process that is deployed, under the settings it runs with. These models carry those facts, each with
 the line it was read from (:class:`CodeRef`), so a verdict can cite its evidence and a reader can check
-it. They import nothing but pydantic, the standard library and the one base class (``model/base.py``): the analysis is cached as JSON and a
-notebook user can load it without the rest of the tool.
+it. They import nothing but pydantic, the standard library and the one base class (``model/base.py``):
+the analysis is cached as JSON and a notebook user can load it without the rest of the tool.
 
 Values that code computes (a queue name, a topic) are a :class:`Resolution`: the set of strings the
 expression can take, each with where it is written and the chain of names followed to it, and an explicit

@@ -53,7 +53,12 @@ def test_kokus_own_proxy_still_plays_the_gateway(corpus: Path) -> None:
 
 
 def test_a_worker_deployed_with_zero_replicas_is_to_be_scaled(corpus: Path) -> None:
-    report = _report(corpus, ("koku/clowdapp-2025-10-27-4b5f85cf6.yaml",), IDLE)
+    """Under the default policy (koku's makes refresh optional: nothing sends to it on OCP-only)."""
+    report = analyze(
+        clowdapps=[corpus / "koku/clowdapp-2025-10-27-4b5f85cf6.yaml"],
+        manifests=[corpus / IDLE],
+        policy="default",
+    )
     refresh = _row(report, "clowder-worker-refresh")
     assert (refresh.status, refresh.priority) == ("partial", "P0")
     assert refresh.action == (

@@ -169,11 +169,11 @@ def test_the_corpus_refresh_worker_gets_the_charts_settings(corpus: Path) -> Non
     report = analyze(
         corpus / "koku" / "clowdapp-2026-08-14-f6cc00b31.yaml",
         corpus / "chart" / "cost-onprem-2026-02-12-7cc5007a.yaml",
-        policy="koku",
+        policy="default",  # koku's makes the refresh worker optional, with no suggestion
     )
     row = next(r for r in report.rows if r.clowdapp == "clowder-worker-refresh")
     assert row.remediation is not None
-    values = _load(row.remediation.values)["workerRefresh"]
+    values = _load(row.remediation.values)["clowderWorkerRefresh"]
     refs = {r["name"] for r in values["envValueFrom"]}
     assert {"DATABASE_SERVICE_HOST", "REDIS_HOST", "INSIGHTS_KAFKA_HOST", "S3_ENDPOINT"} <= set(values["env"])
     assert {"DATABASE_USER", "DATABASE_PASSWORD", "DJANGO_SECRET_KEY"} <= refs
