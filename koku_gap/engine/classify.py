@@ -25,6 +25,7 @@ from koku_gap.model.vocabulary import (
     ROLES,
     SETTLED_STATUSES,
     ChartStatus,
+    DriftKind,
     Priority,
     RoleKind,
     Status,
@@ -320,7 +321,7 @@ def _matched_outcome(
         _uncovered_queue_outcome(s, cand, uncovered, policy, result)
         or _schedule_lost_outcome(s, cand, policy)
         or _post_install_outcome(s, cand.target, policy, result)
-        or _partial_outcome(cand, drifts, policy)
+        or _partial_outcome(cand, p, drifts, policy)
         or _role_alone_outcome(s, cand, p, policy)
     )
     return gap or (_match_outcome(cand, p, policy), None)
@@ -418,7 +419,9 @@ def _hook_move(s: Component, t: Component, result: MatchResult) -> tuple[str, st
     return "", "", f"annotate {t.name} with {hook}"
 
 
-def _partial_outcome(cand: Candidate, drifts: list[Drift], policy: Policy) -> tuple[Outcome, str] | None:
+def _partial_outcome(
+    cand: Candidate, p: Pairing, drifts: list[Drift], policy: Policy
+) -> tuple[Outcome, str] | None:
     """Played, but with drift of a kind the policy counts as a gap (``partial_on``)."""
     partial = [d for d in drifts if d.kind in policy.partial_on]
     if not partial:
@@ -428,8 +431,22 @@ def _partial_outcome(cand: Candidate, drifts: list[Drift], policy: Policy) -> tu
         status="partial",
         priority=policy.partial_priority,
         reason=f"played by {_where(cand)}, but " + messages,
-        action=f"fix {cand.target.name}: " + messages,
+        action=_partial_action(cand, p, partial, messages),
     ), rules.drift_rule(partial[0].kind)
+
+
+def _partial_action(cand: Candidate, p: Pairing, partial: list[Drift], messages: str) -> str:
+    """What to do about the drift. A switch selects what a process serves (a URL conf, a worker mode):
+    set on a workload that also plays other components, it would change what they get, so the advice is
+    a workload of the component's own, never the switch on the shared one."""
+    switches = [str(s) for d in partial if d.kind == DriftKind.SWITCH_MISSING for s in d.clowdapp or ()]
+    if switches and p.shared_with:
+        return (
+            f"do not set {', '.join(switches)} on {cand.target.name}: it also plays "
+            f"{', '.join(p.shared_with)}, and the switch would change what it serves them; if on-prem needs "
+            f"what {p.source.name} does under it, run {p.source.name} as a workload of its own"
+        )
+    return f"fix {cand.target.name}: " + messages
 
 
 def _match_outcome(cand: Candidate, p: Pairing, policy: Policy) -> Outcome:
