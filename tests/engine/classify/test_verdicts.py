@@ -1,4 +1,5 @@
-"""Review items on the engine: role-alone pairs, idle workers, out-of-scope chart rows, HTTP subcommands.
+"""Verdicts a review of the engine found wrong: role-alone pairs, idle workers, out-of-scope chart rows,
+HTTP subcommands; on small inputs first, then on the real corpus.
 
 1. A pair only its role speaks for, with no image to say whether it is one application (an unresolved
    image, or a reverse proxy's), stands only when the application is anchored in the chart (another of
@@ -6,23 +7,19 @@
    refused, anything else is `partial` for a reader to check (match._confirm, classify._role_alone_outcome).
 2. A queue consumed only by a chart worker deployed with `replicas: 0` asks to scale that worker up.
 3. A chart workload a policy puts out of scope until its ClowdApp is passed says so in its action.
-4. A subcommand that serves HTTP is a web API that still pairs on its subcommand.
+4. A subcommand that serves HTTP is a web API that still pairs on its subcommand (how its role is
+   detected: tests/sources/test_roles.py).
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import koku_gap
-from koku_gap.model.graph import Role, RoleKind
+from koku_gap.api import analyze
+from koku_gap.model.report import Report
 from koku_gap.model.rules import ROLE_ALONE
-from koku_gap.sources.roles import (
-    RoleInput,
-    detect_role,
-    distinguishing_switches,
-    http_subcommand,
-    role_purpose,
-)
 from tests.helpers.engine import (
     NGINX_IMAGE,
     celery,
@@ -213,35 +210,6 @@ def test_a_chart_workload_of_an_app_not_passed_is_out_of_scope(tmp_path: Path) -
 # --- 4. subcommands serving HTTP -----------------------------------------------------------------------
 
 
-def _role(command: list[str], serves_http: bool, env: dict[str, str | None] | None = None) -> Role:
-    return detect_role(
-        RoleInput(
-            command=command,
-            args=[],
-            env=env or {},
-            image="quay.io/x/ros:1",
-            params={},
-            serves_http=serves_http,
-        )
-    )
-
-
-def test_a_subcommand_serving_http_is_a_web_api_that_keeps_its_command() -> None:
-    api = _role(["./rosocp", "start", "api"], serves_http=True)
-    assert (api.kind, api.command) == (RoleKind.WEB_API, "rosocp start api")
-    assert "serves HTTP (a web service or an http port)" in api.evidence
-    assert http_subcommand(api)
-    assert role_purpose(api) == "runs rosocp start api and serves HTTP"
-    worker = _role(["./rosocp", "start", "processor"], serves_http=False)
-    assert (worker.kind, worker.command) == (RoleKind.SUBCOMMAND, "rosocp start processor")
-    assert not http_subcommand(_role(["gunicorn", "app.wsgi"], serves_http=True))
-
-
-def test_migrations_run_first_are_kept_on_an_http_subcommand() -> None:
-    api = _role(["/bin/bash", "-c", "./rosocp db migrate up\n./rosocp start api"], serves_http=True)
-    assert (api.kind, api.also) == (RoleKind.WEB_API, ("migration",))
-
-
 def test_an_http_subcommand_pairs_on_its_command(tmp_path: Path) -> None:
     app = clowdapp(
         "shop",
@@ -261,11 +229,71 @@ def test_an_http_subcommand_pairs_on_its_command(tmp_path: Path) -> None:
     assert row(report, "processor").chart == ["rel-processor"]
 
 
-def test_a_count_is_a_setting_not_a_switch() -> None:
-    envs: list[dict[str, str | None]] = [
-        {"GUNICORN_WORKERS": "4"},
-        {"GUNICORN_WORKERS": "1", "MASU": "true"},
-        {"MASU": "false"},
-        {},
-    ]
-    assert distinguishing_switches(envs) == [(), ("MASU=true",), (), ()]
+# --- on the corpus ------------------------------------------------------------------------------------------
+# The review items on the real corpus (../shared/corpus, skipped when absent); lines are the corpus files'.
+#
+# - insights-host-inventory's `service` (nginx, line ~184) fronts service-reads/service-writes, which run
+#   the insights-inventory image: nothing it fronts is in the koku chart, so koku's envoy gateway is not it.
+# - chart 0cc9aa7d deploys cost-onprem-celery-worker-refresh with `replicas: 0` (line ~3255) although its
+#   WORKER_QUEUES holds `refresh` (line ~3302).
+# - vulnerability-engine sets GUNICORN_WORKERS to '4' and '1': a count, not a switch that pairs its
+#   manager-admin-service with koku's API.
+
+
+NEWEST = "chart/cost-onprem-2026-02-12-7cc5007a.yaml"
+IDLE = "chart/cost-onprem-2026-01-12-0cc9aa7d.yaml"
+ROS = ("ros/ros-ocp-backend-clowdapp-2026-08-20-2d24259.yaml", "ros/kruize-clowdapp-2026-08-20-2d24259.yaml")
+
+
+@functools.cache
+def _report(corpus: Path, clowdapps: tuple[str, ...], chart: str) -> Report:
+    return analyze(clowdapps=[corpus / f for f in clowdapps], manifests=[corpus / chart], policy="koku")
+
+
+def test_another_apps_nginx_does_not_play_kokus_gateway(corpus: Path) -> None:
+    report = _report(corpus, ("wild/RedHatInsights__insights-host-inventory__deploy_clowdapp.yaml",), NEWEST)
+    proxy = row(report, "service")
+    assert (proxy.role, proxy.status, proxy.chart) == ("reverse-proxy", "optional", [])
+    assert chart_row(report, "cost-onprem-gateway").status == "extra"
+    assert not [r for r in report.rows if r.clowdapp and r.status in ("match", "consolidated")]
+
+
+def test_kokus_own_proxy_still_plays_the_gateway(corpus: Path) -> None:
+    report = _report(corpus, ("koku/clowdapp-2026-08-14-f6cc00b31.yaml",), NEWEST)
+    assert (row(report, "clowder-api").status, row(report, "clowder-api").chart) == (
+        "match",
+        ["cost-onprem-gateway"],
+    )
+
+
+def test_a_worker_deployed_with_zero_replicas_is_to_be_scaled(corpus: Path) -> None:
+    report = _report(corpus, ("koku/clowdapp-2025-10-27-4b5f85cf6.yaml",), IDLE)
+    refresh = row(report, "clowder-worker-refresh")
+    assert (refresh.status, refresh.priority) == ("partial", "P0")
+    assert refresh.action == (
+        "scale cost-onprem-celery-worker-refresh to at least 1 replica (it is deployed with replicas: 0)"
+    )
+
+
+def test_ros_and_kruize_rows_are_out_of_scope_without_their_clowdapps(corpus: Path) -> None:
+    report = _report(corpus, ("koku/clowdapp-2026-08-14-f6cc00b31.yaml",), NEWEST)
+    for name, app in [("cost-onprem-ros-api", "ros-ocp-backend"), ("cost-onprem-kruize", "kruize")]:
+        r = chart_row(report, name)
+        assert r.status == "extra"
+        assert r.action == f"out of scope: pass its ClowdApp ({app}) too, to compare it"
+
+
+def test_http_subcommands_are_web_apis_and_still_match(corpus: Path) -> None:
+    report = _report(corpus, ROS, NEWEST)
+    api = row(report, "api", "ros-ocp-backend")
+    assert (api.role, api.status, api.chart) == ("web-api", "match", ["cost-onprem-ros-api"])
+    assert "runs rosocp start api" in api.evidence
+    recommendations = row(report, "recommendations", "kruize")
+    assert (recommendations.role, recommendations.chart) == ("web-api", ["cost-onprem-kruize"])
+    assert row(report, "processor").role == "subcommand"
+
+
+def test_a_worker_count_does_not_pair_another_apps_service(corpus: Path) -> None:
+    report = _report(corpus, ("wild/RedHatInsights__vulnerability-engine__deploy_clowdapp.yaml",), IDLE)
+    assert row(report, "manager-admin-service").chart == []
+    assert chart_row(report, "cost-onprem-koku-api-writes").status == "extra"
