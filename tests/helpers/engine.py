@@ -304,6 +304,15 @@ def graphs(
     return source, load_manifests(*manifest_files)
 
 
+def merged(paths: Sequence[Path]) -> ComponentGraph:
+    """The ClowdApp templates at ``paths`` read into one graph, as ``analyze`` reads several."""
+    graphs = [load_clowdapp(p) for p in paths]
+    graph = graphs[0]
+    for other in graphs[1:]:
+        graph = graph.merged(other)
+    return graph
+
+
 def assert_invariants(
     report: Report,
     clowdapp_files: Sequence[str | Path],

@@ -14,6 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "fixtures" / "example"
 ENGINE_FIXTURES = ROOT / "fixtures" / "engine"
 
+# ClowdApp templates with a chart render they go with, for checks that must hold on each of our inputs
+FIXTURE_PAIRS = [
+    (ROOT / "fixtures/example/clowdapp.yaml", ROOT / "fixtures/example/rendered.yaml"),
+    (ROOT / "fixtures/engine/mini-clowdapp.yaml", ROOT / "fixtures/engine/mini-rendered.yaml"),
+    (ROOT / "fixtures/charts/clowdapp.yaml", ROOT / "fixtures/example/rendered.yaml"),
+]
+
 LineFinder = Callable[..., int]  # the `find_line` fixture: (path, text, occurrence=1, after=0)
 
 
