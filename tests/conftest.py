@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 LOADER_FIXTURES = ROOT / "fixtures" / "loaders"
+sys.path.insert(0, str(ROOT / "bench"))  # tests import bench/scale.py as `scale`, as bench/run.py does
 
 # Two hypothesis profiles, chosen by HYPOTHESIS_PROFILE (docs/development.md):
 # - "ci", the default: deterministic and fast, the same examples every run, so a red CI run is the

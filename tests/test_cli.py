@@ -5,25 +5,30 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import stat
 import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+import scale  # bench/scale.py
 
 from koku_gap import analyze
-from koku_gap.cli import main
+from koku_gap.cli import BUNDLED_POLICIES, build_parser, main
+from koku_gap.engine.policy import BUNDLED
 from koku_gap.report import RenderOptions, format_names, render, reporter
 from tests.helpers.engine import clowdapp, deployment, line_of, manage, manifests, workload, write
+from tests.helpers.files import ENGINE_FIXTURES as FIXTURES
+from tests.helpers.files import ROOT
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "engine"
 MINI_APP = str(FIXTURES / "mini-clowdapp.yaml")  # highest gap: P1 (clowder-sync)
 MINI_CHART = str(FIXTURES / "mini-rendered.yaml")
 BASE = ["--clowdapp", MINI_APP, "--manifests", MINI_CHART]
 EXAMPLE_APP = FIXTURES.parent / "example" / "clowdapp.yaml"
 EXAMPLE_CHART = FIXTURES.parent / "example" / "rendered.yaml"
 APP, CHART = Path(MINI_APP), Path(MINI_CHART)
+EXAMPLE_BASE = ["--clowdapp", str(EXAMPLE_APP), "--manifests", str(EXAMPLE_CHART), "--fail-on", "none"]
 
 
 def one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
@@ -345,3 +350,114 @@ def test_leaving_out_extras_a_format_never_reads_changes_nothing(
         if fmt in ("terminal", "junit"):  # and they really were left out
             lean = analyze([app], [chart], today=date(2026, 1, 1), extras=reporter(fmt).EXTRAS)
             assert all(r.snippet is None and r.remediation is None for r in lean.rows)
+
+
+# --- papercuts ----------------------------------------------------------------------------------------------
+# Command-line papercuts a review found: each message names the option and says what it accepts.
+
+
+def usage_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    """The one stderr line of a usage error (exit 2, nothing on stdout)."""
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    (line,) = err.splitlines()
+    assert line.startswith("gap-report: error: ") and line.endswith("(see gap-report --help)")
+    return line
+
+
+def test_an_unknown_policy_names_the_bundled_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    line = usage_error(capsys, [*EXAMPLE_BASE, "--policy", "nosuch"])
+    assert "--policy nosuch: no such policy file; bundled policies: default, koku" in line
+
+
+def test_the_cli_lists_the_policies_the_loader_accepts() -> None:
+    assert tuple(sorted(BUNDLED)) == BUNDLED_POLICIES
+    assert "(default, koku)" in " ".join(build_parser().format_help().split())
+
+
+@pytest.mark.parametrize("policy", ["koku", "default"])
+def test_bundled_policies_still_load(policy: str) -> None:
+    assert main([*EXAMPLE_BASE, "--policy", policy, "--format", "json"]) == 0
+
+
+@pytest.mark.parametrize("option", ["--clowdapp", "--policy", "--baseline"])
+def test_stdin_is_read_only_by_manifests(capsys: pytest.CaptureFixture[str], option: str) -> None:
+    argv = (
+        ["--clowdapp", "-", "--manifests", str(EXAMPLE_CHART)]
+        if option == "--clowdapp"
+        else [*EXAMPLE_BASE, option, "-"]
+    )
+    line = usage_error(capsys, argv)
+    assert f"{option} -: stdin is accepted only by --manifests" in line
+
+
+def test_values_from_stdin_is_refused_too(capsys: pytest.CaptureFixture[str]) -> None:
+    line = usage_error(
+        capsys, ["--clowdapp", str(EXAMPLE_APP), "--chart", "fixtures/charts/shop", "--values", "-"]
+    )
+    assert "--values -: stdin is accepted only by --manifests" in line
+
+
+@pytest.mark.parametrize("value", ["notadate", "20261126", "2026-W48-4", "2026-02-30", "26-11-26", ""])
+def test_date_must_be_a_real_yyyy_mm_dd(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    line = usage_error(capsys, [*EXAMPLE_BASE, "--format", "markdown", "--date", value])
+    assert f"argument --date: expected a date YYYY-MM-DD, got {value!r}" in line
+
+
+def test_a_valid_date_is_printed_as_given(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*EXAMPLE_BASE, "--format", "markdown", "--date", "2026-11-26"]) == 0
+    assert "**Date**: 2026-11-26  " in capsys.readouterr().out
+
+
+def test_several_paths_after_one_flag_say_to_repeat_it(capsys: pytest.CaptureFixture[str]) -> None:
+    line = usage_error(
+        capsys, ["--clowdapp", str(EXAMPLE_APP), "--manifests", str(EXAMPLE_CHART), str(EXAMPLE_CHART)]
+    )
+    assert "unrecognized arguments:" in line
+    assert "repeat it for more (--manifests A --manifests B)" in line
+
+
+def test_help_says_what_repeats_and_what_other_formats_ignore() -> None:
+    text = " ".join(build_parser().format_help().split())
+    assert "repeat the option for more paths" in text
+    assert "--manifests a.yaml --manifests more/" in text
+    assert "--format terminal only (the other formats ignore it)" in text
+    assert "--date YYYY-MM-DD" in text
+
+
+def test_readme_usage_repeats_options_instead_of_listing_values() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    usage = readme.split("## Use", 1)[1].split("```")[1]
+    assert "--manifests PATH [--manifests PATH]..." in usage
+    assert not re.search(r"--[a-z-]+ [A-Z/=|]+ \.\.\.", usage), "`--opt X ...` reads as several values"
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "each option takes one value: repeat it for more",
+        "no such policy file; bundled policies: default, koku",
+        "stdin is accepted only by --manifests",
+        "expected a date YYYY-MM-DD",
+    ],
+)
+def test_every_new_message_is_documented(stem: str) -> None:
+    assert stem in (ROOT / "docs/errors.md").read_text(encoding="utf-8")
+
+
+# --- limits -------------------------------------------------------------------------------------------------
+
+
+def test_max_workloads_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    made = scale.generate(tmp_path / "in", apps=2)
+    out = tmp_path / "report.json"
+    assert main([*made.args(), "--max-workloads", "40", "--output", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("gap-report: error: ") and "more than 40 workloads" in error
+    assert "--max-workloads" in error and not out.exists()
+    assert main([*made.args(), "--max-workloads", "64", "--fail-on", "none", "--output", str(out)]) == 0
+    assert out.exists()
+    for bad in ("0", "many"):
+        assert main([*made.args(), "--max-workloads", bad]) == 2
+        assert "(see gap-report --help)" in capsys.readouterr().err

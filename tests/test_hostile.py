@@ -27,6 +27,7 @@ import pytest
 from koku_gap.cli import main
 from koku_gap.model.errors import printable
 from koku_gap.yaml.loader import DEFAULT_MAX_BYTES
+from tests.helpers.files import LineFinder
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -35,7 +36,6 @@ MINI_CHART = str(ROOT / "fixtures" / "engine" / "mini-rendered.yaml")
 ERRORS_DOC = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
 
 Maker = Callable[[Path], str]
-LineFinder = Callable[..., int]  # the `find_line` fixture: (path, text, occurrence=1, after=0)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from koku_gap.cli import main
 from tests.helpers.engine import (
     celery,
@@ -75,6 +77,13 @@ def scenario(tmp_path: Path, *, listener: bool = False) -> tuple[Path, Path]:
         write(tmp_path, "clowdapp.yaml", scenario_clowdapp()),
         write(tmp_path, "rendered.yaml", scenario_chart(listener=listener)),
     )
+
+
+def scenario_argv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The scenario, run from its directory with relative paths, as CI runs from the checkout."""
+    scenario(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    return ["--clowdapp", "clowdapp.yaml", "--manifests", "rendered.yaml"]
 
 
 def args(app: Path, chart: Path, *extra: str) -> list[str]:

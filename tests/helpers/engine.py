@@ -26,6 +26,7 @@ APP_IMAGE = "quay.io/example/shop:latest"
 CHART_APP_IMAGE = "quay.io/onprem/shop:v1"
 NGINX_IMAGE = "registry.access.redhat.com/ubi9/nginx-124:latest"
 RELEASE = "rel"
+GUNICORN = ["gunicorn", "shop.wsgi"]  # a web API of the shop application, on either side
 
 
 def dump(data: Any) -> str:
@@ -303,6 +304,15 @@ def graphs(
     return source, load_manifests(*manifest_files)
 
 
+def merged(paths: Sequence[Path]) -> ComponentGraph:
+    """The ClowdApp templates at ``paths`` read into one graph, as ``analyze`` reads several."""
+    graphs = [load_clowdapp(p) for p in paths]
+    graph = graphs[0]
+    for other in graphs[1:]:
+        graph = graph.merged(other)
+    return graph
+
+
 def assert_invariants(
     report: Report,
     clowdapp_files: Sequence[str | Path],
@@ -360,8 +370,9 @@ def line_of(path: str | Path, needle: str) -> int:
     raise AssertionError(f"{needle!r} not in {path}")
 
 
-def row(report: Report, clowdapp: str) -> Row:
-    found = [r for r in report.rows if r.clowdapp == clowdapp]
+def row(report: Report, clowdapp: str, app: str | None = None) -> Row:
+    """The row of a ClowdApp component (of ``app``, when several apps share the name)."""
+    found = [r for r in report.rows if r.clowdapp == clowdapp and (app is None or r.app == app)]
     assert len(found) == 1, f"{clowdapp}: {[r.clowdapp for r in report.rows]}"
     return found[0]
 

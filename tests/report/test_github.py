@@ -14,7 +14,7 @@ from koku_gap.api import analyze
 from koku_gap.cli import main
 from koku_gap.report import github
 from koku_gap.report.github import command, escape_data, escape_property, render_github, step_summary
-from tests.helpers.ci import args, scenario
+from tests.helpers.ci import args, scenario, scenario_argv
 from tests.helpers.engine import line_of, write
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,9 +28,7 @@ def no_step_summary(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    scenario(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    return ["--clowdapp", "clowdapp.yaml", "--manifests", "rendered.yaml"]
+    return scenario_argv(tmp_path, monkeypatch)
 
 
 def commands(out: str) -> list[str]:

@@ -13,7 +13,7 @@ from koku_gap.cli import main
 from koku_gap.model import rules
 from koku_gap.model.graph import RoleKind
 from koku_gap.report.sarif import artifact_uri
-from tests.helpers.ci import EXPECTED, scenario
+from tests.helpers.ci import EXPECTED, scenario_argv
 from tests.helpers.engine import line_of, write
 
 SCHEMA = (
@@ -40,10 +40,7 @@ def assert_valid(validator: Any, log: dict[str, Any]) -> None:
 
 @pytest.fixture
 def inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The scenario, run from its directory with relative paths, as CI runs from the checkout."""
-    scenario(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    return ["--clowdapp", "clowdapp.yaml", "--manifests", "rendered.yaml"]
+    return scenario_argv(tmp_path, monkeypatch)
 
 
 def sarif(capsys: pytest.CaptureFixture[str], argv: list[str], code: int | None = None) -> dict[str, Any]:

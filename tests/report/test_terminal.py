@@ -16,16 +16,16 @@ import koku_gap
 from koku_gap.cli import main
 from koku_gap.model.report import Report
 from koku_gap.report.terminal import HEADINGS, WHY_LINES, render_plain, render_table, render_terminal
+from tests.helpers.files import ROOT, example_report
 
-ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "fixtures/example/clowdapp.yaml"
 CHART = ROOT / "fixtures/example/rendered.yaml"
 GAP_REPORT = (sys.executable, "-m", "koku_gap.cli")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def report() -> Report:
-    return koku_gap.analyze(clowdapps=[APP], manifests=[CHART])
+    return example_report()
 
 
 class FakeTTY(io.StringIO):

@@ -12,8 +12,10 @@ from koku_gap.sources.roles import (
     detect_role,
     distinguishing_switches,
     expand,
+    http_subcommand,
     image_family,
     make_lookup,
+    role_purpose,
     simple_commands,
     with_switches,
 )
@@ -462,3 +464,34 @@ def test_with_switches() -> None:
     base = Role(kind=RoleKind.WEB_API, switches=("A=true",))
     assert with_switches(base, ["A=true"]) is base
     assert with_switches(base, ["B=true"]).switches == ("A=true", "B=true")
+
+
+# --- subcommands serving HTTP -------------------------------------------------------------------------------
+
+ROS_IMAGE = "quay.io/x/ros:1"
+
+
+def test_a_subcommand_serving_http_is_a_web_api_that_keeps_its_command() -> None:
+    api = role(["./rosocp", "start", "api"], http=True, image=ROS_IMAGE)
+    assert (api.kind, api.command) == (RoleKind.WEB_API, "rosocp start api")
+    assert "serves HTTP (a web service or an http port)" in api.evidence
+    assert http_subcommand(api)
+    assert role_purpose(api) == "runs rosocp start api and serves HTTP"
+    worker = role(["./rosocp", "start", "processor"], http=False, image=ROS_IMAGE)
+    assert (worker.kind, worker.command) == (RoleKind.SUBCOMMAND, "rosocp start processor")
+    assert not http_subcommand(role(["gunicorn", "app.wsgi"], http=True, image=ROS_IMAGE))
+
+
+def test_migrations_run_first_are_kept_on_an_http_subcommand() -> None:
+    api = role(["/bin/bash", "-c", "./rosocp db migrate up\n./rosocp start api"], http=True, image=ROS_IMAGE)
+    assert (api.kind, api.also) == (RoleKind.WEB_API, ("migration",))
+
+
+def test_a_count_is_a_setting_not_a_switch() -> None:
+    envs: list[dict[str, str | None]] = [
+        {"GUNICORN_WORKERS": "4"},
+        {"GUNICORN_WORKERS": "1", "MASU": "true"},
+        {"MASU": "false"},
+        {},
+    ]
+    assert distinguishing_switches(envs) == [(), ("MASU=true",), (), ()]

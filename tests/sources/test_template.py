@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +15,7 @@ from koku_gap import load_clowdapp
 from koku_gap.model.errors import InputError
 from koku_gap.sources.template import Parameters, Substituter, read_parameters
 from koku_gap.yaml.loader import LDict, LList, parse_stream, to_plain
-
-LineFinder = Callable[..., int]  # the `find_line` fixture: (path, text, occurrence=1, after=0)
+from tests.helpers.files import LineFinder
 
 
 def params_of(text: str, overrides: dict[str, str] | None = None) -> Parameters:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from koku_gap import ComponentGraph, InputError, load_clowdapp
 from koku_gap.model.graph import RoleKind
-
-LineFinder = Callable[..., int]  # the `find_line` fixture: (path, text, occurrence=1, after=0)
+from tests.helpers.files import LineFinder
 
 
 @pytest.fixture

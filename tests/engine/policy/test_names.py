@@ -23,8 +23,9 @@ from koku_gap.model.vocabulary import (
     RoleKind,
     Status,
 )
+from tests.helpers.files import ROOT
 
-DRIFT = Path(__file__).resolve().parents[2] / "koku_gap" / "engine" / "drift.py"
+DRIFT = ROOT / "koku_gap" / "engine" / "drift.py"
 
 
 def _error(tmp_path: Path, text: str) -> InputError:

@@ -26,8 +26,8 @@ from tests.helpers.engine import (
     run,
     workload,
 )
+from tests.helpers.files import ENGINE_FIXTURES as FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "engine"
 NOTES = FIXTURES / "diffapp-clowdapp.yaml"
 SHOP_CHART = FIXTURES / "diffapp-rendered.yaml"
 GUNICORN = ["gunicorn", "app.wsgi"]

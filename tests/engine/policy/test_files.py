@@ -10,8 +10,7 @@ from koku_gap.engine.policy import BUNDLED, Policy, load_policy
 from koku_gap.model.errors import InputError
 from koku_gap.model.vocabulary import priority_at_least
 from tests.helpers.engine import line_of
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "engine"
+from tests.helpers.files import ENGINE_FIXTURES as FIXTURES
 
 
 def test_default_policy_is_the_default() -> None:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import koku_gap
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.files import ROOT
 
 
 def test_act_now_follows_the_action_words() -> None:

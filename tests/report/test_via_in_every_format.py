@@ -6,28 +6,23 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
-import koku_gap
 from koku_gap.model.report import Report, Target
 from koku_gap.report.github import render_github
 from koku_gap.report.junit import render_junit
 from koku_gap.report.markdown import render_markdown
 from koku_gap.report.sarif import sarif_log
+from tests.helpers.files import ROOT, example_report
 
-ROOT = Path(__file__).resolve().parents[2]
 ROW = "ledger/db-migrate"  # P2, played (in part) by the chart's ledger-onprem-migrate Job
 WORKLOAD = "ledger-onprem-migrate"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def example() -> Report:
-    return koku_gap.analyze(
-        clowdapps=[ROOT / "fixtures/example/clowdapp.yaml"],
-        manifests=[ROOT / "fixtures/example/rendered.yaml"],
-    )
+    return example_report()
 
 
 def played_via(report: Report, via: str, container: str | None) -> Report:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,8 @@ from koku_gap import ComponentGraph, load_clowdapp, load_manifests
 from koku_gap.model.graph import GraphWarning
 from koku_gap.sources import podspec
 from koku_gap.sources.clowder_crd import CLOWDAPP_FIELDS
+from tests.helpers.files import LineFinder
 
-LineFinder = Callable[..., int]
 SHAPE_CODES = ("unknown-key", "legacy-schema", "coerced-value", "ignored-value")
 
 

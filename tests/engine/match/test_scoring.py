@@ -8,6 +8,7 @@ from koku_gap.engine.match import Names
 from koku_gap.engine.policy import load_policy
 from koku_gap.model.report import Report
 from tests.helpers.engine import (
+    GUNICORN,
     NGINX_IMAGE,
     celery,
     chart_row,
@@ -24,9 +25,7 @@ from tests.helpers.engine import (
     workload,
     write,
 )
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "engine"
-GUNICORN = ["gunicorn", "shop.wsgi"]
+from tests.helpers.files import ENGINE_FIXTURES as FIXTURES
 
 
 def test_role_first_a_celery_worker_named_like_an_api_does_not_match_the_api(tmp_path: Path) -> None:

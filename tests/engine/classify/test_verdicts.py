@@ -1,4 +1,5 @@
-"""Review items on the engine: role-alone pairs, idle workers, out-of-scope chart rows, HTTP subcommands.
+"""Verdicts a review of the engine found wrong: role-alone pairs, idle workers, out-of-scope chart rows,
+HTTP subcommands (the same items on the real corpus: test_verdicts_on_the_corpus.py).
 
 1. A pair only its role speaks for, with no image to say whether it is one application (an unresolved
    image, or a reverse proxy's), stands only when the application is anchored in the chart (another of
@@ -6,7 +7,8 @@
    refused, anything else is `partial` for a reader to check (match._confirm, classify._role_alone_outcome).
 2. A queue consumed only by a chart worker deployed with `replicas: 0` asks to scale that worker up.
 3. A chart workload a policy puts out of scope until its ClowdApp is passed says so in its action.
-4. A subcommand that serves HTTP is a web API that still pairs on its subcommand.
+4. A subcommand that serves HTTP is a web API that still pairs on its subcommand (how its role is
+   detected: tests/sources/test_roles.py).
 """
 
 from __future__ import annotations
@@ -14,15 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import koku_gap
-from koku_gap.model.graph import Role, RoleKind
 from koku_gap.model.rules import ROLE_ALONE
-from koku_gap.sources.roles import (
-    RoleInput,
-    detect_role,
-    distinguishing_switches,
-    http_subcommand,
-    role_purpose,
-)
 from tests.helpers.engine import (
     NGINX_IMAGE,
     celery,
@@ -213,35 +207,6 @@ def test_a_chart_workload_of_an_app_not_passed_is_out_of_scope(tmp_path: Path) -
 # --- 4. subcommands serving HTTP -----------------------------------------------------------------------
 
 
-def _role(command: list[str], serves_http: bool, env: dict[str, str | None] | None = None) -> Role:
-    return detect_role(
-        RoleInput(
-            command=command,
-            args=[],
-            env=env or {},
-            image="quay.io/x/ros:1",
-            params={},
-            serves_http=serves_http,
-        )
-    )
-
-
-def test_a_subcommand_serving_http_is_a_web_api_that_keeps_its_command() -> None:
-    api = _role(["./rosocp", "start", "api"], serves_http=True)
-    assert (api.kind, api.command) == (RoleKind.WEB_API, "rosocp start api")
-    assert "serves HTTP (a web service or an http port)" in api.evidence
-    assert http_subcommand(api)
-    assert role_purpose(api) == "runs rosocp start api and serves HTTP"
-    worker = _role(["./rosocp", "start", "processor"], serves_http=False)
-    assert (worker.kind, worker.command) == (RoleKind.SUBCOMMAND, "rosocp start processor")
-    assert not http_subcommand(_role(["gunicorn", "app.wsgi"], serves_http=True))
-
-
-def test_migrations_run_first_are_kept_on_an_http_subcommand() -> None:
-    api = _role(["/bin/bash", "-c", "./rosocp db migrate up\n./rosocp start api"], serves_http=True)
-    assert (api.kind, api.also) == (RoleKind.WEB_API, ("migration",))
-
-
 def test_an_http_subcommand_pairs_on_its_command(tmp_path: Path) -> None:
     app = clowdapp(
         "shop",
@@ -259,13 +224,3 @@ def test_an_http_subcommand_pairs_on_its_command(tmp_path: Path) -> None:
     assert (api.role, api.status, api.chart) == ("web-api", "match", ["rel-api"])
     assert "runs shop start api" in api.evidence
     assert row(report, "processor").chart == ["rel-processor"]
-
-
-def test_a_count_is_a_setting_not_a_switch() -> None:
-    envs: list[dict[str, str | None]] = [
-        {"GUNICORN_WORKERS": "4"},
-        {"GUNICORN_WORKERS": "1", "MASU": "true"},
-        {"MASU": "false"},
-        {},
-    ]
-    assert distinguishing_switches(envs) == [(), ("MASU=true",), (), ()]

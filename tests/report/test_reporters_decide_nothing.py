@@ -8,13 +8,13 @@ values). That nothing below the reporters imports one is the import contract's (
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
 
 from koku_gap.report import format_names
+from tests.helpers.files import ROOT
 
-PACKAGE = Path(__file__).resolve().parents[2] / "koku_gap"
+PACKAGE = ROOT / "koku_gap"
 REPORTERS = tuple(f"{name}.py" for name in format_names())
 
 

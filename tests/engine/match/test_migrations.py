@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from koku_gap.api import analyze
-from tests.helpers.engine import clowdapp, deployment, job, manage, manifests, row, run, workload
+from tests.helpers.engine import GUNICORN, clowdapp, deployment, job, manage, manifests, row, run, workload
 
-GUNICORN = ["gunicorn", "shop.wsgi"]
 # a main container that migrates, then serves: the last command is its role, the migration is in `also`
 GUNICORN_SCRIPT = ["/bin/bash", "-c", "python manage.py migrate --noinput\nexec gunicorn shop.wsgi\n"]
 

@@ -1,5 +1,6 @@
-"""The same input given twice is read once, with one `duplicate-input` warning: read twice, each workload
-would be its own duplicate (64 workloads for 32, "also plays api-writes, api-writes", gaps doubled)."""
+"""The public API (api.py): the same input given twice is read once, with one `duplicate-input` warning;
+read twice, each workload would be its own duplicate (64 workloads for 32, "also plays api-writes,
+api-writes", gaps doubled)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ import koku_gap
 from koku_gap.cli import main
 from koku_gap.model.report import Report
 from koku_gap.sources.helm import ChartSpec
+from tests.helpers.files import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "fixtures" / "example" / "clowdapp.yaml"
 RENDERED = ROOT / "fixtures" / "example" / "rendered.yaml"
 CHARTS = ROOT / "fixtures" / "charts"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,7 @@ from koku_gap import ComponentGraph, load_clowdapp
 from koku_gap.model.graph import RoleKind
 from koku_gap.sources.clowdapp import lifted_pod
 from koku_gap.yaml.loader import LDict
-
-LineFinder = Callable[..., int]
+from tests.helpers.files import LineFinder
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """What the Report model decides once for every reporter: row groups, CI levels, summary counts,
-the chart nodes' status, and how a target plays its part (``via``) in words."""
+the chart nodes' status, how a target plays its part (``via``) in words, how alike warnings group, and
+its JSON text."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 import koku_gap
 from koku_gap.engine.policy import Policy, Waiver, load_policy
-from koku_gap.model.location import SourceRef
+from koku_gap.model.location import Notice, SourceRef
 from koku_gap.model.report import Report, Row, Target
 from koku_gap.model.vocabulary import (
     DETAILED_PRIORITIES,
@@ -24,17 +25,16 @@ from koku_gap.model.vocabulary import (
     Priority,
     Status,
 )
+from koku_gap.report.markdown import render_markdown
+from koku_gap.sources.clowdapp import load_clowdapp
+from tests.helpers.files import ROOT, example_report
 
-ROOT = Path(__file__).resolve().parents[2]
 JSON_DOC = ROOT / "docs" / "json.md"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def report() -> Report:
-    return koku_gap.analyze(
-        clowdapps=[ROOT / "fixtures/example/clowdapp.yaml"],
-        manifests=[ROOT / "fixtures/example/rendered.yaml"],
-    )
+    return example_report()
 
 
 def _row(status: str, priority: str | None = None, **extra: Any) -> Row:
@@ -176,3 +176,97 @@ def test_every_location_in_a_report_is_a_source_ref(report: Report) -> None:
     located = [r.source for r in report.rows if r.source] + [t.source for r in report.rows for t in r.targets]
     located += [p.source for p in report.platform]
     assert located and all(type(where) is SourceRef for where in located)
+
+
+# --- warning groups -----------------------------------------------------------------------------------------
+# Alike warnings are grouped by the Report (file, code, shape), not by each reporter.
+
+
+def report_with(warnings: list[Notice]) -> Report:
+    base = Report.model_validate_json((Path(__file__).parents[1] / "golden" / "example.json").read_text())
+    return base.model_copy(update={"warnings": warnings})
+
+
+def test_numbers_alone_do_not_split_a_group() -> None:
+    dup = [
+        Notice(
+            code="duplicate-key", file="c.yaml", line=n, message=f"duplicate key 'x' (first at line {n - 1})"
+        )
+        for n in (10, 20, 30, 40)
+    ]
+    other = Notice(
+        code="duplicate-key", file="c.yaml", line=50, message="duplicate key 'y' (first at line 49)"
+    )
+    groups = report_with([*dup, other]).warning_groups()
+    assert [(g.summary, g.lines) for g in groups] == [
+        ("duplicate key 'x'", [10, 20, 30, 40]),
+        ("duplicate key 'y'", [50]),
+    ]
+
+
+def test_the_group_text_joins_what_names_differ_in() -> None:
+    alike = [
+        Notice(
+            code="unknown-key",
+            file="a.yaml",
+            line=n,
+            message=f"bad key in job '{n}'",
+            group="bad key in a job",
+        )
+        for n in (1, 2, 3, 4)
+    ]
+    [group] = report_with(alike).warning_groups()
+    assert group.summary == "bad key in a job" and len(group.warnings) == 4
+    markdown = render_markdown(report_with(alike))
+    assert "- `a.yaml` (unknown-key) × 4: bad key in a job — lines 1, 2, 3, 4" in markdown
+    few = render_markdown(report_with(alike[:2]))
+    assert "- `a.yaml:1` (unknown-key): bad key in job '1'" in few  # few: each with its own message
+
+
+def test_different_files_and_codes_never_share_a_group() -> None:
+    w = [
+        Notice(code="a", file="x.yaml", line=1, message="m"),
+        Notice(code="b", file="x.yaml", line=2, message="m"),
+        Notice(code="a", file="y.yaml", line=3, message="m"),
+    ]
+    assert len(report_with(w).warning_groups()) == 3
+
+
+def test_unknown_keys_of_many_jobs_share_one_group(tmp_path: Path) -> None:
+    jobs = "".join(
+        f"  - name: job-{n}\n    podSpec:\n      image: quay.io/x/app:1\n      securityContext: {{}}\n"
+        for n in range(3)
+    )
+    app = tmp_path / "app.yaml"
+    app.write_text(
+        "apiVersion: cloud.redhat.com/v1alpha1\nkind: ClowdApp\nmetadata: {name: app}\n"
+        f"spec:\n  jobs:\n{jobs}"
+    )
+    warnings = [w for w in load_clowdapp(app).warnings if w.code == "unknown-key"]
+    assert len(warnings) == 3
+    assert {w.group for w in warnings} == {
+        "ClowdApp app: unknown key 'securityContext' in the podSpec of a job, ignored (not a ClowdApp field)"
+    }
+    assert "job 'job-1'" in warnings[1].message
+
+
+# --- JSON text ----------------------------------------------------------------------------------------------
+# ``Report.to_json`` is serialised by pydantic-core: the same text ``json.dumps(indent=2)`` writes.
+
+
+def test_to_json_is_json_dumps_text(report: Report) -> None:
+    assert report.to_json() == json.dumps(report.to_dict(), indent=2) + "\n"
+
+
+def test_non_ascii_is_escaped_as_json_dumps_does(report: Report) -> None:
+    odd = Notice(code="x", file="é€😀.yaml", line=1, message="naïve — “quoted” \x07 bell")
+    with_odd = report.model_copy(update={"warnings": [odd]})
+    assert with_odd.to_json() == json.dumps(with_odd.to_dict(), indent=2) + "\n"
+    assert with_odd.to_json().isascii()
+
+
+def test_the_corpus_reports_too(corpus: Path) -> None:
+    koku = sorted((corpus / "koku").glob("*.yaml"))[-1]
+    chart = corpus / "chart" / "cost-onprem-2026-02-12-7cc5007a.yaml"
+    full = koku_gap.analyze(koku, chart, policy="koku")
+    assert full.to_json() == json.dumps(full.to_dict(), indent=2) + "\n"

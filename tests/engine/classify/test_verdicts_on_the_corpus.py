@@ -1,4 +1,5 @@
-"""The review items on the real corpus (../shared/corpus, skipped when absent); lines are the corpus files'.
+"""The review items of test_verdicts.py on the real corpus (../shared/corpus, skipped when absent);
+lines are the corpus files'.
 
 - insights-host-inventory's `service` (nginx, line ~184) fronts service-reads/service-writes, which run
   the insights-inventory image: nothing it fronts is in the koku chart, so koku's envoy gateway is not it.
@@ -14,7 +15,8 @@ import functools
 from pathlib import Path
 
 from koku_gap.api import analyze
-from koku_gap.model.report import Report, Row
+from koku_gap.model.report import Report
+from tests.helpers.engine import chart_row, row
 
 NEWEST = "chart/cost-onprem-2026-02-12-7cc5007a.yaml"
 IDLE = "chart/cost-onprem-2026-01-12-0cc9aa7d.yaml"
@@ -26,27 +28,17 @@ def _report(corpus: Path, clowdapps: tuple[str, ...], chart: str) -> Report:
     return analyze(clowdapps=[corpus / f for f in clowdapps], manifests=[corpus / chart], policy="koku")
 
 
-def _row(report: Report, name: str, app: str | None = None) -> Row:
-    [found] = [r for r in report.rows if r.clowdapp == name and (app is None or r.app == app)]
-    return found
-
-
-def _chart(report: Report, name: str) -> Row:
-    [found] = [r for r in report.rows if r.clowdapp is None and r.chart == [name]]
-    return found
-
-
 def test_another_apps_nginx_does_not_play_kokus_gateway(corpus: Path) -> None:
     report = _report(corpus, ("wild/RedHatInsights__insights-host-inventory__deploy_clowdapp.yaml",), NEWEST)
-    proxy = _row(report, "service")
+    proxy = row(report, "service")
     assert (proxy.role, proxy.status, proxy.chart) == ("reverse-proxy", "optional", [])
-    assert _chart(report, "cost-onprem-gateway").status == "extra"
+    assert chart_row(report, "cost-onprem-gateway").status == "extra"
     assert not [r for r in report.rows if r.clowdapp and r.status in ("match", "consolidated")]
 
 
 def test_kokus_own_proxy_still_plays_the_gateway(corpus: Path) -> None:
     report = _report(corpus, ("koku/clowdapp-2026-08-14-f6cc00b31.yaml",), NEWEST)
-    assert (_row(report, "clowder-api").status, _row(report, "clowder-api").chart) == (
+    assert (row(report, "clowder-api").status, row(report, "clowder-api").chart) == (
         "match",
         ["cost-onprem-gateway"],
     )
@@ -59,7 +51,7 @@ def test_a_worker_deployed_with_zero_replicas_is_to_be_scaled(corpus: Path) -> N
         manifests=[corpus / IDLE],
         policy="default",
     )
-    refresh = _row(report, "clowder-worker-refresh")
+    refresh = row(report, "clowder-worker-refresh")
     assert (refresh.status, refresh.priority) == ("partial", "P0")
     assert refresh.action == (
         "scale cost-onprem-celery-worker-refresh to at least 1 replica (it is deployed with replicas: 0)"
@@ -69,22 +61,22 @@ def test_a_worker_deployed_with_zero_replicas_is_to_be_scaled(corpus: Path) -> N
 def test_ros_and_kruize_rows_are_out_of_scope_without_their_clowdapps(corpus: Path) -> None:
     report = _report(corpus, ("koku/clowdapp-2026-08-14-f6cc00b31.yaml",), NEWEST)
     for name, app in [("cost-onprem-ros-api", "ros-ocp-backend"), ("cost-onprem-kruize", "kruize")]:
-        r = _chart(report, name)
+        r = chart_row(report, name)
         assert r.status == "extra"
         assert r.action == f"out of scope: pass its ClowdApp ({app}) too, to compare it"
 
 
 def test_http_subcommands_are_web_apis_and_still_match(corpus: Path) -> None:
     report = _report(corpus, ROS, NEWEST)
-    api = _row(report, "api", "ros-ocp-backend")
+    api = row(report, "api", "ros-ocp-backend")
     assert (api.role, api.status, api.chart) == ("web-api", "match", ["cost-onprem-ros-api"])
     assert "runs rosocp start api" in api.evidence
-    recommendations = _row(report, "recommendations", "kruize")
+    recommendations = row(report, "recommendations", "kruize")
     assert (recommendations.role, recommendations.chart) == ("web-api", ["cost-onprem-kruize"])
-    assert _row(report, "processor").role == "subcommand"
+    assert row(report, "processor").role == "subcommand"
 
 
 def test_a_worker_count_does_not_pair_another_apps_service(corpus: Path) -> None:
     report = _report(corpus, ("wild/RedHatInsights__vulnerability-engine__deploy_clowdapp.yaml",), IDLE)
-    assert _row(report, "manager-admin-service").chart == []
-    assert _chart(report, "cost-onprem-koku-api-writes").status == "extra"
+    assert row(report, "manager-admin-service").chart == []
+    assert chart_row(report, "cost-onprem-koku-api-writes").status == "extra"

@@ -9,6 +9,7 @@ import pytest
 from koku_gap.engine.policy import load_policy
 from koku_gap.model.vocabulary import GAP_STATUSES, STATUS_ORDER
 from tests.helpers.engine import (
+    GUNICORN,
     NGINX_IMAGE,
     celery,
     chart_row,
@@ -22,9 +23,8 @@ from tests.helpers.engine import (
     workload,
     write,
 )
+from tests.helpers.files import ENGINE_FIXTURES as FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "engine"
-GUNICORN = ["gunicorn", "shop.wsgi"]
 POSTGRES = "quay.io/sclorg/postgresql-16-c9s:latest"
 VALKEY = "docker.io/valkey/valkey:8"
 

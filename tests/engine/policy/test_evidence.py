@@ -15,10 +15,10 @@ from koku_gap.engine.policy import load_policy
 from koku_gap.model.errors import InputError, UsageError
 from koku_gap.model.report import Citation
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
 MINI_APP = FIXTURES / "engine" / "mini-clowdapp.yaml"  # app shop: clowder-sync missing P1
 MINI_CHART = FIXTURES / "engine" / "mini-rendered.yaml"
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus"
 
 TASKS = '''from shop.celery import app
 
