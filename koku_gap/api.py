@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from koku_gap.engine.citations import AppSourceDir, open_source, stale_citations
 from koku_gap.engine.classify import chart_rows, platform_services, source_rows
 from koku_gap.engine.drift import env_keys
 from koku_gap.engine.match import match
@@ -42,6 +41,7 @@ from koku_gap.yaml.limits import MAX_WORKLOADS
 from koku_gap.yaml.loader import DEFAULT_MAX_BYTES, load_stream
 
 if TYPE_CHECKING:
+    from koku_gap.engine.citations import AppSourceDir
     from koku_gap.sources.helm import ChartSpec, Renderer
 
 ALL_EXTRAS: frozenset[Extra] = frozenset({"snippets", "remediation"})
@@ -127,7 +127,11 @@ def analyze(
         file_lines=lines,
         strip_prefixes=resolved.strip_prefixes,
     )
-    stale = stale_citations(resolved, checkouts, source.apps) if checkouts else []
+    stale: list[Notice] = []
+    if checkouts:
+        from koku_gap.engine.citations import stale_citations  # only with app sources: it reads their files
+
+        stale = stale_citations(resolved, checkouts, source.apps)
     warnings = [*repeated, *repeated_manifests, *repeated_charts, *report.warnings, *stale]
     return report.model_copy(update={"rows": rows, "warnings": warnings})
 
@@ -138,6 +142,8 @@ def _app_sources(
     """The source checkouts given, each named by a ClowdApp app of the inputs (UsageError otherwise)."""
     if given is None:
         return []
+    from koku_gap.engine.citations import open_source
+
     if isinstance(given, str | os.PathLike):
         if len(apps) != 1:
             held = ", ".join(sorted(apps))
