@@ -51,7 +51,7 @@ def _one_of(what: str, allowed: tuple[str, ...]) -> AfterValidator:
     return AfterValidator(check)
 
 
-# The names a policy may use are the vocabulary's (tests/engine/test_policy_names.py proves it).
+# The names a policy may use are the vocabulary's (tests/engine/policy/test_names.py proves it).
 RoleName = Annotated[str, _one_of("role", ROLE_NAMES)]
 DriftKindName = Annotated[str, _one_of("drift kind", DRIFT_NAMES)]
 

@@ -2,7 +2,7 @@
 
 Every row that is a gap under the policy becomes a result, waived ones included (with a suppression,
 so code scanning shows them as dismissed) and, with ``--baseline``, a ``baselineState``. The rule id
-is the row's kind of gap (``Row.rule``, see koku_gap/rules.py), the level the row's (from its priority).
+is the row's kind of gap (``Row.rule``, see koku_gap/model/rules.py), the level the row's (from its priority).
 Output is deterministic: no timestamps or absolute paths of our own, results and rules sorted.
 """
 

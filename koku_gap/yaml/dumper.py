@@ -37,7 +37,7 @@ def _dumper_class() -> type:
     twice, by regular expressions. That was most of the time spent writing a values fragment (27 ms of
     a koku run; 3 s at 100 times koku). Here a tag is one shared ``Tag`` per name, a scalar's
     resolution is remembered, and plain data skips the representer's dispatch: the nodes, the events
-    and so the text are exactly the same (tests/engine/test_performance.py compares them, hypothesis
+    and so the text are exactly the same (tests/yaml/test_dumper.py compares them, hypothesis
     too).
     """
     from ruamel.yaml.cyaml import CEmitter  # type: ignore[attr-defined]  # (from the C extension)

@@ -1,6 +1,6 @@
 """How much one analysis reads, so that a small hostile file cannot buy minutes of work.
 
-Bytes and YAML nodes are limited where files are read (``yamlio``). These count what the readers
+Bytes and YAML nodes are limited where files are read (``yaml/loader.py``). These count what the readers
 build from the nodes: every workload costs the engine and the reports about half a millisecond (role
 detection, matching, snippets, a suggested Helm template), every other object a few microseconds. A
 180 KB file of 10,000 one-line deployments took five seconds; 30,000 (560 KB) took 17 seconds and

@@ -35,7 +35,6 @@ from koku_gap.extras.remediation.siblings import (
 )
 from koku_gap.extras.remediation.templates import helm_template
 from koku_gap.extras.remediation.values import mount_values, values_fragment
-from koku_gap.yaml.dumper import yaml_text  # re-exported: tests/engine/test_performance.py imports it here
 
 __all__ = [
     "NO_SIBLING",
@@ -53,5 +52,4 @@ __all__ = [
     "values_fragment",
     "values_key",
     "values_yaml",
-    "yaml_text",
 ]

@@ -5,8 +5,8 @@
 anything else replaced), then every ``--set`` is parsed *into* that map, then every ``--set-string``.
 Parsing into the map matters: ``--set list[1]=x`` changes one item of a list a values file gave.
 helm-python-sdk only parses an expression into a fresh map, so the parser (``pkg/strvals/parser.go``)
-is ported here line for line, quirks included; ``tests/test_strvals.py`` checks it against Helm's own
-parser in the SDK.
+is ported here line for line, quirks included; ``tests/sources/helm/test_strvals.py`` checks it
+against Helm's own parser in the SDK.
 
 Syntax: ``a=b,c.d=e`` (nested keys), ``list={a,b}``, ``list[0]=a``, ``list[0].key=v``, ``\\`` escapes
 the next character (``a=x\\,y``). ``--set`` types its values (``true``/``false``, ``null``, integers

@@ -118,3 +118,25 @@ def test_known_names_load(tmp_path: Path) -> None:
     assert policy.partial_on == ("switch-missing", "probe-missing", "hook-phase")
     assert policy.outcome_for_missing("unknown").status == "optional"
     assert policy.chart_rule("x-redis", "cache") is not None
+
+
+CLASSIFY = ROOT / "koku_gap" / "engine" / "classify.py"
+
+
+def test_every_special_gap_kind_has_a_policy_outcome_a_default_and_a_reader() -> None:
+    """A special gap kind lives in three places, each holding what only it can (words in model/rules.py,
+    the decision in engine/classify.py, the outcome in the policy): the outcome fields of ``Policy``
+    are the sections the policy lists, the default policy gives each a value, and classify reads each."""
+    from koku_gap.engine import policy as policy_module
+
+    sections = policy_module._OUTCOME_SECTIONS
+    outcome_fields = {
+        name
+        for name, info in policy_module.Policy.model_fields.items()
+        if set(get_args(info.annotation)) == {Outcome, type(None)}  # `Outcome | None`: one kind's outcome
+    }
+    assert outcome_fields == set(sections)
+    default = load_policy("default")
+    assert all(getattr(default, section) is not None for section in sections)
+    read = set(re.findall(r"policy\.([a-z_]+)", CLASSIFY.read_text(encoding="utf-8")))
+    assert set(sections) <= read, f"classify never reads {set(sections) - read}"
