@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from koku_gap.engine.classify import chart_rows, platform_services, source_rows
 from koku_gap.engine.drift import env_keys
@@ -303,6 +303,19 @@ def enrich(
     return result
 
 
+def _input_files(side: Literal["clowdapp", "manifests"], graph: ComponentGraph) -> list[InputFile]:
+    """Each file a side was read from, with the apps and the number of workloads it holds."""
+    return [
+        InputFile(
+            side=side,
+            file=f,
+            apps=sorted({c.app for c in graph.components if c.source.file == f}),
+            workloads=sum(1 for c in graph.components if c.source.file == f),
+        )
+        for f in graph.files
+    ]
+
+
 def compare(
     source: ComponentGraph, target: ComponentGraph, policy: Policy, *, today: date | None = None
 ) -> Report:
@@ -320,23 +333,7 @@ def compare(
             for q in sorted({*result.queue_sources, *result.queue_consumers})
         },
     )
-    inputs = [
-        InputFile(
-            side="clowdapp",
-            file=f,
-            apps=sorted({c.app for c in source.components if c.source.file == f}),
-            workloads=sum(1 for c in source.components if c.source.file == f),
-        )
-        for f in source.files
-    ] + [
-        InputFile(
-            side="manifests",
-            file=f,
-            apps=sorted({c.app for c in target.components if c.source.file == f}),
-            workloads=sum(1 for c in target.components if c.source.file == f),
-        )
-        for f in target.files
-    ]
+    inputs = [*_input_files("clowdapp", source), *_input_files("manifests", target)]
     warnings = [
         Notice(code=w.code, message=w.message, file=w.file, line=w.line, group=w.group)
         for w in (*source.warnings, *target.warnings)

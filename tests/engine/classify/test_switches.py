@@ -12,6 +12,13 @@ from pathlib import Path
 from tests.helpers.engine import clowdapp, deployment, manifests, row, run, workload, write
 
 GUNICORN = ["gunicorn", "app.wsgi"]
+# the API, and the same API with the switch that swaps its URL conf
+APP = clowdapp(
+    deployments=[
+        deployment("api", web="public", command=GUNICORN),
+        deployment("sources", web="public", command=GUNICORN, env={"SOURCES": "true"}),
+    ]
+)
 
 
 def _consolidated(tmp_path: Path) -> tuple[str | None, str]:
@@ -19,12 +26,7 @@ def _consolidated(tmp_path: Path) -> tuple[str | None, str]:
     policy = write(tmp_path, "policy.yaml", "extends: default\nmatch:\n  sources: rel-api\n")
     report = run(
         tmp_path,
-        clowdapp(
-            deployments=[
-                deployment("api", web="public", command=GUNICORN),
-                deployment("sources", web="public", command=GUNICORN, env={"SOURCES": "true"}),
-            ]
-        ),
+        APP,
         manifests(workload("rel-api", command=GUNICORN, http=True)),
         policy=policy,
     )
@@ -44,12 +46,7 @@ def test_a_workload_of_its_own_is_told_to_set_it(tmp_path: Path) -> None:
     policy = write(tmp_path, "policy.yaml", "extends: default\nmatch:\n  sources: rel-sources\n")
     report = run(
         tmp_path,
-        clowdapp(
-            deployments=[
-                deployment("api", web="public", command=GUNICORN),
-                deployment("sources", web="public", command=GUNICORN, env={"SOURCES": "true"}),
-            ]
-        ),
+        APP,
         manifests(
             workload("rel-api", command=GUNICORN, http=True),
             workload("rel-sources", command=GUNICORN, http=True),
