@@ -97,6 +97,8 @@ def test_annotation_is_exact(capsys: pytest.CaptureFixture[str], inputs: list[st
         "title=P0 missing-kafka-consumer%3A listener::"
         "listener (kafka-consumer) is missing.%0A"
         "a Kafka consumer is missing: messages on its topics are never read, data stops flowing%0A"
+        "assumed: a-producer-exists — something deployed (a chart workload, a dependency or a service "
+        "outside) produces to the topics the ClowdApp's consumer reads%0A"
         "Action: add a Deployment for listener"
     )
 

@@ -57,6 +57,7 @@ def test_markdown_has_every_section_in_order(report: Report) -> None:
         "Priority fixes",
         "Drift in matched components",
         "What the chart does better, and what else it runs",
+        "Policy evidence",
         "Celery queue coverage",
         "Platform services",
         "Component graph",

@@ -91,7 +91,9 @@ def test_one_result_per_gap_with_rule_and_level(
         assert "suppressions" not in result and "baselineState" not in result
     assert results["listener"]["message"]["text"] == (
         "listener (kafka-consumer): missing, P0. a Kafka consumer is missing: messages on its topics are "
-        "never read, data stops flowing. Action: add a Deployment for listener"
+        "never read, data stops flowing. assumed: a-producer-exists — something deployed (a chart workload, "
+        "a dependency or a service outside) produces to the topics the ClowdApp's consumer reads. "
+        "Action: add a Deployment for listener"
     )
 
 
