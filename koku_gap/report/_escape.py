@@ -166,7 +166,7 @@ def _xml_ref(match: re.Match[str]) -> str:
 
 def json_document(document: str) -> str:
     """A serialized JSON document made safe to write as UTF-8, to show in a terminal and to print to
-    a CI log; it decodes to the same values but for lone surrogates, which become U+FFFD.
+    a CI log; it decodes to the same values, but for raw lone surrogates, which become U+FFFD.
 
     Only strings hold what changes: unprintable characters (C1 controls, U+2028, bidi overrides) are
     ``\\uXXXX`` escapes and ``##[`` is ``##\\u005b``; no line of JSON starts with ``::``.
