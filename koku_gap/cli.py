@@ -431,9 +431,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         try:
             append_step_summary(report, args.fail_on)
         except InputError as exc:  # the gate's verdict stands without its summary
-            print(f"gap-report: warning: {exc.worded(_option)}", file=sys.stderr)
+            _say(f"gap-report: warning: {exc.worded(_option)}")
     if args.write_baseline:
-        print(f"gap-report: wrote {len(recorded.gaps)} gap(s) to {args.write_baseline}", file=sys.stderr)
+        _say(f"gap-report: wrote {len(recorded.gaps)} gap(s) to {args.write_baseline}")
         return EXIT_OK  # recording gaps never fails on them
     return EXIT_GAPS if report.fails(args.fail_on) else EXIT_OK
 
@@ -508,13 +508,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(argv)
     except InputError as exc:
-        print(f"gap-report: error: {exc.worded(_option)}", file=sys.stderr)
+        _say(f"gap-report: error: {exc.worded(_option)}")
         return EXIT_INPUT
     except UsageError as exc:
-        print(f"gap-report: error: {_one_line(exc.worded(_option))} (see gap-report --help)", file=sys.stderr)
+        _say(f"gap-report: error: {_one_line(exc.worded(_option))} (see gap-report --help)")
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("gap-report: interrupted", file=sys.stderr)
+        _say("gap-report: interrupted")
         return 130
     except BrokenPipeError:
         return EXIT_OK
@@ -523,11 +523,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         kind = type(exc).__name__
         detail = _one_line(str(exc))
-        print(
-            f"gap-report: internal error: {kind}: {detail} (set KOKU_GAP_DEBUG=1 for a traceback)",
-            file=sys.stderr,
-        )
+        _say(f"gap-report: internal error: {kind}: {detail} (set KOKU_GAP_DEBUG=1 for a traceback)")
         return EXIT_INPUT
+
+
+def _say(line: str) -> None:
+    """One line on stderr, which a CI runner reads for workflow commands as it reads stdout: shown
+    as ``terminal_text``, so a file name or message quoted in it sends no escape and forges no command."""
+    from koku_gap.report._escape import terminal_text  # not before arguments are parsed (--help)
+
+    print(terminal_text(line), file=sys.stderr)
 
 
 def _option(setting: Setting) -> str:

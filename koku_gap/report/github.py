@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from koku_gap.model.errors import InputError
 from koku_gap.model.report import Report, Row
 from koku_gap.report import Extra, RenderOptions
+from koku_gap.report._escape import terminal_text
 
 COMMAND_OF_LEVEL = {"error": "error", "warning": "warning", "note": "notice"}  # Row.level -> command
 SUMMARY_LIMIT = 1024 * 1024 - 4096  # GitHub refuses step summaries over 1 MiB
@@ -51,18 +52,21 @@ def _path(file: str) -> str:
 
 
 def _annotation(row: Row) -> str:
+    """The row's annotation; its user text as ``terminal_text`` (the log shows it, the PR page too)."""
     assert row.level is not None  # a failing gap has a priority, so a level
-    name = row.clowdapp or ", ".join(row.chart)
-    message = "\n".join([f"{name} ({row.role}) is {row.status}.", *row.reasons])
+    name = terminal_text(row.clowdapp or ", ".join(row.chart))
+    message = "\n".join([f"{name} ({row.role}) is {row.status}.", *map(terminal_text, row.reasons)])
     if row.targets:
-        message += "\nChart: " + ", ".join(f"{t.describe()} ({t.file}:{t.line})" for t in row.targets)
+        message += "\nChart: " + ", ".join(
+            terminal_text(f"{t.describe()} ({t.file}:{t.line})") for t in row.targets
+        )
     if row.action:
-        message += f"\nAction: {row.action}"
+        message += f"\nAction: {terminal_text(row.action)}"
     end = row.snippet_lines[1] if len(row.snippet_lines) == 2 and row.source else None
     return command(
         COMMAND_OF_LEVEL[row.level],
         message,
-        file=_path(row.source.file) if row.source else None,
+        file=terminal_text(_path(row.source.file)) if row.source else None,
         line=row.source.line if row.source else None,
         endLine=end if row.source and end and end > row.source.line else None,
         title=f"{row.priority} {row.rule_id}: {name}",
@@ -80,8 +84,8 @@ def render_github(report: Report, fail_on: str = "P0") -> str:
         lines.append(
             command(
                 "notice",
-                f"{len(baseline.fixed)} gap(s) recorded in {baseline.file} are fixed: "
-                + ", ".join(baseline.fixed)
+                f"{len(baseline.fixed)} gap(s) recorded in {terminal_text(baseline.file)} are fixed: "
+                + ", ".join(map(terminal_text, baseline.fixed))
                 + ". Refresh the baseline with --write-baseline.",
                 title="gap-report: baseline entries fixed",
             )

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
+
+from pydantic_core import PydanticSerializationError
+
+from koku_gap.report._escape import json_document, surrogate_safe
 
 if TYPE_CHECKING:
     from koku_gap.model.report import Report
@@ -12,4 +17,21 @@ EXTRAS: tuple[Extra, ...] = ("snippets", "remediation")
 
 
 def render(report: Report, _options: RenderOptions) -> str:
-    return report.to_json()
+    """The report as JSON; pydantic-core refuses a lone surrogate (an undecodable file name, a
+    ``\\udcxx`` in the baseline), so such a report is written from its dict with U+FFFD instead."""
+    try:
+        text = report.to_json()
+    except PydanticSerializationError:
+        text = json.dumps(_surrogate_free(report.to_dict()), indent=2, ensure_ascii=True) + "\n"
+    return json_document(text)
+
+
+def _surrogate_free(value: Any) -> Any:
+    """``value`` (a report's dict) with ``surrogate_safe`` applied to every string in it."""
+    if isinstance(value, str):
+        return surrogate_safe(value)
+    if isinstance(value, dict):
+        return {surrogate_safe(k): _surrogate_free(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_surrogate_free(v) for v in value]
+    return value

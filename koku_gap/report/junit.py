@@ -7,26 +7,17 @@ not fail (below the threshold, or known from the baseline).
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
 from koku_gap.model.report import Report, Row
 from koku_gap.report import Extra, RenderOptions
-
-# XML 1.0 allows tab, newline, carriage return and most of Unicode; anything else would make the
-# document invalid, and a reason may quote whatever a YAML file holds.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
+from koku_gap.report._escape import xml_document, xml_text
 
 EXTRAS: tuple[Extra, ...] = ()
 
 
 def render(report: Report, options: RenderOptions) -> str:
     return render_junit(report, options.fail_on)
-
-
-def _text(value: str) -> str:
-    return _NOT_XML.sub("\ufffd", value)
 
 
 def render_junit(report: Report, fail_on: str = "P0") -> str:
@@ -36,12 +27,12 @@ def render_junit(report: Report, fail_on: str = "P0") -> str:
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for app in apps:
         rows = [r for r in report.rows if r.app == app]
-        suite = ET.SubElement(root, "testsuite", name=_text(app))
+        suite = ET.SubElement(root, "testsuite", name=xml_text(app))
         properties = ET.SubElement(suite, "properties")
         ET.SubElement(properties, "property", name="fail-on", value=fail_on)
-        ET.SubElement(properties, "property", name="policy", value=_text(", ".join(report.policy)))
+        ET.SubElement(properties, "property", name="policy", value=xml_text(", ".join(report.policy)))
         if report.baseline is not None:
-            ET.SubElement(properties, "property", name="baseline", value=_text(report.baseline.file))
+            ET.SubElement(properties, "property", name="baseline", value=xml_text(report.baseline.file))
         counts = {"tests": len(rows), "failures": 0, "skipped": 0}
         for row in rows:
             outcome = _testcase(suite, row, app, failed=id(row) in failing, fail_on=fail_on)
@@ -52,7 +43,9 @@ def render_junit(report: Report, fail_on: str = "P0") -> str:
         _counts(suite, counts)
     _counts(root, totals)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return xml_document(
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    )
 
 
 def _counts(element: ET.Element, counts: dict[str, int]) -> None:
@@ -83,25 +76,25 @@ def _details(row: Row) -> str:
     if row.action:
         lines.append(f"action: {row.action}")
     lines.extend(f"drift ({d.kind}): {d.message}" for d in row.drift)
-    return _text("\n".join(lines))
+    return xml_text("\n".join(lines))
 
 
 def _testcase(suite: ET.Element, row: Row, app: str, *, failed: bool, fail_on: str) -> str:
     name = row.clowdapp or (row.chart[0] if row.chart else row.id)
-    case = ET.SubElement(suite, "testcase", classname=_text(app), name=_text(name))
+    case = ET.SubElement(suite, "testcase", classname=xml_text(app), name=xml_text(name))
     where = _where(row)
     if where is not None:
-        case.set("file", _text(where[0]))
+        case.set("file", xml_text(where[0]))
     headline = f"{row.priority} {row.status}: {row.reasons[0] if row.reasons else row.status}"
     if failed:
-        failure = ET.SubElement(case, "failure", message=_text(headline), type=row.rule_id)
+        failure = ET.SubElement(case, "failure", message=xml_text(headline), type=row.rule_id)
         failure.text = _details(row)
         return "failures"
     if row.waived and row.waiver is not None:
-        ET.SubElement(case, "skipped", message=_text(f"waived: {row.waiver.reason}"))
+        ET.SubElement(case, "skipped", message=xml_text(f"waived: {row.waiver.reason}"))
         return "skipped"
     if row.is_gap:
         why = "known from the baseline" if row.baselined else f"below --fail-on {fail_on}"
         out = ET.SubElement(case, "system-out")
-        out.text = _text(f"gap not failing ({why})\n" + _details(row))
+        out.text = xml_text(f"gap not failing ({why})\n" + _details(row))
     return "passed"

@@ -10,6 +10,7 @@ import re
 from koku_gap.model.report import Citation, Report, Row, Target
 from koku_gap.model.vocabulary import DETAILED_PRIORITIES
 from koku_gap.report import Extra, RenderOptions
+from koku_gap.report._escape import html_text, md_code, md_fence, md_text, mermaid_label
 
 STATUS_ICON = {
     "match": "✅ match",
@@ -36,12 +37,8 @@ MERMAID_STYLE = {  # one class per status: colours only, which rows are alike is
 }
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _loc(file: str, line: int, end: int | None = None) -> str:
-    return f"`{file}:{line}`" if end is None or end == line else f"`{file}:{line}-{end}`"
+    return md_code(f"{file}:{line}" if end is None or end == line else f"{file}:{line}-{end}")
 
 
 def _short_files(report: Report) -> dict[str, str]:
@@ -67,13 +64,9 @@ def _where(row: Row, short: dict[str, str] | None = None) -> str:
     return _loc(file, row.source.line)
 
 
-def _code(text: str) -> str:
-    return f"`{text}`"
-
-
 def _target_at(t: Target, short: dict[str, str]) -> str:
     """What plays the part and where: ``name`` (`rendered.yaml:880`), as the ClowdApp column is short."""
-    return f"{t.describe(_code)} ({_loc(short.get(t.file, t.file), t.line)})"
+    return f"{t.describe(md_code)} ({_loc(short.get(t.file, t.file), t.line)})"
 
 
 def _targets(row: Row, short: dict[str, str]) -> str:
@@ -82,12 +75,12 @@ def _targets(row: Row, short: dict[str, str]) -> str:
     parts = [_target_at(t, short) for t in row.targets]
     covering = [c for c in row.chart if c not in {t.name for t in row.targets}]
     if covering:
-        parts.append("also " + ", ".join(f"`{c}`" for c in covering))
+        parts.append("also " + ", ".join(md_code(c) for c in covering))
     return ", ".join(parts)
 
 
 def _name(row: Row) -> str:
-    return f"`{row.clowdapp}`" if row.clowdapp else f"`{row.chart[0]}`"
+    return md_code(row.clowdapp) if row.clowdapp else md_code(row.chart[0])
 
 
 def _no_action(row: Row) -> bool:
@@ -116,14 +109,16 @@ def render(report: Report, options: RenderOptions) -> str:
 def render_markdown(report: Report, *, date: str | None = None) -> str:
     out: list[str] = []
     apps = sorted({a for i in report.inputs if i.side == "clowdapp" for a in i.apps})
-    out += [f"# ClowdApp vs Helm chart gap report: {', '.join(apps) or 'ClowdApp'}", ""]
+    out += [f"# ClowdApp vs Helm chart gap report: {', '.join(map(md_text, apps)) or 'ClowdApp'}", ""]
     if date:
         out.append(f"**Date**: {date}  ")
     for item in report.inputs:
         label = "ClowdApp" if item.side == "clowdapp" else "Chart (rendered)"
-        what = f"{item.workloads} workloads" + (f": {', '.join(item.apps)}" if item.apps else "")
-        out.append(f"**{label}**: `{item.file}` ({what})  ")
-    out += [f"**Policy**: {', '.join(f'`{p}`' for p in report.policy)}", ""]
+        what = f"{item.workloads} workloads" + (
+            f": {', '.join(map(md_text, item.apps))}" if item.apps else ""
+        )
+        out.append(f"**{label}**: {md_code(item.file)} ({what})  ")
+    out += [f"**Policy**: {', '.join(md_code(p) for p in report.policy)}", ""]
     out.append(
         "Every row below is derived from the two inputs; `file:line` points at the ClowdApp component "
         "and at the chart object (rendered manifest line; the Helm template is named where known)."
@@ -165,7 +160,7 @@ def _summary(report: Report, out: list[str]) -> None:
     out += ["## Executive summary", ""]
     apps = sorted({a for i in report.inputs if i.side == "clowdapp" for a in i.apps})
     defines = (
-        f"The ClowdApps ({', '.join(f'`{a}`' for a in apps)}) define"
+        f"The ClowdApps ({', '.join(md_code(a) for a in apps)}) define"
         if len(apps) > 1
         else "The ClowdApp defines"
     )
@@ -195,16 +190,16 @@ def _summary(report: Report, out: list[str]) -> None:
     if report.baseline is not None:
         b = report.baseline
         listed = "".join(
-            f"; {label}: " + ", ".join(f"`{x}`" for x in ids)
+            f"; {label}: " + ", ".join(md_code(x) for x in ids)
             for label, ids in (("new", b.new), ("fixed", b.fixed))
             if ids
         )
         counts = f"{len(b.known)} known, {len(b.new)} new, {len(b.fixed)} fixed"
-        out.append(f"- **Baseline** `{b.file}`: {counts}{listed}.")
+        out.append(f"- **Baseline** {md_code(b.file)}: {counts}{listed}.")
     if report.queues.uncovered:
         out.append(
             "- **Celery queues no chart worker consumes**: "
-            + ", ".join(f"`{q}`" for q in report.queues.uncovered)
+            + ", ".join(md_code(q) for q in report.queues.uncovered)
             + "."
         )
     out.append("")
@@ -219,12 +214,12 @@ def _matrix(report: Report, out: list[str]) -> None:
     ]
     short = _short_files(report)
     for r in report.rows:
-        name = f"`{r.clowdapp}`" if r.clowdapp else "—"
+        name = md_code(r.clowdapp) if r.clowdapp else "—"
         status = STATUS_ICON.get(r.status, r.status) + (" (waived)" if r.waived else "")
         chart = _targets(r, short)
         out.append(
             f"| {name} | {r.role} | {_where(r, short)} | {chart} | {status} | {r.priority or ''} | "
-            f"{_cell(r.action or '')}{_template_note(r)} |"
+            f"{md_text(r.action or '')}{_template_note(r)} |"
         )
     out.append("")
 
@@ -234,8 +229,8 @@ def _chart_state(r: Row) -> str:
         return "no workload in the chart plays this part"
     parts = []
     for t in r.targets:
-        template = f" (template `{t.template}`)" if t.template else ""
-        parts.append(f"{t.describe(_code)} ({t.kind}) at {_loc(t.file, t.line)}{template}")
+        template = f" (template {md_code(t.template)})" if t.template else ""
+        parts.append(f"{t.describe(md_code)} ({t.kind}) at {_loc(t.file, t.line)}{template}")
     return "; ".join(parts)
 
 
@@ -246,28 +241,26 @@ def _gaps(report: Report, out: list[str]) -> None:
     out += ["## Gaps in detail", ""]
     for priority in DETAILED_PRIORITIES:
         for r in (g for g in gaps if g.priority == priority):
-            waived = " (waived)" if r.waived else ""
-            out += [f"### {priority} · `{r.clowdapp}` — {STATUS_ICON.get(r.status, r.status)}{waived}", ""]
+            status = STATUS_ICON.get(r.status, r.status) + (" (waived)" if r.waived else "")
+            out += [f"### {priority} · {md_code(str(r.clowdapp))} — {status}", ""]
             if r.snippet and r.source:
                 first, last = [*r.snippet_lines, r.source.line, r.source.line][:2]
                 out += [
                     f"**ClowdApp** ({_loc(r.source.file, first, last)}):",
                     "",
-                    "```yaml",
-                    r.snippet,
-                    "```",
+                    *md_fence(r.snippet, "yaml"),
                     "",
                 ]
             out.append(f"- **Purpose**: {r.purpose or r.role} ({r.role}, {r.kind})")
             out.append(f"- **Current state in the chart**: {_chart_state(r)}")
             for reason in r.reasons:
-                out.append(f"- **Impact**: {_cell(reason)}")
+                out.append(f"- **Impact**: {md_text(reason)}")
             for d in r.drift:
-                out.append(f"- **Drift** ({d.kind}): {_cell(d.message)}")
+                out.append(f"- **Drift** ({d.kind}): {md_text(d.message)}")
             if r.action:
-                out.append(f"- **Recommendation**: {_cell(r.action)}")
+                out.append(f"- **Recommendation**: {md_text(r.action)}")
             if r.evidence:
-                out.append(f"- **Evidence**: {_cell('; '.join(r.evidence[:5]))}")
+                out.append(f"- **Evidence**: {md_text('; '.join(r.evidence[:5]))}")
             out.append("")
 
 
@@ -282,24 +275,21 @@ def _fixes(report: Report, out: list[str]) -> None:
             continue
         out += [f"### {priority}", ""]
         for n, r in enumerate(rows, 1):
-            out.append(f"{n}. **`{r.clowdapp}`**: {_cell(r.action or r.reasons[0])}")
+            out.append(f"{n}. **{md_code(str(r.clowdapp))}**: {md_text(r.action or r.reasons[0])}")
             if r.remediation:
                 rem = r.remediation
                 if r.group == "optional":  # a template, not a fix: the row needs no workload
                     out += ["", f"   *{IF_DEPLOYED.capitalize()}:*"]
                 out += [
                     "",
-                    f"   <details><summary>Suggested Helm template <code>{rem.path}</code></summary>",
+                    "   <details><summary>Suggested Helm template "
+                    f"<code>{html_text(rem.path)}</code></summary>",
                     "",
-                    "   ```yaml",
-                    *[f"   {line}".rstrip() for line in rem.template.rstrip().splitlines()],
-                    "   ```",
+                    *[f"   {line}".rstrip() for line in md_fence(rem.template.rstrip(), "yaml")],
                     "",
                     "   `values.yaml`:",
                     "",
-                    "   ```yaml",
-                    *[f"   {line}".rstrip() for line in rem.values.rstrip().splitlines()],
-                    "   ```",
+                    *[f"   {line}".rstrip() for line in md_fence(rem.values.rstrip(), "yaml")],
                     "",
                     "   </details>",
                 ]
@@ -314,8 +304,8 @@ def _drift(report: Report, out: list[str]) -> None:
     short = _short_files(report)
     for r in rows:
         target = ", ".join(_target_at(t, short) for t in r.targets)
-        out.append(f"- `{r.clowdapp}` → {target}:")
-        out.extend(f"  - {d.kind}: {_cell(d.message)}" for d in r.drift)
+        out.append(f"- {md_code(str(r.clowdapp))} → {target}:")
+        out.extend(f"  - {d.kind}: {md_text(d.message)}" for d in r.drift)
     out.append("")
 
 
@@ -327,14 +317,14 @@ def _better(report: Report, out: list[str]) -> None:
     for r in rows:
         t = r.targets[0]
         out.append(
-            f"- {STATUS_ICON[r.status]} `{r.chart[0]}` ({r.role}, {t.kind} at {_loc(t.file, t.line)}): "
-            f"{_cell(r.reasons[0])}"
+            f"- {STATUS_ICON[r.status]} {md_code(r.chart[0])} ({r.role}, {t.kind} at "
+            f"{_loc(t.file, t.line)}): {md_text(r.reasons[0])}"
         )
     out.append("")
 
 
 def _citation(c: Citation) -> str:
-    return f"`{c.file}:{c.line}`" + (f" @{c.commit}" if c.commit else "")
+    return _loc(c.file, c.line) + (f" @{md_text(c.commit)}" if c.commit else "")
 
 
 def _cited(report: Report, out: list[str]) -> None:
@@ -355,13 +345,13 @@ def _cited(report: Report, out: list[str]) -> None:
     for r in rows:
         status = STATUS_ICON[r.status] + (f" {r.priority}" if r.priority else "")
         cites = ", ".join(_citation(c) for c in r.citations) or "—"
-        rests = ", ".join(a.name for a in r.assumptions) or "—"
+        rests = ", ".join(md_text(a.name) for a in r.assumptions) or "—"
         out.append(f"| {_name(r)} | {status} | {cites} | {rests} |")
     out.append("")
     assumptions = {a.name: a for r in rows for a in r.assumptions}
     for a in assumptions.values():
         cites = f" (cites {', '.join(_citation(c) for c in a.evidence)})" if a.evidence else ""
-        out.append(f"- **Assumed: {a.name}**: {_cell(a.statement)}{cites}")
+        out.append(f"- **Assumed: {md_text(a.name)}**: {md_text(a.statement)}{cites}")
     if assumptions:
         out.append("")
 
@@ -371,9 +361,9 @@ def _queues(report: Report, out: list[str]) -> None:
         return
     out += ["## Celery queue coverage", "", "| Queue | ClowdApp workers | Chart workers |", "|---|---|---|"]
     for queue, info in report.queues.detail.items():
-        chart = ", ".join(f"`{c}`" for c in info.chart) or "❌ none"
-        clowd = ", ".join(f"`{c}`" for c in info.clowdapp) or "— (chart only)"
-        out.append(f"| `{queue}` | {clowd} | {chart} |")
+        chart = ", ".join(md_code(c) for c in info.chart) or "❌ none"
+        clowd = ", ".join(md_code(c) for c in info.clowdapp) or "— (chart only)"
+        out.append(f"| {md_code(queue)} | {clowd} | {chart} |")
     out.append("")
 
 
@@ -387,8 +377,8 @@ def _platform(report: Report, out: list[str]) -> None:
         "|---|---|---|---|",
     ]
     for p in report.platform:
-        provided = ", ".join(f"`{x}`" for x in p.provided_by) or "not in the chart (external, or a gap)"
-        out.append(f"| {p.kind} | `{p.name}` | {_loc(p.source.file, p.source.line)} | {provided} |")
+        provided = ", ".join(md_code(x) for x in p.provided_by) or "not in the chart (external, or a gap)"
+        out.append(f"| {p.kind} | {md_code(p.name)} | {_loc(p.source.file, p.source.line)} | {provided} |")
     out.append("")
 
 
@@ -400,14 +390,16 @@ def _mermaid(report: Report, out: list[str]) -> None:
     out += ["## Component graph", "", "```mermaid", "flowchart LR"]
     apps = sorted({r.app for r in report.rows if r.clowdapp})
     for app in apps:
-        out.append(f'  subgraph clowdapp_{_node("", app)}["ClowdApp {app}"]')
+        out.append(f"  subgraph clowdapp_{_node('', app)}[{mermaid_label(f'ClowdApp {app}')}]")
         for r in report.rows:
             if r.clowdapp and r.app == app:
-                out.append(f'    {_node("c_", r.app + "_" + r.clowdapp)}["{r.clowdapp}"]:::{r.status}')
+                out.append(
+                    f"    {_node('c_', r.app + '_' + r.clowdapp)}[{mermaid_label(r.clowdapp)}]:::{r.status}"
+                )
         out.append("  end")
     out.append('  subgraph chart["Chart"]')
     for name, part in report.chart_status().items():  # a chart node: the first row naming it
-        out.append(f'    {_node("h_", name)}["{name}"]:::{part}')
+        out.append(f"    {_node('h_', name)}[{mermaid_label(name)}]:::{part}")
     out.append("  end")
     for r in report.rows:
         if not r.clowdapp:
@@ -437,13 +429,15 @@ def _warnings(report: Report, out: list[str]) -> None:
         if len(group.warnings) <= GROUP_OVER:
             for w in group.warnings:
                 where = f"{w.file}:{w.line}" if w.line else w.file
-                out.append(f"- `{where}` ({w.code}): {_cell(w.message)}")
+                out.append(f"- {md_code(where)} ({w.code}): {md_text(w.message)}")
             continue
         lines = group.lines
         shown = ", ".join(str(n) for n in lines[:GROUP_SHOW])
         more = f" and {len(lines) - GROUP_SHOW} more" if len(lines) > GROUP_SHOW else ""
         at = f" — lines {shown}{more}" if lines else ""
-        out.append(f"- `{group.file}` ({group.code}) × {len(group.warnings)}: {_cell(group.summary)}{at}")
+        out.append(
+            f"- {md_code(group.file)} ({group.code}) × {len(group.warnings)}: {md_text(group.summary)}{at}"
+        )
     out.append("")
 
 
@@ -456,7 +450,7 @@ def _next(report: Report, out: list[str]) -> None:
     ordered = sorted(gaps, key=lambda g: (g.priority or "P9", g.source.line if g.source else 0))
     steps = [r for r in ordered if not _no_action(r)]
     for n, r in enumerate(steps, 1):
-        out.append(f"{n}. **{r.priority}** `{r.clowdapp}`: {_cell(r.action or r.reasons[0])}")
+        out.append(f"{n}. **{r.priority}** {md_code(str(r.clowdapp))}: {md_text(r.action or r.reasons[0])}")
     idle = [r for r in ordered if _no_action(r)]
     if idle:
         if steps:

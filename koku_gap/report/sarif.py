@@ -17,6 +17,7 @@ from koku_gap import __version__
 from koku_gap.model.report import Report, Row, Target, component_key
 from koku_gap.model.rules import rule
 from koku_gap.report import Extra, RenderOptions
+from koku_gap.report._escape import json_document, surrogate_safe
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT = "kokuGapComponent/v1"
@@ -40,7 +41,7 @@ def rule_id(row: Row) -> str:
 
 
 def render_sarif(report: Report) -> str:
-    return json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n")
 
 
 def sarif_log(report: Report) -> dict[str, Any]:
@@ -82,9 +83,11 @@ def _descriptor(rid: str) -> dict[str, Any]:
 
 
 def artifact_uri(file: str) -> str | None:
-    """A relative path stays relative (to the checkout, as code scanning expects); None for ``<stdin>``."""
+    """A relative path stays relative (to the checkout, as code scanning expects); None for ``<stdin>``.
+    A name that is not UTF-8 is quoted with U+FFFD for its undecodable bytes (``surrogate_safe``)."""
     if file.startswith("<") and file.endswith(">"):
         return None
+    file = surrogate_safe(file)
     windows = PureWindowsPath(file)
     if windows.drive:
         return "file:///" + quote(windows.as_posix(), safe="/:")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from koku_gap.model.report import Report, Row
 from koku_gap.report import ColorMode, Extra, RenderOptions
+from koku_gap.report._escape import terminal_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -99,21 +100,22 @@ def summary_lines(report: Report) -> list[str]:
         f"gaps: {gaps}",
     ]
     if report.queues.uncovered:
-        lines.append(f"uncovered Celery queues: {', '.join(report.queues.uncovered)}")
+        lines.append(f"uncovered Celery queues: {', '.join(map(terminal_text, report.queues.uncovered))}")
     if report.baseline is not None:
         b = report.baseline
-        lines.append(f"baseline {b.file}: {len(b.known)} known, {len(b.new)} new, {len(b.fixed)} fixed")
+        counts = f"{len(b.known)} known, {len(b.new)} new, {len(b.fixed)} fixed"
+        lines.append(f"baseline {terminal_text(b.file)}: {counts}")
     return lines
 
 
 def cells(row: Row) -> tuple[str, str, str, str, str]:
-    """One row's cells as text, in the order of HEADINGS."""
+    """One row's cells as text, in the order of HEADINGS, as a terminal may show them (``terminal_text``)."""
     return (
-        row.clowdapp or NONE,
-        ", ".join(row.chart) or NONE,
+        terminal_text(row.clowdapp) if row.clowdapp else NONE,
+        ", ".join(map(terminal_text, row.chart)) or NONE,
         row.status + (" (waived)" if row.waived else ""),
         row.priority or "",
-        row.reasons[0] if row.reasons else "",
+        terminal_text(row.reasons[0]) if row.reasons else "",
     )
 
 
@@ -165,7 +167,7 @@ def _why_width(report: Report, width: int) -> int | None:
     """The room ``why`` gets in the boxed table at ``width``, or None when the table does not fit."""
     rows = [cells(row) for row in report.rows]
     names = [max([len(HEADINGS[i]), *(len(r[i]) for r in rows)]) for i in (0, 2, 3)]
-    chart = max([len(HEADINGS[1]), *(len(n) for row in report.rows for n in row.chart)])
+    chart = max([len(HEADINGS[1]), *(len(terminal_text(n)) for row in report.rows for n in row.chart)])
     room = width - BOX_OVERHEAD - sum(names) - chart
     return room if width >= MIN_TABLE and room >= MIN_WHY else None
 
