@@ -23,9 +23,12 @@ from markdown_it.token import Token
 
 from koku_gap.api import analyze
 from koku_gap.cli import main
+from koku_gap.report import Extra
 from koku_gap.report._escape import terminal_text, xml_text
 from tests.helpers.engine import celery, clowdapp, deployment, dump, workload, write
 from tests.helpers.runner import commands
+
+_SNIPPETS: tuple[Extra, ...] = ("snippets",)  # what the github format reads
 
 # Component names that try each trick; every one is a Celery worker of its own queue (a P0 gap).
 HOSTILE = [
@@ -135,7 +138,7 @@ def test_no_format_forges_a_workflow_command(
     if fmt != "github":
         assert_no_command(done.out, f"--format {fmt}")
         return
-    report = analyze(clowdapps=[inputs[1]], manifests=[inputs[3]], policy=inputs[5], extras=("snippets",))
+    report = analyze(clowdapps=[inputs[1]], manifests=[inputs[3]], policy=inputs[5], extras=_SNIPPETS)
     failing = report.failing("P0")
     found = commands(done.out)
     assert [c.name for c in found] == ["error"] * len(failing)
