@@ -1,8 +1,9 @@
-"""A chart on disk: its name, the file behind a template's name, and a scratch copy to leave
-templates out of (``skip_failing_templates``)."""
+"""A chart on disk: its name, the links it may not hold, the file behind a template's name, and a
+scratch copy to leave templates out of (``skip_failing_templates``)."""
 
 from __future__ import annotations
 
+import os
 import posixpath
 import shutil
 from dataclasses import dataclass, field
@@ -26,6 +27,36 @@ def chart_name(path: Path) -> str:
     if not name:
         raise InputError(label, None, "Chart.yaml has no name")
     return name
+
+
+MAX_CHART_ENTRIES = 100_000  # files and directories walked looking for links: a chart has hundreds
+
+
+def refuse_outside_links(chart: Path) -> None:
+    """A chart is a stranger's data (a pull request's): Helm's loader follows symbolic links, so one to
+    ``/proc/self/environ``, ``~/.ssh`` or ``/dev/zero`` would put the CI machine's files into the
+    report or never end. Every link of the directory is resolved, without following any while
+    walking, and one that leads outside the chart (or nowhere) is refused, named by its path in the
+    chart, before any engine reads it. Links within the chart are Helm's to follow."""
+    root = os.path.realpath(chart)
+    seen = 0
+    for directory, dirs, files in os.walk(chart, followlinks=False):
+        for name in (*dirs, *files):
+            seen += 1
+            if seen > MAX_CHART_ENTRIES:
+                raise InputError(str(chart), None, f"the chart holds more than {MAX_CHART_ENTRIES} entries")
+            path = os.path.join(directory, name)
+            if not os.path.islink(path):
+                continue
+            target = os.path.realpath(path)
+            inside = os.path.commonpath([root, target]) == root and os.path.exists(target)
+            if not inside:
+                raise InputError(
+                    path,
+                    None,
+                    "a symbolic link that leads outside the chart (or nowhere): refused, since Helm would "
+                    "read what it points to into the rendered chart",
+                )
 
 
 def is_partial(template: str) -> bool:
@@ -68,7 +99,9 @@ class WorkingCopy:
         try:
             if self.source.is_dir():
                 self.root = self.scratch / "chart"
-                shutil.copytree(self.source, self.root)
+                shutil.copytree(
+                    self.source, self.root, symlinks=True
+                )  # links were checked: copy, never follow
             else:
                 self.root = unpack(self.source, self.scratch / "chart")
         except (OSError, shutil.Error) as exc:

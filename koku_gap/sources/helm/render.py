@@ -20,7 +20,7 @@ from typing import Literal
 
 from koku_gap.model.errors import SETTING, InputError, Setting
 from koku_gap.model.graph import ComponentGraph, GraphWarning
-from koku_gap.sources.helm.chart_files import WorkingCopy, chart_name, is_partial
+from koku_gap.sources.helm.chart_files import WorkingCopy, chart_name, is_partial, refuse_outside_links
 from koku_gap.sources.helm.engines import select_engine
 from koku_gap.sources.helm.failures import TemplateFailed
 from koku_gap.sources.helm.framing import HOOK_ANNOTATION, DroppedHook, template_at
@@ -113,6 +113,8 @@ def render_chart(
     elif not valid_release_name(release):
         raise ValueError(f"release {release!r}: {RELEASE_NAME_RULE}")
     check_sets(spec)
+    if path.is_dir():
+        refuse_outside_links(path)  # an archive's members are checked as it is unpacked (archive.py)
     job = RenderJob(spec=spec, release=release, max_bytes=max_bytes)
     for values_file in job.values_files:
         read_text(values_file, max_bytes)  # every engine: a missing or oversized file is our error
