@@ -26,6 +26,7 @@ from koku_gap.cli import main
 from koku_gap.report import Extra
 from koku_gap.report._escape import terminal_text, xml_text
 from tests.helpers.engine import celery, clowdapp, deployment, dump, workload, write
+from tests.helpers.markdown import SECTIONS
 from tests.helpers.runner import commands
 
 _SNIPPETS: tuple[Extra, ...] = ("snippets",)  # what the github format reads
@@ -46,20 +47,7 @@ HOSTILE_CHART = ["chart\r::warning::forged", "chart ##[error]forged | `x` <!--"]
 HOSTILE_TEMPLATE = "shop-chart/templates/##[error file=ci.yml]forged.yaml"
 HOSTILE_REASON = "policy says\r::error::forged ##[set-output name=x]y <!-- | `"
 FORMATS = ["json", "markdown", "terminal", "sarif", "junit", "github"]
-H2 = {
-    "Executive summary",
-    "Deployment comparison matrix",
-    "Gaps in detail",
-    "Priority fixes",
-    "Drift in matched components",
-    "What the chart does better, and what else it runs",
-    "Policy evidence",
-    "Celery queue coverage",
-    "Platform services",
-    "Component graph",
-    "Warnings",
-    "Next steps",
-}
+H2 = set(SECTIONS)
 MERMAID_LINE = re.compile(
     r'flowchart LR|  subgraph \w+\["[^"]*"\]|    \w+\["[^"]*"\]:::\w+|  end'
     r"|  \w+ (-->|-\.->)\|[\w ()]+\| \w+|  classDef \w+ [\w:#,]+"

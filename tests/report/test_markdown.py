@@ -14,6 +14,7 @@ import koku_gap
 from koku_gap.model.report import Report, Row, Target
 from koku_gap.report.markdown import render_markdown
 from tests.helpers.files import ROOT, example_report
+from tests.helpers.markdown import SECTIONS
 
 NONE_ACTION = "none while the policy's reason holds; revisit it if it stops holding"
 
@@ -50,20 +51,7 @@ def with_rows(report: Report, update: dict[str, dict[str, object]]) -> Report:
 def test_markdown_has_every_section_in_order(report: Report) -> None:
     text = render_markdown(report)
     headings = re.findall(r"^## (.+)$", text, flags=re.M)
-    assert headings == [
-        "Executive summary",
-        "Deployment comparison matrix",
-        "Gaps in detail",
-        "Priority fixes",
-        "Drift in matched components",
-        "What the chart does better, and what else it runs",
-        "Policy evidence",
-        "Celery queue coverage",
-        "Platform services",
-        "Component graph",
-        "Warnings",
-        "Next steps",
-    ]
+    assert headings == list(SECTIONS)
 
 
 def test_matrix_has_one_line_per_row(report: Report) -> None:
