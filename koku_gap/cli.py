@@ -258,16 +258,19 @@ def _app_sources(values: Sequence[str]) -> dict[str, str] | str | None:
     if not values:
         return None
     named: dict[str, str] = {}
+    apps: set[str] = set()
     for value in values:
         key, sep, directory = value.partition("=")
         if not sep:
             if len(values) > 1:
                 raise UsageError(f"--app-source {value}: name its app (APP=DIR) when more than one is given")
             return value
-        if not key.partition("@")[0] or not directory:
+        app = key.partition("@")[0]
+        if not app or not directory:
             raise UsageError(f"--app-source expects [APP[@COMMIT]=]DIR, got {value!r}")
-        if key.partition("@")[0] in {k.partition("@")[0] for k in named}:
-            raise UsageError(f"--app-source {value}: app {key.partition('@')[0]} is given twice")
+        if app in apps:
+            raise UsageError(f"--app-source {value}: app {app} is given twice")
+        apps.add(app)
         named[key] = directory
     return named
 
