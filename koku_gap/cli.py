@@ -473,15 +473,19 @@ def write_atomically(path: Path, text: str, what: str = "report") -> None:
     except FileNotFoundError:
         mode = None
     except OSError as exc:
-        raise InputError(str(path), None, f"cannot write the {what}: {exc.strerror or exc}") from None
+        raise _cannot_write(path, what, exc) from None
     if mode is not None and not stat.S_ISREG(mode):
         try:
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(text)
         except OSError as exc:
-            raise InputError(str(path), None, f"cannot write the {what}: {exc.strerror or exc}") from None
+            raise _cannot_write(path, what, exc) from None
         return
     _replace(Path(os.path.realpath(path)) if path.is_symlink() else path, text, what, shown=path)
+
+
+def _cannot_write(path: Path, what: str, exc: OSError) -> InputError:
+    return InputError(str(path), None, f"cannot write the {what}: {exc.strerror or exc}")
 
 
 def _replace(path: Path, text: str, what: str, shown: Path) -> None:
@@ -501,7 +505,7 @@ def _replace(path: Path, text: str, what: str, shown: Path) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(str(shown), None, f"cannot write the {what}: {exc.strerror or exc}") from None
+        raise _cannot_write(shown, what, exc) from None
     except BaseException:  # interrupted: still leave nothing behind
         Path(tmp).unlink(missing_ok=True)
         raise
