@@ -356,6 +356,7 @@ def _charts(args: argparse.Namespace) -> list[ChartSpec] | None:
             raise UsageError(f"{', '.join(given)}: only with --chart (--manifests are rendered already)")
         return None
     from koku_gap.sources.helm import RELEASE_NAME_RULE, ChartSpec, valid_release_name
+    from koku_gap.sources.helm.spec import DEFAULT_NAMESPACE
 
     if args.release is not None and not valid_release_name(args.release):  # before any chart is read
         raise UsageError(f"--release {args.release!r}: {RELEASE_NAME_RULE}")
@@ -366,7 +367,7 @@ def _charts(args: argparse.Namespace) -> list[ChartSpec] | None:
             set_values=args.set,
             set_string_values=args.set_string,
             release=args.release,
-            namespace=args.namespace or "default",
+            namespace=args.namespace or DEFAULT_NAMESPACE,
             api_versions=args.api_versions,
             kube_version=args.kube_version,
         )
