@@ -53,7 +53,7 @@ def main(argv: Sequence[str]) -> int:
 
     from koku_gap.sources.helm.engine_python import PythonEngine
     from koku_gap.sources.helm.failures import TemplateFailed
-    from koku_gap.sources.helm.job import RenderJob
+    from koku_gap.sources.helm.job import read_job
     from koku_gap.sources.helm.spec import ChartSpec
     from koku_gap.yaml.loader import DEFAULT_MAX_BYTES
 
@@ -67,7 +67,7 @@ def main(argv: Sequence[str]) -> int:
         api_versions=args.api_versions,
         kube_version=args.kube_version,
     )
-    job = RenderJob(spec=spec, release=args.release, max_bytes=DEFAULT_MAX_BYTES)
+    job = read_job(spec, args.release, DEFAULT_MAX_BYTES)
     try:
         rendered = PythonEngine(helm_python).render(Path(args.chart), job)
     except TemplateFailed as failure:

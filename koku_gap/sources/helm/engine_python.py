@@ -18,7 +18,6 @@ from koku_gap.sources.helm.failures import TemplateFailed
 from koku_gap.sources.helm.framing import frame_like_helm_template
 from koku_gap.sources.helm.job import Rendered, RenderJob
 from koku_gap.sources.helm.sets import apply_sets
-from koku_gap.yaml.loader import read_text
 
 
 class PythonEngine:
@@ -99,8 +98,7 @@ class PythonEngine:
             return self._values
         helm = self.helm
         merged: dict[str, Any] = {}
-        for values_file in job.values_files:
-            text = read_text(values_file, job.max_bytes)
+        for values_file, text in zip(job.values_files, job.values_texts, strict=True):
             try:
                 current = helm.values_from_yaml(text)
             except helm.HelmError as exc:

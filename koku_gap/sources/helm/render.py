@@ -24,12 +24,12 @@ from koku_gap.sources.helm.chart_files import WorkingCopy, chart_name, is_partia
 from koku_gap.sources.helm.engines import select_engine
 from koku_gap.sources.helm.failures import TemplateFailed
 from koku_gap.sources.helm.framing import HOOK_ANNOTATION, DroppedHook, template_at
-from koku_gap.sources.helm.job import RenderJob
+from koku_gap.sources.helm.job import read_job
 from koku_gap.sources.helm.sets import check_sets
 from koku_gap.sources.helm.spec import RELEASE_NAME_RULE, ChartSpec, Renderer, valid_release_name
 from koku_gap.sources.manifests import manifests_from_text, require_workloads
 from koku_gap.yaml.limits import MAX_WORKLOADS
-from koku_gap.yaml.loader import DEFAULT_MAX_BYTES, read_text
+from koku_gap.yaml.loader import DEFAULT_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,7 @@ def render_chart(
     check_sets(spec)
     if path.is_dir():
         refuse_outside_links(path)  # an archive's members are checked as it is unpacked (archive.py)
-    job = RenderJob(spec=spec, release=release, max_bytes=max_bytes)
-    for values_file in job.values_files:
-        read_text(values_file, max_bytes)  # every engine: a missing or oversized file is our error
+    job = read_job(spec, release, max_bytes)
     engine = select_engine(renderer, label)
     skipped: list[SkippedTemplate] = []
     with tempfile.TemporaryDirectory(prefix="koku-gap-chart-") as scratch:

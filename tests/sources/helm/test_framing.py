@@ -19,7 +19,7 @@ from koku_gap.sources.helm import (
 )
 from koku_gap.sources.helm.engine_python import PythonEngine
 from koku_gap.sources.helm.framing import _GO_SPACE
-from koku_gap.sources.helm.job import RenderJob
+from koku_gap.sources.helm.job import read_job
 from tests.sources.helm.charts import (
     CLUSTER,
     FAILING,
@@ -112,7 +112,7 @@ def test_the_text_is_what_helm_itself_prints() -> None:
         "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\n"
         "contexts: [{name: c, context: {cluster: c, user: u}}]\nusers: [{name: u, user: {token: t}}]\n"
     )
-    job = RenderJob(ChartSpec(SHOP, [CLUSTER], ["listener.enabled=true"]), release="shop", max_bytes=10**7)
+    job = read_job(ChartSpec(SHOP, [CLUSTER], ["listener.enabled=true"]), "shop", 10**7)
     values = PythonEngine(helm_python).values(job)
     try:
         with helm_python.Config(kubeconfig_content=kubeconfig, storage_driver="memory") as config:
