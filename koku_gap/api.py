@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
-from koku_gap.engine.classify import chart_rows, platform_services, source_rows
+from koku_gap.engine.classify import chart_rows, chart_verdicts, platform_services, source_rows
 from koku_gap.engine.drift import env_keys
 from koku_gap.engine.match import match
 from koku_gap.engine.policy import Policy, load_policy
@@ -324,7 +324,8 @@ def compare(
     services, from the one match result. Reads no file; the extras (``enrich``) come after."""
     result = match(source, target, policy)
     rows = source_rows(result, policy, today, env_keys(target.resources))
-    rows += chart_rows(source, target, result, policy)
+    verdicts = chart_verdicts(source, target, result, policy)
+    rows += chart_rows(verdicts, policy)
     queues = Queues(
         uncovered=sorted(q for q in result.queue_sources if q not in result.queue_consumers),
         extra=sorted(q for q in result.queue_consumers if q not in result.queue_sources),
@@ -347,7 +348,7 @@ def compare(
         policy=list(policy.sources),
         rows=rows,
         queues=queues,
-        platform=platform_services(source, target, result, policy),
+        platform=platform_services(source, target, verdicts, result.names),
         warnings=warnings,
         summary=summarize(rows, len(source.components), len(target.components)),
     )

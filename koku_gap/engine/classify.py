@@ -7,7 +7,6 @@ fired, so a reader can argue with a reason instead of a number.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -491,20 +490,22 @@ def _where(cand: Candidate) -> str:
     return t.name if cand.via == "workload" else f"{cand.container.name} in {t.name}"
 
 
-def chart_rows(
-    source: ComponentGraph, target: ComponentGraph, result: MatchResult, policy: Policy
-) -> list[Row]:
-    """A row for every chart workload that plays no ClowdApp component's part."""
-    return [
-        policy.cited(_chart_row(t, status, reason, action), deciding)
-        for t, (status, reason, action, deciding) in _chart_verdicts(source, target, result, policy)
-    ]
+class ChartVerdict(NamedTuple):
+    """A chart workload no ClowdApp component claims: its status, reason and action, and the policy
+    entries that decided it (whose evidence its row cites)."""
+
+    workload: Component
+    status: ChartStatus
+    reason: str
+    action: Action
+    deciding: list[Reasoned]
 
 
-def _chart_verdicts(
+def chart_verdicts(
     source: ComponentGraph, target: ComponentGraph, result: MatchResult, policy: Policy
-) -> Iterator[tuple[Component, tuple[ChartStatus, str, Action, list[Reasoned]]]]:
-    """Every chart workload no ClowdApp component claims, with its status, reason and action."""
+) -> list[ChartVerdict]:
+    """Every chart workload no ClowdApp component claims, judged once: its row (``chart_rows``) and
+    the platform services it provides (``platform_services``) both read these."""
     names = result.names
     platform: dict[str, list[Resource]] = {}
     for resource in source.resources:
@@ -512,12 +513,20 @@ def _chart_verdicts(
     # read once here, not once per chart workload: _chart_status runs for every unclaimed workload
     dependencies = [(r, names.tokens(r.name, False)) for r in source.resources if r.kind in DEPENDENCY_KINDS]
     inline_migrations = _inline_migrations(source)
+    verdicts = []
     for t in target.components:
         if t.name not in result.claimed:
             status, reason, action, rule = _chart_status(
                 t, source, platform, dependencies, inline_migrations, policy, names
             )
-            yield t, (status, reason, action or CHART_ACTION[status], [rule] if rule is not None else [])
+            deciding: list[Reasoned] = [rule] if rule is not None else []
+            verdicts.append(ChartVerdict(t, status, reason, action or CHART_ACTION[status], deciding))
+    return verdicts
+
+
+def chart_rows(verdicts: list[ChartVerdict], policy: Policy) -> list[Row]:
+    """A row for every chart workload that plays no ClowdApp component's part."""
+    return [policy.cited(_chart_row(v.workload, v.status, v.reason, v.action), v.deciding) for v in verdicts]
 
 
 def _inline_migrations(source: ComponentGraph) -> dict[str | None, list[str]]:
@@ -608,16 +617,11 @@ def _chart_evidence_status(
 
 
 def platform_services(
-    source: ComponentGraph, target: ComponentGraph, result: MatchResult, policy: Policy
+    source: ComponentGraph, target: ComponentGraph, verdicts: list[ChartVerdict], names: Names
 ) -> list[PlatformService]:
     """What the ClowdApp takes from its platform, and which chart workloads provide it (the chart
     workloads classified `infra`: a database that belongs to a bundled service is not the app's)."""
-    names = result.names
-    infra = {
-        t.name
-        for t, (status, _, _, _) in _chart_verdicts(source, target, result, policy)
-        if status == "infra"
-    }
+    infra = {v.workload.name for v in verdicts if v.status == "infra"}
     by_kind = _infra_by_kind(target, infra)
     topics = {r.name for r in target.resources if r.kind == "KafkaTopic"}
     services: list[PlatformService] = []
