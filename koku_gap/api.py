@@ -101,7 +101,7 @@ def analyze(
         raise ValueError("analyze() needs manifests or charts (one of them, not both)")
     limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
     resolved = policy if isinstance(policy, Policy) else load_policy(policy)
-    source, lines = _load_clowdapps(clowdapp_paths, params, limit, max_workloads)
+    source, lines = _load_clowdapps(clowdapp_paths, params, limit, max_workloads, keep_lines=bool(extras))
     checkouts = _app_sources(app_sources, source.apps)
     if manifest_paths:
         target = load_manifests(*manifest_paths, max_bytes=limit, max_workloads=max_workloads)
@@ -166,17 +166,23 @@ def _app_sources(
 
 
 def _load_clowdapps(
-    paths: list[str | Path], params: Mapping[str, str] | None, max_bytes: int, max_workloads: int
+    paths: list[str | Path],
+    params: Mapping[str, str] | None,
+    max_bytes: int,
+    max_workloads: int,
+    *,
+    keep_lines: bool,
 ) -> tuple[ComponentGraph, dict[str, list[str]]]:
-    """The ClowdApp side as one graph, and each file's lines as read (for the snippets and the
-    parameter notes of suggested templates: each file is read once)."""
+    """The ClowdApp side as one graph, and, with ``keep_lines``, each file's lines as read (for the
+    snippets and the parameter notes of suggested templates: each file is read once)."""
     strict = len(paths) == 1
     graphs: list[ComponentGraph] = []
     lines: dict[str, list[str]] = {}
     for path in paths:
         stream = load_stream(path, max_bytes=max_bytes)
         graphs.append(clowdapp_graph(stream, params, strict_params=strict, max_workloads=max_workloads))
-        lines[stream.file] = stream.text.splitlines()
+        if keep_lines:
+            lines[stream.file] = stream.text.splitlines()
     declared = {name for graph in graphs for name in graph.parameters}
     for name in params or {}:
         if name not in declared:
@@ -335,13 +341,12 @@ def compare(
         },
     )
     inputs = [*_input_files("clowdapp", source), *_input_files("manifests", target)]
+    # the loaders' and the policy's notices as they made them (frozen: shared, never copied)
     warnings = [
-        Notice(code=w.code, message=w.message, file=w.file, line=w.line, group=w.group)
-        for w in (*source.warnings, *target.warnings)
-    ]
-    warnings += [
-        Notice(code="policy", message=note.message, file=note.file, line=note.line)
-        for note in [*result.warnings, *policy.unused_patterns(source.components)]
+        *source.warnings,
+        *target.warnings,
+        *result.warnings,
+        *policy.unused_patterns(source.components),
     ]
     return Report(
         inputs=inputs,
