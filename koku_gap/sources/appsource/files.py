@@ -64,7 +64,8 @@ def read_tree(
     total = 0
     for rel in paths:
         try:
-            data = (real_root / rel).read_bytes()
+            with open(real_root / rel, "rb") as handle:  # never more than the budget left, plus one byte
+                data = handle.read(max_bytes - total + 1)
         except OSError as exc:
             raise InputError(f"{root}/{rel}", None, f"cannot be read: {exc.strerror or exc}") from None
         total += len(data)

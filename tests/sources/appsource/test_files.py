@@ -93,14 +93,14 @@ def test_a_file_that_cannot_be_read_is_an_input_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "a.py").write_text("x = 1\n")
-    real = Path.read_bytes
+    real = open
 
-    def refuse(self: Path) -> bytes:
-        if self.name == "a.py":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def refuse(path: object, *args: object, **kwargs: object) -> object:
+        if Path(str(path)).name == "a.py":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr("builtins.open", refuse)
     with pytest.raises(InputError, match=r"a\.py: cannot be read: Permission denied"):
         read_tree(tmp_path)
 
@@ -118,3 +118,31 @@ def test_a_directory_the_walk_cannot_list_is_an_input_error(
     monkeypatch.setattr(os, "walk", failing_walk)
     with pytest.raises(InputError, match="locked: cannot be read: Permission denied"):
         read_tree(tmp_path)
+
+
+def test_a_file_past_the_byte_budget_is_refused_without_reading_it_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sparse 200 MB file under a 1,000-byte budget: refused, and at most the budget and a byte read."""
+    (tmp_path / "small.py").write_text("x = 1\n")
+    with (tmp_path / "big.py").open("wb") as handle:
+        handle.truncate(200 * 1024 * 1024)
+    asked: list[int] = []
+    real_open = open
+
+    def counting_open(path: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+        handle = real_open(path, mode, *args, **kwargs)  # type: ignore[call-overload]
+        if "b" in mode:
+            read = handle.read
+
+            def counted(size: int = -1) -> bytes:
+                asked.append(size)
+                return bytes(read(size))
+
+            handle.read = counted
+        return handle
+
+    monkeypatch.setattr("builtins.open", counting_open)
+    with pytest.raises(InputError, match="more than 1000 bytes"):
+        read_tree(tmp_path, max_bytes=1000)
+    assert asked and all(0 <= size <= 1001 for size in asked)
