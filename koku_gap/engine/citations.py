@@ -13,6 +13,7 @@ version it is counted, once, as unchecked.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,34 +41,51 @@ def same_commit(one: str, other: str) -> bool:
     return min(len(a), len(b)) >= SHORTEST_COMMIT and (a.startswith(b) or b.startswith(a))
 
 
+class _NotGitMetadata(Exception):
+    """A ``.git`` file that is not what git writes: too large, or not a regular file."""
+
+
+def _git_text(path: Path) -> str:
+    """A git metadata file's text, stripped: a few dozen bytes (``HEAD``, a ref) up to a packed-refs
+    list, never more than ``MAX_BYTES`` and never a device or FIFO a stranger's checkout links to."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opened so does not wait for a writer
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _NotGitMetadata(str(path))
+        data = handle.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise _NotGitMetadata(str(path))
+    return data.decode("utf-8").strip()
+
+
 def checkout_commit(root: Path) -> str | None:
     """The commit a git checkout at ``root`` has out (``.git`` a directory or a worktree's file), or
     None: a tarball's tree, or metadata this does not read."""
     git = root / ".git"
     try:
         if git.is_file():
-            line = git.read_text("utf-8").strip()
+            line = _git_text(git)
             if not line.startswith("gitdir:"):
                 return None
             git = (root / line.removeprefix("gitdir:").strip()).resolve()
-        head = (git / "HEAD").read_text("utf-8").strip()
+        head = _git_text(git / "HEAD")
         if not head.startswith("ref:"):
             return head or None
         ref = head.removeprefix("ref:").strip()
         common = git
         if (git / "commondir").is_file():  # a worktree keeps its branches in the main repository
-            common = (git / (git / "commondir").read_text("utf-8").strip()).resolve()
+            common = (git / _git_text(git / "commondir")).resolve()
         for base in (git, common):
             if (base / ref).is_file():
-                return (base / ref).read_text("utf-8").strip() or None
+                return _git_text(base / ref) or None
         for base in (git, common):
             packed = base / "packed-refs"
             if packed.is_file():
-                for entry in packed.read_text("utf-8").splitlines():
+                for entry in _git_text(packed).splitlines():
                     sha, _, name = entry.partition(" ")
                     if name == ref:
                         return sha
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, _NotGitMetadata):
         return None
     return None
 

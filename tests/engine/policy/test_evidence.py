@@ -4,6 +4,7 @@ the rows that show them, and the check of each citation against an application's
 from __future__ import annotations
 
 import json
+import os
 import tarfile
 from pathlib import Path
 
@@ -381,3 +382,15 @@ def test_koku_citations_read_against_the_wrong_version_are_stale(koku_trees: dic
         for w in stale
     )
     assert all(w.file == "<policy:koku>" and w.line for w in stale)
+
+
+def test_git_metadata_that_is_not_a_small_regular_file_is_not_read(tmp_path: Path) -> None:
+    """A stranger's checkout whose HEAD links to /dev/zero (or a FIFO) names no commit, and is not read
+    until memory runs out."""
+    root = app_tree(tmp_path / "src")
+    (root / ".git").mkdir()
+    (root / ".git" / "HEAD").symlink_to("/dev/zero")
+    assert checkout_commit(root) is None
+    (root / ".git" / "HEAD").unlink()
+    os.mkfifo(root / ".git" / "HEAD")
+    assert checkout_commit(root) is None
