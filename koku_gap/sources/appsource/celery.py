@@ -403,11 +403,7 @@ class Celery:
                 callee = self.tree.function(func, self.tree.frame(where))
                 if callee is None or callee.module is not ctx.module or callee.qualname != ctx.function:
                     continue
-                order = [
-                    p
-                    for p in callee.scope.param_order
-                    if p not in ("self", "cls") or "." not in callee.qualname
-                ]
+                order = callee.scope.param_order  # a top-level function: no implicit self
                 bindings = [(p, module.text(a)) for p, a in zip(order, call.args, strict=False)]
                 bindings += [(k.arg, module.text(k.value)) for k in call.keywords if k.arg is not None]
                 out.append(

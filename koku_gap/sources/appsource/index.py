@@ -54,7 +54,6 @@ class Context:
 @dataclass
 class ModuleInfo:
     file: SourceFile
-    tree: ast.Module
     lines: list[str]
     scope: Scope
     functions: dict[str, tuple[FunctionNode, Scope, Context]] = field(default_factory=dict)  # qualname
@@ -97,7 +96,7 @@ class ModuleInfo:
 
 def index_module(file: SourceFile, tree: ast.Module, text: str) -> ModuleInfo:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # the parser's lines, not splitlines'
-    info = ModuleInfo(file=file, tree=tree, lines=lines, scope=Scope(None))
+    info = ModuleInfo(file=file, lines=lines, scope=Scope(None))
     _Walker(info).block(tree.body, Context(info, info.scope, None, ()))
     return info
 

@@ -291,10 +291,9 @@ class Tree:
 
 
 def bind_arguments(node: ast.Call, callee: FunctionSym, frame: Frame) -> dict[str, tuple[ast.expr, Frame]]:
-    """The call's arguments by parameter name (a method's ``self``/``cls`` is not passed positionally)."""
-    order = list(callee.scope.param_order)
-    if "." in callee.qualname and order and order[0] in ("self", "cls"):
-        order = order[1:]
+    """The call's arguments by parameter name (callees are top-level functions: ``Resolver.function``
+    finds no method, so no ``self`` is passed implicitly)."""
+    order = callee.scope.param_order
     bindings: dict[str, tuple[ast.expr, Frame]] = {}
     for param, arg in zip(order, node.args, strict=False):
         if isinstance(arg, ast.Starred):
