@@ -10,8 +10,8 @@ listing, not from importing the modules, so ``gap-report --help`` stays fast.
 
 from __future__ import annotations
 
-import pkgutil
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol, cast
 
 if TYPE_CHECKING:
@@ -50,8 +50,10 @@ class Reporter(Protocol):
 
 
 def format_names() -> tuple[str, ...]:
-    """Every format, in alphabetical order, from this package's directory listing (nothing imported)."""
-    return tuple(sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")))
+    """Every format, in alphabetical order, from this package's directory listing: nothing imported, not
+    even pkgutil (``--help`` lists them; cli._bundled_policies lists the policies the same way)."""
+    found = {f.stem for folder in __path__ for f in Path(folder).glob("*.py")}
+    return tuple(sorted(name for name in found if not name.startswith("_")))
 
 
 def reporter(name: str) -> Reporter:
