@@ -35,11 +35,8 @@ def values_yaml(
     its line, and the sibling's image by one on ``image:`` (its mounts, init containers and volumes on
     theirs); env vars named in ``omit`` left out. When
     the chart was read (``chart`` not None) but has no sibling, a first line says the values are SaaS's."""
-    notes = (
-        {e.name: f"from the chart's {sibling.name}" for e in sibling_env(component, sibling)}
-        if sibling
-        else {}
-    )
+    added = sibling_env(component, sibling)  # () without a sibling
+    notes = {e.name: f"from the chart's {sibling.name}" for e in added} if sibling else {}
     notes.update((name, f"from the chart's {env.workload}") for name, env in (chart or {}).items())
     for name, parameter in (parameters or {}).items():
         notes.setdefault(name, f"from template parameter {parameter}")
@@ -48,7 +45,8 @@ def values_yaml(
         if sibling.containers and sibling.main.image:
             fields["image"] = f"the chart's image, as {sibling.name}"
         fields.update((key, f"from the chart's {sibling.name}") for key in MOUNT_KEYS)
-    text = _commented(yaml_text(values_fragment(component, chart, omit, sibling, prefixes)), notes, fields)
+    fragment = values_fragment(component, chart, omit, sibling, prefixes, added)
+    text = _commented(yaml_text(fragment), notes, fields)
     return f"{NO_SIBLING}\n{text}" if sibling is None and chart is not None else text
 
 

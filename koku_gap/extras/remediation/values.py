@@ -150,17 +150,20 @@ def values_fragment(
     omit: Collection[str] = (),
     sibling: Component | None = None,
     prefixes: Sequence[str] = (),
+    added: tuple[EnvVar, ...] | None = None,
 ) -> dict[str, Any]:
     """The component's values, under its ``values_key`` (less ``prefixes``); env settings in ``chart``
     (see ``chart_env``) replace the ClowdApp's, env vars named in ``omit`` are left out unless the
     chart sets them, and the chart's ``sibling`` (see ``ChartEnvs.sibling``) adds its env
     (``sibling_env``), its mounts (``mount_values``) and gives its image, and its probes (with the
-    ports they name) when it has the component's role kind."""
+    ports they name) when it has the component's role kind. ``added``: the sibling's env, when the
+    caller has worked it out already."""
     main = sibling.main if sibling is not None and sibling.containers else None
     # probes are the chart's own for a workload that runs as this one does (a worker's for a worker),
     # never a web API's for a job, which nothing would answer
     prober = main if sibling is not None and sibling.role.kind == component.role.kind else None
-    added = sibling_env(component, sibling)
+    if added is None:
+        added = sibling_env(component, sibling)
     values: dict[str, Any] = {
         "enabled": True,
         **_container_values(component.main, chart, omit, main, added, prober),
