@@ -23,7 +23,7 @@ from koku_gap.model.evidence import (
     TaskRoute,
 )
 from koku_gap.sources.appsource.environment import Environment
-from koku_gap.sources.appsource.index import Context, ModuleInfo, last_name
+from koku_gap.sources.appsource.index import Context, ModuleInfo, keyword, last_name
 from koku_gap.sources.appsource.resolve import ClassSym, Frame, FunctionSym, Tree, ValueSym
 
 CELERY_CLASSES = frozenset({"celery.Celery", "celery.app.Celery", "celery.app.base.Celery"})
@@ -92,8 +92,8 @@ class Celery:
             if not self._is_celery_class(call.func, self.tree.frame(ctx)):
                 continue
             frame = self.tree.frame(ctx)
-            main = call.args[0] if call.args else _keyword(call, "main")
-            include = _keyword(call, "include")
+            main = call.args[0] if call.args else keyword(call, "main")
+            include = keyword(call, "include")
             self._app_calls[id(call)] = len(self.apps)
             self.apps.append(
                 CeleryApp(
@@ -154,7 +154,7 @@ class Celery:
                 continue
             app = self.apps[index]
             if func.attr == "autodiscover_tasks":
-                packages = call.args[0] if call.args else _keyword(call, "packages")
+                packages = call.args[0] if call.args else keyword(call, "packages")
                 literal = self._strings(packages, frame) if isinstance(packages, ast.List | ast.Tuple) else ()
                 update = {
                     "autodiscover": (*app.autodiscover, ctx.place(call)),
@@ -175,7 +175,7 @@ class Celery:
                 yield from self._routes(stmt.value, ctx)
         for call, ctx in module.calls:
             if isinstance(call.func, ast.Attribute) and call.func.attr == "update":
-                routes = _keyword(call, "task_routes")
+                routes = keyword(call, "task_routes")
                 if routes is not None:
                     yield from self._routes(routes, ctx)
 
@@ -222,7 +222,7 @@ class Celery:
     def _routing(self, call: ast.Call, ctx: Context, covered: set[int]) -> RoutingSite | None:
         func = call.func
         frame = self.tree.frame(ctx)
-        queue = _keyword(call, "queue")
+        queue = keyword(call, "queue")
         kind: RoutingKind
         if isinstance(func, ast.Attribute) and func.attr == "set":
             if queue is None:
@@ -241,7 +241,7 @@ class Celery:
         elif isinstance(func, ast.Attribute) and func.attr == "delay":
             kind, target = "delay", func.value
         elif isinstance(func, ast.Attribute) and func.attr == "send_task":
-            name = call.args[0] if call.args else _keyword(call, "name")
+            name = call.args[0] if call.args else keyword(call, "name")
             if name is None:
                 return None
             return self._site("send_task", self._single(name, frame), ctx.module.text(name), queue, call, ctx)
@@ -322,7 +322,7 @@ class Celery:
                 continue
             if _named(module.text(func.value), BEAT_NAMES) and call.args:
                 out += self._beat_table(call.args[0], ctx)
-            elif (table := _keyword(call, "beat_schedule")) is not None:
+            elif (table := keyword(call, "beat_schedule")) is not None:
                 out += self._beat_table(table, ctx)
         return out
 
@@ -410,10 +410,6 @@ class Celery:
                     CallSite(place=where.place(call), bindings=tuple(bindings), guards=self.env.guards(where))
                 )
         return tuple(sorted(out, key=lambda c: (c.place.ref.file, c.place.ref.line)))
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
 
 
 def _is_str(node: ast.expr | None, value: str | None = None) -> bool:

@@ -14,7 +14,8 @@ import ast
 from dataclasses import dataclass
 
 from koku_gap.model.evidence import Assignment, EnvRead, Guard, Switch, SwitchKind
-from koku_gap.sources.appsource.index import Context, GuardNode, ModuleInfo, last_name
+from koku_gap.sources.appsource.index import Context, GuardNode, ModuleInfo, keyword, last_name
+from koku_gap.sources.appsource.installed import INSTALLED_APPS
 from koku_gap.sources.appsource.resolve import ExternalSym, Frame, FunctionSym, Tree, ValueSym
 
 ENV_CLASSES = frozenset({"environ.Env", "environ.environ.Env", "environs.Env"})
@@ -38,7 +39,6 @@ ENV_CASTS = frozenset(
 )
 ENV_CASTS_WITH_CAST_ARG = frozenset({"get_value"})  # get_value(var, cast=None, default=NOTSET)
 URLCONF = "ROOT_URLCONF"
-INSTALLED_APPS = "INSTALLED_APPS"
 LIST_CHANGES = frozenset({"append", "extend", "insert", "remove"})
 
 
@@ -316,17 +316,13 @@ class Environment:
 
 
 def _read(call: ast.Call, accessor: str, cast: str | None, *, default_at: int) -> EnvCall | None:
-    variable = call.args[0] if call.args else _keyword(call, "var") or _keyword(call, "key")
+    variable = call.args[0] if call.args else keyword(call, "var") or keyword(call, "key")
     if variable is None or isinstance(variable, ast.Starred):
         return None
-    default = _keyword(call, "default")
+    default = keyword(call, "default")
     if default is None and len(call.args) > default_at and not isinstance(call.args[default_at], ast.Starred):
         default = call.args[default_at]
     return EnvCall(variable, default, accessor, cast)
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
 
 
 def _assignments(module: ModuleInfo, body: list[ast.stmt]) -> tuple[Assignment, ...]:

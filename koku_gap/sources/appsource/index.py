@@ -101,6 +101,11 @@ def index_module(file: SourceFile, tree: ast.Module, text: str) -> ModuleInfo:
     return info
 
 
+def keyword(call: ast.Call, name: str) -> ast.expr | None:
+    """The value of the call's keyword argument ``name``, if it is given."""
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
 def last_name(node: ast.expr) -> str | None:
     """``b`` of ``a.b`` and of ``b``: the cheap test before a lookup."""
     if isinstance(node, ast.Attribute):

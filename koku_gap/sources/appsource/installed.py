@@ -13,7 +13,7 @@ import ast
 from koku_gap.model.evidence import Value
 from koku_gap.sources.appsource.resolve import Frame, Tree
 
-NAME = "INSTALLED_APPS"
+INSTALLED_APPS = "INSTALLED_APPS"
 
 
 def installed_apps(tree: Tree) -> list[Value]:
@@ -61,4 +61,4 @@ def _items(node: ast.expr) -> list[ast.expr]:
 
 
 def _is_name(node: ast.expr) -> bool:
-    return isinstance(node, ast.Name) and node.id == NAME
+    return isinstance(node, ast.Name) and node.id == INSTALLED_APPS
