@@ -41,6 +41,7 @@ class Celery:
         self.tasks: list[CeleryTask] = []
         self._task_names: dict[tuple[str, str], str] = {}  # (module, function) -> registered name
         self._app_calls: dict[int, int] = {}  # id(Celery(...) call) -> index in apps
+        self._callers: dict[tuple[int, str], tuple[CallSite, ...]] = {}  # (id(module), function) -> calls
         self.apps: list[CeleryApp] = []
         # the names a Celery class can be called by: Celery and the tree's classes deriving from a class
         self._celery_names = {"Celery"} | {
@@ -383,25 +384,25 @@ class Celery:
         return tuple(dict.fromkeys(refs))
 
     def callers(self, ctx: Context) -> tuple[CallSite, ...]:
-        """The calls, anywhere in the tree, of the function ``ctx`` is in, with their arguments."""
+        """The calls, anywhere in the tree, of the function ``ctx`` is in, with their arguments: found
+        once per function (one registering several beats is asked for each)."""
         if ctx.function is None:
             return ()
-        short = ctx.function.rsplit(".", 1)[-1]
+        key = (id(ctx.module), ctx.function)  # modules by identity: two files may give one name
+        if key not in self._callers:
+            self._callers[key] = self._find_callers(ctx, ctx.function)
+        return self._callers[key]
+
+    def _find_callers(self, ctx: Context, function: str) -> tuple[CallSite, ...]:
+        short = function.rsplit(".", 1)[-1]
         out: list[CallSite] = []
         for module in self.tree.modules.values():
             for call, where in module.calls:
                 func = call.func
-                named = (
-                    func.id
-                    if isinstance(func, ast.Name)
-                    else func.attr
-                    if isinstance(func, ast.Attribute)
-                    else ""
-                )
-                if named != short:
+                if last_name(func) != short:
                     continue
                 callee = self.tree.function(func, self.tree.frame(where))
-                if callee is None or callee.module is not ctx.module or callee.qualname != ctx.function:
+                if callee is None or callee.module is not ctx.module or callee.qualname != function:
                     continue
                 order = callee.scope.param_order  # a top-level function: no implicit self
                 bindings = [(p, module.text(a)) for p, a in zip(order, call.args, strict=False)]
