@@ -27,7 +27,7 @@ class PythonEngine:
 
     def __init__(self, module: ModuleType) -> None:
         self.helm = module
-        self._values: dict[str, Any] | None = None
+        self._values: tuple[RenderJob, dict[str, Any]] | None = None  # merged once per job (retries)
 
     def render(self, chart: Path, job: RenderJob) -> Rendered:
         helm = self.helm
@@ -94,8 +94,8 @@ class PythonEngine:
 
     def values(self, job: RenderJob) -> dict[str, Any]:
         """helm template's values: files merged in order, then every set, then every set-string expression."""
-        if self._values is not None:
-            return self._values
+        if self._values is not None and self._values[0] is job:
+            return self._values[1]
         helm = self.helm
         merged: dict[str, Any] = {}
         for values_file, text in zip(job.values_files, job.values_texts, strict=True):
@@ -109,7 +109,7 @@ class PythonEngine:
                 ) from None
             merged = strvals.merge_maps(merged, current)
         apply_sets(merged, job.spec)
-        self._values = merged
+        self._values = (job, merged)
         return merged
 
 
