@@ -13,6 +13,7 @@ from koku_gap.engine.classify import chart_rows, chart_verdicts, platform_servic
 from koku_gap.engine.drift import env_keys
 from koku_gap.engine.match import match
 from koku_gap.engine.policy import Policy, load_policy
+from koku_gap.engine.senders import code_evidence
 from koku_gap.extras.remediation import (
     ChartEnvs,
     helm_template,
@@ -42,6 +43,7 @@ from koku_gap.yaml.loader import DEFAULT_MAX_BYTES, load_stream
 
 if TYPE_CHECKING:
     from koku_gap.engine.citations import AppSourceDir
+    from koku_gap.model.evidence import AppSource
     from koku_gap.sources.helm import ChartSpec, Renderer
 
 ALL_EXTRAS: frozenset[Extra] = frozenset({"snippets", "remediation"})
@@ -78,8 +80,9 @@ def analyze(
     leave out what they never read, ``report.Reporter.EXTRAS``). ``on_loaded`` runs once both sides
     are read, before the analysis (the CLI freezes the garbage collector's view of the inputs there).
     ``app_sources``: each ClowdApp app's source checkout, ``{"koku": DIR}`` (``"koku@COMMIT"`` names
-    the checkout's commit when it has no ``.git``), or one directory for the only app; the policy's
-    citations of that app are checked against it (``stale-evidence`` warnings, docs/policy.md).
+    the checkout's commit when it has no ``.git``), or one directory for the only app: its Celery queues
+    are judged by who sends to them in the chart's pods (docs/matching.md), and the policy's citations
+    of that app are checked against it (``stale-evidence`` warnings, docs/policy.md).
     """
     clowdapp_paths = [clowdapps] if isinstance(clowdapps, str | Path) else list(clowdapps)
     manifest_paths: list[str | Path] = (
@@ -117,7 +120,8 @@ def analyze(
         )
     if on_loaded is not None:
         on_loaded()
-    report = compare(source, target, resolved, today=today)
+    code_sources = _read_app_sources(checkouts)
+    report = compare(source, target, resolved, today=today, app_sources=code_sources)
     rows = enrich(
         report.rows,
         source,
@@ -132,8 +136,22 @@ def analyze(
         from koku_gap.engine.citations import stale_citations  # only with app sources: it reads their files
 
         stale = stale_citations(resolved, checkouts, source.apps)
-    warnings = [*repeated, *repeated_manifests, *repeated_charts, *report.warnings, *stale]
+    read_notes = [  # the reader names files from the source root; the report, from where the user is
+        w.model_copy(update={"file": str(Path(s.root) / w.file)})
+        for s in code_sources.values()
+        for w in s.warnings
+    ]
+    warnings = [*repeated, *repeated_manifests, *repeated_charts, *report.warnings, *read_notes, *stale]
     return report.model_copy(update={"rows": rows, "warnings": warnings})
+
+
+def _read_app_sources(checkouts: Sequence[AppSourceDir]) -> dict[str, AppSource]:
+    """Each checkout's source read with ``ast`` (cached by content), for the queue verdicts."""
+    if not checkouts:
+        return {}
+    from koku_gap.sources.appsource import load_app_source  # only with app sources: it parses them
+
+    return {c.app: load_app_source(c.root) for c in checkouts}
 
 
 def _app_sources(
@@ -323,13 +341,22 @@ def _input_files(side: Literal["clowdapp", "manifests"], graph: ComponentGraph) 
 
 
 def compare(
-    source: ComponentGraph, target: ComponentGraph, policy: Policy, *, today: date | None = None
+    source: ComponentGraph,
+    target: ComponentGraph,
+    policy: Policy,
+    *,
+    today: date | None = None,
+    app_sources: Mapping[str, AppSource] | None = None,
 ) -> Report:
     """Two loaded graphs -> the Report (the notebook entry point when inputs are already loaded):
     match, then classify the ClowdApp's components, the chart's other workloads and the platform
-    services, from the one match result. Reads no file; the extras (``enrich``) come after."""
+    services, from the one match result. ``app_sources``: each app's source as read
+    (``load_app_source``): its Celery queues are judged by who sends to them in the chart's pods.
+    Reads no file; the extras (``enrich``) come after."""
     result = match(source, target, policy)
-    rows = source_rows(result, policy, today, env_keys(target.resources))
+    keys = env_keys(target.resources)
+    code = code_evidence(result, app_sources or {}, keys)
+    rows = source_rows(result, policy, today, keys, code)
     verdicts = chart_verdicts(source, target, result, policy)
     rows += chart_rows(verdicts, policy)
     queues = Queues(

@@ -7,13 +7,15 @@ fired, so a reader can argue with a reason instead of a number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
 from koku_gap.engine.drift import EnvKeys, drift
 from koku_gap.engine.match import Candidate, MatchResult, Names, Pairing
 from koku_gap.engine.policy import ChartRule, ComponentOverride, Outcome, Policy, Reasoned, Waiver
+from koku_gap.engine.senders import QueueEvidence, Sender
 from koku_gap.model import rules
 from koku_gap.model.graph import Component, ComponentGraph, Resource
 from koku_gap.model.location import SourceRef
@@ -32,6 +34,8 @@ from koku_gap.model.vocabulary import (
 from koku_gap.sources.roles import role_purpose
 
 PRE_PHASES = frozenset({"pre-install", "pre-upgrade"})
+SENDERS_SHOWN = 6  # senders a row lists in its evidence; the rest are counted
+CodeEvidence = Mapping[tuple[str, str], QueueEvidence]  # (app, queue) -> what the app's code says
 DEPENDENCY_KINDS = ("dependency", "optional-dependency")
 
 
@@ -53,12 +57,71 @@ CHART_ACTION: dict[ChartStatus, Action] = {
 
 
 def source_rows(
-    result: MatchResult, policy: Policy, today: date | None = None, env_keys: EnvKeys | None = None
+    result: MatchResult,
+    policy: Policy,
+    today: date | None = None,
+    env_keys: EnvKeys | None = None,
+    code: CodeEvidence | None = None,
 ) -> list[Row]:
     """One row per ClowdApp component; ``today`` decides which waivers have expired (default: today);
-    ``env_keys``: what the chart's ConfigMaps and Secrets hold (``drift.env_keys``), for envFrom."""
+    ``env_keys``: what the chart's ConfigMaps and Secrets hold (``drift.env_keys``), for envFrom;
+    ``code``: what the apps' own source says about each queue (``engine/senders.py``), where given."""
     day = today or date.today()
-    return [_source_row(p, result, policy, day, env_keys or {}) for p in result.pairings]
+    return [_source_row(p, result, policy, day, env_keys or {}, code or {}) for p in result.pairings]
+
+
+@dataclass(frozen=True)
+class _QueueCase:
+    """What decides a worker's unconsumed queues: the policy outcome (None: not a gap, nothing sends
+    there), its kind, the queues it speaks of, and the code evidence behind it."""
+
+    outcome: Outcome | None
+    rule: str
+    queues: list[str]
+    evidence: list[str] = field(default_factory=list)
+    note: str | None = None  # said on the row when the queues are no gap
+
+
+def _queue_case(s: Component, uncovered: list[str], policy: Policy, code: CodeEvidence) -> _QueueCase | None:
+    """How the unconsumed queues of a worker are judged: by the application's code where it was read
+    (a live sender proves the gap, unproven senders make it a possible one, none makes it no gap),
+    else by the policy's ``uncovered_queue`` and the assumption it rests on."""
+    if s.role.kind != RoleKind.CELERY_WORKER or not uncovered or policy.uncovered_queue is None:
+        return None
+    found = [code.get((s.app, q)) for q in uncovered]
+    known = [e for e in found if e is not None]
+    if len(known) != len(found):
+        return _QueueCase(policy.uncovered_queue, rules.UNCOVERED_QUEUE, uncovered)
+    live = [e for e in known if e.verdict == "live"]
+    unproven = [e for e in known if e.verdict == "unproven"]
+    if live:
+        proven = policy.uncovered_queue.model_copy(update={"rests_on": ()})  # the code proves it
+        return _QueueCase(
+            proven, rules.UNCOVERED_QUEUE, [e.queue for e in live], _code_evidence(known, "live")
+        )
+    if unproven and policy.unproven_queue is not None:
+        queues = [e.queue for e in unproven]
+        return _QueueCase(
+            policy.unproven_queue, rules.UNPROVEN_QUEUE, queues, _code_evidence(known, "unproven")
+        )
+    evidence = [*_code_evidence(known, "dead"), f"code: searched {known[0].searched}"]
+    note = (
+        f"no chart worker consumes {', '.join(uncovered)}, but nothing deployed sends there (code evidence)"
+    )
+    return _QueueCase(policy.unsent_queue, rules.UNSENT_QUEUE, uncovered, evidence, note)
+
+
+def _code_evidence(found: list[QueueEvidence], liveness: str) -> list[str]:
+    """The senders of one liveness, in words with their lines, the first few of them."""
+    senders: list[Sender] = [x for e in found for x in e.senders if x.liveness == liveness]
+    shown = [f"code: {x.words}" for x in senders[:SENDERS_SHOWN]]
+    if len(senders) > SENDERS_SHOWN:
+        shown.append(f"code: and {len(senders) - SENDERS_SHOWN} more {liveness} sender(s)")
+    if not senders:
+        shown.append(
+            f"code: no task, routing site or beat entry sends to {', '.join(e.queue for e in found)}"
+        )
+    return shown
 
 
 def _target(cand: Candidate) -> Target:
@@ -79,13 +142,18 @@ class _Verdict:
     evidence: list[str]
 
 
-def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date, env_keys: EnvKeys) -> Row:
+def _source_row(
+    p: Pairing, result: MatchResult, policy: Policy, today: date, env_keys: EnvKeys, code: CodeEvidence
+) -> Row:
     s = p.source
     uncovered = [q for q in s.role.queues if q not in result.queue_consumers]
     covering = sorted({w for q in s.role.queues for w in result.queue_consumers.get(q, [])})
-    verdict = _verdict(p, uncovered, result, policy, env_keys)
+    case = _queue_case(s, uncovered, policy, code)
+    verdict = _verdict(p, result, policy, env_keys, case)
     outcome, targets = verdict.outcome, verdict.targets
     reasons = [outcome.reason, *_queue_notes(s, uncovered, covering, targets, result)]
+    if case is not None and case.note and verdict.rule != rules.UNSENT_QUEUE:
+        reasons.append(case.note)
     if p.unconfirmed and verdict.rule != rules.ROLE_ALONE:  # another gap decided the row: still say it
         reasons.append(p.unconfirmed_why)
     override = policy.override_for(s.name)
@@ -115,7 +183,7 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date, en
         reasons=reasons,
         drift=verdict.drifts,
         queues=list(s.role.queues),
-        evidence=list(dict.fromkeys([*s.role.evidence, *verdict.evidence])),  # each fact once
+        evidence=list(dict.fromkeys([*s.role.evidence, *verdict.evidence, *(case.evidence if case else [])])),
         purpose=role_purpose(s.role),
         action=action.text,
         act_now=action.now,
@@ -128,17 +196,21 @@ def _source_row(p: Pairing, result: MatchResult, policy: Policy, today: date, en
 
 
 def _verdict(
-    p: Pairing, uncovered: list[str], result: MatchResult, policy: Policy, env_keys: EnvKeys
+    p: Pairing,
+    result: MatchResult,
+    policy: Policy,
+    env_keys: EnvKeys,
+    case: _QueueCase | None,
 ) -> _Verdict:
     """Missing when nothing plays the part (showing the closest rejections), else judged on the drift."""
     s = p.source
     if p.chosen is None:
-        missing, gap = _missing_outcome(s, uncovered, policy, result)
+        missing, gap = _missing_outcome(s, policy, result, case)
         return _Verdict(missing, gap, [], [], [f"rejected {r}" for r in p.rejected[:3]])
     cand = p.chosen
     target = _target(cand)
     drifts = drift(s, cand.target, cand.container, policy.ignore_env, env_keys)
-    outcome, rule = _matched_outcome(s, cand, p, uncovered, drifts, policy, result)
+    outcome, rule = _matched_outcome(s, cand, p, drifts, policy, result, case)
     return _Verdict(outcome, rule, [target], drifts, list(cand.evidence))
 
 
@@ -275,16 +347,19 @@ def _fill(outcome: Outcome, **values: str) -> Outcome:
 
 
 def _missing_outcome(
-    s: Component, uncovered: list[str], policy: Policy, result: MatchResult
+    s: Component, policy: Policy, result: MatchResult, case: _QueueCase | None
 ) -> tuple[Outcome, str]:
     """The outcome for a component with no counterpart, and the rule (kind of gap) that decided it."""
     add = f"add a {s.kind} for {s.name}"
     if s.scaling.replicas == 0 and s.scaling.autoscaler is None and policy.missing_disabled:
         action = f"none unless on-prem enables it; then {add}"
         return _act(policy.missing_disabled, action, now=False), rules.MISSING_DISABLED
-    if s.role.kind == RoleKind.CELERY_WORKER and uncovered and policy.uncovered_queue:
-        queues = ", ".join(uncovered)
-        idle, unconsumed = _idle_split(uncovered, None, result)
+    if case is not None and case.outcome is not None and case.rule == rules.UNSENT_QUEUE:
+        action = f"none while nothing sends to {', '.join(case.queues)}; if something comes to, {add}"
+        return _act(_fill(case.outcome, queues=", ".join(case.queues)), action, now=False), case.rule
+    if case is not None and case.outcome is not None:
+        queues = ", ".join(case.queues)
+        idle, unconsumed = _idle_split(case.queues, None, result)
         action = "; ".join(
             [*(_scale(w) for w in idle)]
             + (
@@ -293,7 +368,7 @@ def _missing_outcome(
                 else []
             )
         )
-        return _act(_fill(policy.uncovered_queue, queues=queues), action), rules.UNCOVERED_QUEUE
+        return _act(_fill(case.outcome, queues=queues), action), case.rule
     if s.kind == "CronJob" and s.role.kind != RoleKind.KAFKA_CONSUMER and policy.missing_scheduled:
         return _act(policy.missing_scheduled, add), rules.MISSING_SCHEDULED
     outcome = policy.outcome_for_missing_role(s.role.kind.value)
@@ -307,17 +382,17 @@ def _matched_outcome(
     s: Component,
     cand: Candidate,
     p: Pairing,
-    uncovered: list[str],
     drifts: list[Drift],
     policy: Policy,
     result: MatchResult,
+    case: _QueueCase | None,
 ) -> tuple[Outcome, str | None]:
     """The outcome for a matched component, and the rule (kind of gap) when it is one.
 
     The gap rules are tried in order, the first that applies decides; with none, it is a match.
     """
     gap = (
-        _uncovered_queue_outcome(s, cand, uncovered, policy, result)
+        _uncovered_queue_outcome(cand, case, result)
         or _schedule_lost_outcome(s, cand, policy)
         or _post_install_outcome(s, cand.target, policy, result)
         or _partial_outcome(cand, p, drifts, policy)
@@ -327,20 +402,20 @@ def _matched_outcome(
 
 
 def _uncovered_queue_outcome(
-    s: Component, cand: Candidate, uncovered: list[str], policy: Policy, result: MatchResult
+    cand: Candidate, case: _QueueCase | None, result: MatchResult
 ) -> tuple[Outcome, str] | None:
     """A worker played by a chart worker that leaves some of its queues unconsumed: partial. A queue
-    only idle workers (replicas: 0) would consume needs one scaled up, not another -Q entry."""
-    if s.role.kind == RoleKind.CELERY_WORKER and uncovered and policy.uncovered_queue:
-        queues = ", ".join(uncovered)
-        filled = _fill(policy.uncovered_queue, queues=queues)
-        idle, unconsumed = _idle_split(uncovered, cand.target.name, result)
-        steps = [_scale(w) for w in idle]
-        if unconsumed:
-            steps.append(f"add {', '.join(unconsumed)} to {cand.target.name}'s -Q queues")
-        action = "; ".join(steps)
-        return _act(filled.model_copy(update={"status": "partial"}), action), rules.UNCOVERED_QUEUE
-    return None
+    only idle workers (replicas: 0) would consume needs one scaled up, not another -Q entry. Queues
+    nothing deployed sends to leave the pair to the other rules (the row says so)."""
+    if case is None or case.outcome is None or case.rule == rules.UNSENT_QUEUE:
+        return None
+    filled = _fill(case.outcome, queues=", ".join(case.queues))
+    idle, unconsumed = _idle_split(case.queues, cand.target.name, result)
+    steps = [_scale(w) for w in idle]
+    if unconsumed:
+        steps.append(f"add {', '.join(unconsumed)} to {cand.target.name}'s -Q queues")
+    action = "; ".join(steps)
+    return _act(filled.model_copy(update={"status": "partial"}), action), case.rule
 
 
 def _idle_split(

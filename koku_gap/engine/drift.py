@@ -139,8 +139,8 @@ def _env_drift(
     """Env vars the chart does not set, split into surely missing and perhaps set by its ``envFrom``."""
     set_by_name = {e.name for e in container.env} | {e.name for c in target.containers for e in c.env}
     wanted = sorted(n for n in dict.fromkeys(e.name for e in source.main.env) if n not in ignore_env)
-    chart_from = _env_from(container, target)
-    provided, opaque = _env_from_names(chart_from, keys)
+    chart_from = env_from_refs(container, target)
+    provided, opaque = env_from_names(chart_from, keys)
     not_set = [n for n in wanted if n not in set_by_name and n not in provided]
     unverified = [n for n in not_set if n.startswith(opaque)] if opaque else []
     missing = [n for n in not_set if n not in unverified]
@@ -153,13 +153,13 @@ def _env_drift(
     return items
 
 
-def _env_from(container: Container, target: Component) -> list[Any]:
+def env_from_refs(container: Container, target: Component) -> list[Any]:
     """The chart's ``envFrom`` sources, over the same containers whose ``env`` names count as set."""
     refs = [*container.env_from, *(r for c in target.containers if c is not container for r in c.env_from)]
     return [r for i, r in enumerate(refs) if r not in refs[:i]]
 
 
-def _env_from_names(refs: Sequence[Any], keys: EnvKeys) -> tuple[set[str], tuple[str, ...]]:
+def env_from_names(refs: Sequence[Any], keys: EnvKeys) -> tuple[set[str], tuple[str, ...]]:
     """(names the rendered sources provide, prefixes of the sources whose keys are unknown)."""
     provided: set[str] = set()
     opaque: list[str] = []

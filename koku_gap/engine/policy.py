@@ -187,6 +187,8 @@ class Policy(Frozen):
     missing_scheduled: Outcome | None = None
     missing_disabled: Outcome | None = None
     uncovered_queue: Outcome | None = None
+    unproven_queue: Outcome | None = None  # with the app's source: senders found, none proven to run
+    unsent_queue: Outcome | None = None  # with the app's source: nothing deployed sends to the queue
     post_install_migration: Outcome | None = None
     schedule_lost: Outcome | None = None
     partial_on: tuple[DriftKindName, ...] = ()
@@ -360,6 +362,8 @@ class Policy(Frozen):
 # The outcome entries of the special gap kinds (``missing:`` holds the rest, by role).
 _OUTCOME_SECTIONS = (
     "uncovered_queue",
+    "unproven_queue",
+    "unsent_queue",
     "missing_disabled",
     "missing_scheduled",
     "schedule_lost",

@@ -4,7 +4,8 @@ A verdict such as "tasks on this queue wait forever" is only true when some code
 a process that is deployed, under the settings it runs with. These models carry those facts, each with
 the line it was read from (:class:`CodeRef`), so a verdict can cite its evidence and a reader can check
 it. They import nothing but pydantic, the standard library and the one base class (``model/base.py``):
-the analysis is cached as JSON and a notebook user can load it without the rest of the tool.
+the analysis is cached as JSON and a notebook user can load it without the rest of the tool (the one
+other import, ``model/location.py``, is the warning shape the whole report shares).
 
 Values that code computes (a queue name, a topic) are a :class:`Resolution`: the set of strings the
 expression can take, each with where it is written and the chain of names followed to it, and an explicit
@@ -13,13 +14,15 @@ unknown member for every branch that could not be followed statically.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import Field
 
 from koku_gap.model.base import Frozen
+from koku_gap.model.location import Notice
 
-ANALYSIS_VERSION = 1  # bump when the reader finds different facts in the same bytes: the cache key holds it
+ANALYSIS_VERSION = 2  # bump when the reader finds different facts in the same bytes: the cache key holds it
 
 
 class CodeRef(Frozen):
@@ -221,13 +224,8 @@ class EntryPoint(Frozen):
     place: Place
 
 
-class SourceWarning(Frozen):
-    """A file the reader skipped or could only partly read; the rest of the tree was read."""
-
-    code: str
-    message: str
-    file: str
-    line: int | None = None
+# A file the reader skipped or could only partly read (the rest of the tree was read): a report warning.
+SourceWarning = Notice
 
 
 class Module(Frozen):
@@ -237,7 +235,8 @@ class Module(Frozen):
 
 class AppSource(Frozen):
     """Everything read from one source tree. ``imports`` maps each module to the modules of the tree it
-    imports (statically, at any depth of the file); ``digest`` is the content hash the cache is keyed by."""
+    imports (statically, at any depth of the file), ``imports_at_load`` to those imported outside any
+    function (run whenever the module loads); ``digest`` is the content hash the cache is keyed by."""
 
     root: str
     digest: str
@@ -246,6 +245,7 @@ class AppSource(Frozen):
     bytes: int
     modules: tuple[Module, ...] = ()
     imports: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    imports_at_load: dict[str, tuple[str, ...]] = Field(default_factory=dict)  # outside functions only
     tasks: tuple[CeleryTask, ...] = ()
     apps: tuple[CeleryApp, ...] = ()
     task_routes: tuple[TaskRoute, ...] = ()
@@ -266,12 +266,18 @@ class AppSource(Frozen):
         """The routing sites that send the task registered as ``task``."""
         return tuple(r for r in self.routing if r.task == task)
 
-    def reachable(self, module: str) -> frozenset[str]:
-        """The modules a process that imports ``module`` imports too (``module`` included)."""
-        seen = {module}
-        todo = [module]
+    def reachable(self, module: str, *, at_load: bool = False) -> frozenset[str]:
+        """The modules a process that imports ``module`` may import too (``module`` included); with
+        ``at_load``, those it does import just by loading it (no function-level import followed)."""
+        return self.closure((module,), at_load=at_load)
+
+    def closure(self, modules: Iterable[str], *, at_load: bool = False) -> frozenset[str]:
+        """``modules`` and every module of the tree they import, transitively (``reachable``)."""
+        graph = self.imports_at_load if at_load else self.imports
+        seen = set(modules)
+        todo = list(seen)
         while todo:
-            for imported in self.imports.get(todo.pop(), ()):
+            for imported in graph.get(todo.pop(), ()):
                 if imported not in seen:
                     seen.add(imported)
                     todo.append(imported)

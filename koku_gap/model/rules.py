@@ -26,6 +26,8 @@ from koku_gap.model.vocabulary import (
 __all__ = ["LEVEL_OF_PRIORITY", "Level", "Rule", "drift_rule", "missing_rule", "rule"]
 
 UNCOVERED_QUEUE = "uncovered-celery-queue"
+UNPROVEN_QUEUE = "unproven-celery-queue"
+UNSENT_QUEUE = "unsent-celery-queue"
 SCHEDULE_LOST = "schedule-lost"
 POST_INSTALL_MIGRATION = "post-install-migration"
 MISSING_SCHEDULED = "missing-scheduled-job"
@@ -82,6 +84,24 @@ _SPECIAL: dict[str, Rule] = {
         "Add the queue to an existing chart worker's `-Q` list, or add a worker that consumes it. Queues "
         "on-prem never routes tasks to can be waived in the policy (`waivers: [{queue: ..., reason: ...}]`).",
         "error",
+    ),
+    UNPROVEN_QUEUE: Rule(
+        UNPROVEN_QUEUE,
+        "Celery queue consumed by no chart worker, sent to on unproven paths",
+        "A Celery queue the ClowdApp's worker consumes is consumed by no worker of the chart, and the "
+        "application's code can send tasks to it, but only on paths whose conditions the files do not "
+        "settle (a request, a provider's type, a feature flag): tasks wait if such a path runs.",
+        "Read the senders on the row: if one runs on this install, consume the queue (an existing worker's "
+        "`-Q` or a new worker); if none does, say why in the policy (`components:` or a queue waiver).",
+        "warning",
+    ),
+    UNSENT_QUEUE: Rule(
+        UNSENT_QUEUE,
+        "Celery queue nothing deployed sends to",
+        "A Celery queue the ClowdApp's worker consumes is consumed by no worker of the chart, and nothing "
+        "deployed sends to it: no task routes there, or every sender is off under the pods' settings.",
+        "Nothing while the senders on the row stay off; revisit when the chart's settings change.",
+        "note",
     ),
     SCHEDULE_LOST: Rule(
         SCHEDULE_LOST,

@@ -2,7 +2,9 @@
 
 Importing ``a.b.c`` runs ``a`` and ``a.b`` first, so those count too; ``from a import b`` imports the
 module ``a.b`` when there is one. Imports inside functions count as well (a worker-only signal hook
-imports its tasks when it runs): the graph says what a process *may* import, a later step what it does.
+imports its tasks when it runs): the graph says what a process *may* import. ``at_load=True`` keeps
+only the imports outside functions, which run whenever the module is loaded: what a process *does*
+import once it has loaded the module.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ from __future__ import annotations
 from koku_gap.sources.appsource.index import ModuleInfo
 
 
-def import_graph(modules: list[ModuleInfo]) -> dict[str, tuple[str, ...]]:
+def import_graph(modules: list[ModuleInfo], *, at_load: bool = False) -> dict[str, tuple[str, ...]]:
     known = {m.name for m in modules}
     graph: dict[str, tuple[str, ...]] = {}
     for module in modules:
         found: set[str] = set()
-        for name, attr in module.imported:
+        for name, attr in module.imported_at_load if at_load else module.imported:
             for candidate in (f"{name}.{attr}" if attr else None, name):
                 if candidate and candidate in known:
                     found.add(candidate)

@@ -64,6 +64,7 @@ class ModuleInfo:
     statements: list[tuple[ast.stmt, Context]] = field(default_factory=list)  # simple statements
     ifs: list[tuple[ast.If, Context]] = field(default_factory=list)
     imported: list[tuple[str, str | None]] = field(default_factory=list)  # (absolute module, from-name)
+    imported_at_load: set[tuple[str, str | None]] = field(default_factory=set)  # those outside functions
 
     @property
     def name(self) -> str:
@@ -235,6 +236,12 @@ class _Walker:
             for element in target.elts:
                 self.targets(element.value if isinstance(element, ast.Starred) else element, None, ctx)
 
+    def imported(self, name: tuple[str, str | None], ctx: Context) -> None:
+        """An import; one outside any function runs when the module is loaded."""
+        self.info.imported.append(name)
+        if ctx.function is None:
+            self.info.imported_at_load.add(name)
+
     def simple(self, stmt: ast.stmt, ctx: Context) -> None:
         self.info.statements.append((stmt, ctx))
         assigned: ast.expr | None = None
@@ -253,7 +260,7 @@ class _Walker:
             ctx.scope.returns.append(stmt.value)
         elif isinstance(stmt, ast.Import):
             for alias in stmt.names:
-                self.info.imported.append((alias.name, None))
+                self.imported((alias.name, None), ctx)
                 if alias.asname:
                     ctx.scope.imports[alias.asname] = (alias.name, None)
                 else:  # `import a.b` binds `a`
@@ -263,7 +270,7 @@ class _Walker:
         elif isinstance(stmt, ast.ImportFrom):
             module = self.info.absolute(stmt.module, stmt.level)
             for alias in stmt.names:
-                self.info.imported.append((module, alias.name))
+                self.imported((module, alias.name), ctx)
                 if alias.name != "*":
                     ctx.scope.imports[alias.asname or alias.name] = (module, alias.name)
             return

@@ -106,6 +106,7 @@ def analyse(files: list[SourceFile], key: str) -> AppSource:
             "bytes": sum(len(f.data) for f in files),
             "modules": [Module(name=m.name, file=m.file.path) for m in modules],
             "imports": import_graph(modules),
+            "imports_at_load": import_graph(modules, at_load=True),
             "tasks": celery.tasks,
             "apps": celery.apps,
             "installed_apps": installed_apps(tree),

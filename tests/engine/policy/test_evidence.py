@@ -167,7 +167,13 @@ def test_extends_merges_assumptions_like_mappings(tmp_path: Path) -> None:
     policy = load_policy(child)
     assert policy.assume["no-sync-on-prem"].statement == "restated"  # the child wins
     # the default policy's own (a P0 that rests on a sender or producer says so) come along
-    assert set(policy.assume) == {"no-sync-on-prem", "one-region", "a-sender-exists", "a-producer-exists"}
+    assert set(policy.assume) == {
+        "no-sync-on-prem",
+        "one-region",
+        "a-sender-exists",
+        "a-path-runs",
+        "a-producer-exists",
+    }
     assert policy.components["clowder-sync"].rests_on == ("no-sync-on-prem",)  # the parent's still resolve
     assert load_policy(parent).assume["no-sync-on-prem"].statement.startswith("nothing calls")
 

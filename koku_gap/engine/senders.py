@@ -1,0 +1,386 @@
+"""Who sends to a Celery queue, in the processes the chart deploys: the evidence a queue verdict rests on.
+
+"Tasks on this queue wait forever" holds only when something deployed sends tasks there. From the
+application's source (``AppSource``) and the chart's pods this finds, for each queue, the senders and how
+sure each one is:
+
+- a **beat** entry is *live* when its registration holds under the env the chart gives its beat pod
+  (the ``if``s around it, with the arguments of the call that registers it) and its task lands on the
+  queue as Celery routes it *in the beat process*: by the task's decorator when the beat has loaded the
+  task's module, else by name (``task_routes``, then the default queue);
+- a **code** site (``.set(queue=...)``, ``apply_async``, ``delay``, ``send_task``) is *dead* when one of
+  its guards is false in every pod of the app, or when it sits in a task nothing live sends; otherwise
+  it is *unproven*: the code can send there, but whether that path runs on this install depends on
+  data the files do not hold (a request, a provider's type, a feature flag).
+
+A queue with a live sender is a proven gap; with only unproven senders, a possible one, naming them;
+with none (or only dead ones), no gap at all. Nothing here knows a product: the names are Celery's.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import shlex
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+from koku_gap.engine.conditions import (
+    UNKNOWN,
+    Evaluation,
+    Evaluator,
+    Fact,
+    Frame,
+    PodEnv,
+    PodValue,
+    bindings_of,
+)
+from koku_gap.engine.drift import EnvKeys, env_from_names, env_from_refs
+from koku_gap.engine.match import MatchResult
+from koku_gap.model.evidence import AppSource, BeatEntry, CeleryTask, CodeRef, RoutingSite
+from koku_gap.model.graph import Component
+from koku_gap.model.vocabulary import RoleKind
+from koku_gap.sources.appsource.startup import Startup, celery_startup
+
+DEFAULT_QUEUE: Final = "celery"  # Celery's task_default_queue when the app does not set it
+Liveness = Literal["live", "unproven", "dead"]
+QueueVerdict = Literal["live", "unproven", "unsent"]
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Something that sends tasks to one queue: a beat entry or a code site, how sure that is, and why
+    (``facts``: the values its guards were evaluated with; ``refs``: the lines of the chain)."""
+
+    kind: Literal["beat", "code"]
+    task: str | None
+    liveness: Liveness
+    words: str
+    facts: tuple[Fact, ...] = ()
+    refs: tuple[CodeRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueueEvidence:
+    """What the code says about one queue: the verdict, the senders found (dead ones too, with why),
+    and what was searched."""
+
+    queue: str
+    verdict: QueueVerdict
+    senders: tuple[Sender, ...]
+    searched: str
+
+    def live(self) -> tuple[Sender, ...]:
+        return tuple(s for s in self.senders if s.liveness == "live")
+
+    def unproven(self) -> tuple[Sender, ...]:
+        return tuple(s for s in self.senders if s.liveness == "unproven")
+
+
+@dataclass(frozen=True)
+class Pod:
+    """A chart workload that runs the application's code: its name, environment and command."""
+
+    component: Component
+    env: PodEnv
+
+    @property
+    def name(self) -> str:
+        return self.component.name
+
+
+def pod_of(component: Component, keys: EnvKeys) -> Pod:
+    """The pod's environment as the chart renders it: ``env`` values, ``envFrom`` keys (value unknown),
+    and whether an ``envFrom`` source it cannot read may set anything else."""
+    main = component.main
+    values = {
+        e.name: PodValue(
+            e.value if e.value_from is None else None, component.source.model_copy(update={"line": e.line})
+        )
+        for e in main.env
+    }
+    provided, opaque = env_from_names(env_from_refs(main, component), keys)
+    for name in provided:
+        values.setdefault(name, PodValue(None))
+    return Pod(component, PodEnv(component.name, values, complete=not opaque))
+
+
+def app_argument(component: Component) -> str | None:
+    """The ``-A``/``--app`` of the ``celery`` command a pod runs, from its command and args."""
+    words: list[str] = []
+    for part in (*component.main.command, *component.main.args):
+        try:
+            words += shlex.split(part)
+        except ValueError:
+            words += part.split()
+    for i, word in enumerate(words):
+        if word in ("-A", "--app") and i + 1 < len(words):
+            return words[i + 1]
+        if word.startswith("--app="):
+            return word.split("=", 1)[1]
+    return None
+
+
+@dataclass
+class _Landing:
+    """Where a beat's task lands in one process: the queues for sure, the queues only if a module the
+    process may import later is loaded (``maybe``), and why."""
+
+    sure: set[str] = field(default_factory=set)
+    maybe: set[str] = field(default_factory=set)
+    why: str = ""
+
+
+class QueueSenders:
+    """The senders of every queue of one application, in the chart's pods."""
+
+    def __init__(self, source: AppSource, pods: Sequence[Pod], beats: Sequence[Pod]) -> None:
+        self.source = source
+        self.pods = list(pods)
+        self.beats = list(beats)
+        self.tasks = {t.name: t for t in source.tasks}
+        self._task_of_function: dict[tuple[str, str | None], CeleryTask] = {
+            (t.place.module, t.function): t for t in source.tasks
+        }
+        self._evaluators = {p.name: Evaluator(source, p.env) for p in [*self.pods, *self.beats]}
+        self._startups: dict[str, Startup] = {
+            b.name: celery_startup(source, app_argument(b.component)) for b in self.beats
+        }
+        self._beat_senders = [s for b in self.beats for s in self._beat(b)]
+        self._alive = self._live_tasks()
+
+    # --- the answer -------------------------------------------------------------------------------
+
+    def evidence(self, queue: str) -> QueueEvidence:
+        senders = [s for s, lands in self._beat_senders if queue in lands]
+        senders += [s for s in (self._code(site, queue) for site in self.source.routing) if s is not None]
+        verdict: QueueVerdict = (
+            "live"
+            if any(s.liveness == "live" for s in senders)
+            else "unproven"
+            if any(s.liveness == "unproven" for s in senders)
+            else "unsent"
+        )
+        searched = (
+            f"{len(self.source.tasks)} tasks, {len(self.source.routing)} routing sites and "
+            f"{len(self.source.beats)} beat entries of {self.source.root}"
+        )
+        return QueueEvidence(queue, verdict, tuple(senders), searched)
+
+    # --- beats ------------------------------------------------------------------------------------
+
+    def _beat(self, pod: Pod) -> list[tuple[Sender, set[str]]]:
+        """Each beat entry as this beat pod runs it, with the queues it can land on."""
+        out: list[tuple[Sender, set[str]]] = []
+        startup = self._startups[pod.name]
+        evaluator = self._evaluators[pod.name]
+        for entry in self.source.beats:
+            registered = self._registered(entry, evaluator, startup)
+            for name in sorted(entry.task.known) if entry.task is not None else []:
+                landing = self._landing(name, startup)
+                liveness: Liveness = (
+                    "dead" if registered.truth is False else "live" if registered.truth else "unproven"
+                )
+                when = _when(entry)
+                for queue in sorted(landing.sure | landing.maybe):
+                    sure = queue in landing.sure
+                    words = (
+                        f"beat entry {entry.key or entry.key_expression!r} ({entry.place.ref}) of {pod.name} "
+                        f"sends {name}{when} to {queue}: {landing.why}"
+                    )
+                    if registered.truth is False:
+                        words += f"; not registered in {pod.name}: {_because(registered)}"
+                    elif registered.facts:
+                        words += f"; registered in {pod.name}: {_because(registered)}"
+                    elif registered.truth is None:
+                        words += f"; whether {pod.name} registers it is unknown: {_because(registered)}"
+                    level: Liveness = liveness if sure or liveness == "dead" else "unproven"
+                    refs = (entry.place.ref, *entry.schedule_definitions[:1])
+                    sender = Sender("beat", name, level, words, tuple(registered.facts), refs)
+                    out.append((sender, {queue}))
+        return out
+
+    def _registered(self, entry: BeatEntry, evaluator: Evaluator, startup: Startup) -> Evaluation:
+        """Whether the beat process registers ``entry``: its module loaded, its guards holding, and
+        (inside a function) some call of that function, with its arguments bound, reaching it."""
+        if entry.place.module not in startup.loaded:
+            if entry.place.module in startup.possible:
+                return Evaluation(
+                    UNKNOWN, [Fact(f"{entry.place.module} is loaded only if a function imports it")]
+                )
+            return Evaluation(False, [Fact(f"the beat process never loads {entry.place.module}")])
+        if entry.place.function is None:
+            return evaluator.all_hold(entry.guards, Frame(entry.place.module))
+        if not entry.registered_by:
+            return Evaluation(UNKNOWN, [Fact(f"no call of {entry.place.function} was found")])
+        results = []
+        for call in entry.registered_by:
+            outer = evaluator.all_hold(call.guards, Frame(call.place.module))
+            inner = evaluator.all_hold(entry.guards, Frame(entry.place.module, bindings_of(call)))
+            both = _and(outer, inner)
+            if both.truth:
+                return both
+            results.append(both)
+        unknown = [r for r in results if r.truth is None]
+        return unknown[0] if unknown else Evaluation(False, [f for r in results for f in r.facts])
+
+    def _landing(self, name: str, startup: Startup) -> _Landing:
+        """Where the beat sends task ``name``: as registered in its process, else by name."""
+        task = self.tasks.get(name)
+        by_name, route_why = self._by_name(name)
+        if task is None:
+            return _Landing(sure=by_name, why=f"no task of the tree is registered as {name}; {route_why}")
+        module = task.place.module
+        own, own_why = self._declared(task)
+        if module in startup.loaded:
+            loaded = startup.roots.get(module) or "imported when the process loads"
+            return _Landing(sure=own, why=f"the beat process loads {module} ({loaded}), so {own_why}")
+        if module in startup.possible:
+            via = ", ".join(startup.imported_in(self.source, module)[:3])
+            why = (
+                f"the beat process loads {module} only if a function of {via} imports it: then {own_why}; "
+                f"else it sends the task by name ({route_why})"
+            )
+            return _Landing(sure=own & by_name, maybe=own ^ by_name, why=why)
+        return _Landing(
+            sure=by_name, why=f"the beat process never imports {module}, so it sends by name: {route_why}"
+        )
+
+    def _declared(self, task: CeleryTask) -> tuple[set[str], str]:
+        """The queues a task's own options route it to (its decorator's ``queue=``, else by name)."""
+        if task.queue is not None and task.queue.known:
+            queues = ", ".join(sorted(task.queue.known))
+            return set(task.queue.known), f"the decorator's queue= applies ({queues}, {task.place.ref})"
+        return self._by_name(task.name)
+
+    def _by_name(self, name: str) -> tuple[set[str], str]:
+        """Where ``send_task(name)`` lands: the first ``task_routes`` entry matching it, else the
+        default queue."""
+        for route in self.source.task_routes:
+            if fnmatch.fnmatchcase(name, route.pattern) and route.queue.known:
+                return set(route.queue.known), f"task_routes {route.pattern!r} ({route.place.ref})"
+        return {DEFAULT_QUEUE}, f"no task_routes entry matches it: the default queue {DEFAULT_QUEUE}"
+
+    # --- code -------------------------------------------------------------------------------------
+
+    def _code(self, site: RoutingSite, queue: str) -> Sender | None:
+        """A routing site that can send to ``queue``, with how sure that is."""
+        if site.queue is not None:
+            if queue not in site.queue.known:
+                return None
+            member = next(v for v in site.queue.values if v.value == queue)
+            chain = " -> ".join(member.via) if member.via else site.queue.expression
+            how = f"queue={site.queue.expression} can be {queue} ({chain}, {member.ref})"
+            refs: tuple[CodeRef, ...] = (site.place.ref, member.ref)
+        elif site.task is not None and site.kind != "send_task":
+            task = self.tasks.get(site.task)
+            if task is None:
+                return None
+            queues, why = self._declared(task)
+            if queue not in queues:
+                return None
+            how, refs = f"no queue given: {why}", (site.place.ref, task.place.ref)
+        else:
+            return None
+        return self._site_sender(site, how, refs)
+
+    def _site_sender(self, site: RoutingSite, how: str, refs: tuple[CodeRef, ...]) -> Sender:
+        where = f"{site.place.function or 'module level'} ({site.place.ref})"
+        words = f"{site.kind} of {site.task or site.task_expression} in {where}: {how}"
+        dead = self._dead_in_every_pod(site)
+        if dead is not None:
+            return Sender(
+                "code", site.task, "dead", f"{words}; never runs here: {dead[0]}", tuple(dead[1]), refs
+            )
+        inside = self._task_of_function.get((site.place.module, site.place.function))
+        if inside is not None and inside.name not in self._alive:
+            why = f"it runs only inside task {inside.name}, which nothing deployed sends"
+            return Sender("code", site.task, "dead", f"{words}; never runs here: {why}", (), refs)
+        unsettled = [f"not ({g.condition})" if g.negated else g.condition for g in site.guards]
+        runs = (
+            f" when {' and '.join(unsettled[:3])}{' ...' if len(unsettled) > 3 else ''}" if unsettled else ""
+        )
+        return Sender(
+            "code", site.task, "unproven", f"{words}; runs{runs} whenever {where} is called", (), refs
+        )
+
+    def _dead_in_every_pod(self, site: RoutingSite) -> tuple[str, list[Fact]] | None:
+        """Why a site runs in no pod (a guard false in each), or None when it may run in one."""
+        if not site.guards or not self.pods:
+            return None
+        facts: list[Fact] = []
+        for pod in self.pods:
+            found = self._evaluators[pod.name].all_hold(site.guards, Frame(site.place.module))
+            if found.truth is not False:
+                return None
+            facts += found.facts
+        unique = list(dict.fromkeys(facts))
+        return f"a guard is false in every pod of the app ({_because(Evaluation(False, unique))})", unique
+
+    def _live_tasks(self) -> set[str]:
+        """The tasks something deployed may send: a registered (or maybe registered) beat, or a code
+        site that is not dead and not inside a task nothing sends; to a fixpoint."""
+        alive = {s.task for s, _ in self._beat_senders if s.task is not None and s.liveness != "dead"}
+        while True:
+            grown = set(alive)
+            for site in self.source.routing:
+                if site.task is None or site.task in grown or self._dead_in_every_pod(site) is not None:
+                    continue
+                inside = self._task_of_function.get((site.place.module, site.place.function))
+                if inside is None or inside.name in grown:
+                    grown.add(site.task)
+            if grown == alive:
+                return alive
+            alive = grown
+
+
+def _and(a: Evaluation, b: Evaluation) -> Evaluation:
+    if a.truth is False:
+        return a
+    if b.truth is False:
+        return b
+    value = UNKNOWN if a.truth is None or b.truth is None else True
+    return Evaluation(value, [*a.facts, *b.facts])
+
+
+def _because(found: Evaluation) -> str:
+    return (
+        "; ".join(dict.fromkeys(f.words for f in found.facts))
+        or "its conditions read nothing the files settle"
+    )
+
+
+def _when(entry: BeatEntry) -> str:
+    return f" on schedule {entry.schedule}" if entry.schedule else ""
+
+
+def app_pods(components: Iterable[Component], keys: EnvKeys) -> tuple[list[Pod], list[Pod]]:
+    """The chart workloads given (those that run the app's code) as pods, and the beats among them."""
+    pods = [pod_of(c, keys) for c in components if c.containers]
+    return pods, [p for p in pods if p.component.role.kind == RoleKind.CELERY_BEAT]
+
+
+def queue_evidence(
+    source: AppSource, components: Iterable[Component], queues: Iterable[str], keys: EnvKeys
+) -> Mapping[str, QueueEvidence]:
+    """The evidence for each of ``queues``, with the chart workloads that run the app's code."""
+    pods, beats = app_pods(components, keys)
+    senders = QueueSenders(source, pods, beats)
+    return {q: senders.evidence(q) for q in dict.fromkeys(queues)}
+
+
+def code_evidence(
+    result: MatchResult, sources: Mapping[str, AppSource], keys: EnvKeys
+) -> dict[tuple[str, str], QueueEvidence]:
+    """(app, queue) -> the evidence, for every queue no chart worker consumes, of each app whose
+    source was read; the app's pods are the chart workloads that play its components."""
+    found: dict[tuple[str, str], QueueEvidence] = {}
+    for app, source in sources.items():
+        pairings = [p for p in result.pairings if p.source.app == app]
+        queues = [q for p in pairings for q in p.source.role.queues if q not in result.queue_consumers]
+        if not queues:
+            continue
+        played = {p.chosen.target.name: p.chosen.target for p in pairings if p.chosen is not None}
+        for queue, evidence in queue_evidence(source, played.values(), queues, keys).items():
+            found[(app, queue)] = evidence
+    return found
