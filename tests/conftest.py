@@ -62,6 +62,13 @@ def find_line() -> Callable[..., int]:
     return line_containing
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _app_source_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Parsed application sources are cached in a directory of this session, never the user's: the
+    cache is shared by the tests of one run (each koku tree is parsed once) and by no other run."""
+    os.environ["KOKU_GAP_CACHE_DIR"] = str(tmp_path_factory.mktemp("appsource-cache"))
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     return LOADER_FIXTURES
