@@ -259,7 +259,13 @@ class QueueSenders:
         for route in self.source.task_routes:
             if fnmatch.fnmatchcase(name, route.pattern) and route.queue.known:
                 return set(route.queue.known), f"task_routes {route.pattern!r} ({route.place.ref})"
-        return {DEFAULT_QUEUE}, f"no task_routes entry matches it: the default queue {DEFAULT_QUEUE}"
+        set_by_app = [d for d in self.source.default_queues if d.queue.known]
+        if set_by_app:
+            queues = set().union(*(d.queue.known for d in set_by_app))
+            where = ", ".join(str(d.place.ref) for d in set_by_app)
+            named = ", ".join(sorted(queues))
+            return queues, f"no task_routes entry matches it: the app's default queue {named} ({where})"
+        return {DEFAULT_QUEUE}, f"no task_routes entry matches it: Celery's default queue {DEFAULT_QUEUE}"
 
     # --- code -------------------------------------------------------------------------------------
 

@@ -131,6 +131,13 @@ class TaskRoute(Frozen):
     place: Place
 
 
+class DefaultQueue(Frozen):
+    """``task_default_queue`` as the app sets it: where a task goes when no route names it."""
+
+    queue: Resolution
+    place: Place
+
+
 RoutingKind = Literal["set", "apply_async", "delay", "send_task", "signature"]
 
 
@@ -249,6 +256,7 @@ class AppSource(Frozen):
     tasks: tuple[CeleryTask, ...] = ()
     apps: tuple[CeleryApp, ...] = ()
     task_routes: tuple[TaskRoute, ...] = ()
+    default_queues: tuple[DefaultQueue, ...] = ()  # task_default_queue settings (none: Celery's "celery")
     routing: tuple[RoutingSite, ...] = ()
     beats: tuple[BeatEntry, ...] = ()
     kafka: tuple[KafkaSite, ...] = ()

@@ -16,6 +16,7 @@ from koku_gap.model.evidence import (
     CeleryApp,
     CeleryTask,
     CodeRef,
+    DefaultQueue,
     Place,
     Resolution,
     RoutingKind,
@@ -31,6 +32,9 @@ TASK_DECORATORS = frozenset({"celery.shared_task", "celery.task", "celery.app.sh
 SIGNATURE_METHODS = frozenset({"s", "si", "signature"})
 SIGNATURE_FUNCTIONS = frozenset({"celery.signature", "celery.canvas.signature", "celery.canvas.Signature"})
 ROUTES_NAMES = frozenset({"task_routes", "celery_task_routes", "celery_routes"})
+DEFAULT_QUEUE_NAMES = frozenset(
+    {"task_default_queue", "celery_default_queue"}
+)  # CELERY_TASK_DEFAULT_QUEUE too
 BEAT_NAMES = ("beat_schedule",)  # CELERY_BEAT_SCHEDULE, app.conf.beat_schedule, a parameter beat_schedule
 
 
@@ -179,6 +183,23 @@ class Celery:
                 routes = keyword(call, "task_routes")
                 if routes is not None:
                     yield from self._routes(routes, ctx)
+
+    def default_queues(self, module: ModuleInfo) -> Iterator[DefaultQueue]:
+        """``task_default_queue`` as settings, app config or ``conf.update(...)`` set it: where a task
+        goes when no route names it (Celery's own default is ``celery``)."""
+        for stmt, ctx in module.statements:
+            if isinstance(stmt, ast.Assign) and any(
+                _named(module.text(t), DEFAULT_QUEUE_NAMES) for t in stmt.targets
+            ):
+                yield self._default_queue(stmt.value, stmt, ctx)
+        for call, ctx in module.calls:
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "update":
+                queue = keyword(call, "task_default_queue")
+                if queue is not None:
+                    yield self._default_queue(queue, call, ctx)
+
+    def _default_queue(self, node: ast.expr, where: ast.AST, ctx: Context) -> DefaultQueue:
+        return DefaultQueue(queue=self.tree.resolve_in(node, self.tree.frame(ctx)), place=ctx.place(where))
 
     def _routes(self, node: ast.expr, ctx: Context) -> Iterator[TaskRoute]:
         frame = self.tree.frame(ctx)

@@ -27,7 +27,16 @@ from koku_gap.sources.appsource.installed import installed_apps
 from koku_gap.sources.appsource.kafka import kafka_sites
 from koku_gap.sources.appsource.resolve import Tree
 
-FACTS = ("task_routes", "routing", "beats", "kafka", "env_reads", "switches", "entry_points")
+FACTS = (
+    "task_routes",
+    "default_queues",
+    "routing",
+    "beats",
+    "kafka",
+    "env_reads",
+    "switches",
+    "entry_points",
+)
 
 
 def load_app_source(
@@ -87,6 +96,7 @@ def analyse(files: list[SourceFile], key: str) -> AppSource:
     def read_facts(module: ModuleInfo) -> None:
         facts: dict[str, Sequence[object]] = {  # all of a module's facts or none
             "task_routes": list(celery.task_routes(module)),
+            "default_queues": list(celery.default_queues(module)),
             "routing": celery.routing(module),
             "beats": celery.beats(module),
             "kafka": kafka_sites(tree, celery, module),

@@ -119,3 +119,30 @@ def test_a_schedule_written_in_another_module_is_cited_where_it_is_written(tmp_p
         "schedules",
     )
     assert beat.place.function is None and [g.condition for g in beat.guards] == ["hosted"]
+
+
+def test_the_default_queue_an_app_sets_in_settings_config_or_update(tmp_path: Path) -> None:
+    package = tmp_path / "svc"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "settings.py").write_text(
+        'CELERY_TASK_DEFAULT_QUEUE = "work"\nDEFAULT_QUEUE = "not-celery-s"\n'
+    )
+    (package / "celery.py").write_text(
+        textwrap.dedent(
+            """\
+            from celery import Celery
+
+            LOW = "low"
+            app = Celery("svc")
+            app.conf.task_default_queue = LOW
+            app.conf.update(task_default_queue="bulk")
+            """
+        )
+    )
+    found = load_app_source(tmp_path, cache=False).default_queues
+    assert [(sorted(d.queue.known), d.place.ref.file, d.place.ref.line) for d in found] == [
+        (["low"], "svc/celery.py", 5),
+        (["bulk"], "svc/celery.py", 6),
+        (["work"], "svc/settings.py", 1),
+    ]
