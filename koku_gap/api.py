@@ -171,6 +171,15 @@ def _app_sources(
                 settings=(Setting("app_sources"),),
             )
         return [open_source(next(iter(apps)), given)]
+    named: set[str] = set()
+    for key in given:  # {"shop@a": d1, "shop@b": d2}: which one is shop's? Refused before reading either
+        app = key.partition("@")[0]
+        if app in named:
+            raise UsageError(
+                f"{SETTING}: app {app} is given twice; give one source checkout per app",
+                settings=(Setting("app_sources", key),),
+            )
+        named.add(app)
     checkouts: list[AppSourceDir] = []
     for key, root in given.items():
         app, _, commit = key.partition("@")

@@ -258,7 +258,6 @@ def _app_sources(values: Sequence[str]) -> dict[str, str] | str | None:
     if not values:
         return None
     named: dict[str, str] = {}
-    apps: set[str] = set()
     for value in values:
         key, sep, directory = value.partition("=")
         if not sep:
@@ -268,9 +267,8 @@ def _app_sources(values: Sequence[str]) -> dict[str, str] | str | None:
         app = key.partition("@")[0]
         if not app or not directory:
             raise UsageError(f"--app-source expects [APP[@COMMIT]=]DIR, got {value!r}")
-        if app in apps:
+        if key in named:  # the same APP@COMMIT twice; the same app at two commits analyze() refuses
             raise UsageError(f"--app-source {value}: app {app} is given twice")
-        apps.add(app)
         named[key] = directory
     return named
 

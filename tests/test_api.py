@@ -15,6 +15,7 @@ import pytest
 
 import koku_gap
 from koku_gap.cli import main
+from koku_gap.model.errors import UsageError
 from koku_gap.model.report import Report
 from koku_gap.sources.helm import ChartSpec
 from tests.helpers.files import ROOT
@@ -106,3 +107,13 @@ def test_a_chart_given_twice_with_the_same_options_is_rendered_once() -> None:
 def test_docs_list_the_warning() -> None:
     doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     assert "| `duplicate-input` |" in doc
+
+
+def test_one_app_given_two_source_checkouts_is_refused_before_either_is_read(tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as err:
+        koku_gap.analyze(
+            APP, RENDERED, app_sources={"ledger@a": tmp_path / "one", "ledger@b": tmp_path / "missing-too"}
+        )
+    assert str(err.value) == (
+        "app_sources['ledger@b']: app ledger is given twice; give one source checkout per app"
+    )

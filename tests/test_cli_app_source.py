@@ -150,7 +150,11 @@ def test_a_file_is_not_a_source_directory(capsys: pytest.CaptureFixture[str]) ->
         (["=src"], "--app-source expects [APP[@COMMIT]=]DIR, got '=src'"),
         (["shop="], "--app-source expects [APP[@COMMIT]=]DIR, got 'shop='"),
         (["a", "b"], "--app-source a: name its app (APP=DIR) when more than one is given"),
-        (["shop=a", "shop@abc1234=b"], "--app-source shop@abc1234=b: app shop is given twice"),
+        (["shop=a", "shop=b"], "--app-source shop=b: app shop is given twice"),
+        (
+            ["shop=a", "shop@abc1234=b"],
+            "--app-source shop@abc1234: app shop is given twice; give one source checkout per app",
+        ),
     ],
 )
 def test_malformed_values_are_refused(

@@ -55,12 +55,16 @@ def write_cached(directory: Path, source: AppSource) -> bool:
         fd, temporary = tempfile.mkstemp(prefix=".appsource-", suffix=".tmp", dir=directory)
     except OSError:
         return False
+    stored = False
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(source.model_dump_json().encode())
         os.replace(temporary, cache_file(directory, source.digest))
+        stored = True
     except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         return False
+    finally:  # also on KeyboardInterrupt: no temporary file left behind
+        if not stored:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
     return True
