@@ -58,6 +58,20 @@ DEFAULT_MAX_DEPTH = 100
 
 _YAML_TAG = "tag:yaml.org,2002:"
 _SOURCE_COMMENT = re.compile(r"^# Source: (?P<path>\S.*?)\s*$", re.MULTILINE)
+
+
+def source_comments(text: str) -> list[tuple[int, str]]:
+    """Each ``# Source: PATH`` comment Helm writes above a template's documents: (1-based line, path),
+    in order; lines are counted on from the previous comment, not from 0 (linear in the text)."""
+    sources: list[tuple[int, str]] = []
+    line, counted = 1, 0
+    for m in _SOURCE_COMMENT.finditer(text):
+        line += text.count("\n", counted, m.start())
+        counted = m.start()
+        sources.append((line, m.group("path")))
+    return sources
+
+
 # what YAML 1.2 (and libyaml) refuses in a stream: all but TAB, LF, CR and the printable characters
 # (\t \n \r \x20-\x7e \x85 \xa0-\ud7ff \ue000-\ufffd \U00010000-\U0010ffff), written as the few
 # ranges refused rather than the complement of those allowed, which took re 6 ms to compile
@@ -256,12 +270,7 @@ def parse_stream(
         raise _syntax_error(exc, text, file) from None
     except YAMLError as exc:
         raise InputError(file, None, f"YAML error: {exc}") from None
-    sources: list[tuple[int, str]] = []
-    line, counted = 1, 0
-    for m in _SOURCE_COMMENT.finditer(text):  # lines counted on from the previous comment, not from 0
-        line += text.count("\n", counted, m.start())
-        counted = m.start()
-        sources.append((line, m.group("path")))
+    sources = source_comments(text)
     source_lines = [line for line, _ in sources]
     documents: list[Document] = []
     previous_end = 0

@@ -7,7 +7,6 @@ The text is the same, byte for byte, as Helm 4's ``helm template`` prints.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ from ruamel.yaml.events import (
 from koku_gap.sources.helm.chart_files import is_partial
 from koku_gap.sources.helm.failures import TemplateFailed
 from koku_gap.yaml.events import parser_events, skip_node
+from koku_gap.yaml.loader import source_comments
 
 # Helm 4 pkg/release/v1/util/kind_sorter.go: InstallOrder
 INSTALL_ORDER: tuple[str, ...] = (
@@ -88,7 +88,6 @@ _GO_SPACE = (
     "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 )
 _RE2_SPACE = frozenset("\t\n\f\r ")
-_SOURCE = re.compile(r"^# Source: (?P<path>\S.*?)\s*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -248,8 +247,8 @@ def _metadata(events: Iterable[Any]) -> tuple[str, dict[str, str] | None]:
 def template_at(text: str, line: int) -> str | None:
     """The ``# Source:`` template a line of a rendered stream belongs to."""
     found = None
-    for match in _SOURCE.finditer(text):
-        if text.count("\n", 0, match.start()) + 1 > line:
+    for at, path in source_comments(text):
+        if at > line:
             break
-        found = match.group("path")
+        found = path
     return found
