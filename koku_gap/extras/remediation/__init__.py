@@ -27,8 +27,6 @@ from koku_gap.extras.remediation.parameters import parameter_env
 from koku_gap.extras.remediation.siblings import (
     ChartEnv,
     ChartEnvs,
-    chart_env,
-    chart_sibling,
     identity_env,
     role_env,
     sibling_env,
@@ -40,8 +38,6 @@ __all__ = [
     "NO_SIBLING",
     "ChartEnv",
     "ChartEnvs",
-    "chart_env",
-    "chart_sibling",
     "helm_template",
     "identity_env",
     "mount_values",

@@ -148,13 +148,3 @@ def sibling_env(component: Component, sibling: Component | None) -> tuple[EnvVar
         return ()
     skip = {e.name for e in component.main.env} | identity_env(sibling)
     return tuple(e for e in sibling.main.env if e.name not in skip)
-
-
-def chart_env(component: Component, target: ComponentGraph | None) -> dict[str, ChartEnv]:
-    """``ChartEnvs(target).of(component)``, for one component (None: no chart, no settings)."""
-    return ChartEnvs(target).of(component) if target is not None else {}
-
-
-def chart_sibling(component: Component, target: ComponentGraph | None) -> Component | None:
-    """``ChartEnvs(target).sibling(component)``, for one component (None: no chart, no sibling)."""
-    return ChartEnvs(target).sibling(component) if target is not None else None

@@ -153,7 +153,7 @@ def values_fragment(
     added: tuple[EnvVar, ...] | None = None,
 ) -> dict[str, Any]:
     """The component's values, under its ``values_key`` (less ``prefixes``); env settings in ``chart``
-    (see ``chart_env``) replace the ClowdApp's, env vars named in ``omit`` are left out unless the
+    (see ``ChartEnvs.of``) replace the ClowdApp's, env vars named in ``omit`` are left out unless the
     chart sets them, and the chart's ``sibling`` (see ``ChartEnvs.sibling``) adds its env
     (``sibling_env``), its mounts (``mount_values``) and gives its image, and its probes (with the
     ports they name) when it has the component's role kind. ``added``: the sibling's env, when the

@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 
 from koku_gap.api import analyze, enrich
 from koku_gap.engine.policy import load_policy
-from koku_gap.extras.remediation import ChartEnv, chart_env, parameter_env, values_fragment, values_yaml
+from koku_gap.extras.remediation import ChartEnv, ChartEnvs, parameter_env, values_fragment, values_yaml
 from koku_gap.model.graph import Component, ComponentGraph, EnvVar
 from koku_gap.model.report import Row
 from koku_gap.sources.clowdapp import load_clowdapp
@@ -42,17 +42,16 @@ def test_chart_env_takes_the_most_common_setting_of_the_same_image_family() -> N
         _component("rel-masu", {"ONPREM": "maybe", "LEVEL": "warn"}),
         _component("rel-proxy", {"ONPREM": "no", "OWN": "y"}, family="nginx"),
     )
-    assert chart_env(mine, chart) == {
+    assert ChartEnvs(chart).of(mine) == {
         "ONPREM": ChartEnv(value="True", value_from=None, workload="rel-api"),
         "LEVEL": ChartEnv(value="warn", value_from=None, workload="rel-beat"),  # 2 of 3, not the first
     }
-    assert chart_env(mine, None) == {}
 
 
 def test_a_tie_goes_to_the_setting_the_chart_lists_first() -> None:
     mine = _component("worker", {"LEVEL": "debug"}, origin="clowdapp")
     chart = _chart(_component("rel-b", {"LEVEL": "warn"}), _component("rel-a", {"LEVEL": "info"}))
-    assert chart_env(mine, chart)["LEVEL"].workload == "rel-b"
+    assert ChartEnvs(chart).of(mine)["LEVEL"].workload == "rel-b"
 
 
 def test_what_makes_the_role_stays_the_clowdapps() -> None:
@@ -65,7 +64,7 @@ def test_what_makes_the_role_stays_the_clowdapps() -> None:
     script = ("/bin/bash", "-c", "celery worker -Q $WORKER_QUEUES")
     mine = mine.model_copy(update={"containers": (mine.main.model_copy(update={"command": script}),)})
     chart = _chart(_component("rel-default", {"WORKER_QUEUES": "celery", "SYNC": "false", "ONPREM": "True"}))
-    assert set(chart_env(mine, chart)) == {"ONPREM"}
+    assert set(ChartEnvs(chart).of(mine)) == {"ONPREM"}
 
 
 def test_a_chart_value_from_replaces_a_plain_value() -> None:

@@ -14,7 +14,6 @@ from koku_gap.engine.policy import load_policy
 from koku_gap.extras.remediation import (
     NO_SIBLING,
     ChartEnvs,
-    chart_sibling,
     identity_env,
     sibling_env,
     values_fragment,
@@ -66,15 +65,14 @@ def test_the_sibling_is_the_same_role_kind_first_then_the_most_env_names_in_comm
     few = _component("rel-worker-a", {"OTHER": "1"})
     many = _component("rel-worker-b", {"ONPREM": "True"})
     proxy = _component("rel-proxy", {"WORKER_QUEUES": "x", "ONPREM": "True"}, family="nginx")
-    assert chart_sibling(mine, _chart(api, few, many, proxy)) == many
-    assert chart_sibling(mine, _chart(api, proxy)) == api  # another role kind rather than none
-    assert chart_sibling(mine, _chart(proxy)) is None  # another image family never
-    assert chart_sibling(mine, None) is None
+    assert ChartEnvs(_chart(api, few, many, proxy)).sibling(mine) == many
+    assert ChartEnvs(_chart(api, proxy)).sibling(mine) == api  # another role kind rather than none
+    assert ChartEnvs(_chart(proxy)).sibling(mine) is None  # another image family never
 
 
 def test_a_tie_goes_to_the_chart_order() -> None:
     first, second = _worker("rel-worker-b"), _worker("rel-worker-a")
-    assert chart_sibling(_mine(), _chart(first, second)) == first
+    assert ChartEnvs(_chart(first, second)).sibling(_mine()) == first
 
 
 def test_the_sibling_adds_what_clowder_would_inject_but_not_its_own_queue() -> None:
