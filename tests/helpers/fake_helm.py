@@ -49,8 +49,6 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--kube-version")
     args = parser.parse_args(argv)
 
-    import helm_python
-
     from koku_gap.sources.helm.engine_python import PythonEngine
     from koku_gap.sources.helm.failures import TemplateFailed
     from koku_gap.sources.helm.job import read_job
@@ -69,7 +67,7 @@ def main(argv: Sequence[str]) -> int:
     )
     job = read_job(spec, args.release, DEFAULT_MAX_BYTES)
     try:
-        rendered = PythonEngine(helm_python).render(Path(args.chart), job)
+        rendered = PythonEngine().render(Path(args.chart), job)
     except TemplateFailed as failure:
         print(f"Error: {failure.message}\nUse --debug flag to render out invalid YAML", file=sys.stderr)
         return 1

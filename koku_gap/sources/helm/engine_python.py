@@ -1,73 +1,54 @@
-"""The python engine: helm-python-sdk (``import helm_python``), Helm's own Go SDK in-process through a
-shared library. It returns each template's raw output, which ``framing`` turns into ``helm template``'s
-text."""
+"""The python engine: helm-python-sdk (``import helm_python``), Helm's own Go SDK through a shared
+library, run in a child process under limits (``child.py``). It returns each template's raw output,
+which ``framing`` turns into ``helm template``'s text."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+import signal
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any, Literal
 
 from koku_gap.model.errors import SETTING, InputError, Setting, UsageError
-from koku_gap.sources.helm import strvals
-from koku_gap.sources.helm.capture import native_stderr
+from koku_gap.sources.helm.capture import helm_log_lines
 from koku_gap.sources.helm.failures import TemplateFailed
 from koku_gap.sources.helm.framing import frame_like_helm_template
 from koku_gap.sources.helm.job import Rendered, RenderJob
-from koku_gap.sources.helm.sets import apply_sets
+from koku_gap.sources.helm.sets import expressions, refused
+
+# What one render may take (docs/security.md, "Bounds"); the real chart renders in about 0.5 s and 100 MB.
+RENDER_SECONDS = 60  # wall clock, and CPU time in the child
+RENDER_MEMORY = 2 << 30  # the child's address space
+CHILD = ("-m", "koku_gap.sources.helm.child")
 
 
 class PythonEngine:
-    """helm-python-sdk: Helm's Go SDK in-process."""
+    """helm-python-sdk: Helm's Go SDK, run in a child process under time, memory and output limits
+    (``child.py``), so a hostile template costs a bounded render and one line, not the analysing process."""
 
     name: Literal["python"] = "python"
 
-    def __init__(self, module: ModuleType) -> None:
-        self.helm = module
-        self._values: tuple[RenderJob, dict[str, Any]] | None = None  # merged once per job (retries)
+    def __init__(self, seconds: float = RENDER_SECONDS, memory: int = RENDER_MEMORY) -> None:
+        self.seconds = seconds
+        self.memory = memory
 
     def render(self, chart: Path, job: RenderJob) -> Rendered:
-        helm = self.helm
-        values = self.values(job)
-        try:
-            loaded = helm.Chart.load(str(chart))
-        except helm.HelmError as exc:
-            raise InputError(job.label, None, f"cannot load the chart: {exc}") from None
-        with loaded:  # a Chart is changed by rendering (dependencies): one load per render
-            metadata = loaded.metadata
-            if metadata.get("type") == "library":
-                raise InputError(job.label, None, "library charts are not installable, so not renderable")
-            _check_dependencies(job.label, metadata, loaded.dependencies)
-            try:
-                with native_stderr() as logged:  # Helm's Go log (coalesce warnings)
-                    files = self._render(loaded, values, job)
-            except helm.HelmRenderError as exc:
-                raise TemplateFailed.from_helm(str(exc)) from None
-            except helm.HelmValuesError as exc:
-                raise InputError(job.label, None, f"the chart refuses these values: {exc}") from None
-            except helm.HelmInvalidArgError as exc:
-                if job.spec.kube_version is not None and "version" in str(exc):
-                    raise UsageError(
-                        f"{SETTING} {job.spec.kube_version!r}: {exc}", settings=(Setting("kube_version"),)
-                    ) from None
-                raise InputError(job.label, None, f"Helm refuses the render options: {exc}") from None
-            except helm.HelmError as exc:
-                raise InputError(job.label, None, f"Helm could not render the chart: {exc}") from None
-        text, dropped = frame_like_helm_template(files)
+        answer, logged = self._run(chart, job)
+        error = answer.get("error")
+        if error is not None:
+            raise _refused(str(error), answer, job)
+        files = answer.get("files")
+        if not isinstance(files, dict):
+            raise InputError(job.label, None, "the renderer gave no manifests")
+        text, dropped = frame_like_helm_template({str(k): str(v) for k, v in files.items()})
         return Rendered(text, dropped, logged)
 
-    def _render(self, chart: Any, values: dict[str, Any], job: RenderJob) -> dict[str, str]:
+    def _request(self, chart: Path, job: RenderJob) -> dict[str, Any]:
         spec = job.spec
-        if not spec.api_versions and spec.kube_version is None:
-            files: dict[str, str] = chart.render(
-                values, name=job.release, namespace=job.namespace, revision=1, is_install=True
-            )
-            return files
-        # helm-python-sdk 0.2.2 takes api_versions / kube_version in the native render options but its
-        # Chart.render() does not pass them on: call the native function as Chart.render() does
         options: dict[str, Any] = {
             "name": job.release,
             "namespace": job.namespace,
@@ -78,53 +59,116 @@ class PythonEngine:
             options["api_versions"] = list(spec.api_versions)
         if spec.kube_version is not None:
             options["kube_version"] = spec.kube_version
-        try:
-            from helm_python import _native
+        sets = [[expression, strings] for expression, strings in expressions(spec)]
+        return {
+            "chart": str(chart),
+            "values_texts": list(job.values_texts),
+            "sets": sets,
+            "options": options,
+            "max_output": job.max_bytes * 2
+            + 4096,  # the rendered text, JSON-escaped, within the input budget
+            "memory": self.memory,
+            "cpu_seconds": int(self.seconds) + 1,
+        }
 
-            raw = _native.call_string("helm_render", chart._raw(), json.dumps(values), json.dumps(options))
-        except (ImportError, AttributeError) as exc:
-            raise InputError(
-                job.label,
-                None,
-                f"this helm-python-sdk cannot take {SETTING}/{SETTING} ({exc}): use {SETTING} binary",
-                settings=(Setting("api_versions"), Setting("kube_version"), Setting("renderer")),
-            ) from None
-        decoded: dict[str, str] = json.loads(raw)
-        return decoded
-
-    def values(self, job: RenderJob) -> dict[str, Any]:
-        """helm template's values: files merged in order, then every set, then every set-string expression."""
-        if self._values is not None and self._values[0] is job:
-            return self._values[1]
-        helm = self.helm
-        merged: dict[str, Any] = {}
-        for values_file, text in zip(job.values_files, job.values_texts, strict=True):
+    def _run(self, chart: Path, job: RenderJob) -> tuple[dict[str, Any], list[str]]:
+        """The child's answer and Helm's log lines; a child that dies or overruns is one InputError."""
+        request = json.dumps(self._request(chart, job)).encode()
+        with tempfile.TemporaryFile() as log:
             try:
-                current = helm.values_from_yaml(text)
-            except helm.HelmError as exc:
-                message = " ".join(str(exc).split())
-                line = re.search(r"\bline (\d+):", message)
+                done = subprocess.run(
+                    [sys.executable, *CHILD],
+                    input=request,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    timeout=self.seconds,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
                 raise InputError(
-                    str(values_file), int(line.group(1)) if line else None, f"not a values file: {message}"
+                    job.label,
+                    None,
+                    f"rendering stopped after {self.seconds:g} s: a template loops or the chart is too large",
                 ) from None
-            merged = strvals.merge_maps(merged, current)
-        apply_sets(merged, job.spec)
-        self._values = (job, merged)
-        return merged
+            log.seek(0)
+            said = log.read(MAX_LOG_BYTES)
+        try:
+            answer = json.loads(done.stdout) if done.returncode == 0 else None
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            raise InputError(job.label, None, _death(done.returncode, said, self.memory))
+        return answer, helm_log_lines(said)
 
 
-def _check_dependencies(label: str, metadata: Mapping[str, Any], loaded: Iterable[Mapping[str, Any]]) -> None:
-    """``action.CheckDependencies``: helm template refuses a chart whose declared subcharts are absent."""
-    present = {str(d.get("name")) for d in loaded}
-    missing = [
-        str(d.get("name"))
-        for d in metadata.get("dependencies") or []
-        if isinstance(d, Mapping) and str(d.get("name")) not in present
-    ]
-    if missing:
-        raise InputError(
-            label,
-            None,
-            f"Chart.yaml declares dependencies missing from charts/: {', '.join(missing)} "
-            f"(run `helm dependency build {label}` first)",
+MAX_LOG_BYTES = 1 << 20  # Helm's log read back from the child
+
+
+def _death(status: int, said: bytes, memory: int) -> str:
+    """Why the child gave no answer, in one line: Go's own fatal line when it wrote one."""
+    lines = [line.strip() for line in said.decode("utf-8", "replace").splitlines() if line.strip()]
+    fatal = next((line for line in lines if line.startswith(("fatal error:", "panic:", "runtime:"))), None)
+    if status < 0 and -status in (signal.SIGXCPU, signal.SIGKILL):
+        return (
+            f"rendering stopped: it used more CPU time than allowed (signal {signal.Signals(-status).name})"
         )
+    if fatal and "out of memory" in fatal:
+        return f"rendering stopped: it needed more than {memory >> 20} MiB ({fatal})"
+    if fatal:
+        return f"the renderer stopped: {fatal}"
+    return f"the renderer stopped with status {status}" + (f": {lines[-1]}" if lines else "")
+
+
+def _refused(error: str, answer: dict[str, Any], job: RenderJob) -> Exception:
+    """The child's error as the exception the python engine has always raised for it."""
+    message = str(answer.get("message", ""))
+    if error == "render":
+        return TemplateFailed.from_helm(message)
+    if error == "set":
+        return refused(job.spec, int(answer.get("index", 0)), message)
+    if error == "values-file":
+        index = int(answer.get("index", 0))
+        line = re.search(r"\bline (\d+):", message)
+        return InputError(
+            str(job.values_files[index]),
+            int(line.group(1)) if line else None,
+            f"not a values file: {message}",
+        )
+    if error == "load":
+        return InputError(job.label, None, f"cannot load the chart: {message}")
+    if error == "library":
+        return InputError(job.label, None, "library charts are not installable, so not renderable")
+    if error == "dependencies":
+        missing = ", ".join(str(m) for m in answer.get("missing", []))
+        return InputError(
+            job.label,
+            None,
+            f"Chart.yaml declares dependencies missing from charts/: {missing} "
+            f"(run `helm dependency build {job.label}` first)",
+        )
+    if error == "values-refused":
+        return InputError(job.label, None, f"the chart refuses these values: {message}")
+    if error == "invalid-argument":
+        if job.spec.kube_version is not None and "version" in message:
+            return UsageError(
+                f"{SETTING} {job.spec.kube_version!r}: {message}", settings=(Setting("kube_version"),)
+            )
+        return InputError(job.label, None, f"Helm refuses the render options: {message}")
+    if error == "no-native":
+        return InputError(
+            job.label,
+            None,
+            f"this helm-python-sdk cannot take {SETTING}/{SETTING} ({message}): use {SETTING} binary",
+            settings=(Setting("api_versions"), Setting("kube_version"), Setting("renderer")),
+        )
+    if error == "output":
+        return InputError(
+            job.label, None, f"the rendered chart is larger than {job.max_bytes} bytes (--max-bytes)"
+        )
+    if error == "memory":
+        return InputError(job.label, None, "rendering stopped: it needed more memory than allowed")
+    if error == "sdk":
+        return InputError(
+            job.label, None, f"cannot render the chart: helm-python-sdk is not usable ({message})"
+        )
+    return InputError(job.label, None, f"Helm could not render the chart: {message}")

@@ -25,7 +25,7 @@ def select_engine(renderer: str, label: str = "<chart>") -> Engine:
         )
     module, why_not = _import_sdk()
     if renderer in ("auto", "python") and module is not None:
-        return PythonEngine(module)
+        return PythonEngine()
     executable = shutil.which("helm") if renderer in ("auto", "binary") else None
     if executable:
         return BinaryEngine(executable)

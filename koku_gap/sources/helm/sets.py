@@ -36,6 +36,17 @@ def apply_sets(values: dict[str, Any], spec: ChartSpec) -> None:
             strvals.parse_into(expression, values, strings=strings)
 
 
+def refused(spec: ChartSpec, index: int, message: str) -> UsageError:
+    """The ``index``-th expression (sets first, then set-strings, as applied) refused with ``message``."""
+    setting, expression, _ = list(_expressions(spec))[index]
+    return UsageError(f"{SETTING} {expression!r}: {message}", settings=(setting,))
+
+
+def expressions(spec: ChartSpec) -> list[tuple[str, bool]]:
+    """Every expression with whether it keeps its values strings, in the order Helm applies them."""
+    return [(expression, strings) for _, expression, strings in _expressions(spec)]
+
+
 @contextmanager
 def _refused(setting: Setting, expression: str) -> Iterator[None]:
     """An expression Helm refuses as the caller's mistake, naming the setting it was given with."""

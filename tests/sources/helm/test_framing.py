@@ -17,9 +17,10 @@ from koku_gap.sources.helm import (
     split_manifests,
     template_at,
 )
-from koku_gap.sources.helm.engine_python import PythonEngine
+from koku_gap.sources.helm.child import merged_values
 from koku_gap.sources.helm.framing import _GO_SPACE
 from koku_gap.sources.helm.job import read_job
+from koku_gap.sources.helm.sets import expressions
 from tests.sources.helm.charts import (
     CLUSTER,
     FAILING,
@@ -113,7 +114,7 @@ def test_the_text_is_what_helm_itself_prints() -> None:
         "contexts: [{name: c, context: {cluster: c, user: u}}]\nusers: [{name: u, user: {token: t}}]\n"
     )
     job = read_job(ChartSpec(SHOP, [CLUSTER], ["listener.enabled=true"]), "shop", 10**7)
-    values = PythonEngine(helm_python).values(job)
+    values = merged_values(helm_python, list(job.values_texts), expressions(job.spec))
     try:
         with helm_python.Config(kubeconfig_content=kubeconfig, storage_driver="memory") as config:
             release = config.install(helm_python.Chart.load(str(SHOP)), "shop", values, dry_run="client")
