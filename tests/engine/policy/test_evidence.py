@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -345,20 +344,6 @@ def test_analyze_refuses_an_app_source_of_no_clowdapp_app(tmp_path: Path) -> Non
 
 
 # --- koku's own policy against koku's own code ------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def koku_trees(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    sources = CORPUS / "app-src"
-    if not sources.is_dir():
-        pytest.skip(f"corpus not found at {CORPUS}")
-    root = tmp_path_factory.mktemp("koku-src")
-    trees = {}
-    for commit in ("f6cc00b31", "4b5f85cf6"):
-        with tarfile.open(sources / f"koku-{commit}.tar.gz") as archive:
-            archive.extractall(root, filter="data")
-        trees[commit] = root / f"koku-{commit}"
-    return trees
 
 
 @pytest.mark.parametrize(("date", "commit"), [("2026-08-14", "f6cc00b31"), ("2025-10-27", "4b5f85cf6")])
