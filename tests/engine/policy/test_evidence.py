@@ -11,7 +11,7 @@ import pytest
 
 from koku_gap.api import analyze
 from koku_gap.engine.citations import AppSourceDir, checkout_commit, same_commit, stale_citations
-from koku_gap.engine.policy import load_policy
+from koku_gap.engine.policy import ComponentOverride, load_policy
 from koku_gap.model.errors import InputError, UsageError
 from koku_gap.model.report import Citation
 
@@ -94,6 +94,7 @@ def test_every_reason_bearing_entry_may_cite_code(tmp_path: Path) -> None:
         "assume no-sync-on-prem",
     }
     sync = policy.components["clowder-sync"]
+    assert isinstance(sync, ComponentOverride)  # a single mapping stays one override
     assert sync.rests_on == ("no-sync-on-prem",)
     assert sync.evidence == (Citation(file="orders/tasks.py", line=5, text="def sync_orders():"),)
     assert policy.aliases_for("api") == ["*-shop-api"]  # the mapping form of a match: entry
@@ -173,7 +174,9 @@ def test_extends_merges_assumptions_like_mappings(tmp_path: Path) -> None:
         "a-path-runs",
         "a-producer-exists",
     }
-    assert policy.components["clowder-sync"].rests_on == ("no-sync-on-prem",)  # the parent's still resolve
+    assert policy.alternatives("clowder-sync")[0].rests_on == (
+        "no-sync-on-prem",
+    )  # the parent's still resolve
     assert load_policy(parent).assume["no-sync-on-prem"].statement.startswith("nothing calls")
 
 
