@@ -156,7 +156,7 @@ def _source_row(
         reasons.append(case.note)
     if p.unconfirmed and verdict.rule != rules.ROLE_ALONE:  # another gap decided the row: still say it
         reasons.append(p.unconfirmed_why)
-    override = policy.override_for(s.name)
+    override = policy.override_for(s)
     status, priority, reasons, overridden = _overridden(s, outcome, override, policy, reasons)
     action = _action(outcome, override if overridden else None, status, verdict.drifts)
     if status in SETTLED_STATUSES:

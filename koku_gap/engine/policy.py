@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,8 +18,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    Discriminator,
     Field,
     PrivateAttr,
+    Tag,
     ValidationError,
     field_validator,
     model_validator,
@@ -101,7 +103,13 @@ class ChartRule(Reasoned):
 
 
 class ComponentOverride(Reasoned):
-    """Replaces a ClowdApp component's status and/or priority; ``when: gap`` only if it would be a gap."""
+    """Replaces a ClowdApp component's status and/or priority; ``when: gap`` only if it would be a gap.
+
+    ``if_env``/``unless_env`` make it one alternative among several: it applies only when the component's
+    main container sets every ``if_env`` variable and none of the ``unless_env`` ones, which is how a
+    policy tells versions of an application apart that the ClowdApp does not name (a variable one
+    version added everywhere).
+    """
 
     status: Status | None = None
     priority: Priority | None = None
@@ -109,6 +117,68 @@ class ComponentOverride(Reasoned):
     reason: str
     action: str | None = None  # what to do instead, shown on the row
     act_now: bool = True  # whether that action asks for something now
+    if_env: tuple[str, ...] | None = None  # applies only when the component sets all of these
+    unless_env: tuple[str, ...] | None = None  # applies only when it sets none of these
+
+    @field_validator("if_env", "unless_env")
+    @classmethod
+    def _names_given(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is not None and not value:
+            raise ValueError("names no variable; leave it out or name one")
+        if value is not None and not all(name.strip() for name in value):
+            raise ValueError("an empty variable name")
+        return value
+
+    @model_validator(mode="after")
+    def _can_apply(self) -> ComponentOverride:
+        both = sorted(set(self.if_env or ()) & set(self.unless_env or ()))
+        if both:
+            raise ValueError(f"{', '.join(both)} in both if_env and unless_env: it never applies")
+        return self
+
+    @property
+    def conditional(self) -> bool:
+        return self.if_env is not None or self.unless_env is not None
+
+    def applies_to(self, env: Collection[str]) -> bool:
+        """Whether the component's main-container env names (``env``) satisfy the conditions."""
+        return all(n in env for n in self.if_env or ()) and not any(n in env for n in self.unless_env or ())
+
+    def condition(self) -> str | None:
+        """The conditions in words, for the row's reason: ``the ClowdApp sets ONPREM``."""
+        parts = []
+        if self.if_env:
+            parts.append(f"sets {' and '.join(self.if_env)}")
+        if self.unless_env:
+            names = self.unless_env
+            parts.append(f"sets no {names[0]}" if len(names) == 1 else f"sets none of {', '.join(names)}")
+        return f"the ClowdApp {' and '.join(parts)}" if parts else None
+
+
+def _alternatives(entries: tuple[ComponentOverride, ...]) -> tuple[ComponentOverride, ...]:
+    """A ``components:`` list: at least one alternative, and none after one that always applies."""
+    if not entries:
+        raise ValueError("a list of alternatives needs at least one entry")
+    for index, entry in enumerate(entries[:-1]):
+        if not entry.conditional:
+            raise ValueError(
+                f"alternative {index} has no if_env or unless_env, so the ones after it are never tried"
+            )
+    return entries
+
+
+def _entry_kind(value: object) -> str:
+    return "alternatives" if isinstance(value, list | tuple) else "override"
+
+
+# A ``components:`` value: one override (as before) or a list of alternatives, the first that applies
+# deciding. The tags name the union's branches; error locations leave them out (``_UNION_TAGS``).
+ComponentEntry = Annotated[
+    Annotated[ComponentOverride, Tag("override")]
+    | Annotated[tuple[ComponentOverride, ...], AfterValidator(_alternatives), Tag("alternatives")],
+    Discriminator(_entry_kind),
+]
+_UNION_TAGS = ("override", "alternatives")
 
 
 class Alias(Reasoned):
@@ -196,7 +266,7 @@ class Policy(Frozen):
     ignore_env: tuple[str, ...] = ()
     chart: tuple[ChartRule, ...] = ()
     match: dict[str, str | list[str] | Alias] = Field(default_factory=dict)
-    components: dict[str, ComponentOverride] = Field(default_factory=dict)
+    components: dict[str, ComponentEntry] = Field(default_factory=dict)  # the child's replace the parent's
     waivers: tuple[Waiver, ...] = ()  # the child's are tried first
     assume: dict[str, AssumptionEntry] = Field(default_factory=dict)  # named assumptions, for rests_on
     sources: tuple[str, ...] = ()  # the files this policy was read from, for the report
@@ -218,11 +288,25 @@ class Policy(Frozen):
             )
         return outcome
 
-    def override_for(self, component: str) -> ComponentOverride | None:
-        for pattern, override in self.components.items():
-            if fnmatch.fnmatchcase(component, pattern):
-                return override
-        return None
+    def override_for(self, component: Component) -> ComponentOverride | None:
+        """The ``components:`` entry for ``component``: the first pattern naming it decides, and of its
+        alternatives the first whose env conditions the component's main container meets (none: no
+        override). A conditional one comes back with its condition added to its reason, so the row
+        says why this alternative applies."""
+        pattern = next((p for p in self.components if fnmatch.fnmatchcase(component.name, p)), None)
+        if pattern is None:
+            return None
+        env = {e.name for e in component.env}
+        chosen = next((o for o in self.alternatives(pattern) if o.applies_to(env)), None)
+        condition = chosen.condition() if chosen is not None else None
+        if chosen is None or condition is None:
+            return chosen
+        return chosen.model_copy(update={"reason": f"{chosen.reason} (chosen: {condition})"})
+
+    def alternatives(self, pattern: str) -> tuple[ComponentOverride, ...]:
+        """The alternatives of a ``components:`` pattern, in order (one for a single mapping)."""
+        entry = self.components[pattern]
+        return (entry,) if isinstance(entry, ComponentOverride) else entry
 
     def aliases_for(self, component: str) -> list[str]:
         pattern = self.alias_pattern(component)
@@ -303,7 +387,11 @@ class Policy(Frozen):
                 found.append((section, outcome))
         found += [(f"chart {rule.name or rule.role}", rule) for rule in self.chart]
         found += [(f"match {p}", a) for p, a in self.match.items() if isinstance(a, Alias)]
-        found += [(f"components {p}", o) for p, o in self.components.items()]
+        for p, entry in self.components.items():
+            if isinstance(entry, ComponentOverride):
+                found.append((f"components {p}", entry))
+            else:
+                found += [(f"components {p} alternative {i}", o) for i, o in enumerate(entry)]
         found += [(f"waivers {w.subject}", w) for w in self.waivers]
         return found
 
@@ -400,7 +488,7 @@ def _load(source: str, seen: tuple[str, ...]) -> Policy:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        location = [str(p) for p in error["loc"] if p != "[key]"]  # a bad mapping key: name the key
+        location = _file_location(error["loc"])
         location = _locate(raw, location, error.get("input"))
         line = _line_of(raw, location)
         what = ".".join(location) or "policy"
@@ -492,6 +580,15 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+def _file_location(loc: tuple[int | str, ...]) -> list[str]:
+    """A validation error's location as the file's keys and indexes: a bad mapping key is named by the
+    key (pydantic adds ``[key]``) and a ``components:`` entry without the tag of its union branch."""
+    location = [str(p) for p in loc if p != "[key]"]
+    if len(location) > 2 and location[0] == "components" and location[2] in _UNION_TAGS:
+        del location[2]
+    return location
 
 
 def _line_of(raw: Any, location: list[str]) -> int | None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import tarfile
 from pathlib import Path
 
 import pytest
 
 from koku_gap.api import analyze
 from koku_gap.engine.citations import AppSourceDir, checkout_commit, same_commit, stale_citations
-from koku_gap.engine.policy import load_policy
+from koku_gap.engine.policy import ComponentOverride, load_policy
 from koku_gap.model.errors import InputError, UsageError
 from koku_gap.model.report import Citation
 
@@ -95,6 +94,7 @@ def test_every_reason_bearing_entry_may_cite_code(tmp_path: Path) -> None:
         "assume no-sync-on-prem",
     }
     sync = policy.components["clowder-sync"]
+    assert isinstance(sync, ComponentOverride)  # a single mapping stays one override
     assert sync.rests_on == ("no-sync-on-prem",)
     assert sync.evidence == (Citation(file="orders/tasks.py", line=5, text="def sync_orders():"),)
     assert policy.aliases_for("api") == ["*-shop-api"]  # the mapping form of a match: entry
@@ -174,7 +174,9 @@ def test_extends_merges_assumptions_like_mappings(tmp_path: Path) -> None:
         "a-path-runs",
         "a-producer-exists",
     }
-    assert policy.components["clowder-sync"].rests_on == ("no-sync-on-prem",)  # the parent's still resolve
+    assert policy.alternatives("clowder-sync")[0].rests_on == (
+        "no-sync-on-prem",
+    )  # the parent's still resolve
     assert load_policy(parent).assume["no-sync-on-prem"].statement.startswith("nothing calls")
 
 
@@ -345,20 +347,6 @@ def test_analyze_refuses_an_app_source_of_no_clowdapp_app(tmp_path: Path) -> Non
 
 
 # --- koku's own policy against koku's own code ------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def koku_trees(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    sources = CORPUS / "app-src"
-    if not sources.is_dir():
-        pytest.skip(f"corpus not found at {CORPUS}")
-    root = tmp_path_factory.mktemp("koku-src")
-    trees = {}
-    for commit in ("f6cc00b31", "4b5f85cf6"):
-        with tarfile.open(sources / f"koku-{commit}.tar.gz") as archive:
-            archive.extractall(root, filter="data")
-        trees[commit] = root / f"koku-{commit}"
-    return trees
 
 
 @pytest.mark.parametrize(("date", "commit"), [("2026-08-14", "f6cc00b31"), ("2025-10-27", "4b5f85cf6")])

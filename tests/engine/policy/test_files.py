@@ -9,7 +9,7 @@ import pytest
 from koku_gap.engine.policy import BUNDLED, Policy, load_policy
 from koku_gap.model.errors import InputError
 from koku_gap.model.vocabulary import priority_at_least
-from tests.helpers.engine import line_of
+from tests.helpers.engine import graph_component, line_of
 from tests.helpers.files import ENGINE_FIXTURES as FIXTURES
 
 
@@ -141,9 +141,9 @@ def test_override_and_alias_lookups_are_globs() -> None:
             "match": {"api-*": "rel-api", "clowder-odd": ["rel-a", "rel-b"]},
         }
     )
-    override = policy.override_for("clowder-worker-ocp-xl")
+    override = policy.override_for(graph_component("clowder-worker-ocp-xl"))
     assert override is not None and override.reason == "xl"
-    assert policy.override_for("clowder-worker-ocp") is None
+    assert policy.override_for(graph_component("clowder-worker-ocp")) is None
     assert policy.aliases_for("api-reads") == ["rel-api"]
     assert policy.aliases_for("clowder-odd") == ["rel-a", "rel-b"]
     assert policy.aliases_for("other") == []
