@@ -82,12 +82,26 @@ class _QueueCase:
     note: str | None = None  # said on the row when the queues are no gap
 
 
-def _queue_case(s: Component, uncovered: list[str], policy: Policy, code: CodeEvidence) -> _QueueCase | None:
+def _idle(c: Component) -> bool:
+    """Deployed with ``replicas: 0`` and no autoscaler: it runs nothing until someone scales it."""
+    return c.scaling.replicas == 0 and c.scaling.autoscaler is None
+
+
+def _queue_case(
+    s: Component, chosen: Component | None, uncovered: list[str], policy: Policy, code: CodeEvidence
+) -> _QueueCase | None:
     """How the unconsumed queues of a worker are judged: by the application's code where it was read
     (a live sender proves the gap, unproven senders make it a possible one, none makes it no gap),
-    else by the policy's ``uncovered_queue`` and the assumption it rests on."""
+    else by the policy's ``uncovered_queue`` and the assumption it rests on. A worker the chart runs
+    at 0 replicas exactly as the ClowdApp does is as in SaaS: no gap of its queues."""
     if s.role.kind != RoleKind.CELERY_WORKER or not uncovered or policy.uncovered_queue is None:
         return None
+    if chosen is not None and _idle(s) and _idle(chosen):
+        note = (
+            f"{chosen.name} runs with replicas: 0, as the ClowdApp runs {s.name}: nothing consumes "
+            f"{', '.join(uncovered)} on either side"
+        )
+        return _QueueCase(None, rules.UNCOVERED_QUEUE, uncovered, note=note)
     found = [code.get((s.app, q)) for q in uncovered]
     known = [e for e in found if e is not None]
     if len(known) != len(found):
@@ -148,11 +162,12 @@ def _source_row(
     s = p.source
     uncovered = [q for q in s.role.queues if q not in result.queue_consumers]
     covering = sorted({w for q in s.role.queues for w in result.queue_consumers.get(q, [])})
-    case = _queue_case(s, uncovered, policy, code)
+    case = _queue_case(s, p.chosen.target if p.chosen else None, uncovered, policy, code)
     verdict = _verdict(p, result, policy, env_keys, case)
     outcome, targets = verdict.outcome, verdict.targets
-    reasons = [outcome.reason, *_queue_notes(s, uncovered, covering, targets, result)]
-    if case is not None and case.note and verdict.rule != rules.UNSENT_QUEUE:
+    same_as_saas = case is not None and case.outcome is None and case.rule == rules.UNCOVERED_QUEUE
+    reasons = [outcome.reason, *_queue_notes(s, uncovered, covering, targets, result, idle_said=same_as_saas)]
+    if case is not None and case.note and verdict.rule not in (rules.UNSENT_QUEUE, rules.MISSING_DISABLED):
         reasons.append(case.note)
     if p.unconfirmed and verdict.rule != rules.ROLE_ALONE:  # another gap decided the row: still say it
         reasons.append(p.unconfirmed_why)
@@ -215,12 +230,19 @@ def _verdict(
 
 
 def _queue_notes(
-    s: Component, uncovered: list[str], covering: list[str], targets: list[Target], result: MatchResult
+    s: Component,
+    uncovered: list[str],
+    covering: list[str],
+    targets: list[Target],
+    result: MatchResult,
+    *,
+    idle_said: bool = False,
 ) -> list[str]:
-    """Who else the component's queues concern: idle chart workers, other workers that consume them."""
+    """Who else the component's queues concern: idle chart workers (unless ``idle_said``: the row
+    already says both sides run it at 0 replicas), other workers that consume them."""
     notes: list[str] = []
     idle = sorted({w for q in uncovered for w in result.idle_consumers.get(q, [])})
-    if idle:
+    if idle and not idle_said:
         workers, queues = ", ".join(idle), ", ".join(uncovered)
         notes.append(f"the chart deploys {workers} with replicas: 0, so nothing consumes {queues}")
     if s.role.kind == RoleKind.CELERY_WORKER:

@@ -462,3 +462,22 @@ def test_override_to_missing_without_priority_is_still_a_gap(tmp_path: Path) -> 
     api = row(report, "api")
     assert api.status == "missing"
     assert api.is_gap
+
+
+def test_a_worker_at_zero_replicas_on_both_sides_is_as_in_saas(tmp_path: Path) -> None:
+    """The ClowdApp runs the worker at 0 replicas and so does the chart: nothing consumes its queue
+    on either side, which is no gap (issue 16: it was "partial P0 ... scale to at least 1 replica")."""
+    app = clowdapp(deployments=[deployment("worker-off", replicas=0, command=celery("off"))])
+    chart = manifests(workload("rel-worker-off", replicas=0, command=celery("off")))
+    r = row(run(tmp_path, app, chart), "worker-off")
+    assert (r.status, r.priority, r.rule) == ("match", None, None)
+    assert any("runs with replicas: 0, as the ClowdApp runs worker-off" in reason for reason in r.reasons)
+    assert not any("scale" in reason for reason in r.reasons) and "scale" not in (r.action or "")
+
+
+def test_a_worker_the_chart_idles_but_the_clowdapp_runs_still_needs_scaling(tmp_path: Path) -> None:
+    app = clowdapp(deployments=[deployment("worker-on", replicas=1, command=celery("on"))])
+    chart = manifests(workload("rel-worker-on", replicas=0, command=celery("on")))
+    r = row(run(tmp_path, app, chart), "worker-on")
+    assert (r.status, r.priority) == ("partial", "P0")
+    assert "scale rel-worker-on to at least 1 replica" in (r.action or "")
