@@ -265,8 +265,9 @@ def _overridden(
         priority = override.priority
     elif status in GAP_STATUSES and priority is None:
         priority = policy.outcome_for_missing(s.role.kind.value).priority
-    if override.status and override.status != outcome.status:  # the rule no longer decides: say so
-        reasons = [f"without the policy entry: {r}" if r == outcome.reason else r for r in reasons]
+    # the entry's reason decides now: the rule's own is what it would say alone (its words may be what
+    # the entry refutes: "messages are never read" where nothing produces them)
+    reasons = [f"without the policy entry: {r}" if r == outcome.reason else r for r in reasons]
     return status, priority, [f"policy: {override.reason}", *reasons], True
 
 

@@ -163,7 +163,10 @@ def _refused(error: str, answer: dict[str, Any], job: RenderJob) -> Exception:
         )
     if error == "output":
         return InputError(
-            job.label, None, f"the rendered chart is larger than {job.max_bytes} bytes (--max-bytes)"
+            job.label,
+            None,
+            f"the rendered chart is larger than {job.max_bytes} bytes: raise {SETTING}",
+            setting=Setting("max_bytes"),
         )
     if error == "memory":
         return InputError(job.label, None, "rendering stopped: it needed more memory than allowed")
