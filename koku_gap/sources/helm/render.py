@@ -31,6 +31,8 @@ from koku_gap.sources.manifests import manifests_from_text, require_workloads
 from koku_gap.yaml.limits import MAX_WORKLOADS
 from koku_gap.yaml.loader import DEFAULT_MAX_BYTES
 
+MAX_SKIPPED = 100  # templates --skip-failing-templates may leave out: one whole render each
+
 
 @dataclass(frozen=True)
 class SkippedTemplate:
@@ -130,6 +132,14 @@ def render_chart(
                     raise failure.input_error(path, skip_failing_templates) from None
                 if any(s.template == failure.template for s in skipped):  # deleted, yet it failed again
                     raise failure.input_error(path, skip_failing_templates) from None
+                if len(skipped) >= MAX_SKIPPED:  # each retry is a whole render: bound their number
+                    raise InputError(
+                        label,
+                        None,
+                        f"more than {MAX_SKIPPED} templates fail to render (the last: {failure.template}); "
+                        f"give the values they need with {SETTING} or {SETTING}",
+                        settings=(Setting("set_values"), Setting("values")),
+                    ) from None
                 if copy is None:
                     copy = WorkingCopy(path, Path(scratch))
                 copy.remove(failure.template)

@@ -322,3 +322,17 @@ def test_a_chart_that_renders_nothing_is_an_error_like_empty_manifests(tmp_path:
         koku_gap.analyze(APP, charts=[chart])
     with pytest.raises(InputError, match=r"no workloads .* in the rendered chart \(only ConfigMap\)"):
         koku_gap.analyze(APP, charts=[ChartSpec(chart, set_values=["on=true"])])
+
+
+def test_skipping_failing_templates_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each template left out costs a whole render: past MAX_SKIPPED the run stops and says what to give."""
+    from koku_gap.sources.helm import render as rendering
+
+    failing = '{{ fail "needs a value" }}\n'
+    chart = write_chart(tmp_path, "many", {f"templates/f{i}.yaml": failing for i in range(3)})
+    monkeypatch.setattr(rendering, "MAX_SKIPPED", 3)
+    assert len(render_chart(ChartSpec(chart), skip_failing_templates=True).skipped) == 3
+    monkeypatch.setattr(rendering, "MAX_SKIPPED", 2)
+    with pytest.raises(InputError) as caught:
+        render_chart(ChartSpec(chart), skip_failing_templates=True)
+    assert caught.value.message.startswith("more than 2 templates fail to render (the last: many/templates/")
