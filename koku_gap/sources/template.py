@@ -15,6 +15,7 @@ from typing import Any
 
 from koku_gap.model.errors import SETTING, InputError, Setting
 from koku_gap.model.graph import GraphWarning
+from koku_gap.yaml.limits import MAX_SUBSTITUTED_BYTES
 from koku_gap.yaml.loader import LDict, LList
 
 STRING_PARAM = re.compile(r"\$\{([a-zA-Z0-9_]+)\}")
@@ -122,10 +123,22 @@ def _as_text(value: Any) -> str:
 class Substituter:
     """Applies parameters to a value tree and remembers which unknown names it met, and where."""
 
-    def __init__(self, params: Parameters, file: str) -> None:
+    def __init__(self, params: Parameters, file: str, budget: int = MAX_SUBSTITUTED_BYTES) -> None:
         self.params = params
         self.file = file
         self.unknown: dict[str, int] = {}
+        self.budget = budget  # bytes the parameter values may add, over the whole file
+
+    def _spend(self, raw: str, line: int) -> None:
+        """Count what a substitution adds; refuse the file once the values add more than the budget."""
+        self.budget -= len(raw)
+        if self.budget < 0:
+            raise InputError(
+                self.file,
+                line,
+                f"template parameters expand to more than {MAX_SUBSTITUTED_BYTES} bytes: a value used "
+                "over and over (real templates add kilobytes)",
+            )
 
     def apply(self, value: Any, line: int) -> Any:
         if isinstance(value, str):
@@ -153,6 +166,7 @@ class Substituter:
             raw = self.params.values[name]
             if raw is None:
                 return value
+            self._spend(raw, line)
             try:
                 return _marked(json.loads(raw), line)
             except ValueError:
@@ -164,7 +178,10 @@ class Substituter:
                 self.unknown.setdefault(name, line)
                 return match.group(0)
             raw = self.params.values[name]
-            return match.group(0) if raw is None else raw
+            if raw is None:
+                return match.group(0)
+            self._spend(raw, line)
+            return raw
 
         return STRING_PARAM.sub(replace, value)
 

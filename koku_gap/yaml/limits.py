@@ -16,6 +16,9 @@ from koku_gap.model.errors import SETTING, InputError, Setting
 
 MAX_WORKLOADS = 1_000  # per ClowdApp file, and over all the files of --manifests (--max-workloads)
 MAX_RESOURCES = 10_000  # other objects, counted the same way: ConfigMaps, Services, Kafka topics, ...
+# What template parameters may add to a ClowdApp file: a 1 MB value used 10,000 times is 10 GB. koku's
+# template gains about 20 KB (369 parameters, mostly short); this is thousands of times that.
+MAX_SUBSTITUTED_BYTES = 64 << 20
 
 
 def check_workloads(count: int, file: str, line: int | None, limit: int = MAX_WORKLOADS) -> None:

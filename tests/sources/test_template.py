@@ -143,6 +143,23 @@ def test_json_substitution_only_for_the_whole_scalar() -> None:
     assert isinstance(mapped, LDict) and mapped == {"k": 1} and mapped.line_of("k") == 9
 
 
+def test_values_used_over_and_over_are_bounded() -> None:
+    """A 1 KB value used 100 times adds 100 KB: over a 50 KB budget the file is refused at the line."""
+    params = Parameters(values={"BIG": "x" * 1024, "N": "[" + "1," * 500 + "1]"}, lines={"BIG": 1, "N": 2})
+    sub = Substituter(params, "t.yaml", budget=50 * 1024)
+    for _ in range(49):
+        sub.apply("${BIG}", 5)
+    with pytest.raises(InputError) as caught:
+        for line in range(10, 20):
+            sub.apply("${BIG}-${BIG}", line)
+    assert (caught.value.file, caught.value.line) == ("t.yaml", 10)
+    assert "template parameters expand to more than" in caught.value.message
+    json_sub = Substituter(params, "t.yaml", budget=5000)
+    with pytest.raises(InputError):  # ${{P}} counts the same: its JSON is what it adds
+        for line in range(1, 10):
+            json_sub.apply("${{N}}", line)
+
+
 def test_required_parameter_stays_symbolic() -> None:
     sub = substituter({"TAG": None})
     assert sub.apply("img:${TAG}", 1) == "img:${TAG}"
