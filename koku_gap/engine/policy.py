@@ -464,6 +464,23 @@ def load_policy(source: str | Path | None = None) -> Policy:
     return _load(str(source) if source is not None else "default", seen=())
 
 
+def _beside(policy_file: Path, parent: str, line: int | None) -> Path:
+    """The file a policy ``extends``: a bundled name, or a path inside the policy's own directory. A
+    policy comes with a pull request; its ``extends:`` must not read the CI machine's other files (and
+    quote them in an error)."""
+    base = policy_file.parent.resolve()
+    target = (base / parent).resolve()
+    if Path(parent).is_absolute() or not target.is_relative_to(base):
+        bundled = ", ".join(sorted(BUNDLED))
+        raise InputError(
+            str(policy_file),
+            line,
+            f"'extends' names a bundled policy ({bundled}) or a file in this policy's directory, "
+            f"not {parent!r}",
+        )
+    return base / parent
+
+
 def _load(source: str, seen: tuple[str, ...]) -> Policy:
     if source in seen:
         raise InputError(source, None, f"policy 'extends' loops: {' -> '.join((*seen, source))}")
@@ -475,8 +492,8 @@ def _load(source: str, seen: tuple[str, ...]) -> Policy:
         if not isinstance(parent_name, str):
             raise InputError(file, raw.line_of("extends"), "'extends' must name a policy")
         parent_source = parent_name
-        if parent_name not in BUNDLED and not Path(parent_name).is_absolute() and Path(file).exists():
-            parent_source = str(Path(file).parent / parent_name)
+        if parent_name not in BUNDLED and Path(file).exists():
+            parent_source = str(_beside(Path(file), parent_name, raw.line_of("extends")))
         parent = _load(parent_source, (*seen, source))
         inherited = parent._origins.of
         data = _merge(parent.model_dump(exclude={"name", "extends", "sources"}), data)

@@ -173,3 +173,28 @@ def test_policy_models_are_frozen_and_strict() -> None:
 )
 def test_priority_at_least(priority, threshold, expected) -> None:  # type: ignore[no-untyped-def]
     assert priority_at_least(priority, threshold) is expected
+
+
+@pytest.mark.parametrize("parent", ["/etc/passwd", "../outside.yaml", "link.yaml"])
+def test_extends_never_reads_outside_the_policys_directory(tmp_path: Path, parent: str) -> None:
+    """A policy comes with a pull request: its ``extends:`` must not read (and quote) the CI machine."""
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("name: secret\n")
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "link.yaml").symlink_to(outside)
+    child = tmp_path / "repo" / "policy.yaml"
+    child.write_text(f"extends: {parent}\n")
+    with pytest.raises(InputError) as caught:
+        load_policy(child)
+    assert (caught.value.file, caught.value.line) == (str(child), 1)
+    assert "'extends' names a bundled policy (default, koku) or a file in this policy's directory" in str(
+        caught.value
+    )
+
+
+def test_extends_reads_a_file_beside_the_policy(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "base.yaml").write_text("extends: default\npartial_priority: P1\n")
+    child = tmp_path / "policy.yaml"
+    child.write_text("extends: sub/base.yaml\n")
+    assert load_policy(child).partial_priority == "P1"
