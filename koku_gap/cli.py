@@ -415,8 +415,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.write_baseline:
         from koku_gap.engine.baseline import apply_baseline, baseline_of, dump_baseline
 
-        recorded = baseline_of(report, args.write_baseline)
-        write_atomically(Path(args.write_baseline), dump_baseline(recorded), what="baseline")
+        recorded = baseline_of(report, args.write_baseline)  # written once the report is: not on a failed run
         if baseline is None:  # the report then agrees with the exit code: every gap is now known
             report = apply_baseline(report, recorded)
     to_file = args.output not in (None, "-")
@@ -435,6 +434,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         except InputError as exc:  # the gate's verdict stands without its summary
             _say(f"gap-report: warning: {exc.worded(_option)}")
     if args.write_baseline:
+        write_atomically(Path(args.write_baseline), dump_baseline(recorded), what="baseline")
         _say(f"gap-report: wrote {len(recorded.gaps)} gap(s) to {args.write_baseline}")
         return EXIT_OK  # recording gaps never fails on them
     return EXIT_GAPS if report.fails(args.fail_on) else EXIT_OK
