@@ -280,6 +280,11 @@ class QueueSenders:
             if queue not in queues:
                 return None
             how, refs = f"no queue given: {why}", (site.place.ref, task.place.ref)
+        elif site.task is not None:  # send_task by name: routed as any by-name send (task_routes, default)
+            queues, why = self._by_name(site.task)
+            if queue not in queues:
+                return None
+            how, refs = f"no queue given, sent by name: {why}", (site.place.ref,)
         else:
             return None
         return self._site_sender(site, how, refs)
