@@ -5,10 +5,12 @@ lines of its chain. The chart's three pods set ONPREM="True" and nothing else.""
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from koku_gap.engine.conditions import PodEnv, PodValue
 from koku_gap.engine.drift import env_keys
 from koku_gap.engine.senders import Pod, QueueEvidence, QueueSenders, Sender, app_argument, app_pods
+from koku_gap.sources.appsource import load_app_source
 from koku_gap.sources.manifests import load_manifests
 from tests.conftest import line_containing
 from tests.helpers.appsource import QUEUES_APP, QUEUES_CHART, queues_source
@@ -246,3 +248,65 @@ def test_without_a_beat_pod_no_beat_sends_anything() -> None:
     found = senders(pods=pods, beats=[])
     assert found.evidence("summary").verdict == "unsent"
     assert found.evidence("priority").verdict == "unproven"  # code sites do not need the beat
+
+
+REGISTERING_APP = """\
+from celery import Celery
+
+app = Celery("depot")
+
+
+@app.task(queue="nightly")
+def nightly():
+    pass
+
+
+def register(beat_schedule):
+    beat_schedule["nightly"] = {"task": "depot.celery.nightly", "schedule": 60}
+
+"""
+
+
+def nightly_sender(root: Path, call_site: str, commands: str = "") -> Sender:
+    """The one sender of queue nightly, the beat registered by ``register`` called as ``call_site``."""
+    (root / "depot").mkdir()
+    (root / "depot" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "depot" / "celery.py").write_text(REGISTERING_APP + call_site, encoding="utf-8")
+    (root / "depot" / "commands.py").write_text(commands, encoding="utf-8")
+    _, beats = chart_pods()
+    return only(QueueSenders(load_app_source(root, cache=False), [], beats).evidence("nightly"))
+
+
+def test_a_beat_registered_by_a_module_level_call_the_beat_loads_is_live(tmp_path: Path) -> None:
+    assert nightly_sender(tmp_path, "register(app.conf.beat_schedule)\n").liveness == "live"
+
+
+def test_a_registering_call_inside_a_function_leaves_it_unproven(tmp_path: Path) -> None:
+    sender = nightly_sender(tmp_path, "def configure():\n    register(app.conf.beat_schedule)\n")
+    assert sender.liveness == "unproven"
+    assert sender.words.endswith(
+        "; whether rel-depot-beat registers it is unknown: the registering call "
+        f"(depot/celery.py:{REGISTERING_APP.count(chr(10)) + 2}) "
+        "runs only when configure runs"
+    )
+
+
+def test_a_registering_call_in_a_module_the_beat_never_loads_registers_nothing(tmp_path: Path) -> None:
+    commands = "from depot.celery import app, register\n\nregister(app.conf.beat_schedule)\n"
+    sender = nightly_sender(tmp_path, "", commands)
+    assert sender.liveness == "dead"
+    assert sender.words.endswith(
+        "; not registered in rel-depot-beat: the beat process never loads depot.commands "
+        "(depot/commands.py:3)"
+    )
+
+
+def test_a_beat_whose_guard_reads_what_env_from_may_set_is_unproven_and_says_so() -> None:
+    _, (beat,) = chart_pods()
+    opaque = Pod(beat.component, PodEnv(beat.name, beat.env.values, complete=False))
+    sender = only(senders(beats=[opaque]).evidence("purge"))
+    assert sender.liveness == "unproven"
+    assert sender.words.endswith(
+        "; whether rel-depot-beat registers it is unknown: settings.RETENTION_DAYS reads RETENTION_DAYS: "
+        "rel-depot-beat may set it through envFrom"
+    )
