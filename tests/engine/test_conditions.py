@@ -189,3 +189,10 @@ def test_any_condition_under_any_env_is_true_false_or_unknown_and_the_same_twice
     assert answers[0].truth in (True, False, None)
     assert answers[0].truth == answers[1].truth
     assert [f.words for f in answers[0].facts] == [f.words for f in answers[1].facts]
+
+
+def test_a_default_written_as_a_number_or_none_is_that_value_not_its_text() -> None:
+    assert value("settings.CACHE_SECONDS") == 0  # os.environ.get("CACHE_SECONDS", 0): the int, falsy
+    assert value("not settings.CACHE_SECONDS") is True
+    assert value("settings.CACHE_SECONDS", pod(CACHE_SECONDS="0")) == "0"  # set: the text, uncast
+    assert value("settings.TIMEOUT is None") is True  # get_value(..., default=None)
