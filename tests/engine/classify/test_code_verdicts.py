@@ -5,6 +5,7 @@ engine/classify.py ``_queue_case``; the senders behind each: tests/engine/test_s
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import koku_gap
 from koku_gap.model import rules
@@ -144,3 +145,20 @@ def test_the_source_changes_only_the_queue_rows() -> None:
         verdict(r) for r in without_code().rows if r.clowdapp not in WORKERS
     ]
     assert with_code().queues.uncovered == without_code().queues.uncovered  # still unconsumed, said per row
+
+
+def test_a_policy_without_unproven_queue_keeps_unproven_senders_a_gap(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        'uncovered_queue: {status: missing, priority: P0, reason: "{queues} unconsumed"}\n', encoding="utf-8"
+    )
+    report = koku_gap.analyze(
+        clowdapps=[QUEUES_CLOWDAPP],
+        manifests=[QUEUES_CHART],
+        app_sources={"depot": QUEUES_APP},
+        policy=policy,
+    )
+    r = row(report, "worker-priority")
+    assert verdict(r) == ("missing", "P0", rules.UNCOVERED_QUEUE)
+    assert r.reasons == ["priority, large, large_xl unconsumed"]  # never "nothing deployed sends there"
+    assert code_lines(r)[0].startswith("code: apply_async of ledger.tasks.notify in escalate")
