@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from koku_gap.cli import main
+from tests.helpers.appsource import QUEUES_APP, QUEUES_CHART, QUEUES_CLOWDAPP
 from tests.helpers.engine import clowdapp, deployment, write
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "engine"
@@ -164,3 +165,55 @@ def test_malformed_values_are_refused(
     code = main(["--clowdapp", MINI_APP, "--manifests", MINI_CHART, *args])
     assert code == 2
     assert one_error_line(capsys) == f"gap-report: error: {says} (see gap-report --help)"
+
+
+PROVEN_QUEUES_WORKER = """---
+# Source: depot-onprem/templates/worker-scheduled.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: rel-depot-worker-scheduled
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/component: worker-scheduled
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/component: worker-scheduled
+    spec:
+      containers:
+      - name: worker
+        image: quay.io/onprem/depot:1.0
+        command: [/bin/bash, -c, "celery -A depot worker -Q summary,purge,batch"]
+"""
+
+
+def test_the_gate_fails_on_the_queues_the_code_proves_and_no_other(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def gate(*extra: str, chart: Path = QUEUES_CHART) -> tuple[int, dict[str, str | None]]:
+        args = ["--clowdapp", str(QUEUES_CLOWDAPP), "--manifests", str(chart), "--format", "json"]
+        code = main([*args, "--fail-on", "P0", *extra])
+        out, _ = capsys.readouterr()
+        rows = json.loads(out)["rows"]
+        return code, {r["clowdapp"]: r["priority"] for r in rows if r["clowdapp"].startswith("worker-")}
+
+    code, priorities = gate("--app-source", f"depot={QUEUES_APP}")
+    assert code == 1  # two beats the chart's beat registers send to queues no chart worker consumes
+    assert priorities == {
+        "worker-default": None,
+        "worker-summary": "P0",
+        "worker-batch": "P0",
+        "worker-export": "P1",
+        "worker-priority": "P1",
+        "worker-remote": "P3",
+    }
+    code, assumed = gate()  # without the source: every unconsumed queue is assumed sent to
+    assert code == 1 and set(assumed.values()) == {"P0"}
+    # a chart that also consumes the proven queues passes the gate with the source, not without it
+    fuller = tmp_path / "rendered.yaml"
+    fuller.write_text(QUEUES_CHART.read_text(encoding="utf-8") + PROVEN_QUEUES_WORKER, encoding="utf-8")
+    code, priorities = gate("--app-source", f"depot={QUEUES_APP}", chart=fuller)
+    assert code == 0 and "P0" not in priorities.values()
+    assert gate(chart=fuller)[0] == 1

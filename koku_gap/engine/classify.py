@@ -113,11 +113,12 @@ def _queue_case(
         return _QueueCase(
             proven, rules.UNCOVERED_QUEUE, [e.queue for e in live], _code_evidence(known, "live")
         )
-    if unproven and policy.unproven_queue is not None:
+    if unproven:  # a policy without unproven_queue keeps uncovered_queue, assumption and all
         queues = [e.queue for e in unproven]
-        return _QueueCase(
-            policy.unproven_queue, rules.UNPROVEN_QUEUE, queues, _code_evidence(known, "unproven")
-        )
+        evidence = _code_evidence(known, "unproven")
+        if policy.unproven_queue is None:
+            return _QueueCase(policy.uncovered_queue, rules.UNCOVERED_QUEUE, queues, evidence)
+        return _QueueCase(policy.unproven_queue, rules.UNPROVEN_QUEUE, queues, evidence)
     evidence = [*_code_evidence(known, "dead"), f"code: searched {known[0].searched}"]
     note = (
         f"no chart worker consumes {', '.join(uncovered)}, but nothing deployed sends there (code evidence)"

@@ -169,6 +169,8 @@ class Evaluator:
             return UNKNOWN
         if read.default is None:
             value = None if read.accessor.endswith(("get", "getenv")) else UNKNOWN
+        elif (literal := _literal(read.default)) is not UNKNOWN:
+            value = literal  # os.getenv and django-environ return a default as given, uncast
         elif read.default_value is None:
             value = UNKNOWN
         else:
@@ -178,6 +180,15 @@ class Evaluator:
                 Fact(f"{label} = {value!r} ({self.env.pod} does not set {read.variable}: the default)", read)
             )
         return value
+
+
+def _literal(text: str) -> object:
+    """A default written as a constant other than a string (``0``, ``False``, ``None``): its value."""
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return UNKNOWN
+    return value if value is None or isinstance(value, bool | int | float) else UNKNOWN
 
 
 def _cast(text: str, cast: str | None) -> object:

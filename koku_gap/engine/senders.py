@@ -37,7 +37,7 @@ from koku_gap.engine.conditions import (
 )
 from koku_gap.engine.drift import EnvKeys, env_from_names, env_from_refs
 from koku_gap.engine.match import MatchResult
-from koku_gap.model.evidence import AppSource, BeatEntry, CeleryTask, CodeRef, RoutingSite
+from koku_gap.model.evidence import AppSource, BeatEntry, CallSite, CeleryTask, CodeRef, RoutingSite
 from koku_gap.model.graph import Component
 from koku_gap.model.vocabulary import RoleKind
 from koku_gap.sources.appsource.startup import Startup, celery_startup
@@ -190,10 +190,10 @@ class QueueSenders:
                     )
                     if registered.truth is False:
                         words += f"; not registered in {pod.name}: {_because(registered)}"
-                    elif registered.facts:
-                        words += f"; registered in {pod.name}: {_because(registered)}"
                     elif registered.truth is None:
                         words += f"; whether {pod.name} registers it is unknown: {_because(registered)}"
+                    elif registered.facts:
+                        words += f"; registered in {pod.name}: {_because(registered)}"
                     level: Liveness = liveness if sure or liveness == "dead" else "unproven"
                     refs = (entry.place.ref, *entry.schedule_definitions[:1])
                     sender = Sender("beat", name, level, words, tuple(registered.facts), refs)
@@ -215,7 +215,9 @@ class QueueSenders:
             return Evaluation(UNKNOWN, [Fact(f"no call of {entry.place.function} was found")])
         results = []
         for call in entry.registered_by:
-            outer = evaluator.all_hold(call.guards, Frame(call.place.module))
+            outer = _call_runs(call, startup)
+            if outer is None:
+                outer = evaluator.all_hold(call.guards, Frame(call.place.module))
             inner = evaluator.all_hold(entry.guards, Frame(entry.place.module, bindings_of(call)))
             both = _and(outer, inner)
             if both.truth:
@@ -286,6 +288,11 @@ class QueueSenders:
             if queue not in queues:
                 return None
             how, refs = f"no queue given: {why}", (site.place.ref, task.place.ref)
+        elif site.task is not None:  # send_task by name: routed as any by-name send (task_routes, default)
+            queues, why = self._by_name(site.task)
+            if queue not in queues:
+                return None
+            how, refs = f"no queue given, sent by name: {why}", (site.place.ref,)
         else:
             return None
         return self._site_sender(site, how, refs)
@@ -338,6 +345,22 @@ class QueueSenders:
             if grown == alive:
                 return alive
             alive = grown
+
+
+def _call_runs(call: CallSite, startup: Startup) -> Evaluation | None:
+    """Why a call of a registering function does not surely run in the process (None: it runs when
+    its own guards hold): its module not loaded, or the call inside a function nothing shows runs."""
+    module = call.place.module
+    if module not in startup.loaded:
+        if module in startup.possible:
+            return Evaluation(
+                UNKNOWN, [Fact(f"{module} ({call.place.ref}) is loaded only if a function imports it")]
+            )
+        return Evaluation(False, [Fact(f"the beat process never loads {module} ({call.place.ref})")])
+    if call.place.function is not None:
+        said = f"the registering call ({call.place.ref}) runs only when {call.place.function} runs"
+        return Evaluation(UNKNOWN, [Fact(said)])
+    return None
 
 
 def _and(a: Evaluation, b: Evaluation) -> Evaluation:

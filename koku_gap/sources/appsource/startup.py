@@ -47,13 +47,13 @@ def celery_startup(source: AppSource, app_argument: str | None) -> Startup:
         for candidate in (module, f"{module}.celery"):  # Celery also tries the package's celery module
             if candidate in modules:
                 roots.setdefault(candidate, f"celery -A {app_argument}")
-    app = _app(source, roots)
+    app = _app(source, roots, modules)
     if app is not None:
         roots.setdefault(app.place.module, "the Celery application")
         for name in app.include:
             if name in modules:
                 roots.setdefault(name, f"include= of {app.variable} ({app.place.ref})")
-    loaded = source.closure(roots, at_load=True)
+    loaded = _loaded(source, roots, modules)
     if app is not None and _uses_django(app, source):
         installed = [v.value for v in source.installed_apps if v.value is not None and v.value in modules]
         for settings in (m for m in modules if m.split(".")[-1] == "settings"):
@@ -67,13 +67,20 @@ def celery_startup(source: AppSource, app_argument: str | None) -> Startup:
             if f"{package}.tasks" in modules:
                 where = app.autodiscover[0].ref if app.autodiscover else app.place.ref
                 roots.setdefault(f"{package}.tasks", f"autodiscover_tasks() ({where})")
-        loaded = source.closure(roots, at_load=True)
+        loaded = _loaded(source, roots, modules)
     return Startup(app=app, loaded=loaded, possible=source.closure(loaded), roots=roots)
 
 
-def _app(source: AppSource, roots: dict[str, str]) -> CeleryApp | None:
+def _loaded(source: AppSource, roots: dict[str, str], modules: set[str]) -> frozenset[str]:
+    """What loading the roots loads: each root's parent packages first (``import a.b`` runs
+    ``a/__init__.py``), then every import outside functions, transitively."""
+    parents = {".".join(r.split(".")[:i]) for r in roots for i in range(1, r.count(".") + 1)}
+    return source.closure([*roots, *(p for p in sorted(parents) if p in modules)], at_load=True)
+
+
+def _app(source: AppSource, roots: dict[str, str], modules: set[str]) -> CeleryApp | None:
     """The Celery application the roots load, else the tree's only one."""
-    reached = source.closure(roots, at_load=True)
+    reached = _loaded(source, roots, modules)
     found = [a for a in source.apps if a.place.module in reached]
     if found:
         return found[0]

@@ -1,0 +1,198 @@
+"""A reader's ``if`` evaluated under one pod's env (``engine/conditions.py``): each construct, the
+values that stay unknown, and that no condition text can make it raise or answer at random. The
+conditions read the settings of fixtures/appsource/queues/depot/settings.py."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from koku_gap.engine.conditions import UNKNOWN, Evaluator, Frame, PodEnv, PodValue, bindings_of
+from koku_gap.model.evidence import Guard
+from tests.conftest import examples, line_containing
+from tests.helpers.appsource import QUEUES_APP, queues_source
+
+SETTINGS_FILE = "depot/settings.py"
+IN_TASKS = Frame("ledger.tasks")  # a module that reads Django's settings as settings.X
+
+
+def pod(complete: bool = True, **env: str | None) -> PodEnv:
+    return PodEnv("rel-depot-worker", {k: PodValue(v) for k, v in env.items()}, complete=complete)
+
+
+def value(condition: str, env: PodEnv | None = None, frame: Frame = IN_TASKS) -> object:
+    return Evaluator(queues_source(), env or pod()).condition(condition, frame).value
+
+
+def test_django_environ_bool_words_are_true_and_anything_else_false() -> None:
+    for word in ("True", "true", "on", "ok", "y", "YES", "1", " yes "):
+        assert value("settings.ONPREM", pod(ONPREM=word)) is True, word
+    for word in ("False", "no", "0", "2", "enabled", ""):
+        assert value("settings.ONPREM", pod(ONPREM=word)) is False, word
+
+
+def test_an_unset_variable_takes_the_code_s_default_cast_as_the_reader_casts_it() -> None:
+    assert value("settings.ONPREM") is False
+    assert value("settings.RETENTION_DAYS") == 90  # ENV.int(..., default=90)
+    assert value("settings.RETENTION_DAYS", pod(RETENTION_DAYS="7")) == 7
+    assert value("settings.RETENTION_DAYS", pod(RETENTION_DAYS="seven")) is UNKNOWN  # int() would raise
+    assert value("settings.MODE") == "full"
+
+
+def test_the_facts_name_the_value_where_it_comes_from_and_the_read() -> None:
+    found = Evaluator(queues_source(), pod(ONPREM="True")).condition("settings.ONPREM", IN_TASKS)
+    (fact,) = found.facts
+    assert fact.words == "settings.ONPREM = True (ONPREM='True' in rel-depot-worker)"
+    assert fact.code is not None
+    assert (fact.code.place.ref.file, fact.code.place.ref.line) == (
+        SETTINGS_FILE,
+        line_containing(QUEUES_APP / SETTINGS_FILE, 'ONPREM = ENV.bool("ONPREM"'),
+    )
+    (default,) = Evaluator(queues_source(), pod()).condition("settings.RETENTION_DAYS", IN_TASKS).facts
+    assert default.words == (
+        "settings.RETENTION_DAYS = 90 (rel-depot-worker does not set RETENTION_DAYS: the default)"
+    )
+
+
+def test_a_read_without_a_default_is_unknown_but_a_get_without_one_is_none() -> None:
+    assert value("settings.REGION") is UNKNOWN  # ENV.str("REGION") raises when unset: nothing to go on
+    assert value("settings.REGION", pod(REGION="eu")) == "eu"
+    assert value("settings.FEATURE_FLAGS") is None  # os.environ.get("FEATURE_FLAGS")
+    assert value("settings.FEATURE_FLAGS is None") is True
+
+
+def test_a_name_of_the_module_assigned_from_an_env_read() -> None:
+    in_settings = Frame("depot.settings")
+    assert value("ONPREM", pod(ONPREM="1"), in_settings) is True
+    assert value("not RETENTION_DAYS", frame=in_settings) is False
+    assert value("ONPREM", pod(ONPREM="1")) is UNKNOWN  # ledger.tasks has no ONPREM of its own
+
+
+def test_a_parameter_is_the_caller_s_argument_read_in_the_caller_s_module() -> None:
+    frame = Frame("depot.celery", {"onprem": ("settings.ONPREM", "depot.celery")})
+    assert value("onprem", pod(ONPREM="True"), frame) is True
+    assert value("not onprem", pod(), frame) is True
+    beat = next(b for b in queues_source().beats if b.key == "sync-remote")
+    (call,) = beat.registered_by
+    assert bindings_of(call)["onprem"] == ("settings.ONPREM", "depot.celery")
+    assert value("onprem", pod(ONPREM="yes"), Frame("depot.celery", bindings_of(call))) is True
+
+
+def test_an_unbound_parameter_is_unknown() -> None:
+    assert value("onprem", pod(ONPREM="True"), Frame("depot.celery")) is UNKNOWN
+
+
+def test_not_inverts_and_leaves_unknown_unknown() -> None:
+    assert value("not settings.ONPREM", pod(ONPREM="True")) is False
+    assert value("not settings.REGION") is UNKNOWN
+
+
+def test_and_or_short_circuit_on_a_known_operand_and_stay_unknown_otherwise() -> None:
+    assert value("settings.REGION and settings.ONPREM") is False  # ONPREM is False: and is False
+    assert value("settings.ONPREM and settings.REGION") is False
+    assert value("settings.REGION or settings.RETENTION_DAYS") == 90  # or returns the true operand
+    assert value("settings.REGION and settings.RETENTION_DAYS") is UNKNOWN
+    assert value("settings.REGION or settings.ONPREM") is UNKNOWN
+    assert value("settings.ONPREM or settings.MODE") == "full"
+
+
+def test_comparisons_chained_and_against_unknown() -> None:
+    assert value("settings.RETENTION_DAYS > 0") is True
+    assert value("settings.RETENTION_DAYS > 0", pod(RETENTION_DAYS="0")) is False
+    assert value("0 < settings.RETENTION_DAYS <= 90") is True
+    assert value("0 < settings.RETENTION_DAYS < 90") is False
+    assert value("settings.MODE == 'full'") is True and value("settings.MODE != 'full'") is False
+    assert value("settings.REGION == 'eu'") is UNKNOWN
+    assert value("settings.MODE > 1") is UNKNOWN  # str > int raises in Python: no answer
+
+
+def test_membership_in_a_literal_tuple() -> None:
+    assert value("settings.MODE in ('full', 'lite')") is True
+    assert value("settings.MODE not in ['full']", pod(MODE="lite")) is True
+    assert value("settings.MODE in (settings.REGION, 'x')") is UNKNOWN
+
+
+def test_strip_of_a_string_with_an_or_default() -> None:
+    blank = "not (settings.WEBHOOK_URL or '').strip()"
+    assert value(blank) is True  # default ""
+    assert value(blank, pod(WEBHOOK_URL="   ")) is True
+    assert value(blank, pod(WEBHOOK_URL=" https://hooks.example ")) is False
+    assert value("settings.REGION.strip()") is UNKNOWN
+
+
+def test_an_env_read_written_in_the_condition_itself() -> None:
+    line = line_containing(QUEUES_APP / SETTINGS_FILE, 'if ENV.bool("AUDIT"')
+    condition = 'ENV.bool("AUDIT", default=False)'
+    evaluator = Evaluator(queues_source(), pod(AUDIT="on"))
+    assert evaluator.condition(condition, Frame("depot.settings"), SETTINGS_FILE, line).value is True
+    assert (
+        Evaluator(queues_source(), pod())
+        .condition(condition, Frame("depot.settings"), SETTINGS_FILE, line)
+        .value
+        is False
+    )
+    # the same text at a line that reads nothing: no read to go by
+    assert evaluator.condition(condition, Frame("depot.settings"), SETTINGS_FILE, line + 1).value is UNKNOWN
+
+
+def test_a_guard_in_its_else_branch_is_the_condition_inverted() -> None:
+    ref = next(b for b in queues_source().beats if b.key == "purge-expired").guards[0].ref
+    guard = Guard(condition="settings.RETENTION_DAYS > 0", negated=True, ref=ref)
+    assert Evaluator(queues_source(), pod()).guard(guard, IN_TASKS).truth is False
+    unknown = Guard(condition="settings.REGION", negated=True, ref=ref)
+    assert Evaluator(queues_source(), pod()).guard(unknown, IN_TASKS).truth is None
+
+
+def test_a_pod_with_unreadable_env_from_leaves_unlisted_variables_unknown() -> None:
+    env = pod(complete=False, ONPREM="True")
+    assert value("settings.ONPREM", env) is True  # listed: its own value
+    found = Evaluator(queues_source(), env).condition("settings.RETENTION_DAYS > 0", IN_TASKS)
+    assert found.value is UNKNOWN  # not the default: envFrom may set it
+    assert [f.words for f in found.facts] == [
+        "settings.RETENTION_DAYS reads RETENTION_DAYS: rel-depot-worker may set it through envFrom"
+    ]
+
+
+def test_a_value_from_a_secret_or_config_map_is_unknown() -> None:
+    found = Evaluator(queues_source(), pod(ONPREM=None)).condition("not settings.ONPREM", IN_TASKS)
+    assert found.value is UNKNOWN
+    assert [f.words for f in found.facts] == ["settings.ONPREM reads ONPREM, set from a Secret or ConfigMap"]
+
+
+def test_what_the_files_cannot_settle_is_unknown_never_guessed() -> None:
+    for condition in ("customer.is_large()", "rows > 10", "flags.enabled('x')", "a + b", "x[0]", "if"):
+        assert value(condition) is UNKNOWN, condition
+
+
+TOKENS = [
+    "settings.ONPREM", "settings.RETENTION_DAYS", "settings.REGION", "settings.MODE", "settings.WEBHOOK_URL",
+    "onprem", "ONPREM", "not", "and", "or", "(", ")", "==", "<", ">=", "in", "not in", "is", "None",
+    "True", "0", "'full'", "''", ".strip()", ".lower()", "[", "]", ",", "ENV.bool('AUDIT')", "x.y(1)",
+]  # fmt: skip
+VARIABLES = ["ONPREM", "RETENTION_DAYS", "REGION", "MODE", "WEBHOOK_URL", "AUDIT"]
+
+
+@settings(max_examples=examples(300))
+@given(
+    text=st.one_of(st.text(max_size=60), st.lists(st.sampled_from(TOKENS), max_size=12).map(" ".join)),
+    env=st.dictionaries(st.sampled_from(VARIABLES), st.one_of(st.none(), st.text(max_size=8)), max_size=6),
+    complete=st.booleans(),
+    negated=st.booleans(),
+)
+def test_any_condition_under_any_env_is_true_false_or_unknown_and_the_same_twice(
+    text: str, env: dict[str, str | None], complete: bool, negated: bool
+) -> None:
+    ref = queues_source().beats[0].place.ref
+    guard = Guard(condition=text, negated=negated, ref=ref)
+    frame = Frame("depot.celery", {"onprem": ("settings.ONPREM", "depot.celery")})
+    answers = [Evaluator(queues_source(), pod(complete, **env)).guard(guard, frame) for _ in range(2)]
+    assert answers[0].truth in (True, False, None)
+    assert answers[0].truth == answers[1].truth
+    assert [f.words for f in answers[0].facts] == [f.words for f in answers[1].facts]
+
+
+def test_a_default_written_as_a_number_or_none_is_that_value_not_its_text() -> None:
+    assert value("settings.CACHE_SECONDS") == 0  # os.environ.get("CACHE_SECONDS", 0): the int, falsy
+    assert value("not settings.CACHE_SECONDS") is True
+    assert value("settings.CACHE_SECONDS", pod(CACHE_SECONDS="0")) == "0"  # set: the text, uncast
+    assert value("settings.TIMEOUT is None") is True  # get_value(..., default=None)

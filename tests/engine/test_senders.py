@@ -1,0 +1,312 @@
+"""Who sends to each queue of fixtures/appsource/queues in the pods of queues-rendered.yaml
+(``engine/senders.py``): one queue per kind of sender and verdict, each sender's words naming the
+lines of its chain. The chart's three pods set ONPREM="True" and nothing else."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from koku_gap.engine.conditions import PodEnv, PodValue
+from koku_gap.engine.drift import env_keys
+from koku_gap.engine.senders import Pod, QueueEvidence, QueueSenders, Sender, app_argument, app_pods
+from koku_gap.sources.appsource import load_app_source
+from koku_gap.sources.manifests import load_manifests
+from tests.conftest import line_containing
+from tests.helpers.appsource import QUEUES_APP, QUEUES_CHART, queues_source
+
+CELERY_PY = QUEUES_APP / "depot" / "celery.py"
+TASKS_PY = QUEUES_APP / "ledger" / "tasks.py"
+
+
+@functools.cache
+def chart_pods() -> tuple[list[Pod], list[Pod]]:
+    graph = load_manifests(QUEUES_CHART)
+    return app_pods(graph.components, env_keys(graph.resources))
+
+
+def with_env(pod: Pod, **env: str) -> Pod:
+    """The pod with its env replaced by ``env`` (all its variables known)."""
+    return Pod(pod.component, PodEnv(pod.name, {k: PodValue(v) for k, v in env.items()}))
+
+
+def senders(pods: list[Pod] | None = None, beats: list[Pod] | None = None) -> QueueSenders:
+    chart, chart_beats = chart_pods()
+    return QueueSenders(
+        queues_source(), chart if pods is None else pods, chart_beats if beats is None else beats
+    )
+
+
+@functools.cache
+def on_the_chart() -> QueueSenders:
+    return senders()
+
+
+def evidence(queue: str) -> QueueEvidence:
+    return on_the_chart().evidence(queue)
+
+
+def at(path: str, needle: str) -> str:
+    """``file:line`` of the fixture line holding ``needle``, as the words cite it."""
+    return f"{path}:{line_containing(QUEUES_APP / path, needle)}"
+
+
+def only(found: QueueEvidence) -> Sender:
+    (sender,) = found.senders
+    return sender
+
+
+def test_the_chart_s_pods_and_its_beat_with_the_app_it_runs() -> None:
+    pods, beats = chart_pods()
+    assert [p.name for p in pods] == ["rel-depot-api", "rel-depot-beat", "rel-depot-worker"]
+    assert [b.name for b in beats] == ["rel-depot-beat"]
+    assert app_argument(beats[0].component) == "depot"
+    assert beats[0].env.values["ONPREM"].value == "True" and beats[0].env.complete
+
+
+def test_an_unconditional_beat_whose_task_module_the_beat_loads_is_live_on_the_decorator_s_queue() -> None:
+    found = evidence("summary")
+    sender = only(found)
+    assert (found.verdict, sender.kind, sender.liveness, sender.task) == (
+        "live",
+        "beat",
+        "live",
+        "ledger.tasks.rollup",
+    )
+    entry = at("depot/celery.py", '"rollup-daily"')
+    assert sender.words == (
+        f"beat entry 'rollup-daily' ({entry}) of rel-depot-beat sends "
+        "ledger.tasks.rollup on schedule crontab(hour=1, minute=0) to summary: the beat process loads "
+        f"ledger.tasks (autodiscover_tasks() ({at('depot/celery.py', 'app.autodiscover_tasks()')})), so the "
+        f"decorator's queue= applies (summary, {at('ledger/tasks.py', '@app.task(queue=SUMMARY)')})"
+    )
+
+
+def test_a_beat_under_a_module_level_setting_is_live_when_the_beat_pod_s_value_holds() -> None:
+    sender = only(evidence("purge"))
+    assert sender.liveness == "live"
+    assert sender.words.endswith(
+        "; registered in rel-depot-beat: settings.RETENTION_DAYS = 90 (rel-depot-beat does not set "
+        "RETENTION_DAYS: the default)"
+    )
+    assert at("depot/celery.py", '"purge-expired"') in sender.words
+
+
+def test_the_same_beat_is_dead_when_the_beat_pod_s_value_fails_its_guard() -> None:
+    _, (beat,) = chart_pods()
+    found = senders(beats=[with_env(beat, RETENTION_DAYS="0")]).evidence("purge")
+    assert found.verdict == "unsent"
+    assert only(found).liveness == "dead"
+    assert (
+        "not registered in rel-depot-beat: settings.RETENTION_DAYS = 0 (RETENTION_DAYS='0'"
+        in only(found).words
+    )
+
+
+def test_a_beat_registered_by_a_function_that_returns_early_when_its_argument_holds() -> None:
+    found = evidence("remote")
+    sender = only(found)
+    assert (found.verdict, sender.liveness) == ("unsent", "dead")
+    assert at("depot/celery.py", 'beat_schedule["sync-remote"]') in sender.words
+    assert sender.words.endswith(
+        "; not registered in rel-depot-beat: settings.ONPREM = True (ONPREM='True' in rel-depot-beat)"
+    )
+    _, (beat,) = chart_pods()
+    hosted = senders(beats=[with_env(beat)]).evidence("remote")  # ONPREM unset: its default, False
+    assert hosted.verdict == "live"
+    assert only(hosted).words.endswith(
+        "; registered in rel-depot-beat: settings.ONPREM = False "
+        "(rel-depot-beat does not set ONPREM: the default)"
+    )
+
+
+def test_a_beat_registered_only_when_a_string_setting_is_not_blank() -> None:
+    assert only(evidence("webhook")).liveness == "dead"
+    assert (
+        "settings.WEBHOOK_URL = '' (rel-depot-beat does not set WEBHOOK_URL: the default)"
+        in only(evidence("webhook")).words
+    )
+    _, (beat,) = chart_pods()
+    assert senders(beats=[with_env(beat, WEBHOOK_URL="  ")]).evidence("webhook").verdict == "unsent"
+    assert (
+        senders(beats=[with_env(beat, WEBHOOK_URL="https://hooks.example")]).evidence("webhook").verdict
+        == "live"
+    )
+
+
+def test_a_beat_whose_task_module_the_beat_never_loads_sends_it_by_name_to_the_default_queue() -> None:
+    rebuild = [s for s in evidence("celery").senders if s.task == "jobs.batch.rebuild"]
+    assert [s.liveness for s in rebuild] == ["live"]
+    assert rebuild[0].words.endswith(
+        "to celery: the beat process never imports jobs.batch, so it sends by name: no task_routes entry "
+        "matches it: the default queue celery"
+    )
+    # the decorator's queue= (batch) applies only where jobs.batch is imported: not in the beat
+    assert "jobs.batch.rebuild" not in {s.task for s in evidence("batch").senders}
+
+
+def test_a_task_sent_by_name_follows_task_routes() -> None:
+    found = evidence("batch")
+    beat = next(s for s in found.senders if s.kind == "beat")
+    assert (found.verdict, beat.task, beat.liveness) == ("live", "jobs.batch.reindex", "live")
+    route = at("depot/settings.py", '"jobs.batch.reindex"')
+    assert beat.words.endswith(f"so it sends by name: task_routes 'jobs.batch.reindex' ({route})")
+    # send_task names no queue: Celery's router routes it by name too
+    code = next(s for s in found.senders if s.kind == "code")
+    assert code.liveness == "unproven"
+    assert code.words.startswith(
+        f"send_task of jobs.batch.reindex in reindex_soon ({at('ledger/tasks.py', 'app.send_task(')}): "
+        "no queue "
+        f"given, sent by name: task_routes 'jobs.batch.reindex' ({route})"
+    )
+
+
+def test_a_task_module_only_a_function_imports_gives_both_answers_unproven() -> None:
+    export = only(evidence("export"))
+    default = next(s for s in evidence("celery").senders if s.task == "jobs.celery.tasks.export_all")
+    assert evidence("export").verdict == "unproven"
+    assert export.liveness == default.liveness == "unproven"  # registered, but where it lands is open
+    assert export.words == default.words.replace("to celery:", "to export:")
+    assert (
+        "the beat process loads jobs.celery.tasks only if a function of depot.celery imports it: then the "
+        "decorator's queue= applies "
+        f"(export, {at('jobs/celery/tasks.py', '@app.task(queue=Queue.EXPORT)')}); "
+        "else it sends the task by name (no task_routes entry matches it: the default queue celery)"
+    ) in export.words
+
+
+def test_a_site_in_a_plain_function_is_unproven_and_says_it_runs_when_called() -> None:
+    found = evidence("priority")
+    sender = only(found)
+    assert (found.verdict, sender.kind, sender.liveness) == ("unproven", "code", "unproven")
+    site = at("ledger/tasks.py", "queue=PRIORITY)")
+    assert sender.words == (
+        f"apply_async of ledger.tasks.notify in escalate ({site}): queue=PRIORITY can be priority "
+        f'(PRIORITY -> "priority", {at("common/queues.py", "PRIORITY = ")}); '
+        f"runs whenever escalate ({site}) is called"
+    )
+
+
+def test_a_routing_helper_s_queues_are_each_sent_to_with_the_member_it_returns() -> None:
+    for queue, member in (("large", "Queue.LARGE"), ("large_xl", "Queue.LARGE_XL")):
+        sender = only(evidence(queue))
+        assert sender.liveness == "unproven"
+        written = at("common/queues.py", f'{member.split(".")[1]} = "{queue}"')
+        assert (
+            f'queue=large_queue(rows) can be {queue} (large_queue(rows) -> {member} -> "{queue}", {written})'
+            in sender.words
+        )
+
+
+def test_a_site_whose_guard_is_false_in_every_pod_is_dead_naming_each_pod() -> None:
+    found = evidence("hosted")
+    sender = only(found)
+    assert (found.verdict, sender.liveness) == ("unsent", "dead")
+    assert sender.words.endswith(
+        "; never runs here: a guard is false in every pod of the app "
+        "(settings.ONPREM = True (ONPREM='True' in rel-depot-api); "
+        "settings.ONPREM = True (ONPREM='True' in rel-depot-beat); settings.ONPREM = True "
+        "(ONPREM='True' in rel-depot-worker))"
+    )
+    assert at("ledger/tasks.py", "sync_hosted.delay(") in sender.words
+
+
+def test_the_same_site_is_unproven_when_one_pod_lets_it_run() -> None:
+    pods, beats = chart_pods()
+    api = next(p for p in pods if p.name == "rel-depot-api")
+    opened = [with_env(api) if p is api else p for p in pods]  # the API runs with ONPREM's default, False
+    found = senders(pods=opened, beats=beats)
+    assert found.evidence("hosted").verdict == "unproven"
+    assert only(found.evidence("hosted")).words.endswith(
+        "; runs when not settings.ONPREM whenever schedule_hosted "
+        f"({at('ledger/tasks.py', 'sync_hosted.delay(')}) is called"
+    )
+    # and the task it sends is now alive, so the site inside it may run too
+    assert only(found.evidence("followup")).liveness == "unproven"
+
+
+def test_a_site_inside_a_task_only_a_dead_site_sends_is_dead_to_the_fixpoint() -> None:
+    found = evidence("followup")
+    sender = only(found)
+    assert (found.verdict, sender.liveness) == ("unsent", "dead")
+    assert sender.words == (
+        "apply_async of ledger.tasks.follow_up in sync_hosted "
+        f"({at('ledger/tasks.py', 'follow_up.apply_async(')}): "
+        f'queue=FOLLOWUP can be followup (FOLLOWUP -> "followup", {at("common/queues.py", "FOLLOWUP = ")}); '
+        "never runs here: it runs only inside task ledger.tasks.sync_hosted, which nothing deployed sends"
+    )
+
+
+def test_a_queue_nothing_sends_to_is_unsent_with_no_sender_and_what_was_searched() -> None:
+    found = evidence("idle")
+    assert (found.verdict, found.senders) == ("unsent", ())
+    assert found.searched == f"11 tasks, 5 routing sites and 7 beat entries of {QUEUES_APP}"
+
+
+def test_without_a_beat_pod_no_beat_sends_anything() -> None:
+    pods, _ = chart_pods()
+    found = senders(pods=pods, beats=[])
+    assert found.evidence("summary").verdict == "unsent"
+    assert found.evidence("priority").verdict == "unproven"  # code sites do not need the beat
+
+
+REGISTERING_APP = """\
+from celery import Celery
+
+app = Celery("depot")
+
+
+@app.task(queue="nightly")
+def nightly():
+    pass
+
+
+def register(beat_schedule):
+    beat_schedule["nightly"] = {"task": "depot.celery.nightly", "schedule": 60}
+
+"""
+
+
+def nightly_sender(root: Path, call_site: str, commands: str = "") -> Sender:
+    """The one sender of queue nightly, the beat registered by ``register`` called as ``call_site``."""
+    (root / "depot").mkdir()
+    (root / "depot" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "depot" / "celery.py").write_text(REGISTERING_APP + call_site, encoding="utf-8")
+    (root / "depot" / "commands.py").write_text(commands, encoding="utf-8")
+    _, beats = chart_pods()
+    return only(QueueSenders(load_app_source(root, cache=False), [], beats).evidence("nightly"))
+
+
+def test_a_beat_registered_by_a_module_level_call_the_beat_loads_is_live(tmp_path: Path) -> None:
+    assert nightly_sender(tmp_path, "register(app.conf.beat_schedule)\n").liveness == "live"
+
+
+def test_a_registering_call_inside_a_function_leaves_it_unproven(tmp_path: Path) -> None:
+    sender = nightly_sender(tmp_path, "def configure():\n    register(app.conf.beat_schedule)\n")
+    assert sender.liveness == "unproven"
+    assert sender.words.endswith(
+        "; whether rel-depot-beat registers it is unknown: the registering call "
+        f"(depot/celery.py:{REGISTERING_APP.count(chr(10)) + 2}) "
+        "runs only when configure runs"
+    )
+
+
+def test_a_registering_call_in_a_module_the_beat_never_loads_registers_nothing(tmp_path: Path) -> None:
+    commands = "from depot.celery import app, register\n\nregister(app.conf.beat_schedule)\n"
+    sender = nightly_sender(tmp_path, "", commands)
+    assert sender.liveness == "dead"
+    assert sender.words.endswith(
+        "; not registered in rel-depot-beat: the beat process never loads depot.commands "
+        "(depot/commands.py:3)"
+    )
+
+
+def test_a_beat_whose_guard_reads_what_env_from_may_set_is_unproven_and_says_so() -> None:
+    _, (beat,) = chart_pods()
+    opaque = Pod(beat.component, PodEnv(beat.name, beat.env.values, complete=False))
+    sender = only(senders(beats=[opaque]).evidence("purge"))
+    assert sender.liveness == "unproven"
+    assert sender.words.endswith(
+        "; whether rel-depot-beat registers it is unknown: settings.RETENTION_DAYS reads RETENTION_DAYS: "
+        "rel-depot-beat may set it through envFrom"
+    )
