@@ -72,3 +72,15 @@ def test_a_missing_directory_is_one_line_naming_the_path(tmp_path: Path) -> None
     with pytest.raises(InputError, match="the directory does not exist") as caught:
         write_atomically(tmp_path / "no" / "report.json", "text")
     assert caught.value.file == str(tmp_path / "no" / "report.json")
+
+
+def test_no_baseline_is_written_when_the_report_cannot_be(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    baseline = tmp_path / "baseline.json"
+    argv = [*EXAMPLE, "--output", str(tmp_path / "missing" / "report.md"), "--write-baseline", str(baseline)]
+    assert main(argv) == 2
+    assert "the directory does not exist" in capsys.readouterr().err
+    assert not baseline.exists()
+    assert main([*EXAMPLE, "--output", str(tmp_path / "report.md"), "--write-baseline", str(baseline)]) == 0
+    assert baseline.exists()
