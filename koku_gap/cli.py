@@ -416,6 +416,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         from koku_gap.engine.baseline import apply_baseline, baseline_of, dump_baseline
 
         recorded = baseline_of(report, args.write_baseline)  # written once the report is: not on a failed run
+        check_writable(Path(args.write_baseline), "baseline")  # ... and no report when it cannot be
         if baseline is None:  # the report then agrees with the exit code: every gap is now known
             report = apply_baseline(report, recorded)
     to_file = args.output not in (None, "-")
@@ -481,6 +482,19 @@ def write_atomically(path: Path, text: str, what: str = "report") -> None:
             raise _cannot_write(path, what, exc) from None
         return
     _replace(Path(os.path.realpath(path)) if path.is_symlink() else path, text, what, shown=path)
+
+
+def check_writable(path: Path, what: str) -> None:
+    """Refuse now what ``write_atomically`` would refuse later for a missing or unwritable directory,
+    so that one output is not written when the other cannot be."""
+    if str(path) == "-" or (path.exists() and not path.is_file()):
+        return
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError(str(path), None, f"cannot write the {what}: the directory does not exist")
+    if not os.access(directory, os.W_OK):
+        raise InputError(str(path), None, f"cannot write the {what}: the directory is not writable")
 
 
 def _cannot_write(path: Path, what: str, exc: OSError) -> InputError:

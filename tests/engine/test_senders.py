@@ -139,7 +139,7 @@ def test_a_beat_whose_task_module_the_beat_never_loads_sends_it_by_name_to_the_d
     assert [s.liveness for s in rebuild] == ["live"]
     assert rebuild[0].words.endswith(
         "to celery: the beat process never imports jobs.batch, so it sends by name: no task_routes entry "
-        "matches it: the default queue celery"
+        "matches it: Celery's default queue celery"
     )
     # the decorator's queue= (batch) applies only where jobs.batch is imported: not in the beat
     assert "jobs.batch.rebuild" not in {s.task for s in evidence("batch").senders}
@@ -171,7 +171,7 @@ def test_a_task_module_only_a_function_imports_gives_both_answers_unproven() -> 
         "the beat process loads jobs.celery.tasks only if a function of depot.celery imports it: then the "
         "decorator's queue= applies "
         f"(export, {at('jobs/celery/tasks.py', '@app.task(queue=Queue.EXPORT)')}); "
-        "else it sends the task by name (no task_routes entry matches it: the default queue celery)"
+        "else it sends the task by name (no task_routes entry matches it: Celery's default queue celery)"
     ) in export.words
 
 
