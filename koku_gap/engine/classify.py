@@ -110,20 +110,34 @@ def _queue_case(
     unproven = [e for e in known if e.verdict == "unproven"]
     if live:
         proven = policy.uncovered_queue.model_copy(update={"rests_on": ()})  # the code proves it
+        queues = [e.queue for e in live]
         return _QueueCase(
-            proven, rules.UNCOVERED_QUEUE, [e.queue for e in live], _code_evidence(known, "live")
+            proven, rules.UNCOVERED_QUEUE, queues, _code_evidence(known, "live"), _others(known, queues)
         )
     if unproven:  # a policy without unproven_queue keeps uncovered_queue, assumption and all
         queues = [e.queue for e in unproven]
         evidence = _code_evidence(known, "unproven")
         if policy.unproven_queue is None:
             return _QueueCase(policy.uncovered_queue, rules.UNCOVERED_QUEUE, queues, evidence)
-        return _QueueCase(policy.unproven_queue, rules.UNPROVEN_QUEUE, queues, evidence)
+        return _QueueCase(
+            policy.unproven_queue, rules.UNPROVEN_QUEUE, queues, evidence, _others(known, queues)
+        )
     evidence = [*_code_evidence(known, "dead"), f"code: searched {known[0].searched}"]
     note = (
         f"no chart worker consumes {', '.join(uncovered)}, but nothing deployed sends there (code evidence)"
     )
     return _QueueCase(policy.unsent_queue, rules.UNSENT_QUEUE, uncovered, evidence, note)
+
+
+_VERDICT_WORDS = {"unproven": "sent to only on unproven paths", "unsent": "nothing deployed sends there"}
+
+
+def _others(found: list[QueueEvidence], decided: list[str]) -> str | None:
+    """What the code says of the unconsumed queues the row's verdict does not speak of."""
+    others = [
+        f"{e.queue} ({_VERDICT_WORDS.get(e.verdict, e.verdict)})" for e in found if e.queue not in decided
+    ]
+    return f"the other unconsumed queue(s): {', '.join(others)}" if others else None
 
 
 def _code_evidence(found: list[QueueEvidence], liveness: str) -> list[str]:
@@ -379,7 +393,9 @@ def _missing_outcome(
         action = f"none unless on-prem enables it; then {add}"
         return _act(policy.missing_disabled, action, now=False), rules.MISSING_DISABLED
     if case is not None and case.outcome is not None and case.rule == rules.UNSENT_QUEUE:
-        action = f"none while nothing sends to {', '.join(case.queues)}; if something comes to, {add}"
+        action = (
+            f"none while nothing sends to {', '.join(case.queues)}; if something starts sending there, {add}"
+        )
         return _act(_fill(case.outcome, queues=", ".join(case.queues)), action, now=False), case.rule
     if case is not None and case.outcome is not None:
         queues = ", ".join(case.queues)

@@ -162,3 +162,22 @@ def test_a_policy_without_unproven_queue_keeps_unproven_senders_a_gap(tmp_path: 
     assert verdict(r) == ("missing", "P0", rules.UNCOVERED_QUEUE)
     assert r.reasons == ["priority, large, large_xl unconsumed"]  # never "nothing deployed sends there"
     assert code_lines(r)[0].startswith("code: apply_async of ledger.tasks.notify in escalate")
+
+
+def test_a_worker_with_queues_of_several_verdicts_names_the_others_too(tmp_path: Path) -> None:
+    """The row is decided by its worst queue (live ``summary``) and still says what the code found for
+    the rest (``priority``: unproven paths; ``remote``: nothing deployed sends there)."""
+    text = QUEUES_CLOWDAPP.read_text().replace("value: summary,purge", "value: summary,priority,remote", 1)
+    assert text != QUEUES_CLOWDAPP.read_text()
+    clowdapp = tmp_path / "clowdapp.yaml"
+    clowdapp.write_text(text)
+    report = koku_gap.analyze(
+        clowdapps=[clowdapp], manifests=[QUEUES_CHART], app_sources={"depot": QUEUES_APP}
+    )
+    summary = row(report, "worker-summary")
+    assert verdict(summary) == ("missing", "P0", rules.UNCOVERED_QUEUE)
+    assert summary.reasons[0].startswith("Celery queue(s) summary consumed by no chart worker")  # not purge
+    assert (
+        "the other unconsumed queue(s): priority (sent to only on unproven paths), "
+        "remote (nothing deployed sends there)"
+    ) in summary.reasons
