@@ -96,10 +96,10 @@ class Environment:
             and self.is_env_object(func.value, frame)
         ):
             at = 2 if func.attr in ENV_CASTS_WITH_CAST_ARG else 1
-            cast = None if func.attr in ENV_CASTS_WITH_CAST_ARG else func.attr
+            cast = _cast_argument(call) if func.attr in ENV_CASTS_WITH_CAST_ARG else func.attr
             return _read(call, frame.module.text(func), cast, default_at=at)
         if short in self._env_names and self.is_env_object(func, frame):  # env("X", cast, default)
-            return _read(call, frame.module.text(func), None, default_at=2)
+            return _read(call, frame.module.text(func), _cast_argument(call), default_at=2)
         if depth == 0 and short in self._wrapper_names:
             callee = self.tree.function(func, frame)
             if callee is not None:
@@ -351,3 +351,11 @@ def _assignments(module: ModuleInfo, body: list[ast.stmt]) -> tuple[Assignment, 
             changed = module.text(stmt.value.func.value)
             out.append(Assignment(target=changed, value=module.text(stmt.value), ref=module.ref(stmt)))
     return tuple(out)
+
+
+def _cast_argument(call: ast.Call) -> str | None:
+    """``get_value("X", cast=bool)`` / ``env("X", bool)``: the builtin a typed read casts to, if named."""
+    node = keyword(call, "cast") or (call.args[1] if len(call.args) > 1 else None)
+    if isinstance(node, ast.Name) and node.id in ("bool", "int", "float", "str", "list", "dict"):
+        return node.id
+    return None

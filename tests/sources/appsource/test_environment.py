@@ -76,3 +76,15 @@ def test_an_elif_switch_is_guarded_by_the_if_before_it(shop: AppSource) -> None:
     assert [(g.condition, g.negated, g.env) for g in admin.guards] == [
         ("MAINTENANCE", True, ("MAINTENANCE",))
     ]
+
+
+def test_a_typed_read_by_get_value_or_the_env_call_takes_its_cast_argument(tmp_path: Path) -> None:
+    (tmp_path / "settings.py").write_text(
+        "import environ\nENV = environ.Env()\n"
+        'A = ENV.get_value("A", cast=bool, default=False)\n'
+        'B = ENV.get_value("B", int, 3)\n'
+        'C = ENV("C", bool, True)\n'
+        'D = ENV.get_value("D", default="x")\n'
+    )
+    reads = {r.variable: r.cast for r in load_app_source(tmp_path, cache=False).env_reads}
+    assert reads == {"A": "bool", "B": "int", "C": "bool", "D": None}
