@@ -13,6 +13,7 @@ from koku_gap.engine.classify import chart_rows, chart_verdicts, platform_servic
 from koku_gap.engine.drift import env_keys
 from koku_gap.engine.match import match
 from koku_gap.engine.policy import Policy, load_policy
+from koku_gap.engine.producers import consumer_evidence
 from koku_gap.engine.senders import code_evidence
 from koku_gap.extras.remediation import (
     ChartEnvs,
@@ -360,12 +361,14 @@ def compare(
     """Two loaded graphs -> the Report (the notebook entry point when inputs are already loaded):
     match, then classify the ClowdApp's components, the chart's other workloads and the platform
     services, from the one match result. ``app_sources``: each app's source as read
-    (``load_app_source``): its Celery queues are judged by who sends to them in the chart's pods.
+    (``load_app_source``): its Celery queues are judged by who sends to them in the chart's pods, its
+    missing Kafka consumers by who produces the topics they read.
     Reads no file; the extras (``enrich``) come after."""
     result = match(source, target, policy)
     keys = env_keys(target.resources)
     code = code_evidence(result, app_sources or {}, keys)
-    rows = source_rows(result, policy, today, keys, code)
+    consumers = consumer_evidence(result, target, app_sources or {})
+    rows = source_rows(result, policy, today, keys, code, consumers)
     verdicts = chart_verdicts(source, target, result, policy)
     rows += chart_rows(verdicts, policy)
     queues = Queues(

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from koku_gap.engine.drift import EnvKeys, drift
 from koku_gap.engine.match import Candidate, MatchResult, Names, Pairing
 from koku_gap.engine.policy import ChartRule, ComponentOverride, Outcome, Policy, Reasoned, Waiver
+from koku_gap.engine.producers import TopicEvidence
 from koku_gap.engine.senders import QueueEvidence, Sender
 from koku_gap.model import rules
 from koku_gap.model.graph import Component, ComponentGraph, Resource
@@ -34,8 +35,10 @@ from koku_gap.model.vocabulary import (
 from koku_gap.sources.roles import role_purpose
 
 PRE_PHASES = frozenset({"pre-install", "pre-upgrade"})
+CONSUMER_RULES = frozenset({rules.UNPROVEN_CONSUMER, rules.UNFED_CONSUMER})
 SENDERS_SHOWN = 6  # senders a row lists in its evidence; the rest are counted
 CodeEvidence = Mapping[tuple[str, str], QueueEvidence]  # (app, queue) -> what the app's code says
+ConsumerEvidence = Mapping[tuple[str, str], TopicEvidence]  # (app, missing consumer) -> the same
 DEPENDENCY_KINDS = ("dependency", "optional-dependency")
 
 
@@ -62,12 +65,15 @@ def source_rows(
     today: date | None = None,
     env_keys: EnvKeys | None = None,
     code: CodeEvidence | None = None,
+    consumers: ConsumerEvidence | None = None,
 ) -> list[Row]:
     """One row per ClowdApp component; ``today`` decides which waivers have expired (default: today);
     ``env_keys``: what the chart's ConfigMaps and Secrets hold (``drift.env_keys``), for envFrom;
-    ``code``: what the apps' own source says about each queue (``engine/senders.py``), where given."""
+    ``code``: what the apps' own source says about each queue (``engine/senders.py``), and
+    ``consumers`` about each missing Kafka consumer's topics (``engine/producers.py``), where given."""
     day = today or date.today()
-    return [_source_row(p, result, policy, day, env_keys or {}, code or {}) for p in result.pairings]
+    found = consumers or {}
+    return [_source_row(p, result, policy, day, env_keys or {}, code or {}, found) for p in result.pairings]
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,25 @@ def _others(found: list[QueueEvidence], decided: list[str]) -> str | None:
     return f"the other unconsumed queue(s): {', '.join(others)}" if others else None
 
 
+def _topic_case(s: Component, found: TopicEvidence | None, policy: Policy) -> _QueueCase | None:
+    """How a missing Kafka consumer is judged when its code says which topics it reads: by their
+    producers (``engine/producers.py``); ``queues`` holds the topics."""
+    if found is None or s.role.kind != RoleKind.KAFKA_CONSUMER:
+        return None
+    reads = [f"code: reads {', '.join(found.topics)} by {r}" for r in found.reads]
+    if found.verdict == "unproven" and policy.unproven_consumer is not None:
+        evidence = [*reads, *(f"code: {p}" for p in found.producers[:SENDERS_SHOWN])]
+        if len(found.producers) > SENDERS_SHOWN:
+            evidence.append(f"code: and {len(found.producers) - SENDERS_SHOWN} more possible producer(s)")
+        return _QueueCase(policy.unproven_consumer, rules.UNPROVEN_CONSUMER, list(found.topics), evidence)
+    if found.verdict == "unfed" and policy.unfed_consumer is not None:
+        nothing = (
+            f"code: no produce site of the app and no other chart workload names {', '.join(found.topics)}"
+        )
+        return _QueueCase(policy.unfed_consumer, rules.UNFED_CONSUMER, list(found.topics), [*reads, nothing])
+    return None
+
+
 def _code_evidence(found: list[QueueEvidence], liveness: str) -> list[str]:
     """The senders of one liveness, in words with their lines, the first few of them."""
     senders: list[Sender] = [x for e in found for x in e.senders if x.liveness == liveness]
@@ -172,12 +197,21 @@ class _Verdict:
 
 
 def _source_row(
-    p: Pairing, result: MatchResult, policy: Policy, today: date, env_keys: EnvKeys, code: CodeEvidence
+    p: Pairing,
+    result: MatchResult,
+    policy: Policy,
+    today: date,
+    env_keys: EnvKeys,
+    code: CodeEvidence,
+    consumers: ConsumerEvidence,
 ) -> Row:
     s = p.source
     uncovered = [q for q in s.role.queues if q not in result.queue_consumers]
     covering = sorted({w for q in s.role.queues for w in result.queue_consumers.get(q, [])})
-    case = _queue_case(s, p.chosen.target if p.chosen else None, uncovered, policy, code)
+    chosen = p.chosen.target if p.chosen else None
+    case = _queue_case(s, chosen, uncovered, policy, code) or _topic_case(
+        s, consumers.get((s.app, s.name)), policy
+    )
     verdict = _verdict(p, result, policy, env_keys, case)
     outcome, targets = verdict.outcome, verdict.targets
     same_as_saas = case is not None and case.outcome is None and case.rule == rules.UNCOVERED_QUEUE
@@ -397,6 +431,13 @@ def _missing_outcome(
             f"none while nothing sends to {', '.join(case.queues)}; if something starts sending there, {add}"
         )
         return _act(_fill(case.outcome, queues=", ".join(case.queues)), action, now=False), case.rule
+    if case is not None and case.outcome is not None and case.rule in CONSUMER_RULES:
+        topics = ", ".join(case.queues)
+        filled = _fill(case.outcome, topics=topics)
+        if case.rule == rules.UNFED_CONSUMER:
+            action = f"none while nothing produces to {topics}; if something starts producing there, {add}"
+            return _act(filled, action, now=False), case.rule
+        return _act(filled, add), case.rule
     if case is not None and case.outcome is not None:
         queues = ", ".join(case.queues)
         idle, unconsumed = _idle_split(case.queues, None, result)

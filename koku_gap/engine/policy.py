@@ -259,6 +259,8 @@ class Policy(Frozen):
     uncovered_queue: Outcome | None = None
     unproven_queue: Outcome | None = None  # with the app's source: senders found, none proven to run
     unsent_queue: Outcome | None = None  # with the app's source: nothing deployed sends to the queue
+    unproven_consumer: Outcome | None = None  # with the app's source: its topics' producers unproven
+    unfed_consumer: Outcome | None = None  # with the app's source: nothing produces its topics
     post_install_migration: Outcome | None = None
     schedule_lost: Outcome | None = None
     partial_on: tuple[DriftKindName, ...] = ()
@@ -452,6 +454,8 @@ _OUTCOME_SECTIONS = (
     "uncovered_queue",
     "unproven_queue",
     "unsent_queue",
+    "unproven_consumer",
+    "unfed_consumer",
     "missing_disabled",
     "missing_scheduled",
     "schedule_lost",

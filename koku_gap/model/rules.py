@@ -28,6 +28,8 @@ __all__ = ["LEVEL_OF_PRIORITY", "Level", "Rule", "drift_rule", "missing_rule", "
 UNCOVERED_QUEUE = "uncovered-celery-queue"
 UNPROVEN_QUEUE = "unproven-celery-queue"
 UNSENT_QUEUE = "unsent-celery-queue"
+UNPROVEN_CONSUMER = "unproven-kafka-consumer"
+UNFED_CONSUMER = "unfed-kafka-consumer"
 SCHEDULE_LOST = "schedule-lost"
 POST_INSTALL_MIGRATION = "post-install-migration"
 MISSING_SCHEDULED = "missing-scheduled-job"
@@ -101,6 +103,24 @@ _SPECIAL: dict[str, Rule] = {
         "A Celery queue the ClowdApp's worker consumes is consumed by no worker of the chart, and nothing "
         "deployed sends to it: no task routes there, or every sender is off under the pods' settings.",
         "Nothing while the senders on the row stay off; revisit when the chart's settings change.",
+        "note",
+    ),
+    UNPROVEN_CONSUMER: Rule(
+        UNPROVEN_CONSUMER,
+        "Kafka consumer missing, its topics produced on unproven paths",
+        "A Kafka consumer of the ClowdApp has no counterpart in the chart, and something may produce to the "
+        "topics its code reads (the app's own code on a path whose conditions the files do not settle, or a "
+        "chart workload naming the topic): messages wait unread if it does.",
+        "Read the producers on the row: if one produces on this install, add the consumer; if none does, "
+        "say why in the policy (`components:`).",
+        "warning",
+    ),
+    UNFED_CONSUMER: Rule(
+        UNFED_CONSUMER,
+        "Kafka consumer missing, nothing produces its topics",
+        "A Kafka consumer of the ClowdApp has no counterpart in the chart, and nothing deployed produces to "
+        "the topics its code reads: nothing waits to be read.",
+        "Nothing while no producer is deployed; revisit when the chart adds one.",
         "note",
     ),
     SCHEDULE_LOST: Rule(

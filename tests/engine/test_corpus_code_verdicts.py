@@ -116,3 +116,26 @@ def test_without_the_source_every_uncovered_queue_stays_an_assumed_p0(
     rows = _queue_rows(report)
     assert rows and all(r.priority == "P0" and r.rule == "uncovered-celery-queue" for r in rows)
     assert all([a.name for a in r.assumptions] == ["a-sender-exists"] for r in rows)
+
+
+@pytest.mark.parametrize("commit", list(KOKU))
+@pytest.mark.parametrize("chart", list(CHARTS))
+def test_with_the_code_the_default_policy_s_only_p0_is_the_proven_beat(
+    koku_sources: dict[str, Path], commit: str, chart: str
+) -> None:
+    """The gate never cries wolf: at f6cc00b31 nothing is proven, at 4b5f85cf6 only the hcs beat. The
+    missing sources-listener (98b90458 on) is a possible gap: koku's own
+    publish_application_destroy_event (f6cc00b31) and ROS's housekeeper name its topic."""
+    report = _report(koku_sources, commit, chart)
+    p0 = sorted(r.clowdapp or "" for r in report.rows if r.priority == "P0")
+    assert p0 == (["clowder-worker-hcs"] if commit == "4b5f85cf6" else [])
+    listener = _row(report, "clowder-sources-listener")
+    if chart == "0cc9aa7d":
+        assert listener.status == "match"
+    else:
+        assert (listener.priority, listener.rule) == ("P1", "unproven-kafka-consumer")
+        assert any(
+            "cost-onprem-ros-housekeeper names platform.sources.event-stream" in e for e in listener.evidence
+        )
+        by_koku = any("koku/sources/kafka_publisher.py" in e for e in listener.evidence)
+        assert by_koku is (commit == "f6cc00b31")

@@ -172,6 +172,7 @@ def test_extends_merges_assumptions_like_mappings(tmp_path: Path) -> None:
         "one-region",
         "a-sender-exists",
         "a-path-runs",
+        "a-producer-runs",
         "a-producer-exists",
     }
     assert policy.alternatives("clowder-sync")[0].rests_on == (
