@@ -9,6 +9,8 @@ so such an early exit is a guard too (negated), as in ``def register(...): if on
 from __future__ import annotations
 
 import ast
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from koku_gap.model.evidence import CodeRef, Place
@@ -123,6 +125,22 @@ def _is_environ(node: ast.expr) -> bool:
 
 
 _TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+_LEAVES = (ast.Constant, ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+
+
+def _walk(node: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk`` (breadth first, the same order) without the leaves nothing is read from: constants
+    and the ``Load``/``Store`` markers on every name are most of a tree's nodes."""
+    todo = deque([node])
+    while todo:
+        current = todo.popleft()
+        for name in current._fields:
+            child = getattr(current, name, None)
+            if isinstance(child, list):
+                todo.extend(c for c in child if isinstance(c, ast.AST) and not isinstance(c, _LEAVES))
+            elif isinstance(child, ast.AST) and not isinstance(child, _LEAVES):
+                todo.append(child)
+        yield current
 
 
 class _Walker:
@@ -146,7 +164,7 @@ class _Walker:
         for node in nodes:
             if node is None:
                 continue
-            for sub in ast.walk(node):
+            for sub in _walk(node):
                 if isinstance(sub, ast.Call):
                     self.info.calls.append((sub, ctx))
                     if assigned is not None:

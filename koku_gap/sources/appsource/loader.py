@@ -8,6 +8,7 @@ not parse is a warning naming it; the rest is read.
 from __future__ import annotations
 
 import ast
+import gc
 import io
 import os
 import tokenize
@@ -66,7 +67,21 @@ def load_app_source(
 
 
 def analyse(files: list[SourceFile], key: str) -> AppSource:
-    """Parse and read ``files``; the root is not part of the result (the cache is shared by copies)."""
+    """Parse and read ``files``; the root is not part of the result (the cache is shared by copies).
+
+    Python's cyclic garbage collector is paused meanwhile: the syntax trees of a whole service are
+    millions of objects kept alive until the end, and each collection would walk them all again, for
+    nothing (they hold no cycles to free): on koku that was more than half of the time."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyse(files, key)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _analyse(files: list[SourceFile], key: str) -> AppSource:
     problems: list[SourceWarning] = []
     modules: list[ModuleInfo] = []
     for file in files:
