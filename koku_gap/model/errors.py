@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-MAX_MESSAGE = 400  # characters of message; the file name is never cut
+MAX_MESSAGE = 2000  # characters of message (a chart's own advice is kept whole); the file name is never cut
 
 
 def printable(text: str) -> str:

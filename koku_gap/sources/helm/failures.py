@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from koku_gap.model.errors import SETTING, InputError, Setting
@@ -76,3 +77,41 @@ class TemplateFailed(Exception):
             self.column if source else None,
             settings=() if skipping or is_partial(self.template) else VALUE_SETTINGS,
         )
+
+
+_LOCATION = re.compile(r"^(?:template: )?[^\s]*?(?:execution|parse) error (?:at|in) \([^()]*\): ")
+SHOWN_ALSO = 6  # other failing templates named in the one error
+
+
+def cause(failure: TemplateFailed) -> str:
+    """What a failure says without where: templates failing on the same missing value say the same."""
+    return _LOCATION.sub("", failure.message)
+
+
+def all_failures(chart: Path, failures: list[TemplateFailed], complete: bool) -> InputError:
+    """The first failure as its InputError, naming the other templates that fail too (found by leaving
+    each out in turn), grouped by cause, so one run tells every value the chart needs; ``complete``
+    False when the search stopped before the chart rendered."""
+    first = failures[0]
+    error = first.input_error(chart, False)
+    if len(failures) == 1:
+        return error
+    same = [f.template for f in failures[1:] if cause(f) == cause(first)]
+    other: dict[str, list[str]] = {}
+    for f in failures[1:]:
+        if cause(f) != cause(first):
+            other.setdefault(cause(f), []).append(str(f.template))
+    parts: list[str] = []
+    if same:
+        parts.append(f"the same in {_some(same)}")
+    for message, templates in other.items():
+        parts.append(f"{_some(templates)}: {message}")
+    more = "" if complete else "; and perhaps more (the search stopped)"
+    note = f"; {len(failures) - 1} more template(s) fail: " + "; ".join(parts) + more
+    return InputError(error.file, error.line, error.message + note, error.column, settings=VALUE_SETTINGS)
+
+
+def _some(templates: Sequence[str | None]) -> str:
+    names = [t for t in templates if t]
+    shown = ", ".join(names[:SHOWN_ALSO])
+    return shown + (f" and {len(names) - SHOWN_ALSO} more" if len(names) > SHOWN_ALSO else "")

@@ -21,10 +21,10 @@ from typing import Literal
 from koku_gap.model.errors import SETTING, InputError, Setting
 from koku_gap.model.graph import ComponentGraph, GraphWarning
 from koku_gap.sources.helm.chart_files import WorkingCopy, chart_name, is_partial, refuse_outside_links
-from koku_gap.sources.helm.engines import select_engine
-from koku_gap.sources.helm.failures import TemplateFailed
+from koku_gap.sources.helm.engines import Engine, select_engine
+from koku_gap.sources.helm.failures import TemplateFailed, all_failures
 from koku_gap.sources.helm.framing import HOOK_ANNOTATION, DroppedHook, template_at
-from koku_gap.sources.helm.job import read_job
+from koku_gap.sources.helm.job import RenderJob, read_job
 from koku_gap.sources.helm.sets import check_sets
 from koku_gap.sources.helm.spec import RELEASE_NAME_RULE, ChartSpec, Renderer, valid_release_name
 from koku_gap.sources.manifests import manifests_from_text, require_workloads
@@ -32,6 +32,7 @@ from koku_gap.yaml.limits import MAX_WORKLOADS
 from koku_gap.yaml.loader import DEFAULT_MAX_BYTES
 
 MAX_SKIPPED = 100  # templates --skip-failing-templates may leave out: one whole render each
+MAX_SURVEYED = 20  # renders spent, on a failing chart, to name the other templates that fail too
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,10 @@ def render_chart(
                 rendered = engine.render(target, job)
                 break
             except TemplateFailed as failure:
+                if not skip_failing_templates and not (
+                    failure.template is None or is_partial(failure.template)
+                ):
+                    raise _survey(engine, path, job, failure, Path(scratch)) from None
                 if not skip_failing_templates or failure.template is None or is_partial(failure.template):
                     raise failure.input_error(path, skip_failing_templates) from None
                 if any(s.template == failure.template for s in skipped):  # deleted, yet it failed again
@@ -155,6 +160,36 @@ def render_chart(
         skipped=tuple(skipped),
         dropped_hooks=tuple(rendered.dropped_hooks),
         helm_warnings=tuple(rendered.helm_warnings),
+    )
+
+
+def _survey(engine: Engine, chart: Path, job: RenderJob, first: TemplateFailed, scratch: Path) -> InputError:
+    """The error of a chart that fails, naming every template that fails with it: each is left out of a
+    scratch copy in turn and the rest rendered again, at most ``MAX_SURVEYED`` times, until it renders
+    or a failure cannot be left out."""
+    failures = [first]
+    copy = WorkingCopy(chart, scratch / "survey")
+    complete = False
+    for _ in range(MAX_SURVEYED):
+        current = failures[-1]
+        if current.template is None or is_partial(current.template):
+            complete = True
+            break
+        try:
+            copy.remove(current.template)
+            engine.render(copy.root, job)
+        except TemplateFailed as failure:
+            if any(f.template == failure.template for f in failures):
+                complete = True
+                break
+            failures.append(failure)
+            continue
+        except InputError:  # the search is a courtesy: what stops it leaves the first failure to say
+            break
+        complete = True
+        break
+    return all_failures(
+        chart, [f for f in failures if f.template and not is_partial(f.template)] or [first], complete
     )
 
 

@@ -336,3 +336,31 @@ def test_skipping_failing_templates_is_bounded(tmp_path: Path, monkeypatch: pyte
     with pytest.raises(InputError) as caught:
         render_chart(ChartSpec(chart), skip_failing_templates=True)
     assert caught.value.message.startswith("more than 2 templates fail to render (the last: many/templates/")
+
+
+def test_one_run_names_every_template_that_fails_grouped_by_cause(tmp_path: Path) -> None:
+    """Three runs to learn three values was the cost (issue 16): the error names them all at once."""
+    odf = '{{ fail "ODF not detected: specify odf.endpoint" }}\n'
+    chart = write_chart(
+        tmp_path,
+        "needy",
+        {
+            "templates/a.yaml": odf,
+            "templates/b.yaml": odf,
+            "templates/c.yaml": '{{ fail "Keycloak URL not found: set jwtAuth.keycloak.url" }}\n',
+            "templates/ok.yaml": config_map("fine"),
+        },
+    )
+    with pytest.raises(InputError) as caught:
+        render_chart(ChartSpec(chart))
+    message = caught.value.message
+    assert caught.value.line == 1 and caught.value.file.startswith(str(chart / "templates"))
+    assert "; 2 more template(s) fail: " in message  # Helm's order decides which comes first
+    for template in ("a", "b", "c"):
+        assert f"needy/templates/{template}.yaml" in message
+    for cause in (
+        "ODF not detected: specify odf.endpoint",
+        "Keycloak URL not found: set jwtAuth.keycloak.url",
+    ):
+        assert message.count(cause) == 1  # each cause said once, its templates grouped
+    assert "\n" not in message and len(message) < 2000
