@@ -1,0 +1,192 @@
+"""One chart tree, analysed: written from git to a scratch directory, rendered and compared with the
+ClowdApps as ``analyze()`` compares them, so each commit gives exactly the rows a plain
+``gap-report --chart`` of that directory gives (tests/history/test_corpus.py checks it).
+
+This module is what each worker process runs. The pipeline is imported once per process, and what is
+the same at every commit (the policy, the ClowdApp side, the application sources) is read once per
+process, through ``analyze()``'s own loaders; only the chart is read per tree. The extras
+(snippets, suggested templates) are left out: they change no status or priority.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from koku_gap.api import _app_sources, _load_clowdapps, _read_app_sources, _read_once, compare
+from koku_gap.engine.policy import Policy, load_policy
+from koku_gap.history.model import CommitStatus
+from koku_gap.history.tree import TreeRefused, export_tree
+from koku_gap.model.errors import InputError, Setting
+from koku_gap.model.report import Report
+from koku_gap.model.vocabulary import Priority, Status
+from koku_gap.sources.helm.render import load_charts
+from koku_gap.sources.helm.spec import DEFAULT_NAMESPACE, ChartSpec, Renderer
+from koku_gap.yaml.limits import MAX_WORKLOADS
+
+# The warning render.py writes for each template --skip-failing-templates left out.
+_LEFT_OUT = re.compile(r"^template (\S+) was left out")
+
+
+@dataclass(frozen=True)
+class ChartOptions:
+    """The ``helm template`` options every commit's chart is rendered with (ChartSpec without a path)."""
+
+    values: tuple[str, ...] = ()
+    set_values: tuple[str, ...] = ()
+    set_string_values: tuple[str, ...] = ()
+    release: str | None = None
+    namespace: str = DEFAULT_NAMESPACE
+    api_versions: tuple[str, ...] = ()
+    kube_version: str | None = None
+    renderer: Renderer = "auto"
+    skip_failing_templates: bool = False
+
+    def spec(self, path: Path) -> ChartSpec:
+        return ChartSpec(
+            path=path,
+            values=self.values,
+            set_values=self.set_values,
+            set_string_values=self.set_string_values,
+            release=self.release,
+            namespace=self.namespace,
+            api_versions=self.api_versions,
+            kube_version=self.kube_version,
+        )
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every tree of one walk is analysed with: sent once to each worker process."""
+
+    repo: str
+    clowdapps: tuple[str, ...]
+    policy: Policy | str | None
+    options: ChartOptions
+    today: date
+    max_bytes: int
+    app_sources: Mapping[str, str] | str | None = None
+    word: Callable[[Setting], str] = str  # how an error names a setting (the CLI: as its option)
+    cwd: str = field(default_factory=os.getcwd)  # where relative paths (values, ClowdApps) are read
+
+
+@dataclass(frozen=True)
+class TreeResult:
+    """A tree's analysis: what a commit with that tree records, and each row's gap for the deltas."""
+
+    status: CommitStatus
+    error: str | None = None
+    not_rendered: tuple[str, ...] = ()
+    by_priority: dict[Priority, int] = field(default_factory=dict)
+    by_status: dict[Status, int] = field(default_factory=dict)
+    gaps: int = 0
+    highest_priority: Priority | None = None
+    rows: dict[str, tuple[Status, Priority | None]] = field(default_factory=dict)  # id -> status, gap
+
+
+class Analyser:
+    """A job with its policy loaded once; ``analyse(path, tree)`` per distinct tree."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.policy = job.policy if isinstance(job.policy, Policy) else load_policy(job.policy)
+        paths, _ = _read_once(list(job.clowdapps))  # a file given twice is read once, as analyze() reads it
+        self.source, _ = _load_clowdapps(paths, None, job.max_bytes, MAX_WORKLOADS, keep_lines=False)
+        self.code = _read_app_sources(_app_sources(job.app_sources, self.source.apps))
+
+    def analyse(self, path: str, tree: str) -> TreeResult:
+        """The chart at ``path`` in the tree ``tree``: a render failure (or a tree over the limits) is a
+        result, any other error (the ClowdApps, the policy, a values file) is raised: it would be the
+        same at every commit."""
+        with tempfile.TemporaryDirectory(prefix="koku-gap-history-") as scratch:
+            chart = Path(scratch) if path == "." else Path(scratch, path)
+            try:
+                export_tree(self.job.repo, tree, chart, self.job.max_bytes)
+            except TreeRefused as exc:
+                return TreeResult(status="render-failed", error=f"{path}: {exc}")
+            try:
+                target = load_charts(
+                    [self.job.options.spec(chart)],
+                    renderer=self.job.options.renderer,
+                    skip_failing_templates=self.job.options.skip_failing_templates,
+                    max_bytes=self.job.max_bytes,
+                )
+            except InputError as exc:
+                if not _under(exc.file, scratch):
+                    raise
+                return TreeResult(
+                    status="render-failed", error=_first_line(exc.worded(self.job.word), scratch)
+                )
+        return tree_result(
+            compare(self.source, target, self.policy, today=self.job.today, app_sources=self.code)
+        )
+
+
+def tree_result(report: Report) -> TreeResult:
+    """What the history keeps of a report: its counts, the templates left out, each row's gap."""
+    left_out = tuple(
+        m.group(1)
+        for w in report.warnings
+        if w.code == "template-not-rendered" and (m := _LEFT_OUT.match(w.message))
+    )
+    return TreeResult(
+        status="partial" if left_out else "ok",
+        not_rendered=left_out,
+        by_priority=dict(report.summary.by_priority),  # type: ignore[arg-type]
+        by_status=dict(report.summary.by_status),  # type: ignore[arg-type]
+        gaps=report.summary.gaps,
+        highest_priority=report.summary.highest_priority,
+        rows=row_gaps(report),
+    )
+
+
+def row_gaps(report: Report) -> dict[str, tuple[Status, Priority | None]]:
+    """Each row id's status and open gap priority (None: no gap); of rows sharing an id, the most
+    urgent gap speaks for it."""
+    found: dict[str, tuple[Status, Priority | None]] = {}
+    for row in report.rows:
+        gap = row.priority if row.is_gap else None
+        known = found.get(row.id)
+        if known is None or (gap is not None and (known[1] is None or gap < known[1])):  # "P0" < "P1"
+            found[row.id] = (row.status, gap)
+    return found
+
+
+def _under(file: str, scratch: str) -> bool:
+    return file == scratch or file.startswith(scratch.rstrip(os.sep) + os.sep)
+
+
+def _first_line(text: str, scratch: str) -> str:
+    """An error's first line with the scratch directory taken out: paths read as in the repository."""
+    shown = text.replace(scratch.rstrip(os.sep) + os.sep, "").replace(scratch, ".")
+    return (shown.splitlines() or [""])[0]
+
+
+_ANALYSER: Analyser | None = None
+
+
+def prepare(job: Job) -> None:
+    """A worker process's start: its one Analyser, and the directory relative paths are read from."""
+    global _ANALYSER
+    os.chdir(job.cwd)
+    _ANALYSER = Analyser(job)
+
+
+def analyse_in_worker(path: str, tree: str) -> TreeResult:
+    """``Analyser.analyse`` in a worker process ``prepare`` set up."""
+    if _ANALYSER is None:
+        raise RuntimeError("analyse_in_worker() before prepare()")
+    return _ANALYSER.analyse(path, tree)
+
+
+def distinct(trees: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (path, tree) pairs to analyse, each tree once (the first path it was found at)."""
+    seen: dict[str, str] = {}
+    for path, tree in trees:
+        seen.setdefault(tree, path)
+    return [(path, tree) for tree, path in seen.items()]
