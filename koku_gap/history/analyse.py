@@ -167,20 +167,27 @@ def _first_line(text: str, scratch: str) -> str:
     return (shown.splitlines() or [""])[0]
 
 
-_ANALYSER: Analyser | None = None
+_ANALYSER: Analyser | Exception | None = None
 
 
 def prepare(job: Job) -> None:
-    """A worker process's start: its one Analyser, and the directory relative paths are read from."""
+    """A worker process's start: its one Analyser, and the directory relative paths are read from. An
+    error reading the inputs is kept and raised by the first analysis, so it reaches the caller whole
+    (an initializer that raises would only break the pool)."""
     global _ANALYSER
-    os.chdir(job.cwd)
-    _ANALYSER = Analyser(job)
+    try:
+        os.chdir(job.cwd)
+        _ANALYSER = Analyser(job)
+    except Exception as exc:
+        _ANALYSER = exc
 
 
 def analyse_in_worker(path: str, tree: str) -> TreeResult:
     """``Analyser.analyse`` in a worker process ``prepare`` set up."""
     if _ANALYSER is None:
         raise RuntimeError("analyse_in_worker() before prepare()")
+    if isinstance(_ANALYSER, Exception):
+        raise _ANALYSER
     return _ANALYSER.analyse(path, tree)
 
 
