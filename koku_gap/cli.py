@@ -61,7 +61,6 @@ OPTION_OF_SETTING = {
     "rev_range": "--rev-range",
     "since": "--since",
     "plot": "--plot",
-    "jobs": "--jobs",
 }
 HISTORY = "history"  # the subcommand: gap-report history ... (docs/history.md)
 HISTORY_FORMATS = ("csv", "json", "markdown")  # koku_gap.history.formats.FORMATS, without importing it
@@ -457,7 +456,7 @@ def build_history_parser() -> argparse.ArgumentParser:
         "distinct chart tree rendered (from git's objects, not the work tree) and analysed once, a "
         "burndown of open gaps by priority, and what each commit opened, closed or changed.",
         epilog="Exit status: 0 the history was written, 2 bad input or usage. Example: gap-report history "
-        "--repo . --chart-path cost-onprem --chart-path ros-ocp --clowdapp clowdapp.yaml --format markdown "
+        "--repo . --chart-path charts/shop --chart-path old-chart --clowdapp clowdapp.yaml --format markdown "
         "(docs/history.md)",
     )
     parser.add_argument("--repo", default=".", metavar="DIR", help="the git repository (default: .)")

@@ -31,8 +31,15 @@ def test_every_first_parent_commit_oldest_first(walked: Walked) -> None:
     _, steps, _, found = walked
     assert [c.sha for c in found.commits] == list(steps.values())
     assert [c.status for c in found.commits] == [
-        "no-chart", "ok", "ok", "ok", "ok", "ok", "render-failed", "ok",
-    ]  # fmt: skip
+        "no-chart",
+        "ok",
+        "ok",
+        "ok",
+        "ok",
+        "ok",
+        "render-failed",
+        "ok",
+    ]
 
 
 def test_a_renamed_chart_is_followed(walked: Walked) -> None:
@@ -144,9 +151,14 @@ def test_skip_failing_templates_marks_the_commit_partial_naming_the_template(wal
 def test_values_and_sets_apply_at_every_commit(walked: Walked) -> None:
     repo, steps, clowdapp, _ = walked
     found = history(
-        repo.root, "kiosk", clowdapp, jobs=1, today=TODAY, set_values=["domain=apps.example.com"],
+        repo.root,
+        "kiosk",
+        clowdapp,
+        jobs=1,
+        today=TODAY,
+        set_values=["domain=apps.example.com"],
         rev_range=f"{steps['rename']}..",
-    )  # fmt: skip
+    )
     assert [c.status for c in found.commits] == ["ok", "ok"]
 
 
@@ -171,16 +183,31 @@ def test_a_rows_most_urgent_gap_speaks_for_its_id() -> None:
                 _row("a/y", "missing", "P2"),
             ],
             "queues": {},
-            "summary": {"clowdapp_components": 0, "chart_workloads": 0, "by_status": {}, "by_priority": {},
-                        "gaps": 0, "highest_priority": None},
+            "summary": {
+                "clowdapp_components": 0,
+                "chart_workloads": 0,
+                "by_status": {},
+                "by_priority": {},
+                "gaps": 0,
+                "highest_priority": None,
+            },
         }
-    )  # fmt: skip
+    )
     assert row_gaps(report) == {"a/x": ("partial", "P0"), "a/y": ("missing", "P2")}
 
 
 def _row(row_id: str, status: str, priority: str | None) -> dict[str, object]:
-    return {"id": row_id, "app": "a", "clowdapp": row_id, "chart": [], "role": "web", "kind": "Deployment",
-            "status": status, "priority": priority, "source": None}  # fmt: skip
+    return {
+        "id": row_id,
+        "app": "a",
+        "clowdapp": row_id,
+        "chart": [],
+        "role": "web",
+        "kind": "Deployment",
+        "status": status,
+        "priority": priority,
+        "source": None,
+    }
 
 
 # --- what gives nothing to walk: one error, before anything is analysed --------------------------------
