@@ -71,8 +71,9 @@ def plot(history: History, kind: str) -> bytes:
         axes.set_title(f"Open gaps by priority: {', '.join(history.chart_paths)}")
         axes.set_ylabel("open gaps")
         axes.set_ylim(bottom=0)
+        axes.yaxis.get_major_locator().set_params(integer=True)  # gaps are counted, never halved
         axes.grid(True, alpha=0.3)
-        axes.legend(loc="upper right")
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
         figure.autofmt_xdate()
         out = io.BytesIO()
         metadata = {"Date": None} if kind == "svg" else {"Software": None}
