@@ -38,14 +38,24 @@ def git(
     repo: str | Path,
     *args: str,
     stdin: str | None = None,
-    stdout: IO[bytes] | None = None,
     timeout: float = TIMEOUT,
     max_output: int = MAX_OUTPUT,
 ) -> str:
-    """``git -C repo ARGS`` and what it printed (UTF-8, undecodable bytes escaped). With ``stdout``, the
-    output goes to that file instead (``git archive``) and "" is returned; ``max_output`` still bounds it
-    (the caller checks the file's size before reading it). Raises GitFailed on a non-zero exit and
-    InputError naming ``repo`` when git is missing, too slow, or prints too much."""
+    """``git -C repo ARGS`` and what it printed, as text (UTF-8, undecodable bytes escaped)."""
+    return git_bytes(repo, *args, stdin=stdin, timeout=timeout, max_output=max_output).decode(
+        "utf-8", "backslashreplace"
+    )
+
+
+def git_bytes(
+    repo: str | Path,
+    *args: str,
+    stdin: str | None = None,
+    timeout: float = TIMEOUT,
+    max_output: int = MAX_OUTPUT,
+) -> bytes:
+    """``git -C repo ARGS`` and what it printed, as bytes (file contents). Raises GitFailed on a non-zero
+    exit and InputError naming ``repo`` when git is missing, too slow, or prints too much."""
     command = ["git", "-C", str(repo), *args]
     env = {**os.environ, **_ENV}
     try:
@@ -53,11 +63,11 @@ def git(
             proc = subprocess.Popen(
                 command,
                 stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                stdout=stdout if stdout is not None else subprocess.PIPE,
+                stdout=subprocess.PIPE,
                 stderr=errors,
                 env=env,
             )
-            return _finish(proc, command, repo, stdin, stdout is None, errors, timeout, max_output)
+            return _finish(proc, command, repo, stdin, errors, timeout, max_output)
     except FileNotFoundError:
         raise InputError(str(repo), None, "git is not installed (no git on PATH)") from None
 
@@ -67,11 +77,10 @@ def _finish(
     command: list[str],
     repo: str | Path,
     stdin: str | None,
-    capture: bool,
     errors: IO[bytes],
     timeout: float,
     max_output: int,
-) -> str:
+) -> bytes:
     """Feed, read within ``max_output`` and wait for ``proc`` within ``timeout`` (a timer kills it)."""
     expired = threading.Event()
 
@@ -86,7 +95,7 @@ def _finish(
             feeder = threading.Thread(target=_feed, args=(proc.stdin, stdin.encode("utf-8")), daemon=True)
             feeder.start()
         data = b""
-        if capture and proc.stdout is not None:
+        if proc.stdout is not None:
             data = proc.stdout.read(max_output + 1)
             if len(data) > max_output:
                 proc.kill()
@@ -103,7 +112,7 @@ def _finish(
     if proc.returncode != 0:
         errors.seek(0)
         raise GitFailed(command[3:], proc.returncode, errors.read(MAX_ERROR).decode("utf-8", "replace"))
-    return data.decode("utf-8", "backslashreplace")
+    return data
 
 
 def _feed(pipe: IO[bytes], data: bytes) -> None:

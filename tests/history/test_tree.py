@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -45,10 +46,29 @@ def test_too_many_entries_are_refused(repo: ChartRepo, monkeypatch: pytest.Monke
         check_tree(repo.root, repo.tree("HEAD", "kiosk"), 1 << 20)
 
 
-def test_a_link_out_of_the_chart_is_not_written(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pointed", ["/etc/passwd", "../../outside.yaml", "../.."])
+def test_a_link_out_of_the_chart_is_refused(tmp_path: Path, pointed: str) -> None:
     repo = ChartRepo(tmp_path / "repo")
-    (tmp_path / "repo" / "kiosk").mkdir()
-    os.symlink("/etc/passwd", tmp_path / "repo" / "kiosk" / "secret.yaml")
+    (tmp_path / "repo" / "kiosk" / "templates").mkdir(parents=True)
+    os.symlink(pointed, tmp_path / "repo" / "kiosk" / "templates" / "secret.yaml")
     repo.commit("link", chart())
-    with pytest.raises(TreeRefused, match="cannot write the chart's files"):
+    message = f"templates/secret.yaml: a symbolic link that leads outside the chart ({pointed}): refused"
+    with pytest.raises(TreeRefused, match=re.escape(message)):
         export_tree(repo.root, repo.tree("HEAD", "kiosk"), tmp_path / "out" / "kiosk", 1 << 20)
+
+
+def test_links_inside_and_executables_are_written_as_committed(tmp_path: Path) -> None:
+    repo = ChartRepo(tmp_path / "repo")
+    (tmp_path / "repo" / "kiosk" / "templates").mkdir(parents=True)
+    os.symlink("../values.yaml", tmp_path / "repo" / "kiosk" / "templates" / "same.yaml")
+    script = tmp_path / "repo" / "kiosk" / "run.sh"
+    script.write_text("#!/bin/sh\n", encoding="utf-8")
+    script.chmod(0o755)
+    repo.commit("link", chart())
+    out = tmp_path / "out" / "kiosk"
+    export_tree(repo.root, repo.tree("HEAD", "kiosk"), out, 1 << 20)
+    assert os.readlink(out / "templates" / "same.yaml") == "../values.yaml"
+    assert (out / "templates" / "same.yaml").read_text(encoding="utf-8") == (out / "values.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert os.access(out / "run.sh", os.X_OK) and not os.access(out / "values.yaml", os.X_OK)
