@@ -1,6 +1,7 @@
 """One chart tree, analysed: written from git to a scratch directory, rendered and compared with the
 ClowdApps as ``analyze()`` compares them, so each commit gives exactly the rows a plain
-``gap-report --chart`` of that directory gives (tests/history/test_corpus.py checks it).
+``gap-report --chart`` of that directory gives (tests/history/test_corpus.py checks it). Two trees
+that render the same text (a change outside the templates) are analysed once per process.
 
 This module is what each worker process runs. The pipeline is imported once per process, and what is
 the same at every commit (the policy, the ClowdApp side, the application sources) is read once per
@@ -10,6 +11,7 @@ process, through ``analyze()``'s own loaders; only the chart is read per tree. T
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -23,10 +25,12 @@ from koku_gap.engine.policy import Policy, load_policy
 from koku_gap.history.model import CommitStatus
 from koku_gap.history.tree import TreeRefused, export_tree
 from koku_gap.model.errors import InputError, Setting
+from koku_gap.model.graph import ComponentGraph
 from koku_gap.model.report import Report
 from koku_gap.model.vocabulary import Priority, Status
-from koku_gap.sources.helm.render import load_charts
+from koku_gap.sources.helm.render import RenderResult, render_chart, rendered_graph
 from koku_gap.sources.helm.spec import DEFAULT_NAMESPACE, ChartSpec, Renderer
+from koku_gap.sources.manifests import require_workloads
 from koku_gap.yaml.limits import MAX_WORKLOADS
 
 # The warning render.py writes for each template --skip-failing-templates left out.
@@ -98,6 +102,7 @@ class Analyser:
         paths, _ = _read_once(list(job.clowdapps))  # a file given twice is read once, as analyze() reads it
         self.source, _ = _load_clowdapps(paths, None, job.max_bytes, MAX_WORKLOADS, keep_lines=False)
         self.code = _read_app_sources(_app_sources(job.app_sources, self.source.apps))
+        self.seen: dict[str, TreeResult] = {}  # render fingerprint -> its analysis, in this process
 
     def analyse(self, path: str, tree: str) -> TreeResult:
         """The chart at ``path`` in the tree ``tree``: a render failure (or a tree over the limits) is a
@@ -110,21 +115,47 @@ class Analyser:
             except TreeRefused as exc:
                 return TreeResult(status="render-failed", error=f"{path}: {exc}")
             try:
-                target = load_charts(
-                    [self.job.options.spec(chart)],
+                rendered = render_chart(
+                    self.job.options.spec(chart),
                     renderer=self.job.options.renderer,
                     skip_failing_templates=self.job.options.skip_failing_templates,
                     max_bytes=self.job.max_bytes,
                 )
+                key = fingerprint(rendered)
+                if key in self.seen:  # another tree, the same render (a change outside the templates)
+                    return self.seen[key]
+                target = chart_side(rendered, self.job.max_bytes)
             except InputError as exc:
                 if not _under(exc.file, scratch):
                     raise
                 return TreeResult(
                     status="render-failed", error=_first_line(exc.worded(self.job.word), scratch)
                 )
-        return tree_result(
+        result = tree_result(
             compare(self.source, target, self.policy, today=self.job.today, app_sources=self.code)
         )
+        self.seen[key] = result
+        return result
+
+
+def fingerprint(rendered: RenderResult) -> str:
+    """What the analysis of a render depends on: its text and what it says it left out or logged (the
+    chart's path is not part of it: it names the scratch directory, and no count depends on it)."""
+    digest = hashlib.sha256(rendered.text.encode("utf-8", "surrogatepass"))
+    for note in (*rendered.skipped, *rendered.dropped_hooks, *rendered.helm_warnings):
+        digest.update(b"\0" + repr(note).encode("utf-8", "backslashreplace"))
+    return digest.hexdigest()
+
+
+def chart_side(rendered: RenderResult, max_bytes: int) -> ComponentGraph:
+    """The render read as ``load_charts`` reads one chart's (the same reader, the same two refusals)."""
+    graph = rendered_graph(rendered, max_bytes=max_bytes, max_workloads=MAX_WORKLOADS)
+    if not (graph.components or graph.resources):
+        raise InputError(
+            rendered.chart, None, "no Kubernetes objects: the chart renders nothing with these values"
+        )
+    require_workloads(graph, rendered.chart, "the rendered chart")
+    return graph
 
 
 SHARED_MEMORY = "/dev/shm"  # Linux's memory-backed file system

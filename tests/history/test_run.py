@@ -11,12 +11,12 @@ import pytest
 
 from koku_gap.api import analyze
 from koku_gap.history import analyse as analyse_module
-from koku_gap.history.analyse import row_gaps
+from koku_gap.history.analyse import chart_side, row_gaps
 from koku_gap.history.model import History
 from koku_gap.history.run import history
 from koku_gap.model.errors import InputError, UsageError
 from koku_gap.model.graph import ComponentGraph
-from koku_gap.sources.helm import ChartSpec, load_charts
+from koku_gap.sources.helm import ChartSpec, RenderResult, render_chart
 from tests.history.conftest import TODAY
 from tests.history.helpers import ChartRepo, chart, write_clowdapp
 
@@ -101,14 +101,23 @@ def test_identical_trees_are_rendered_once(walked: Walked, monkeypatch: pytest.M
     trees = {c.tree for c in found.commits if c.tree}
     assert found.renders == len(trees) == 5
     rendered: list[Path] = []
+    read: list[str] = []
 
-    def counting(specs: list[ChartSpec], **options: Any) -> ComponentGraph:
-        rendered.extend(Path(s.path) for s in specs)
-        return load_charts(specs, **options)
+    def rendering(spec: ChartSpec, **options: Any) -> RenderResult:
+        rendered.append(Path(spec.path))
+        return render_chart(spec, **options)
 
-    monkeypatch.setattr(analyse_module, "load_charts", counting)
+    def reading(result: RenderResult, max_bytes: int) -> ComponentGraph:
+        read.append(result.chart)
+        return chart_side(result, max_bytes)
+
+    monkeypatch.setattr(analyse_module, "render_chart", rendering)
+    monkeypatch.setattr(analyse_module, "chart_side", reading)
     again = history(repo.root, ["kiosk", "old"], [clowdapp], jobs=1, today=TODAY)
-    assert len(rendered) == 5 and again == found
+    assert again == found
+    assert len(rendered) == 5  # each distinct tree rendered once
+    assert len(read) == 3  # "note" renders what "chart" renders (only its README differs): read once;
+    # the route fails to render, so only "drop-listener" and "domain" are read besides
 
 
 def test_each_commit_gives_what_analyze_gives_of_its_tree(walked: Walked, tmp_path: Path) -> None:
