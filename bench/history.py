@@ -43,6 +43,30 @@ def _timed(argv: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def _burn(count: int) -> int:
+    total = 0
+    for i in range(count):
+        total += i * i
+    return total
+
+
+def _parallelism(workers: int) -> float:
+    """How much faster ``workers`` processes burn the same CPU than one does, now: a machine whose cores
+    are shared (another load, a CPU quota) gives the walk's worker processes less than its core count."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    count = 3_000_000
+    start = time.perf_counter()
+    for _ in range(workers):
+        _burn(count)
+    serial = time.perf_counter() - start
+    with ProcessPoolExecutor(workers) as pool:
+        start = time.perf_counter()
+        list(pool.map(_burn, [count] * workers))
+        parallel = time.perf_counter() - start
+    return serial / parallel
+
+
 def _sets() -> list[str]:
     return [arg for value in SETS for arg in ("--set", value)]
 
@@ -80,6 +104,7 @@ def main() -> int:
             "walk_s": round(statistics.median(r["walk"] for r in rounds), 3),
             "ratio": round(statistics.median(r["ratio"] for r in rounds), 2),
             "rounds": args.rounds,
+            "parallel_speedup": round(_parallelism(2), 2),  # 2.0 on two free cores, 1.0 on one
         }
         if args.loop:
             result["loop_s"] = round(_loop(repo, shas, common, env, Path(scratch)), 1)

@@ -295,3 +295,14 @@ def test_first_parent_only(tmp_path: Path) -> None:
     assert [c.sha for c in found.commits] == [base, merge]
     assert side not in {c.sha for c in found.commits}
     assert subprocess.run(["git", "-C", str(repo.root), "cat-file", "-e", side], check=False).returncode == 0
+
+
+def test_koku_gap_history_is_the_walk(walked: Walked) -> None:
+    """``koku_gap.history`` is the package and, called, the function (koku_gap/history/__init__.py)."""
+    import koku_gap
+    from koku_gap.history import history as function
+
+    repo, _, clowdapp, found = walked
+    assert function is history
+    assert koku_gap.history(repo.root, ["kiosk", "old"], [clowdapp], jobs=1, today=TODAY) == found
+    assert koku_gap.History is History and "history" in koku_gap.__all__
