@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,9 +31,6 @@ from koku_gap.sources.helm.render import RenderResult, render_chart, rendered_gr
 from koku_gap.sources.helm.spec import DEFAULT_NAMESPACE, ChartSpec, Renderer
 from koku_gap.sources.manifests import require_workloads
 from koku_gap.yaml.limits import MAX_WORKLOADS
-
-# The warning render.py writes for each template --skip-failing-templates left out.
-_LEFT_OUT = re.compile(r"^template (\S+) was left out")
 
 
 @dataclass(frozen=True)
@@ -131,9 +127,8 @@ class Analyser:
                 return TreeResult(
                     status="render-failed", error=_first_line(exc.worded(self.job.word), scratch)
                 )
-        result = tree_result(
-            compare(self.source, target, self.policy, today=self.job.today, app_sources=self.code)
-        )
+        report = compare(self.source, target, self.policy, today=self.job.today, app_sources=self.code)
+        result = tree_result(report, tuple(s.template for s in rendered.skipped))
         self.seen[key] = result
         return result
 
@@ -174,13 +169,8 @@ def scratch_root() -> str | None:
     return None
 
 
-def tree_result(report: Report) -> TreeResult:
+def tree_result(report: Report, left_out: tuple[str, ...] = ()) -> TreeResult:
     """What the history keeps of a report: its counts, the templates left out, each row's gap."""
-    left_out = tuple(
-        m.group(1)
-        for w in report.warnings
-        if w.code == "template-not-rendered" and (m := _LEFT_OUT.match(w.message))
-    )
     return TreeResult(
         status="partial" if left_out else "ok",
         not_rendered=left_out,
