@@ -27,6 +27,7 @@ _EXPORTS = {
     "render_chart": "koku_gap.sources.helm",
     "analyze": "koku_gap.api",
     "compare": "koku_gap.api",
+    "History": "koku_gap.history.model",
     "Policy": "koku_gap.engine.policy",
     "load_policy": "koku_gap.engine.policy",
     "Report": "koku_gap.model.report",
@@ -38,6 +39,7 @@ __all__ = [
     "Component",
     "ComponentGraph",
     "Container",
+    "History",
     "InputError",
     "Policy",
     "RenderResult",
@@ -50,6 +52,7 @@ __all__ = [
     "__version__",
     "analyze",
     "compare",
+    "history",
     "load_chart",
     "load_clowdapp",
     "load_manifests",
@@ -60,6 +63,8 @@ __all__ = [
 if TYPE_CHECKING:
     from koku_gap.api import analyze, compare
     from koku_gap.engine.policy import Policy, load_policy
+    from koku_gap.history.model import History
+    from koku_gap.history.run import history
     from koku_gap.model.errors import InputError
     from koku_gap.model.graph import Component, ComponentGraph, Container, Resource, Role, RoleKind, SourceRef
     from koku_gap.model.report import Report, Row
@@ -69,6 +74,8 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
+    if name == "history":  # the package, which is callable: koku_gap/history/__init__.py says why
+        return import_module("koku_gap.history")
     if name in _EXPORTS:
         return getattr(import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'koku_gap' has no attribute {name!r}")

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from koku_gap import __version__
 from koku_gap.model.errors import InputError, Setting, UsageError
@@ -57,7 +57,13 @@ OPTION_OF_SETTING = {
     "set_string_values": "--set-string",
     "skip_failing_templates": "--skip-failing-templates",
     "app_sources": "--app-source",
+    "chart_paths": "--chart-path",
+    "rev_range": "--rev-range",
+    "since": "--since",
+    "plot": "--plot",
 }
+HISTORY = "history"  # the subcommand: gap-report history ... (docs/history.md)
+HISTORY_FORMATS = ("csv", "json", "markdown")  # koku_gap.history.formats.FORMATS, without importing it
 
 
 class _Parser(argparse.ArgumentParser):
@@ -283,15 +289,13 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
     return params
 
 
-def _add_chart_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("rendering --chart (as helm template; docs/helm.md)")
-    group.add_argument(
-        "--values",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="a values file, as helm -f; repeatable, later files win",
-    )
+def _add_chart_options(
+    parser: argparse.ArgumentParser,
+    title: str = "rendering --chart (as helm template; docs/helm.md)",
+    values_help: str = "a values file, as helm -f; repeatable, later files win",
+) -> None:
+    group = parser.add_argument_group(title)
+    group.add_argument("--values", action="append", default=[], metavar="FILE", help=values_help)
     group.add_argument(
         "--set",
         action="append",
@@ -374,6 +378,9 @@ def _charts(args: argparse.Namespace) -> list[ChartSpec] | None:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == [HISTORY]:
+        return run_history(given[1:])
     args = build_parser().parse_args(argv)
     _check_files(args)
     own_process = argv is None  # the console script or python -m: gap-report's own process
@@ -441,6 +448,136 @@ def run(argv: Sequence[str] | None = None) -> int:
     return EXIT_GAPS if report.fails(args.fail_on) else EXIT_OK
 
 
+def build_history_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="gap-report history",
+        description="The gaps at every first-parent commit of a chart's git history, oldest first: each "
+        "distinct chart tree rendered (from git's objects, not the work tree) and analysed once, a "
+        "burndown of open gaps by priority, and what each commit opened, closed or changed.",
+        epilog="Exit status: 0 the history was written, 2 bad input or usage. Example: gap-report history "
+        "--repo . --chart-path charts/shop --chart-path old-chart --clowdapp clowdapp.yaml --format markdown "
+        "(docs/history.md)",
+    )
+    parser.add_argument("--repo", default=".", metavar="DIR", help="the git repository (default: .)")
+    parser.add_argument(
+        "--chart-path",
+        action="append",
+        required=True,
+        metavar="PATH",
+        help="the chart directory in the repository; repeat it to follow a rename: at each commit the "
+        "first path present is the chart, a commit with none is no-chart",
+    )
+    parser.add_argument(
+        "--clowdapp",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="ClowdApp template, read from the file system as given (not from the commits); repeatable",
+    )
+    _add_chart_options(
+        parser,
+        "rendering each commit's chart (as helm template; docs/helm.md)",
+        "a values file, as helm -f, read from the work tree as given (not from the commits); repeatable, "
+        "later files win",
+    )
+    parser.add_argument(
+        "--policy",
+        default="default",
+        metavar="FILE|NAME",
+        help=f"classification policy: a YAML file, or a bundled one ({', '.join(BUNDLED_POLICIES)}); "
+        "default: default",
+    )
+    parser.add_argument(
+        "--app-source",
+        action="append",
+        default=[],
+        metavar="[APP[@COMMIT]=]DIR",
+        help="the source checkout of a ClowdApp app, as for gap-report; repeatable (docs/policy.md)",
+    )
+    walk = parser.add_mutually_exclusive_group()
+    walk.add_argument(
+        "--rev-range",
+        metavar="A..B",
+        help="walk B's first-parent commits not reachable from A (default: HEAD's)",
+    )
+    walk.add_argument(
+        "--since", type=_day, metavar="YYYY-MM-DD", help="only the commits committed on or after this day"
+    )
+    parser.add_argument(
+        "--format", choices=HISTORY_FORMATS, default="markdown", help="output format (default: markdown)"
+    )
+    parser.add_argument(
+        "--output", metavar="FILE", help="write the history to FILE (atomically) instead of stdout"
+    )
+    parser.add_argument(
+        "--plot",
+        metavar="FILE.svg|FILE.png",
+        help="also draw the open gaps by priority over time with matplotlib (pip install 'koku-gap[plot]')",
+    )
+    parser.add_argument(
+        "--jobs", type=_positive("processes"), metavar="N", help="worker processes (default: one per core)"
+    )
+    parser.add_argument("--today", type=_day, help=argparse.SUPPRESS)  # waiver expiry, for tests
+    return parser
+
+
+def run_history(argv: Sequence[str]) -> int:
+    """``gap-report history``: walk, render every output in memory, then write them (nothing half-written)."""
+    args = build_history_parser().parse_args(argv)
+    for option in ("clowdapp", "values"):
+        if "-" in getattr(args, option):
+            raise UsageError(f"--{option} -: stdin is accepted only by gap-report --manifests")
+    if args.policy not in BUNDLED_POLICIES and not os.path.lexists(args.policy):
+        raise UsageError(
+            f"--policy {args.policy}: no such policy file; bundled policies: {', '.join(BUNDLED_POLICIES)}"
+        )
+    from koku_gap.history.formats import render
+    from koku_gap.history.plot import check_plotting, plot_kind
+
+    kind = None
+    if args.plot:
+        kind = plot_kind(args.plot)
+        check_plotting()  # before the walk: a missing extra is said at once
+    from koku_gap.history.run import history
+    from koku_gap.sources.helm.spec import DEFAULT_NAMESPACE
+
+    found = history(
+        args.repo,
+        args.chart_path,
+        args.clowdapp,
+        values=args.values,
+        set_values=args.set,
+        set_string_values=args.set_string,
+        release=args.release,
+        namespace=args.namespace or DEFAULT_NAMESPACE,
+        api_versions=args.api_versions,
+        kube_version=args.kube_version,
+        renderer=args.renderer or "auto",
+        skip_failing_templates=args.skip_failing_templates,
+        policy=args.policy,
+        app_sources=_app_sources(args.app_source),
+        rev_range=args.rev_range,
+        since=args.since,
+        today=args.today,
+        jobs=args.jobs,
+        word=_option,
+    )
+    text = render(found, args.format)
+    picture = None
+    if kind is not None:
+        from koku_gap.history.plot import plot
+
+        picture = plot(found, kind)
+    if args.output not in (None, "-"):
+        write_atomically(Path(args.output), text, what="history")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    if picture is not None:
+        write_atomically(Path(args.plot), picture, what="plot")
+    return EXIT_OK
+
+
 def _fewer_collections() -> None:
     """Tune the cyclic garbage collector for this one short run: only in gap-report's own process
     (``main()`` without arguments), never in a caller's (tests, or a program calling ``main(argv)``).
@@ -457,7 +594,7 @@ def _fewer_collections() -> None:
     gc.enable()
 
 
-def write_atomically(path: Path, text: str, what: str = "report") -> None:
+def write_atomically(path: Path, text: str | bytes, what: str = "report") -> None:
     """Write ``text`` where ``path`` says, as a shell's ``>`` would, but never half a report.
 
     ``-`` is standard output. What is not a regular file (a device such as ``/dev/stdout`` or
@@ -466,7 +603,10 @@ def write_atomically(path: Path, text: str, what: str = "report") -> None:
     has its target replaced. A regular file (or a new one) is written to a temporary file beside it and
     renamed over it, so readers never see half a report."""
     if str(path) == "-":
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
         return
     try:
         mode = os.stat(path).st_mode  # follows a symbolic link to what it names
@@ -476,7 +616,7 @@ def write_atomically(path: Path, text: str, what: str = "report") -> None:
         raise _cannot_write(path, what, exc) from None
     if mode is not None and not stat.S_ISREG(mode):
         try:
-            with open(path, "w", encoding="utf-8") as handle:
+            with _opened(path, text) as handle:
                 handle.write(text)
         except OSError as exc:
             raise _cannot_write(path, what, exc) from None
@@ -497,11 +637,19 @@ def check_writable(path: Path, what: str) -> None:
         raise InputError(str(path), None, f"cannot write the {what}: the directory is not writable")
 
 
+def _opened(where: Path | int, text: str | bytes) -> IO[Any]:
+    """``where`` (a path or a descriptor) opened for ``text``: binary for bytes (a --plot PNG), UTF-8 text
+    otherwise."""
+    if isinstance(text, bytes):
+        return open(where, "wb")
+    return open(where, "w", encoding="utf-8")
+
+
 def _cannot_write(path: Path, what: str, exc: OSError) -> InputError:
     return InputError(str(path), None, f"cannot write the {what}: {exc.strerror or exc}")
 
 
-def _replace(path: Path, text: str, what: str, shown: Path) -> None:
+def _replace(path: Path, text: str | bytes, what: str, shown: Path) -> None:
     """Write to a temporary file beside ``path`` and rename it over ``path``; errors name ``shown``."""
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
@@ -510,7 +658,7 @@ def _replace(path: Path, text: str, what: str, shown: Path) -> None:
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with _opened(fd, text) as handle:
             handle.write(text)
         umask = os.umask(0)
         os.umask(umask)

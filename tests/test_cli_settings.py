@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import koku_gap
-from koku_gap.cli import OPTION_OF_SETTING, _option, build_parser, main
+from koku_gap.cli import OPTION_OF_SETTING, _option, build_history_parser, build_parser, main
 from koku_gap.model.errors import SETTING, InputError, Setting
 from koku_gap.yaml.limits import check_workloads
 from koku_gap.yaml.loader import read_text
@@ -27,7 +27,15 @@ ALLOWED = {
 
 
 def gap_report_options() -> set[str]:
-    return {o for action in build_parser()._actions for o in action.option_strings if o.startswith("--")}
+    """The options of gap-report and of its history subcommand."""
+    parsers = (build_parser(), build_history_parser())
+    return {
+        o
+        for parser in parsers
+        for action in parser._actions
+        for o in action.option_strings
+        if o.startswith("--")
+    }
 
 
 def docstrings(tree: ast.AST) -> set[int]:

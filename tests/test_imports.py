@@ -1,6 +1,6 @@
 """The import contract: the folders are the pipeline, and imports only point down it.
 
-    model -> yaml -> sources -> engine -> extras -> report -> api -> cli
+    model -> yaml -> sources -> engine -> extras -> report -> api -> history -> cli
 
 A module may import from its own layer and the layers before it, never from a later one, and no
 modules import each other in a circle (at any depth, within a layer too). Every import statement
@@ -31,7 +31,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "koku_gap"
 ROOT_NAME = "koku_gap"
-LAYERS = ("model", "yaml", "sources", "engine", "extras", "report", "api", "cli")
+LAYERS = ("model", "yaml", "sources", "engine", "extras", "report", "api", "history", "cli")
 FACADE = ROOT_NAME  # koku_gap/__init__.py
 
 Edge = tuple[str, str]  # (importing module, imported module), dotted names

@@ -72,6 +72,10 @@ class InputError(Exception):
         self.message = _filled(message, self.settings, str)
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled whole (a process pool sends errors back to its caller): file, line, settings."""
+        return (_input_error, (self.file, self.line, self._template, self.column, self.settings))
+
     def _message(self, name: Callable[[Setting], str]) -> str:
         return _filled(self._template, self.settings, name)
 
@@ -126,6 +130,20 @@ class UsageError(Exception):
     def worded(self, name: Callable[[Setting], str]) -> str:
         """The message with its settings named by ``name`` (the CLI: its options)."""
         return _named(self._template, self.settings, name)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled whole, settings included (a process pool sends errors back to its caller)."""
+        return (_usage_error, (self._template, self.settings))
+
+
+def _input_error(
+    file: str, line: int | None, template: str, column: int | None, settings: tuple[Setting, ...]
+) -> InputError:
+    return InputError(file, line, template, column, settings=settings)
+
+
+def _usage_error(template: str, settings: tuple[Setting, ...]) -> UsageError:
+    return UsageError(template, settings=settings)
 
 
 def validation_error(exc: ValidationError, file: str, line: int | None, what: str) -> InputError:
