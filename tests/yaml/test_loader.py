@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from koku_gap.model.errors import InputError
+from koku_gap.model.errors import MAX_MESSAGE, InputError
 from koku_gap.yaml.loader import (
     LDict,
     LList,
@@ -468,8 +468,8 @@ def test_not_utf8_column_counts_characters() -> None:
 
 
 def test_input_error_is_one_printable_bounded_line() -> None:
-    error = InputError("a\nb\x1b.yaml", 3, "bad\n  thing " + "x" * 1000, 4)
+    error = InputError("a\nb\x1b.yaml", 3, "bad\n  thing " + "x" * 5000, 4)
     text = str(error)
     assert text.startswith("a\\nb\\x1b.yaml:3:4: bad thing x")
     assert text.isprintable()
-    assert len(error.message) == 400 and error.message.endswith("...")
+    assert len(error.message) == MAX_MESSAGE == 2000 and error.message.endswith("...")
