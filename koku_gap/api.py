@@ -22,6 +22,7 @@ from koku_gap.extras.remediation import (
     template_path,
     values_yaml,
 )
+from koku_gap.extras.remediation.families import with_families
 from koku_gap.extras.snippets import snippet
 from koku_gap.model.errors import SETTING, InputError, Setting, UsageError
 from koku_gap.model.graph import ComponentGraph
@@ -33,6 +34,7 @@ from koku_gap.model.report import (
     Remediation,
     Report,
     Row,
+    TemplateFamily,
     summarize,
 )
 from koku_gap.report import Extra
@@ -131,6 +133,11 @@ def analyze(
         file_lines=lines,
         strip_prefixes=resolved.strip_prefixes,
     )
+    families: list[TemplateFamily] = []
+    if "remediation" in extras:
+        rows, families = with_families(
+            rows, source, target, resolved.ignore_env, file_lines=lines, prefixes=resolved.strip_prefixes
+        )
     stale: list[Notice] = []
     if checkouts:
         from koku_gap.engine.citations import stale_citations  # only with app sources: it reads their files
@@ -142,7 +149,7 @@ def analyze(
         for w in s.warnings
     ]
     warnings = [*repeated, *repeated_manifests, *repeated_charts, *report.warnings, *read_notes, *stale]
-    return report.model_copy(update={"rows": rows, "warnings": warnings})
+    return report.model_copy(update={"rows": rows, "warnings": warnings, "families": families})
 
 
 def _read_app_sources(checkouts: Sequence[AppSourceDir]) -> dict[str, AppSource]:

@@ -119,6 +119,20 @@ class Remediation(Frozen):
     path: str  # where it would go in the chart, e.g. templates/sources-listener-deployment.yaml
     template: str
     values: str
+    # The template family (``Report.families``) that writes this suggestion with alike ones; absent
+    # from the JSON when none, so a report without families is written as before.
+    family: str | None = Field(default=None, exclude_if=lambda v: v is None)
+
+
+class TemplateFamily(Frozen):
+    """One suggested template for alike gaps (``extras/remediation/families.py``): a ``range`` over the
+    members' values, what they share written once. ``members`` are row ids, in row order."""
+
+    key: str  # its values.yaml key, e.g. appDeployments
+    path: str
+    template: str
+    values: str
+    members: list[str]
 
 
 class WaiverInfo(Frozen):
@@ -322,6 +336,8 @@ class Report(Frozen):
     warnings: list[Notice] = Field(default_factory=list)
     summary: Summary
     baseline: BaselineResult | None = None
+    # Suggested templates written once for several alike gaps; absent from the JSON when none.
+    families: list[TemplateFamily] = Field(default_factory=list, exclude_if=lambda v: not v)
 
     def gaps(self, min_priority: str = "P3") -> list[Row]:
         """Unwaived gaps at or above ``min_priority`` (P0 is the most urgent)."""
