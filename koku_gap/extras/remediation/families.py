@@ -28,8 +28,8 @@ from koku_gap.yaml.dumper import yaml_text
 _KIN = ("image", "initContainers", "volumes")
 _OWN = ("replicas", "resources")  # always each member's, even when equal: what a team tunes per workload
 _ENV = ("env", "envValueFrom")
-_ABSENT = object()
 _CONTAINER = ("command", "args", "ports", "resources", *PROBES, "volumeMounts")
+UNSET, UNSET_ENV = "unset", "unsetEnv"  # a member's list of the family's fields / env it does not take
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,7 @@ class Family:
 def _kin(member: Member) -> str:
     a = member.annotated
     shape = {k: a.values.get(k) for k in _KIN}
-    notes = {k: a.fields.get(k) for k in _KIN}
-    return json.dumps([member.component.kind, a.no_sibling, shape, notes], sort_keys=True, default=str)
+    return json.dumps([member.component.kind, a.no_sibling, shape], sort_keys=True, default=str)
 
 
 def families(members: Sequence[Member], prefixes: Sequence[str] = ()) -> list[Family]:
@@ -87,79 +86,141 @@ def _family_key(group: Sequence[Member], taken: Sequence[str]) -> str:
     return key
 
 
-def _shared_env(group: Sequence[Member]) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, str]]:
-    """The env every member sets alike (the same value and the same comment), and those comments."""
-    first = group[0].annotated
-    env: dict[str, Any] = {}
-    for name, value in (first.values.get("env") or {}).items():
-        note = first.notes.get(name)
-        if all(
-            (m.annotated.values.get("env") or {}).get(name, _ABSENT) == value
-            and m.annotated.notes.get(name) == note
-            for m in group[1:]
-        ):
-            env[name] = value
-    refs: list[dict[str, Any]] = []
-    for ref in first.values.get("envValueFrom") or []:
-        note = first.notes.get(ref["name"])
-        if all(ref in (m.annotated.values.get("envValueFrom") or []) for m in group[1:]) and all(
-            m.annotated.notes.get(ref["name"]) == note for m in group[1:]
-        ):
-            refs.append(ref)
-    names = [*env, *(r["name"] for r in refs)]
-    return env, refs, {n: first.notes[n] for n in names if n in first.notes}
+def _common(items: Sequence[Sequence[tuple[str, str]]]) -> list[tuple[str, str]]:
+    """The items more than half the members have (each a name and its setting, comment included), in
+    the order they first appear: the family's, which a member without one leaves out (``unset``)."""
+    counts: dict[tuple[str, str], int] = {}
+    for member in items:
+        for item in dict.fromkeys(member):
+            counts[item] = counts.get(item, 0) + 1
+    return [item for item, n in counts.items() if 2 * n > len(items)]
 
 
-def _split(group: Sequence[Member], prefixes: Sequence[str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The values all members share, and each member's own (its name and role label first)."""
-    values = [m.annotated.values for m in group]
+def _key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+@dataclass(frozen=True)
+class _Own:
+    """A member's own values, their comments, and where it has the family's env from when that is not
+    where the family's comment says (comment -> env names)."""
+
+    name: str
+    values: dict[str, Any]
+    notes: dict[str, str]
+    elsewhere: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class _Split:
+    """The family's values (``shared``) and comments, and each member's own values and comments."""
+
+    shared: dict[str, Any]
+    notes: dict[str, str]
+    fields: dict[str, str]
+    own: list[_Own]
+
+
+def _env_items(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A member's env, plain and ``valueFrom``, as (name, its setting as JSON) pairs."""
+    plain = [(n, _key({"value": x})) for n, x in (values.get("env") or {}).items()]
+    return [*plain, *((r["name"], _key(r)) for r in values.get("envValueFrom") or [])]
+
+
+def _env_values(items: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """``_env_items`` pairs back as ``env`` and ``envValueFrom`` values."""
+    loaded = {n: json.loads(x) for n, x in items.items()}
+    return (
+        {n: x["value"] for n, x in loaded.items() if "value" in x},
+        [x for x in loaded.values() if "value" not in x],
+    )
+
+
+def _split(group: Sequence[Member], prefixes: Sequence[str]) -> _Split:
+    """What most members have alike is the family's; a member has its own values where it differs,
+    and lists in ``unset`` / ``unsetEnv`` what of the family's it does not have."""
+    values = [{**m.annotated.values, "component": m.component.role.kind.value} for m in group]
+    notes = [m.annotated.notes for m in group]
     fields = sorted({k for v in values for k in v} - {"enabled", *_ENV, *_OWN})
-    shared: dict[str, Any] = {
-        k: values[0][k] for k in fields if all(k in v and v[k] == values[0][k] for v in values)
-    }
-    env, refs, _ = _shared_env(group)
-    if env:
-        shared["env"] = env
-    if refs:
-        shared["envValueFrom"] = refs
-    own: list[dict[str, Any]] = []
-    for member, v in zip(group, values, strict=True):
+    chosen = dict(_common([[(k, _key(v[k])) for k in fields if k in v] for v in values]))
+    shared: dict[str, Any] = {f: json.loads(x) for f, x in chosen.items()}
+    envs = [_env_items(v) for v in values]
+    common = dict(_common(envs))
+    env, refs = _env_values(common)
+    shared.update((k, x) for k, x in (("env", env), ("envValueFrom", refs)) if x)
+    taken = [{n for n, x in e if common.get(n) == x} for e in envs]
+    family_notes: dict[str, str] = {}
+    for name in common:  # a shared value's comment: the one most members that take it have
+        said = [ns.get(name) for ns, t in zip(notes, taken, strict=True) if name in t]
+        best = max(dict.fromkeys(said), key=said.count)
+        if best is not None:
+            family_notes[name] = best
+    own: list[_Own] = []
+    for member, v, ns, e, t in zip(group, values, notes, envs, taken, strict=True):
         mine: dict[str, Any] = {"enabled": True}
-        mine.update((k, v[k]) for k in (*fields, *_OWN) if k in v and k not in shared)
-        rest = {n: x for n, x in (v.get("env") or {}).items() if n not in env}
-        if rest:
-            mine["env"] = rest
-        other = [r for r in v.get("envValueFrom") or [] if r not in refs]
-        if other:
-            mine["envValueFrom"] = other
-        name = short_name(member.component.name, prefixes)
-        own.append({"name": name, "component": member.component.role.kind.value, **mine})
-    return shared, own
+        mine.update((k, v[k]) for k in (*fields, *_OWN) if k in v and chosen.get(k) != _key(v[k]))
+        rest, other = _env_values({n: x for n, x in e if n not in t})
+        mine.update((k, x) for k, x in (("env", rest), ("envValueFrom", other)) if x)
+        unset = [k for k in chosen if k not in v]
+        unset_env = [n for n in common if n not in {n for n, _ in e}]
+        mine.update((k, x) for k, x in ((UNSET, unset), (UNSET_ENV, unset_env)) if x)
+        elsewhere: dict[str, list[str]] = {}  # the family's env this member has from another source
+        for n in common:
+            if n in t and ns.get(n) != family_notes.get(n):
+                elsewhere.setdefault(ns.get(n) or "the ClowdApp's own", []).append(n)
+        said_own = {n: x for n, x in ns.items() if n in {*rest, *(x["name"] for x in other)}}
+        own.append(_Own(short_name(member.component.name, prefixes), mine, said_own, elsewhere))
+    kin_notes: dict[str, list[str]] = {}  # a shared block's comment: each sibling that lends it
+    for m in group:
+        for k, note in m.annotated.fields.items():
+            if k in shared and note not in kin_notes.setdefault(k, []):
+                kin_notes[k].append(note)
+    return _Split(shared, family_notes, {k: _joined(n) for k, n in kin_notes.items()}, own)
 
 
-def _values_text(key: str, group: Sequence[Member], shared: dict[str, Any], own: list[dict[str, Any]]) -> str:
-    """The family's values: what members share under ``key`` (commented as each member's would be),
-    then ``members:``, each with its own values and their comments."""
-    _, _, shared_notes = _shared_env(group)
-    fields = {k: n for k, n in group[0].annotated.fields.items() if k in shared}
-    out = [commented(yaml_text({key: shared}), shared_notes, fields).rstrip("\n"), "  members:"]
-    for member, mine in zip(group, own, strict=True):
-        head = yaml_text({k: mine[k] for k in ("name", "component")}).rstrip("\n").split("\n")
-        body = {k: x for k, x in mine.items() if k not in ("name", "component")}
-        notes = {n: t for n, t in member.annotated.notes.items() if n not in shared_notes}
-        lines = commented(yaml_text({"m": body}), notes, {}).rstrip("\n").split("\n")[1:]
-        out.append(f"  - {head[0]}")
-        out += [f"    {line}" for line in head[1:]]
+def _joined(notes: Sequence[str]) -> str:
+    """Comments that differ only in their last word (the sibling's name) as one: ``from the chart's
+    a, b``."""
+    heads = {n.rsplit(" ", 1)[0] for n in notes}
+    if len(heads) == 1 and all(" " in n for n in notes):
+        return f"{heads.pop()} {', '.join(n.rsplit(' ', 1)[1] for n in notes)}"
+    return "; ".join(notes)
+
+
+MOST = "from the chart's"  # the comment most shared env has, said once on ``env:`` (``_values_text``)
+
+
+def _values_text(key: str, group: Sequence[Member], split: _Split) -> str:
+    """The family's values: what most members share under ``key`` (commented as each member's would
+    be: the comment most of its env has, once on ``env:``, the others on their lines), then
+    ``members:``, each with its own values and their comments."""
+    env = split.shared.get("env") or {}
+    said = [split.notes.get(n) for n in env]
+    most = max(dict.fromkeys(said), key=said.count) if said else None
+    notes, fields = dict(split.notes), dict(split.fields)
+    if most is not None and said.count(most) > 2:
+        fields["env"] = f"each {most} unless its line says otherwise"
+        for n in env:
+            note = notes.get(n)
+            if note == most:
+                del notes[n]
+            elif note is None:
+                notes[n] = "the ClowdApp's own"
+    out = [commented(yaml_text({key: split.shared}), notes, fields).rstrip("\n"), "  members:"]
+    for member in split.own:
+        lines = commented(yaml_text({"m": member.values}), member.notes, {}).rstrip("\n").split("\n")[1:]
+        out.append(f"  - {yaml_text({'name': member.name}).rstrip()}")
+        out += [f"    # {', '.join(ns)}: {' '.join(k.split())}" for k, ns in member.elsewhere.items()]
         out += [f"  {line}" for line in lines]
     text = "\n".join(out) + "\n"
     return f"{NO_SIBLING}\n{text}" if group[0].annotated.no_sibling else text
 
 
-def _either(field: str, indent: int) -> list[str]:
-    """``field``, the member's own or else the family's, written only when one of them has it."""
+def _field(field: str, indent: int) -> list[str]:
+    """``field`` of the member's values over the family's (``$v``), written only when set."""
     pad = " " * indent
     return [
-        f"{pad}{{{{- with ($m.{field} | default $f.{field}) }}}}",
+        f"{pad}{{{{- with $v.{field} }}}}",
         f"{pad}{field}:",
         f"{pad}  {{{{- toYaml . | nindent {indent + 2} }}}}",
         f"{pad}{{{{- end }}}}",
@@ -171,27 +232,40 @@ def _labels(indent: int) -> list[str]:
     return [
         f"{pad}app.kubernetes.io/name: {{{{ $m.name }}}}",
         f"{pad}app.kubernetes.io/instance: {{{{ $.Release.Name }}}}",
-        f"{pad}app.kubernetes.io/component: {{{{ $m.component }}}}",
+        f"{pad}app.kubernetes.io/component: {{{{ $v.component }}}}",
     ]
 
 
 def family_template(key: str) -> str:
-    """One Deployment per enabled member of ``.Values.<key>.members``; the family's env (a named
-    helper, also used for each member's own env) and any field a member does not set its own."""
+    """One Deployment per enabled member of ``.Values.<key>.members``: its values over the family's
+    (``$v``: the family's, less what the member unsets, with the member's set over them; shallow, so
+    a member's probe replaces the family's whole); the env through a named helper, the family's (less
+    what the member sets or unsets) then the member's own."""
     helper = f"suggested.{key}.env"
     lines = [
+        f"{{{{- /* {helper}: env items from .env and .envValueFrom, less those named in .skip */ -}}}}",
         f'{{{{- define "{helper}" }}}}',
         "{{- range $name, $value := .env }}",
+        "{{- if not (has $name $.skip) }}",
         "- name: {{ $name }}",
         "  value: {{ $value | quote }}",
         "{{- end }}",
-        "{{- with .envValueFrom }}",
-        "{{ toYaml . }}",
+        "{{- end }}",
+        "{{- range .envValueFrom }}",
+        "{{- if not (has .name $.skip) }}",
+        "{{ list . | toYaml }}",
+        "{{- end }}",
         "{{- end }}",
         "{{- end }}",
         f"{{{{- $f := .Values.{key} }}}}",
         "{{- range $m := $f.members }}",
         "{{- if $m.enabled }}",
+        '{{- $v := omit $f "members" "env" "envValueFrom" }}',
+        f"{{{{- range ($m.{UNSET} | default list) }}}}{{{{ $_ := unset $v . }}}}{{{{ end }}}}",
+        "{{- range $k, $x := $m }}{{ $_ := set $v $k $x }}{{ end }}",
+        f"{{{{- $skip := $m.{UNSET_ENV} | default list }}}}",
+        "{{- range $name, $_ := ($m.env | default dict) }}{{ $skip = append $skip $name }}{{ end }}",
+        "{{- range ($m.envValueFrom | default list) }}{{ $skip = append $skip .name }}{{ end }}",
         "---",
         "apiVersion: apps/v1",
         "kind: Deployment",
@@ -209,30 +283,33 @@ def family_template(key: str) -> str:
         "      labels:",
         *_labels(8),
         "    spec:",
-        *_either("initContainers", 6),
+        *_field("initContainers", 6),
         "      containers:",
         "        - name: {{ $m.name }}",
-        "          {{- with ($m.image | default $f.image) }}",
+        "          {{- with $v.image }}",
         '          image: "{{ .repository }}:{{ .tag }}"',
         "          {{- end }}",
         "          env:",
-        f'            {{{{- include "{helper}" $f | nindent 12 }}}}',
-        f'            {{{{- include "{helper}" $m | nindent 12 }}}}',
+        *(
+            f'            {{{{- include "{helper}" (dict "env" {v}.env "envValueFrom" {v}.envValueFrom'
+            f' "skip" {skip}) | nindent 12 }}}}'
+            for v, skip in (("$f", "$skip"), ("$m", "list"))
+        ),
     ]
     for field in _CONTAINER:
-        lines += _either(field, 10)
-    lines += [*_either("volumes", 6), "{{- end }}", "{{- end }}"]
+        lines += _field(field, 10)
+    lines += [*_field("volumes", 6), "{{- end }}", "{{- end }}"]
     return "\n".join(lines) + "\n"
 
 
 def _family(key: str, group: Sequence[Member], prefixes: Sequence[str]) -> Family:
-    shared, own = _split(group, prefixes)
+    split = _split(group, prefixes)
     stem = re.sub(r"(?<!^)(?=[A-Z])", "-", key).lower()
     return Family(
         key=key,
         path=f"templates/{stem}.yaml",
         template=family_template(key),
-        values=_values_text(key, group, shared, own),
+        values=_values_text(key, group, split),
         members=tuple(m.row_id for m in group),
     )
 
