@@ -440,9 +440,7 @@ def _fixes(report: Report, out: list[str]) -> None:
         optional = [r for r in members if r.group == "optional"]
         also = f" ({IF_DEPLOYED}: {_names(optional)})" if optional else ""
         out += [
-            f"### Template family {md_code(family.key)}",
-            "",
-            f"One template for {len(members)} alike gaps{also}: a `range` over `{family.key}.members` "
+            f"**Template family {md_code(family.key)}**: one template for {len(members)} alike gaps{also}: a `range` over `{family.key}.members` "
             "(each by its name). What most of them share is written once, the env through a named "
             "helper; each member has its own values, and lists in `unset` and `unsetEnv` what of the "
             "family's it does not take. Each one's own template and values are in the JSON report "
@@ -560,18 +558,15 @@ def _mermaid(report: Report, out: list[str]) -> None:
     ids = {(r.app, r.clowdapp): f"c{n}" for n, r in enumerate(r for r in report.rows if r.clowdapp)}
     charts = report.chart_status()  # a chart node: the first row naming it
     chart_ids = {name: f"h{n}" for n, name in enumerate(charts)}
-    classes: dict[str, list[str]] = {}  # status -> its nodes, styled by one ``class`` line each
     for n, app in enumerate(apps):
         out.append(f"  subgraph a{n}[{mermaid_label(f'ClowdApp {app}')}]")
         for r in report.rows:
             if r.clowdapp and r.app == app:
-                out.append(f"    {ids[(r.app, r.clowdapp)]}[{mermaid_label(r.clowdapp)}]")
-                classes.setdefault(r.status, []).append(ids[(r.app, r.clowdapp)])
+                out.append(f"    {ids[(r.app, r.clowdapp)]}[{mermaid_label(r.clowdapp)}]:::{r.status}")
         out.append("  end")
     out.append('  subgraph chart["Chart"]')
     for name, part in charts.items():
-        out.append(f"    {chart_ids[name]}[{mermaid_label(name)}]")
-        classes.setdefault(part, []).append(chart_ids[name])
+        out.append(f"    {chart_ids[name]}[{mermaid_label(name)}]:::{part}")
     out.append("  end")
     for r in report.rows:
         if not r.clowdapp:
@@ -585,7 +580,6 @@ def _mermaid(report: Report, out: list[str]) -> None:
                 out.append(f"  {node} -.->|queue| {chart_ids[name]}")
     for status, style in MERMAID_STYLE.items():
         out.append(f"  classDef {status} {style}")
-    out += [f"  class {','.join(nodes)} {status}" for status, nodes in classes.items()]
     out += ["```", ""]
 
 
@@ -622,7 +616,8 @@ def _step(group: list[Row], *, with_priority: bool = True) -> str:
     what = r.action or r.reasons[0]
     head = f"**{r.priority}** " if with_priority else ""
     if len(group) == 1:
-        return f"{head}{md_code(str(r.clowdapp))}: {md_text(what)}"
+        name = md_code(str(r.clowdapp))
+        return f"{head}{name if with_priority else f'**{name}**'}: {md_text(what)}"
     each = ", ".join(
         _name(g) + (f" ({', '.join(map(md_code, g.queues))})" if g.queues else "") for g in group
     )

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from koku_gap.model.report import Report, Row
 from koku_gap.report import ColorMode, Extra, RenderOptions
-from koku_gap.report._escape import terminal_text
+from koku_gap.report._escape import terminal_text, workflow_safe
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -206,7 +206,9 @@ def _wrapped(parts: list[str], console: Console, width: int, text: type[Text], i
     for part in parts:
         for line in text(part).wrap(console, max(width - len(indent), 1), overflow="fold"):
             line.rstrip()
-            lines.append(text(indent) + line)
+            # a wrapped line may start with what a CI runner reads as a command (``::``): shown escaped
+            safe = workflow_safe(line.plain)
+            lines.append(text(indent) + (line if safe == line.plain else text(safe)))
     return text("\n").join(lines)
 
 
