@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.helpers.gate import gated, ungated
 import json
 import re
 import tarfile
@@ -50,7 +51,7 @@ def workloads(text: str) -> set[str]:
 def report_json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, dict[str, Any]]:
     code = main([*argv, "--format", "json"])
     out, err = capsys.readouterr()
-    assert err == "", err
+    assert ungated(err) == "" and gated(err) == (code == 1), err
     return code, json.loads(out)
 
 
