@@ -440,7 +440,8 @@ def _fixes(report: Report, out: list[str]) -> None:
         optional = [r for r in members if r.group == "optional"]
         also = f" ({IF_DEPLOYED}: {_names(optional)})" if optional else ""
         out += [
-            f"**Template family {md_code(family.key)}**: one template for {len(members)} alike gaps{also}: a `range` over `{family.key}.members` "
+            f"**Template family {md_code(family.key)}**: one template for {len(members)} alike gaps{also}: "
+            f"a `range` over `{family.key}.members` "
             "(each by its name). What most of them share is written once, the env through a named "
             "helper; each member has its own values, and lists in `unset` and `unsetEnv` what of the "
             "family's it does not take. Each one's own template and values are in the JSON report "

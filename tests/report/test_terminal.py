@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import shutil
@@ -53,7 +54,7 @@ def test_rows_come_by_priority_then_status_in_file_order(report: Report) -> None
     ordered = report.ordered_rows()
     keys = [row_order(r) for r in ordered]
     assert keys == sorted(keys) and sorted(ordered, key=report.rows.index) == report.rows
-    for a, b in zip(ordered, ordered[1:], strict=False):  # equals keep the file's order
+    for a, b in itertools.pairwise(ordered):  # equals keep the file's order
         if row_order(a) == row_order(b):
             assert report.rows.index(a) < report.rows.index(b)
     assert ordered[0].priority == "P0" and ordered[-1].priority is None

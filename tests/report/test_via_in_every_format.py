@@ -4,9 +4,8 @@ model: ``main container X of W`` when the workload's main container does the wor
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest

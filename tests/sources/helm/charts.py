@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tests.helpers.gate import gated, ungated
 import json
 import re
 import tarfile
@@ -12,6 +11,7 @@ from typing import Any
 import pytest
 
 from koku_gap.cli import main
+from tests.helpers.gate import gated, ungated
 
 CHARTS = Path(__file__).resolve().parents[3] / "fixtures" / "charts"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tests.helpers.gate import gated, ungated
 import pytest
 
 from koku_gap.cli import main
@@ -11,6 +10,7 @@ from koku_gap.sources.helm import (
     load_chart,
     render_chart,
 )
+from tests.helpers.gate import gated, ungated
 from tests.sources.helm.charts import (
     APP,
     CLUSTER,
