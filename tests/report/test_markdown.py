@@ -12,7 +12,7 @@ import pytest
 
 import koku_gap
 from koku_gap.model.report import Report, Row, Target
-from koku_gap.report.markdown import render_compact, render_markdown, render_row
+from koku_gap.report.markdown import _facts, _pattern, render_compact, render_markdown, render_row
 from tests.helpers.files import ROOT, example_report
 from tests.helpers.markdown import SECTIONS
 
@@ -314,3 +314,40 @@ def test_several_clowdapps_are_named_in_the_summary(tmp_path: Path) -> None:
     chart = write(tmp_path, "chart.yaml", manifests(workload("rel-api", command=manage("x"))))
     text = render_markdown(koku_gap.analyze(apps, [chart]))
     assert "The ClowdApps (`billing`, `shop`) define **2** components" in text
+
+
+@pytest.mark.parametrize(("policy", "limit"), [("default", 60_000), ("koku", 30_000)])
+def test_the_koku_head_report_is_sized_for_people(corpus: Path, policy: str, limit: int) -> None:
+    """Under 60 KB with the default policy (255 KB before template families), under 30 KB with koku's
+    (38 KB), with no fact lost: every row in the matrix, every detailed gap's facts (verbatim, or once
+    for alike gaps with ``{name}`` and ``{queues}`` standing for each one's), every step, and every
+    suggested Deployment's name and env in its template family's values."""
+    report = koku_gap.analyze(
+        clowdapps=[corpus / "koku/clowdapp-2026-08-14-f6cc00b31.yaml"],
+        manifests=[corpus / "chart/cost-onprem-2026-02-12-7cc5007a.yaml"],
+        policy=policy,
+    )
+    text = render_markdown(report)
+    assert len(text.encode("utf-8")) < limit
+    for row in report.rows:
+        assert matrix_line(text, row)
+    gaps = section(text, "Gaps in detail") if report.gaps("P2") else ""
+    steps = section(text, "Next steps")
+    for row in report.rows:
+        if row.is_detailed:
+            for fact in _facts(row):
+                assert fact in gaps or _pattern(fact, row) in gaps, (row.id, fact)
+        if row.is_gap and row.act_now:
+            assert f"`{row.clowdapp}`" in steps
+    families = {f.key: f for f in report.families}
+    for row in report.rows:
+        rem = row.remediation
+        if rem is None:
+            continue
+        if rem.family is None:
+            assert rem.template.rstrip().splitlines()[0] in text
+            continue
+        values = families[rem.family].values
+        assert f"- name: {row.clowdapp}" in values
+        assert all(name in values for name in re.findall(r"^    ([A-Z][A-Z0-9_]*):", rem.values, flags=re.M))
+    assert all(f.values.splitlines()[-1].strip() in text for f in report.families)
