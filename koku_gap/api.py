@@ -23,6 +23,7 @@ from koku_gap.extras.remediation import (
     template_path,
     values_yaml,
 )
+from koku_gap.extras.remediation.families import with_families
 from koku_gap.extras.snippets import snippet
 from koku_gap.model.errors import SETTING, InputError, Setting, UsageError
 from koku_gap.model.graph import ComponentGraph
@@ -34,6 +35,7 @@ from koku_gap.model.report import (
     Remediation,
     Report,
     Row,
+    TemplateFamily,
     summarize,
 )
 from koku_gap.report import Extra
@@ -132,6 +134,11 @@ def analyze(
         file_lines=lines,
         strip_prefixes=resolved.strip_prefixes,
     )
+    families: list[TemplateFamily] = []
+    if "remediation" in extras:
+        rows, families = with_families(
+            rows, source, target, resolved.ignore_env, file_lines=lines, prefixes=resolved.strip_prefixes
+        )
     stale: list[Notice] = []
     if checkouts:
         from koku_gap.engine.citations import stale_citations  # only with app sources: it reads their files
@@ -143,7 +150,7 @@ def analyze(
         for w in s.warnings
     ]
     warnings = [*repeated, *repeated_manifests, *repeated_charts, *report.warnings, *read_notes, *stale]
-    return report.model_copy(update={"rows": rows, "warnings": warnings})
+    return report.model_copy(update={"rows": rows, "warnings": warnings, "families": families})
 
 
 def _read_app_sources(checkouts: Sequence[AppSourceDir]) -> dict[str, AppSource]:

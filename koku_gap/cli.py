@@ -23,6 +23,7 @@ from koku_gap.report import format_names
 from koku_gap.yaml.limits import MAX_WORKLOADS
 
 if TYPE_CHECKING:
+    from koku_gap.model.report import Report
     from koku_gap.sources.helm import ChartSpec
 
 THRESHOLDS = ("P0", "P1", "P2", "P3", "none")
@@ -445,7 +446,18 @@ def run(argv: Sequence[str] | None = None) -> int:
         write_atomically(Path(args.write_baseline), dump_baseline(recorded), what="baseline")
         _say(f"gap-report: wrote {len(recorded.gaps)} gap(s) to {args.write_baseline}")
         return EXIT_OK  # recording gaps never fails on them
-    return EXIT_GAPS if report.fails(args.fail_on) else EXIT_OK
+    return _gate(report, args.fail_on)
+
+
+def _gate(report: Report, threshold: str) -> int:
+    """The exit code; a failing gate says why on stderr, whatever the format and --output."""
+    from koku_gap.report._gate import gate_line
+
+    line = gate_line(report, threshold)
+    if line is None:
+        return EXIT_OK
+    _say(line)
+    return EXIT_GAPS
 
 
 def build_history_parser() -> argparse.ArgumentParser:

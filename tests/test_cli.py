@@ -21,6 +21,7 @@ from koku_gap.report import RenderOptions, format_names, render, reporter
 from tests.helpers.engine import clowdapp, deployment, line_of, manage, manifests, workload, write
 from tests.helpers.files import ENGINE_FIXTURES as FIXTURES
 from tests.helpers.files import ROOT
+from tests.helpers.gate import gated, ungated
 
 MINI_APP = str(FIXTURES / "mini-clowdapp.yaml")  # highest gap: P1 (clowder-sync)
 MINI_CHART = str(FIXTURES / "mini-rendered.yaml")
@@ -64,7 +65,7 @@ def test_exit_code_follows_fail_on(
     assert main(argv) == code
     out, err = capsys.readouterr()
     assert json.loads(out)["summary"]["highest_priority"] == "P1"
-    assert err == ""
+    assert ungated(err) == "" and gated(err) == (code == 1)
 
 
 def test_p0_gap_fails_by_default(capsys: pytest.CaptureFixture[str], p0_inputs: list[str]) -> None:

@@ -151,6 +151,15 @@ class ComponentGraph(Frozen):
     warnings: tuple[Notice, ...] = ()
     parameters: dict[str, str | None] = Field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        """One line, not the pydantic dump of every component (a koku graph's is 207 KB)."""
+        files = ", ".join(self.files[:3]) or "no file"
+        files += f" and {len(self.files) - 3} more" if len(self.files) > 3 else ""
+        return (
+            f"<ComponentGraph {self.origin}: {len(self.components)} components, "
+            f"{len(self.resources)} resources, {len(self.warnings)} warnings, from {files}>"
+        )
+
     def component(self, name: str, app: str | None = None) -> Component:
         for comp in self.components:
             if comp.name == name and (app is None or comp.app == app):

@@ -40,6 +40,7 @@ SCHEMA_VERSION = 1
 # not listed reads as itself with spaces, so a new ``via`` never needs a reporter change.
 VIA_WORDS: dict[str, str] = {"init-container": "init container", "container": "main container"}
 _LOCATION = ("file", "line", "template")  # SourceRef's fields
+ASSUMED = "assumed: "  # how a reason that states an assumption begins (Assumption.words)
 
 
 class Target(Frozen):
@@ -119,6 +120,20 @@ class Remediation(Frozen):
     path: str  # where it would go in the chart, e.g. templates/sources-listener-deployment.yaml
     template: str
     values: str
+    # The template family (``Report.families``) that writes this suggestion with alike ones; absent
+    # from the JSON when none, so a report without families is written as before.
+    family: str | None = Field(default=None, exclude_if=lambda v: v is None)
+
+
+class TemplateFamily(Frozen):
+    """One suggested template for alike gaps (``extras/remediation/families.py``): a ``range`` over the
+    members' values, what they share written once. ``members`` are row ids, in row order."""
+
+    key: str  # its values.yaml key, e.g. appDeployments
+    path: str
+    template: str
+    values: str
+    members: list[str]
 
 
 class WaiverInfo(Frozen):
@@ -164,7 +179,7 @@ class Assumption(Frozen):
     @property
     def words(self) -> str:
         """How a row says it: ``assumed: one-region — the install runs in one region``."""
-        return f"assumed: {self.name} — {self.statement}"
+        return f"{ASSUMED}{self.name} — {self.statement}"
 
 
 class BaselineResult(Frozen):
@@ -241,6 +256,21 @@ class Row(Frozen):
     @property
     def is_gap(self) -> bool:
         return self.is_finding and not self.waived
+
+    @property
+    def why(self) -> list[str]:
+        """The reasons that decided the row, less the assumptions it rests on (``assumed: ...``, which
+        the policy evidence states): what a one-line view shows, with the action."""
+        rests = {a.words for a in self.assumptions}
+        return [r for r in self.reasons if r not in rests and not r.startswith(ASSUMED)] or self.reasons[:1]
+
+    def __repr__(self) -> str:
+        """One line: the row's name, status, priority and deciding reason, not its pydantic dump."""
+        name = self.clowdapp or ", ".join(self.chart)
+        priority = f" {self.priority}" if self.priority else ""
+        waived = " waived" if self.waived else ""
+        reason = f": {self.reasons[0]}" if self.reasons else ""
+        return f"<Row {self.app}/{name} {self.status}{priority}{waived}{reason}>"
 
     @property
     def is_detailed(self) -> bool:
@@ -322,10 +352,54 @@ class Report(Frozen):
     warnings: list[Notice] = Field(default_factory=list)
     summary: Summary
     baseline: BaselineResult | None = None
+    # Suggested templates written once for several alike gaps; absent from the JSON when none.
+    families: list[TemplateFamily] = Field(default_factory=list, exclude_if=lambda v: not v)
+
+    def __repr__(self) -> str:
+        """One line, not the pydantic dump of every row (a koku report's is 120-278 KB)."""
+        s = self.summary
+        gaps = ", ".join(f"{n} {p}" for p, n in s.by_priority.items() if n) or "none"
+        return (
+            f"<Report {', '.join(self.apps) or 'ClowdApp'}: {s.clowdapp_components} components, "
+            f"{s.chart_workloads} chart workloads, {len(self.rows)} rows, gaps: {gaps}>"
+        )
+
+    @property
+    def apps(self) -> list[str]:
+        """The ClowdApp applications the report compares, sorted."""
+        return sorted({a for i in self.inputs if i.side == "clowdapp" for a in i.apps})
 
     def gaps(self, min_priority: str = "P3") -> list[Row]:
-        """Unwaived gaps at or above ``min_priority`` (P0 is the most urgent)."""
-        return [r for r in self.rows if r.is_gap and priority_at_least(r.priority, min_priority)]
+        """Unwaived gaps at or above ``min_priority`` (P0 is the most urgent; ``p1`` reads as ``P1``)."""
+        if isinstance(min_priority, str) and min_priority.lower() == "none":
+            return []  # no threshold: what ``--fail-on none`` means
+        threshold = priority_named(min_priority)
+        return [r for r in self.rows if r.is_gap and priority_at_least(r.priority, threshold)]
+
+    def ordered_rows(self) -> list[Row]:
+        """The rows by priority (P0 first, rows without one last), then status (``STATUS_ORDER``), in
+        file order among equals: the order the terminal and the Markdown matrix list them in."""
+        return sorted(self.rows, key=row_order)
+
+    def row(self, name: str) -> Row:
+        """The row of a ClowdApp component or chart workload by name (or by row id)."""
+        for r in self.rows:
+            if name in (r.id, r.clowdapp) or (r.clowdapp is None and name in r.chart):
+                return r
+        raise KeyError(
+            f"no row named {name!r}; rows: {', '.join(r.clowdapp or r.chart[0] for r in self.rows)}"
+        )
+
+    def details(self, name: str) -> Details:
+        """One row's detail as the Markdown report writes it (``row``'s names); Jupyter renders it."""
+        from koku_gap.report.markdown import render_row
+
+        return Details(render_row(self, self.row(name)))
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per row, in row order, for ``pandas.DataFrame(report.to_records())``: lists as
+        text joined by ``, `` (reasons by ``; ``), the source as ``file:line``."""
+        return [_record(r) for r in self.rows]
 
     def failing(self, threshold: str) -> list[Row]:
         """The gaps that fail a run at ``threshold``: at or above it, not waived, not in the baseline."""
@@ -401,7 +475,61 @@ class Report(Frozen):
         return render_markdown(self)
 
     def _repr_markdown_(self) -> str:
-        return self.to_markdown()
+        """What a notebook shows: the summary and the matrix; ``details(NAME)`` for one row, and
+        ``to_markdown()`` for the whole document."""
+        from koku_gap.report.markdown import render_compact
+
+        return render_compact(self)
+
+
+class Details(str):
+    """A row's Markdown detail: prints as text, and a notebook renders it as Markdown."""
+
+    __slots__ = ()
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def priority_named(name: str) -> str:
+    """``name`` as a priority (``p1`` is ``P1``), or ValueError naming the allowed ones."""
+    upper = name.upper() if isinstance(name, str) else name
+    if upper not in PRIORITIES:
+        raise ValueError(f"no priority {name!r}: use one of {', '.join(PRIORITIES)} (any case)")
+    return upper
+
+
+def row_order(row: Row) -> tuple[int, int]:
+    """A row's place in ``Report.ordered_rows``: priority, then status."""
+    priority = PRIORITIES.index(row.priority) if row.priority in PRIORITIES else len(PRIORITIES)
+    status = STATUS_ORDER.index(row.status) if row.status in STATUS_ORDER else len(STATUS_ORDER)
+    return priority, status
+
+
+def _record(r: Row) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "app": r.app,
+        "clowdapp": r.clowdapp,
+        "chart": ", ".join(r.chart),
+        "role": r.role,
+        "kind": r.kind,
+        "status": r.status,
+        "group": r.group,
+        "priority": r.priority,
+        "level": r.level,
+        "waived": r.waived,
+        "baselined": r.baselined,
+        "source": f"{r.source.file}:{r.source.line}" if r.source else None,
+        "targets": ", ".join(f"{t.name} ({t.file}:{t.line})" for t in r.targets),
+        "reasons": "; ".join(r.reasons),
+        "drift": ", ".join(d.kind for d in r.drift),
+        "queues": ", ".join(r.queues),
+        "action": r.action,
+        "act_now": r.act_now,
+        "rule": r.rule,
+        "template": r.remediation.path if r.remediation else None,
+    }
 
 
 def summarize(rows: list[Row], clowdapp_components: int, chart_workloads: int) -> Summary:

@@ -5,8 +5,6 @@ better, queue coverage, a Mermaid graph, warnings and next steps. Formats the Re
 
 from __future__ import annotations
 
-import re
-
 from koku_gap.model.report import Citation, Report, Row, Target
 from koku_gap.model.vocabulary import DETAILED_PRIORITIES
 from koku_gap.report import Extra, RenderOptions
@@ -142,6 +140,37 @@ def render_markdown(report: Report, *, date: str | None = None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def render_compact(report: Report) -> str:
+    """What a notebook displays: the title, summary and matrix; ``Report.details(NAME)`` for a row."""
+    out: list[str] = [
+        f"# ClowdApp vs Helm chart gap report: {', '.join(map(md_text, report.apps)) or 'ClowdApp'}",
+        "",
+    ]
+    _summary(report, out)
+    _matrix(report, out)
+    out.append("One row in full: `report.details(NAME)`; the whole document: `report.to_markdown()`.")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render_row(report: Report, row: Row) -> str:
+    """One row in full: its detail as the report writes a gap's, its drift, and its suggested
+    template (or its family's) with the values it reads."""
+    out = _row_detail(row, _short_files(report))
+    out += (
+        [f"- **Location in the chart**: {_chart_state(row)}"] if row.targets and not row.is_detailed else []
+    )
+    rem = row.remediation
+    if rem is not None:
+        family = next((f for f in report.families if f.key == rem.family), None)
+        out += [f"Suggested Helm template {md_code(rem.path)}:", *md_fence(rem.template.rstrip(), "yaml"), ""]
+        out += ["`values.yaml`:", *md_fence(rem.values.rstrip(), "yaml"), ""]
+        if family is not None:
+            out.append(
+                f"It is also written with its alike gaps as the template family {md_code(family.key)}."
+            )
+    return "\n".join(out).rstrip() + "\n"
+
+
 def _names(rows: list[Row]) -> str:
     return ", ".join(_name(r) for r in rows)
 
@@ -205,21 +234,36 @@ def _summary(report: Report, out: list[str]) -> None:
     out.append("")
 
 
+def _side_file(files: list[str]) -> str | None:
+    """The one file a matrix column's locations are all in, or None when they are in several."""
+    distinct = set(files)
+    return distinct.pop() if len(distinct) == 1 else None
+
+
 def _matrix(report: Report, out: list[str]) -> None:
+    """One line per row, by priority then status (``Report.ordered_rows``). When each side's locations
+    are in one file, its column names the file once and the cells give the line (``:24``)."""
+    short = _short_files(report)
+    clowdapp = _side_file([r.source.file for r in report.rows if r.source])
+    chart = _side_file([t.file for r in report.rows for t in r.targets])
+    cells = dict(short)
+    heads = ["ClowdApp", "Chart"]
+    for n, file in enumerate((clowdapp, chart)):
+        if file is not None:
+            heads[n] += f" ({md_code(short.get(file, file))})"
+            cells[file] = ""
     out += [
         "## Deployment comparison matrix",
         "",
-        "| Component | Role | ClowdApp | Chart | Status | Priority | Action |",
+        f"| Component | Role | {heads[0]} | {heads[1]} | Status | Priority | Action |",
         "|---|---|---|---|---|---|---|",
     ]
-    short = _short_files(report)
-    for r in report.rows:
+    for r in report.ordered_rows():
         name = md_code(r.clowdapp) if r.clowdapp else "—"
         status = STATUS_ICON.get(r.status, r.status) + (" (waived)" if r.waived else "")
-        chart = _targets(r, short)
         out.append(
-            f"| {name} | {r.role} | {_where(r, short)} | {chart} | {status} | {r.priority or ''} | "
-            f"{md_text(r.action or '')}{_template_note(r)} |"
+            f"| {name} | {r.role} | {_where(r, cells)} | {_targets(r, cells)} | {status} | "
+            f"{r.priority or ''} | {md_text(r.action or '')}{_template_note(r)} |"
         )
     out.append("")
 
@@ -234,78 +278,198 @@ def _chart_state(r: Row) -> str:
     return "; ".join(parts)
 
 
+def _facts(r: Row) -> list[str]:
+    """A detailed row's facts, one bullet each: purpose, the chart's state, impacts, drift, what to
+    do, evidence."""
+    facts = [f"**Purpose**: {r.purpose or r.role} ({r.role}, {r.kind})"]
+    facts.append(f"**Current state in the chart**: {_chart_state(r)}")
+    facts += [f"**Impact**: {md_text(reason)}" for reason in r.reasons]
+    facts += [f"**Drift** ({d.kind}): {md_text(d.message)}" for d in r.drift]
+    if r.action:
+        facts.append(f"**Recommendation**: {md_text(r.action)}")
+    if r.evidence:
+        facts.append(f"**Evidence**: {md_text('; '.join(r.evidence))}")
+    return facts
+
+
+def _lines_of(r: Row, short: dict[str, str]) -> str:
+    """Where a row's ClowdApp item is: ``file:first-last`` (its snippet's lines, else its line)."""
+    if r.source is None:
+        return "—"
+    first, last = [*r.snippet_lines, r.source.line, r.source.line][:2]
+    return _loc(short.get(r.source.file, r.source.file), first, last)
+
+
+def _status(r: Row) -> str:
+    return STATUS_ICON.get(r.status, r.status) + (" (waived)" if r.waived else "")
+
+
+def _snippet(r: Row, short: dict[str, str], whose: str = "") -> list[str]:
+    if not (r.snippet and r.source):
+        return []
+    return [f"**ClowdApp** ({_lines_of(r, short)}{whose}):", "", *md_fence(r.snippet, "yaml"), ""]
+
+
+def _row_detail(r: Row, short: dict[str, str]) -> list[str]:
+    name = md_code(r.clowdapp or r.chart[0])
+    heading = f"### {r.priority} · {name}" if r.priority else f"### {name}"
+    return [f"{heading} — {_status(r)}", "", *_snippet(r, short), *(f"- {f}" for f in _facts(r)), ""]
+
+
+def _alike(rows: list[Row]) -> list[list[Row]]:
+    """Rows of one kind of gap (priority, status, role, kind, rule) together, in row order."""
+    groups: dict[tuple[object, ...], list[Row]] = {}
+    for r in rows:
+        groups.setdefault((r.priority, r.status, r.waived, r.role, r.kind, r.rule), []).append(r)
+    return list(groups.values())
+
+
+NAME, QUEUES = "{name}", "{queues}"  # placeholders for what alike rows' texts differ in
+
+
+def _pattern(text: str, r: Row) -> str:
+    """``text`` with the row's name and its queues as placeholders, so alike rows' texts compare."""
+    if r.clowdapp:
+        text = text.replace(r.clowdapp, NAME)
+    return text.replace(", ".join(r.queues), QUEUES) if r.queues else text
+
+
+def _common(group: list[Row], texts: list[list[str]]) -> list[str]:
+    """The patterns (``_pattern``) of ``texts`` every row of ``group`` has, in the first row's order."""
+    patterns = [[_pattern(t, r) for t in ts] for r, ts in zip(group, texts, strict=True)]
+    return [p for p in dict.fromkeys(patterns[0]) if all(p in other for other in patterns[1:])]
+
+
+def _alike_detail(group: list[Row], short: dict[str, str]) -> list[str]:
+    """Alike gaps in one section: the first one's ClowdApp lines (the others' are alike, at the lines
+    named), the facts they all share once (``{name}`` and ``{queues}`` standing for each one's), a
+    table of each one's name, queues and lines, then what any has of its own."""
+    first = group[0]
+    facts = [_facts(r) for r in group]
+    shared = _common(group, facts)
+    whose = f", {md_code(str(first.clowdapp))}; the others' are alike, at the lines below"
+    out = [
+        f"### {first.priority} · {len(group)} alike {first.role} gaps ({first.rule_id}) — {_status(first)}",
+        "",
+        *_snippet(first, short, whose),
+        f"All {len(group)}, `{NAME}` being each one's name and `{QUEUES}` its queue(s):",
+        "",
+        *(f"- {f}" for f in shared),
+        "",
+    ]
+    files = [r.source.file for r in group if r.source]
+    file = _side_file(files)
+    cells = {**short, file: ""} if file is not None else short
+    column = f"ClowdApp lines ({md_code(short.get(file, file))})" if file is not None else "ClowdApp lines"
+    out += [f"| Component | Queue(s) | {column} |", "|---|---|---|"]
+    for r in group:
+        queues = ", ".join(md_code(q) for q in r.queues) or "—"
+        out.append(f"| {_name(r)} | {queues} | {_lines_of(r, cells)} |")
+    out.append("")
+    for r, own in zip(group, facts, strict=True):
+        mine = [f for f in own if _pattern(f, r) not in shared]
+        if mine:
+            out.append(f"- {_name(r)} also:")
+            out += [f"  - {f}" for f in mine]
+    if out[-1] != "":
+        out.append("")
+    return out
+
+
 def _gaps(report: Report, out: list[str]) -> None:
     gaps = [r for r in report.rows if r.is_detailed]
     if not gaps:
         return
     out += ["## Gaps in detail", ""]
+    short = _short_files(report)
     for priority in DETAILED_PRIORITIES:
-        for r in (g for g in gaps if g.priority == priority):
-            status = STATUS_ICON.get(r.status, r.status) + (" (waived)" if r.waived else "")
-            out += [f"### {priority} · {md_code(str(r.clowdapp))} — {status}", ""]
-            if r.snippet and r.source:
-                first, last = [*r.snippet_lines, r.source.line, r.source.line][:2]
-                out += [
-                    f"**ClowdApp** ({_loc(r.source.file, first, last)}):",
-                    "",
-                    *md_fence(r.snippet, "yaml"),
-                    "",
-                ]
-            out.append(f"- **Purpose**: {r.purpose or r.role} ({r.role}, {r.kind})")
-            out.append(f"- **Current state in the chart**: {_chart_state(r)}")
-            for reason in r.reasons:
-                out.append(f"- **Impact**: {md_text(reason)}")
-            for d in r.drift:
-                out.append(f"- **Drift** ({d.kind}): {md_text(d.message)}")
-            if r.action:
-                out.append(f"- **Recommendation**: {md_text(r.action)}")
-            if r.evidence:
-                out.append(f"- **Evidence**: {md_text('; '.join(r.evidence[:5]))}")
-            out.append("")
+        for group in _alike([g for g in gaps if g.priority == priority]):
+            out += _row_detail(group[0], short) if len(group) == 1 else _alike_detail(group, short)
+
+
+def _suggestion(path: str, template: str, values: str, what: str, indent: str = "") -> list[str]:
+    """A suggested template and its values, folded (``<details>``)."""
+    return [
+        f"{indent}<details><summary>{what} <code>{html_text(path)}</code></summary>",
+        "",
+        *[f"{indent}{line}".rstrip() for line in md_fence(template.rstrip(), "yaml")],
+        "",
+        f"{indent}`values.yaml`:",
+        "",
+        *[f"{indent}{line}".rstrip() for line in md_fence(values.rstrip(), "yaml")],
+        "",
+        f"{indent}</details>",
+    ]
 
 
 def _fixes(report: Report, out: list[str]) -> None:
+    """Each gap's action by priority (alike ones on one line, ``{name}`` and ``{queues}`` standing for
+    each one's), a suggested template under the gap it is for; then the template families
+    (``Report.families``), each written once for its alike gaps."""
     gaps = [r for r in report.rows if r.is_detailed and not r.waived]
     if not gaps:
         return
     out += ["## Priority fixes", ""]
+    families = [
+        f for f in report.families if any(r.remediation and r.remediation.family == f.key for r in gaps)
+    ]
     for priority in DETAILED_PRIORITIES:
         rows = [r for r in gaps if r.priority == priority]
         if not rows:
             continue
         out += [f"### {priority}", ""]
-        for n, r in enumerate(rows, 1):
-            out.append(f"{n}. **{md_code(str(r.clowdapp))}**: {md_text(r.action or r.reasons[0])}")
-            if r.remediation:
-                rem = r.remediation
+        for n, group in enumerate(_alike_steps(rows), 1):
+            out.append(f"{n}. {_step(group, with_priority=False)}")
+            r = group[0]
+            rem = r.remediation
+            if len(group) == 1 and rem and rem.family:
+                out.append(f"   (template: family {md_code(rem.family)} below)")
+            elif len(group) > 1 and rem and all(g.remediation and g.remediation.family for g in group):
+                keys = sorted({str(g.remediation.family) for g in group if g.remediation})
+                out.append(f"   (templates: family {', '.join(map(md_code, keys))} below)")
+            elif rem and len(group) == 1:
                 if r.group == "optional":  # a template, not a fix: the row needs no workload
                     out += ["", f"   *{IF_DEPLOYED.capitalize()}:*"]
                 out += [
                     "",
-                    "   <details><summary>Suggested Helm template "
-                    f"<code>{html_text(rem.path)}</code></summary>",
-                    "",
-                    *[f"   {line}".rstrip() for line in md_fence(rem.template.rstrip(), "yaml")],
-                    "",
-                    "   `values.yaml`:",
-                    "",
-                    *[f"   {line}".rstrip() for line in md_fence(rem.values.rstrip(), "yaml")],
-                    "",
-                    "   </details>",
+                    *_suggestion(rem.path, rem.template, rem.values, "Suggested Helm template", "   "),
                 ]
         out.append("")
+    for family in families:
+        members = [r for r in report.rows if r.id in family.members]
+        optional = [r for r in members if r.group == "optional"]
+        also = f" ({IF_DEPLOYED}: {_names(optional)})" if optional else ""
+        out += [
+            f"**Template family {md_code(family.key)}**: one template for {len(members)} alike gaps{also}: "
+            f"a `range` over `{family.key}.members` "
+            "(each by its name). What most of them share is written once, the env through a named "
+            "helper; each member has its own values, and lists in `unset` and `unsetEnv` what of the "
+            "family's it does not take. Each one's own template and values are in the JSON report "
+            "(`remediation`).",
+            "",
+            *_suggestion(family.path, family.template, family.values, "Suggested Helm template family"),
+            "",
+        ]
 
 
 def _drift(report: Report, out: list[str]) -> None:
+    """Drift per matched row; rows with the same target and the same drift share one entry."""
     rows = [r for r in report.rows if r.drift and r.group == "covered"]
     if not rows:
         return
-    out += ["## Drift in matched components", "", "Matched, but the chart runs them differently.", ""]
     short = _short_files(report)
+    chart = _side_file([t.file for r in rows for t in r.targets])
+    cells = {**short, chart: ""} if chart is not None else short
+    where = f" (chart lines in {md_code(short.get(chart, chart))})" if chart is not None else ""
+    out += ["## Drift in matched components", "", f"Matched, but the chart runs them differently{where}.", ""]
+    entries: dict[tuple[str, tuple[str, ...]], list[Row]] = {}
     for r in rows:
-        target = ", ".join(_target_at(t, short) for t in r.targets)
-        out.append(f"- {md_code(str(r.clowdapp))} → {target}:")
-        out.extend(f"  - {d.kind}: {md_text(d.message)}" for d in r.drift)
+        target = ", ".join(_target_at(t, cells) for t in r.targets)
+        drift = tuple(f"  - {d.kind}: {md_text(d.message)}" for d in r.drift)
+        entries.setdefault((target, drift), []).append(r)
+    for (target, drift), alike in entries.items():
+        out.append(f"- {_names(alike)} → {target}:")
+        out.extend(drift)
     out.append("")
 
 
@@ -314,11 +478,12 @@ def _better(report: Report, out: list[str]) -> None:
     if not rows:
         return
     out += ["## What the chart does better, and what else it runs", ""]
+    short = _short_files(report)
     for r in rows:
         t = r.targets[0]
         out.append(
             f"- {STATUS_ICON[r.status]} {md_code(r.chart[0])} ({r.role}, {t.kind} at "
-            f"{_loc(t.file, t.line)}): {md_text(r.reasons[0])}"
+            f"{_loc(short.get(t.file, t.file), t.line)}): {md_text(r.reasons[0])}"
         )
     out.append("")
 
@@ -342,11 +507,14 @@ def _cited(report: Report, out: list[str]) -> None:
         "| Component | Status | Cites | Rests on |",
         "|---|---|---|---|",
     ]
+    cells: dict[tuple[str, str, str], list[Row]] = {}  # rows citing alike share a line
     for r in rows:
         status = STATUS_ICON[r.status] + (f" {r.priority}" if r.priority else "")
         cites = ", ".join(_citation(c) for c in r.citations) or "—"
         rests = ", ".join(md_text(a.name) for a in r.assumptions) or "—"
-        out.append(f"| {_name(r)} | {status} | {cites} | {rests} |")
+        cells.setdefault((status, cites, rests), []).append(r)
+    for (status, cites, rests), alike in cells.items():
+        out.append(f"| {_names(alike)} | {status} | {cites} | {rests} |")
     out.append("")
     assumptions = {a.name: a for r in rows for a in r.assumptions}
     for a in assumptions.values():
@@ -376,40 +544,41 @@ def _platform(report: Report, out: list[str]) -> None:
         "| Kind | Name | ClowdApp | Provided in the chart by |",
         "|---|---|---|---|",
     ]
+    short = _short_files(report)
     for p in report.platform:
         provided = ", ".join(md_code(x) for x in p.provided_by) or "not in the chart (external, or a gap)"
-        out.append(f"| {p.kind} | {md_code(p.name)} | {_loc(p.source.file, p.source.line)} | {provided} |")
+        where = _loc(short.get(p.source.file, p.source.file), p.source.line)
+        out.append(f"| {p.kind} | {md_code(p.name)} | {where} | {provided} |")
     out.append("")
 
 
-def _node(prefix: str, name: str) -> str:
-    return prefix + re.sub(r"[^A-Za-z0-9_]", "_", name)
-
-
 def _mermaid(report: Report, out: list[str]) -> None:
+    """The graph; node ids are short (``c3``, ``h7``: Mermaid shows the labels), edges labelled."""
     out += ["## Component graph", "", "```mermaid", "flowchart LR"]
     apps = sorted({r.app for r in report.rows if r.clowdapp})
-    for app in apps:
-        out.append(f"  subgraph clowdapp_{_node('', app)}[{mermaid_label(f'ClowdApp {app}')}]")
+    ids = {(r.app, r.clowdapp): f"c{n}" for n, r in enumerate(r for r in report.rows if r.clowdapp)}
+    charts = report.chart_status()  # a chart node: the first row naming it
+    chart_ids = {name: f"h{n}" for n, name in enumerate(charts)}
+    for n, app in enumerate(apps):
+        out.append(f"  subgraph a{n}[{mermaid_label(f'ClowdApp {app}')}]")
         for r in report.rows:
             if r.clowdapp and r.app == app:
-                out.append(
-                    f"    {_node('c_', r.app + '_' + r.clowdapp)}[{mermaid_label(r.clowdapp)}]:::{r.status}"
-                )
+                out.append(f"    {ids[(r.app, r.clowdapp)]}[{mermaid_label(r.clowdapp)}]:::{r.status}")
         out.append("  end")
     out.append('  subgraph chart["Chart"]')
-    for name, part in report.chart_status().items():  # a chart node: the first row naming it
-        out.append(f"    {_node('h_', name)}[{mermaid_label(name)}]:::{part}")
+    for name, part in charts.items():
+        out.append(f"    {chart_ids[name]}[{mermaid_label(name)}]:::{part}")
     out.append("  end")
     for r in report.rows:
         if not r.clowdapp:
             continue
+        node = ids[(r.app, r.clowdapp)]
         for t in r.targets:
             label = r.status + (f" ({t.via_words})" if t.via_words else "")
-            out.append(f"  {_node('c_', r.app + '_' + r.clowdapp)} -->|{label}| {_node('h_', t.name)}")
+            out.append(f"  {node} -->|{label}| {chart_ids[t.name]}")
         for name in r.chart:
             if name not in {t.name for t in r.targets}:
-                out.append(f"  {_node('c_', r.app + '_' + r.clowdapp)} -.->|queue| {_node('h_', name)}")
+                out.append(f"  {node} -.->|queue| {chart_ids[name]}")
     for status, style in MERMAID_STYLE.items():
         out.append(f"  classDef {status} {style}")
     out += ["```", ""]
@@ -441,6 +610,38 @@ def _warnings(report: Report, out: list[str]) -> None:
     out.append("")
 
 
+def _step(group: list[Row], *, with_priority: bool = True) -> str:
+    """A step: its priority, the row's name and action; for alike rows, the action once (``{name}``
+    and ``{queues}`` standing for each one's), then each row's name and queues."""
+    r = group[0]
+    what = r.action or r.reasons[0]
+    head = f"**{r.priority}** " if with_priority else ""
+    if len(group) == 1:
+        name = md_code(str(r.clowdapp))
+        return f"{head}{name if with_priority else f'**{name}**'}: {md_text(what)}"
+    each = ", ".join(
+        _name(g) + (f" ({', '.join(map(md_code, g.queues))})" if g.queues else "") for g in group
+    )
+    return f"{head}× {len(group)}: {md_text(_pattern(what, r))}, for each of {each}"
+
+
+def _alike_steps(steps: list[Row]) -> list[list[Row]]:
+    """Consecutive steps of one priority whose actions differ only in the row's name and queues."""
+    groups: list[list[Row]] = []
+    for r in steps:
+        last = groups[-1][0] if groups else None
+        if (
+            last is not None
+            and last.priority == r.priority
+            and _pattern(last.action or "", last) == _pattern(r.action or "", r)
+            and NAME in _pattern(r.action or "", r)
+        ):
+            groups[-1].append(r)
+        else:
+            groups.append([r])
+    return groups
+
+
 def _next(report: Report, out: list[str]) -> None:
     gaps = [r for r in report.rows if r.is_gap]
     out += ["## Next steps", ""]
@@ -449,8 +650,8 @@ def _next(report: Report, out: list[str]) -> None:
         return
     ordered = sorted(gaps, key=lambda g: (g.priority or "P9", g.source.line if g.source else 0))
     steps = [r for r in ordered if not _no_action(r)]
-    for n, r in enumerate(steps, 1):
-        out.append(f"{n}. **{r.priority}** {md_code(str(r.clowdapp))}: {md_text(r.action or r.reasons[0])}")
+    for n, group in enumerate(_alike_steps(steps), 1):
+        out.append(f"{n}. {_step(group)}")
     idle = [r for r in ordered if _no_action(r)]
     if idle:
         if steps:

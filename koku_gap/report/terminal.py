@@ -1,6 +1,9 @@
 """The terminal view: a rich table coloured by status and priority for a person at a terminal, and a
 plain one-line-per-row listing when piped, so ``gap-report | grep missing`` finds whole rows. A terminal
-too narrow for the boxed table with whole names (COLUMNS=80) gets two lines per row instead.
+too narrow for the boxed table with whole names (COLUMNS=80) gets each row as a line of names, then its
+chart workloads, reasons and action wrapped below it. Nothing is cut: ``why`` is the reasons that
+decided the row (``Row.why``) and its action, wrapped at word boundaries. Rows come by priority, then
+status (``Report.ordered_rows``).
 
 Piped output is what scripts and pagers read: box drawing and wrapped cells only get in their way
 (the same choice ``gh`` and ``kubectl`` make). It also spares a piped run importing and laying out
@@ -17,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from koku_gap.model.report import Report, Row
 from koku_gap.report import ColorMode, Extra, RenderOptions
-from koku_gap.report._escape import terminal_text
+from koku_gap.report._escape import terminal_text, workflow_safe
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -42,9 +45,8 @@ NONE = "—"  # a cell with nothing in it: the row has no counterpart on that si
 BOX_OVERHEAD = 3 * len(HEADINGS) + 1
 MIN_TABLE = 100
 MIN_WHY = 40
-WHY_LINES = 3  # in the boxed table; longer reasons end in an ellipsis (the plain listing has them whole)
-ELLIPSIS = "…"
 ARROW = "→"
+DO = "do: "  # what starts the action after the reasons
 INDENT = "    "
 
 
@@ -108,6 +110,14 @@ def summary_lines(report: Report) -> list[str]:
     return lines
 
 
+def why_parts(row: Row) -> list[str]:
+    """What ``why`` says, as a terminal may show it: each deciding reason, then ``do: <action>``."""
+    parts = [terminal_text(r) for r in row.why]
+    if row.action:
+        parts.append(DO + terminal_text(row.action))
+    return parts
+
+
 def cells(row: Row) -> tuple[str, str, str, str, str]:
     """One row's cells as text, in the order of HEADINGS, as a terminal may show them (``terminal_text``)."""
     return (
@@ -115,13 +125,13 @@ def cells(row: Row) -> tuple[str, str, str, str, str]:
         ", ".join(map(terminal_text, row.chart)) or NONE,
         row.status + (" (waived)" if row.waived else ""),
         row.priority or "",
-        terminal_text(row.reasons[0]) if row.reasons else "",
+        "; ".join(why_parts(row)),
     )
 
 
 def render_plain(report: Report) -> str:
     """Aligned columns, one line per row and nothing wrapped: for pipes, files and scripts."""
-    rows = [cells(row) for row in report.rows]
+    rows = [cells(row) for row in report.ordered_rows()]
     widths = [max(len(text) for text in column) for column in zip(HEADINGS, *rows, strict=False)]
     out = [*summary_lines(report), ""]
     for line in [HEADINGS, *rows]:
@@ -154,7 +164,7 @@ def render_table(report: Report, *, color: bool, width: int) -> str:
     console.print(Panel(Text("\n".join(summary_lines(report))), title="koku-gap", expand=False))
     why_width = _why_width(report, width)
     if why_width is None:
-        for row_line in _narrow_rows(report, width, Text):
+        for row_line in _narrow_rows(report, width, Text, console):
             console.print(row_line)
     else:
         console.print(_boxed(report, console, why_width))
@@ -173,7 +183,8 @@ def _why_width(report: Report, width: int) -> int | None:
 
 
 def _boxed(report: Report, console: Console, why_width: int) -> Table:
-    """Five boxed columns; ``why`` cut to WHY_LINES lines with an ellipsis, names never cut."""
+    """Five boxed columns; ``why`` wrapped at words, each reason and the action on lines of their own,
+    names never cut."""
     from rich.table import Table
     from rich.text import Text
 
@@ -182,51 +193,44 @@ def _boxed(report: Report, console: Console, why_width: int) -> Table:
     grid.add_column(HEADINGS[1], overflow="fold")  # several names wrap at their commas
     grid.add_column(HEADINGS[2], no_wrap=True)
     grid.add_column(HEADINGS[3], no_wrap=True)
-    grid.add_column(HEADINGS[4], no_wrap=True, width=why_width)
-    for row in report.rows:
-        name, chart, status, priority, why = _styled(row, Text)
-        grid.add_row(name, chart, status, priority, _clip(why, console, why_width, WHY_LINES))
+    grid.add_column(HEADINGS[4], width=why_width, overflow="fold")  # fold: only a word wider than it
+    for row in report.ordered_rows():
+        name, chart, status, priority, _ = _styled(row, Text)
+        grid.add_row(name, chart, status, priority, _wrapped(why_parts(row), console, why_width, Text))
     return grid
 
 
-def _clip(text: Text, console: Console, width: int, lines: int) -> Text:
-    """``text`` wrapped to ``width`` and cut after ``lines`` lines, the last ending in an ellipsis."""
-    from rich.text import Text
-
-    wrapped = text.wrap(console, width, overflow="fold")
-    if len(wrapped) <= lines:
-        return Text("\n").join(wrapped)
-    kept = list(wrapped[:lines])
-    last = kept[-1].copy()
-    last.rstrip()
-    last.truncate(width - 1)
-    last.append(ELLIPSIS)
-    kept[-1] = last
-    return Text("\n").join(kept)
+def _wrapped(parts: list[str], console: Console, width: int, text: type[Text], indent: str = "") -> Text:
+    """Each of ``parts`` wrapped at words to ``width`` (less ``indent``, which starts every line)."""
+    lines: list[Text] = []
+    for part in parts:
+        for line in text(part).wrap(console, max(width - len(indent), 1), overflow="fold"):
+            line.rstrip()
+            # a wrapped line may start with what a CI runner reads as a command (``::``): shown escaped
+            safe = workflow_safe(line.plain)
+            lines.append(text(indent) + (line if safe == line.plain else text(safe)))
+    return text("\n").join(lines)
 
 
-def _narrow_rows(report: Report, width: int, text: type[Text]) -> list[Text]:
-    """Two lines per row for a narrow terminal: the component, status and priority, whole and aligned;
-    then, indented, the chart and why, cut with an ellipsis at the terminal's edge."""
-    rows = [cells(row) for row in report.rows]
+def _narrow_rows(report: Report, width: int, text: type[Text], console: Console) -> list[Text]:
+    """Rows for a narrow terminal: the component, status and priority, whole and aligned; then,
+    indented and wrapped at words, the chart workloads and each reason and the action."""
+    ordered = report.ordered_rows()
+    rows = [cells(row) for row in ordered]
     widths = [max([len(HEADINGS[i]), *(len(r[i]) for r in rows)]) for i in (0, 2, 3)]
     heading = (HEADINGS[0], HEADINGS[2], HEADINGS[3])
     out = [
         _aligned([text(h, style="bold") for h in heading], widths, text),
-        text(f"{INDENT}{ARROW} {HEADINGS[1]}: {HEADINGS[4]}", style="bold"),
+        text(f"{INDENT}{ARROW} {HEADINGS[1]}; {HEADINGS[4]}", style="bold"),
     ]
     out.append(text("─" * min(width, max(len(line) for line in out))))
-    for row in report.rows:
-        name, chart, status, priority, why = _styled(row, text)
-        second = text(INDENT)
+    for row in ordered:
+        name, chart, status, priority, _ = _styled(row, text)
+        out.append(_aligned([name, status, priority], widths, text))
+        parts = why_parts(row)
         if chart.plain != NONE:  # a row with no chart workload says only why
-            second.append(f"{ARROW} ")
-            second.append_text(chart)
-            second.append(": " if why.plain else "")
-        second.append_text(why)
-        out += [_aligned([name, status, priority], widths, text), second]
-    for line in out:
-        line.truncate(width, overflow="ellipsis")
+            parts.insert(0, f"{ARROW} {chart.plain}")
+        out.append(_wrapped(parts, console, width, text, INDENT))
     return out
 
 

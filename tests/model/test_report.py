@@ -13,7 +13,7 @@ import pytest
 import koku_gap
 from koku_gap.engine.policy import Policy, Waiver, load_policy
 from koku_gap.model.location import Notice, SourceRef
-from koku_gap.model.report import Report, Row, Target
+from koku_gap.model.report import Assumption, Report, Row, Target
 from koku_gap.model.vocabulary import (
     DETAILED_PRIORITIES,
     GAP_STATUSES,
@@ -270,3 +270,38 @@ def test_the_corpus_reports_too(corpus: Path) -> None:
     chart = corpus / "chart" / "cost-onprem-2026-02-12-7cc5007a.yaml"
     full = koku_gap.analyze(koku, chart, policy="koku")
     assert full.to_json() == json.dumps(full.to_dict(), indent=2) + "\n"
+
+
+def test_gaps_take_a_priority_in_any_case_and_name_the_allowed_ones(report: Report) -> None:
+    assert report.gaps("p2") == report.gaps("P2") and report.failing("p0") == report.failing("P0")
+    assert report.gaps("none") == [] and report.gaps() == report.gaps("P3")
+    with pytest.raises(ValueError, match=r"no priority 'urgent': use one of P0, P1, P2, P3 \(any case\)"):
+        report.gaps(min_priority="urgent")
+
+
+def test_rows_order_by_priority_then_status_then_file() -> None:
+    rows = [
+        _row("match"),
+        _row("optional", "P1"),
+        _row("missing", "P1"),
+        _row("partial", "P0"),
+        _row("extra"),
+        _row("missing", "P1", clowdapp="d"),
+    ]
+    report = example_report().model_copy(update={"rows": rows})
+    assert [(r.priority, r.status, r.clowdapp) for r in report.ordered_rows()] == [
+        ("P0", "partial", "c"),
+        ("P1", "missing", "c"),
+        ("P1", "missing", "d"),
+        ("P1", "optional", "c"),
+        (None, "match", "c"),
+        (None, "extra", "c"),
+    ]
+
+
+def test_why_is_the_deciding_reasons_less_the_assumptions() -> None:
+    assumed = Assumption(name="a-sender-exists", statement="something sends")
+    row = _row("missing", "P0", reasons=["queue q has no consumer", assumed.words, "deployed at 0"])
+    assert row.why == ["queue q has no consumer", "deployed at 0"]
+    assert _row("missing", "P0", reasons=[assumed.words]).why == [assumed.words]  # all it has
+    assert _row("match").why == []

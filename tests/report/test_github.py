@@ -16,6 +16,7 @@ from koku_gap.report import github
 from koku_gap.report.github import command, escape_data, escape_property, render_github, step_summary
 from tests.helpers.ci import args, scenario, scenario_argv
 from tests.helpers.engine import line_of, write
+from tests.helpers.gate import gated, ungated
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,7 +73,7 @@ def test_one_command_per_gap_at_or_above_the_threshold(
 ) -> None:
     assert main([*inputs, "--format", "github", "--fail-on", fail_on]) == code
     out, err = capsys.readouterr()
-    assert err == ""
+    assert ungated(err) == "" and gated(err) == (code == 1)
     got = [(line[2:].split(" ", 1)[0], line.split("%3A ", 1)[1].split("::", 1)[0]) for line in commands(out)]
     assert got == expected  # by priority, then file and line
     verdict = out.splitlines()[-1]
@@ -191,7 +192,7 @@ def test_unwritable_step_summary_warns_and_keeps_the_verdict(
     out, err = capsys.readouterr()
     assert len(commands(out)) == 2
     assert err.startswith(f"gap-report: warning: {tmp_path / 'adir'}: cannot append the job summary: ")
-    assert err.count("\n") == 1
+    assert err.count("\n") == 2 and gated(err.splitlines()[-1])  # the warning, then the gate's line
 
 
 def test_step_summary_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

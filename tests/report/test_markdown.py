@@ -12,7 +12,7 @@ import pytest
 
 import koku_gap
 from koku_gap.model.report import Report, Row, Target
-from koku_gap.report.markdown import render_markdown
+from koku_gap.report.markdown import _facts, _pattern, render_compact, render_markdown, render_row
 from tests.helpers.files import ROOT, example_report
 from tests.helpers.markdown import SECTIONS
 
@@ -107,34 +107,96 @@ def test_date_only_when_given(report: Report) -> None:
 
 
 def test_notebook_hooks(report: Report) -> None:
-    assert report._repr_markdown_() == report.to_markdown() == render_markdown(report)
+    """A notebook shows the summary and the matrix; one row in full on request; short reprs."""
+    shown = report._repr_markdown_()
+    assert shown == render_compact(report)
+    assert re.findall(r"^## (.+)$", shown, flags=re.M) == [
+        "Executive summary",
+        "Deployment comparison matrix",
+    ]
+    assert len(shown) < len(report.to_markdown()) / 3 and report.to_markdown() == render_markdown(report)
+    detail = report.details("clowder-worker-export")
+    assert detail._repr_markdown_() == str(detail) == render_row(report, report.row("clowder-worker-export"))
+    assert detail.startswith("### P0 · `clowder-worker-export` — ❌ missing")
+    assert "Suggested Helm template `templates/clowder-worker-export-deployment.yaml`" in detail
+    assert report.details("ledger-onprem-ui").startswith("### `ledger-onprem-ui` — ➕ extra")
+    with pytest.raises(KeyError, match="no row named 'nope'"):
+        report.details("nope")
     assert all(r.priority in ("P0", "P1") for r in report.gaps(min_priority="P1"))
-    assert {r.id for r in report.gaps("P3")} >= {r.id for r in report.gaps("P1")}
+    assert report.gaps("p1") == report.gaps("P1") and {r.id for r in report.gaps("P3")} >= {
+        r.id for r in report.gaps("P1")
+    }
     assert report.to_dict()["schema_version"] == 1
+
+
+@pytest.mark.parametrize("bad", ["P9", "high", ""])
+def test_a_bad_priority_names_the_allowed_ones(report: Report, bad: str) -> None:
+    with pytest.raises(ValueError, match="use one of P0, P1, P2, P3"):
+        report.gaps(min_priority=bad)
+
+
+def test_reprs_are_one_short_line(report: Report) -> None:
+    source = koku_gap.load_clowdapp(ROOT / "fixtures/example/clowdapp.yaml")
+    for thing in (report, report.rows[0], source):
+        text = repr(thing)
+        assert "\n" not in text and len(text) < 300, text
+    assert repr(report).startswith("<Report ledger: 14 components, 12 chart workloads, 19 rows, gaps: ")
+    assert repr(report.row("clowder-worker-export")).startswith(
+        "<Row ledger/clowder-worker-export missing P0: "
+    )
+    assert repr(source).startswith("<ComponentGraph clowdapp: 14 components")
+
+
+def test_records_are_flat_and_one_per_row(report: Report) -> None:
+    records = report.to_records()
+    assert [r["id"] for r in records] == [r.id for r in report.rows]
+    flat = (str, int, bool, type(None))
+    assert all(isinstance(v, flat) for record in records for v in record.values())
+    export = next(r for r in records if r["clowdapp"] == "clowder-worker-export")
+    assert export["priority"] == "P0" and export["queues"] == "export"
+    assert export["template"] == "templates/clowder-worker-export-deployment.yaml"
+    assert export["source"].endswith("clowdapp.yaml:428")
 
 
 # --- wording ------------------------------------------------------------------------------------------------
 
 
 def test_the_matrix_shows_where_each_chart_object_is(report: Report) -> None:
+    """One file a side: the column names it once, the cells give the line."""
     text = render_markdown(report)
+    matrix = section(text, "Deployment comparison matrix")
+    assert "| Component | Role | ClowdApp (`clowdapp.yaml`) | Chart (`rendered.yaml`) |" in matrix
     migrate = next(r for r in report.rows if r.clowdapp == "db-migrate")
-    assert "| `ledger-onprem-migrate` (`rendered.yaml:880`) |" in matrix_line(text, migrate)
+    assert "| `db-migrate` | migration | `:560` | `ledger-onprem-migrate` (`:880`) |" in matrix_line(
+        text, migrate
+    )
     for row in report.rows:
         cells = matrix_line(text, row).split(" | ")
-        for t in row.targets:  # the Chart column, in the ClowdApp column's short form
-            assert f"`{t.name}` (`rendered.yaml:{t.line}`)" in cells[3]
+        for t in row.targets:
+            assert f"`{t.name}` (`:{t.line}`)" in cells[3]
         if not row.targets:
             assert cells[3] == "—"
 
 
+def test_the_matrix_lists_rows_by_priority_then_status(report: Report) -> None:
+    lines = [
+        x
+        for x in section(render_markdown(report), "Deployment comparison matrix").splitlines()
+        if x.startswith("| `") or x.startswith("| — |")
+    ]
+    assert len(lines) == len(report.rows)
+    for line, row in zip(lines, report.ordered_rows(), strict=True):
+        assert line == matrix_line(render_markdown(report), row)
+
+
 def test_each_drift_heading_shows_the_chart_location(report: Report) -> None:
     drift = section(render_markdown(report), "Drift in matched components")
+    assert "(chart lines in `rendered.yaml`)" in drift
     headings = [line for line in drift.splitlines() if line.startswith("- `")]
     rows = [r for r in report.rows if r.drift and r.group == "covered"]
     assert len(headings) == len(rows)
     for line, row in zip(headings, rows, strict=True):
-        where = ", ".join(f"`{t.name}` (`rendered.yaml:{t.line}`)" for t in row.targets)
+        where = ", ".join(f"`{t.name}` (`:{t.line}`)" for t in row.targets)
         assert line == f"- `{row.clowdapp}` → {where}:"
 
 
@@ -227,7 +289,8 @@ def test_the_koku_report(corpus: Path) -> None:
     assert not any("What it lacks" in x for x in summary.splitlines())  # nothing under the koku policy
     assert "`clowder-sources-client`" in next(x for x in summary.splitlines() if "**Optional**" in x)
     api = next(r for r in report.rows if r.clowdapp == "api-reads")
-    assert f"`cost-onprem-koku-api` (`cost-onprem-2026-02-12-7cc5007a.yaml:{api.targets[0].line}`)" in text
+    assert "Chart (`cost-onprem-2026-02-12-7cc5007a.yaml`)" in text
+    assert f"`cost-onprem-koku-api` (`:{api.targets[0].line}`)" in text
     steps = section(text, "Next steps")
     numbered = [line for line in steps.splitlines() if re.match(r"\d+\. ", line)]
     assert len(numbered) < 10 and not any(": none" in line for line in numbered)
@@ -251,3 +314,40 @@ def test_several_clowdapps_are_named_in_the_summary(tmp_path: Path) -> None:
     chart = write(tmp_path, "chart.yaml", manifests(workload("rel-api", command=manage("x"))))
     text = render_markdown(koku_gap.analyze(apps, [chart]))
     assert "The ClowdApps (`billing`, `shop`) define **2** components" in text
+
+
+@pytest.mark.parametrize(("policy", "limit"), [("default", 60_000), ("koku", 30_000)])
+def test_the_koku_head_report_is_sized_for_people(corpus: Path, policy: str, limit: int) -> None:
+    """Under 60 KB with the default policy (255 KB before template families), under 30 KB with koku's
+    (38 KB), with no fact lost: every row in the matrix, every detailed gap's facts (verbatim, or once
+    for alike gaps with ``{name}`` and ``{queues}`` standing for each one's), every step, and every
+    suggested Deployment's name and env in its template family's values."""
+    report = koku_gap.analyze(
+        clowdapps=[corpus / "koku/clowdapp-2026-08-14-f6cc00b31.yaml"],
+        manifests=[corpus / "chart/cost-onprem-2026-02-12-7cc5007a.yaml"],
+        policy=policy,
+    )
+    text = render_markdown(report)
+    assert len(text.encode("utf-8")) < limit
+    for row in report.rows:
+        assert matrix_line(text, row)
+    gaps = section(text, "Gaps in detail") if report.gaps("P2") else ""
+    steps = section(text, "Next steps")
+    for row in report.rows:
+        if row.is_detailed:
+            for fact in _facts(row):
+                assert fact in gaps or _pattern(fact, row) in gaps, (row.id, fact)
+        if row.is_gap and row.act_now:
+            assert f"`{row.clowdapp}`" in steps
+    families = {f.key: f for f in report.families}
+    for row in report.rows:
+        rem = row.remediation
+        if rem is None:
+            continue
+        if rem.family is None:
+            assert rem.template.rstrip().splitlines()[0] in text
+            continue
+        values = families[rem.family].values
+        assert f"- name: {row.clowdapp}" in values
+        assert all(name in values for name in re.findall(r"^    ([A-Z][A-Z0-9_]*):", rem.values, flags=re.M))
+    assert all(f.values.splitlines()[-1].strip() in text for f in report.families)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import shutil
@@ -14,8 +15,8 @@ import pytest
 
 import koku_gap
 from koku_gap.cli import main
-from koku_gap.model.report import Report
-from koku_gap.report.terminal import HEADINGS, WHY_LINES, render_plain, render_table, render_terminal
+from koku_gap.model.report import Report, row_order
+from koku_gap.report.terminal import HEADINGS, render_plain, render_table, render_terminal, why_parts
 from tests.helpers.files import ROOT, example_report
 
 APP = ROOT / "fixtures/example/clowdapp.yaml"
@@ -40,19 +41,31 @@ def test_piped_output_is_one_line_per_row(report: Report) -> None:
     header = lines.index(next(line for line in lines if line.startswith(HEADINGS[0])))
     body = lines[header + 1 : header + 1 + len(report.rows)]
     assert len(body) == len(report.rows)
-    for line, row in zip(body, report.rows, strict=True):
+    for line, row in zip(body, report.ordered_rows(), strict=True):
         assert line.split()[0] == (row.clowdapp or "—")
         assert row.status in line.split()
-        assert (row.reasons[0] if row.reasons else "") in line  # never wrapped, never cut
+        assert line.endswith("; ".join(why_parts(row)))  # never wrapped, never cut
+        assert row.action is None or f"do: {row.action}" in line
     assert not any(ch in text for ch in "│┃╭━")
     assert "\x1b[" not in text
+
+
+def test_rows_come_by_priority_then_status_in_file_order(report: Report) -> None:
+    ordered = report.ordered_rows()
+    keys = [row_order(r) for r in ordered]
+    assert keys == sorted(keys) and sorted(ordered, key=report.rows.index) == report.rows
+    for a, b in itertools.pairwise(ordered):  # equals keep the file's order
+        if row_order(a) == row_order(b):
+            assert report.rows.index(a) < report.rows.index(b)
+    assert ordered[0].priority == "P0" and ordered[-1].priority is None
+    assert ordered != report.rows  # the example's file order is not the priority order
 
 
 def test_plain_columns_line_up(report: Report) -> None:
     lines = render_plain(report).splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith(HEADINGS[0]))
     status_at = lines[at].index("status")
-    for line, row in zip(lines[at + 1 :], report.rows, strict=False):
+    for line, row in zip(lines[at + 1 :], report.ordered_rows(), strict=False):
         assert line[status_at:].startswith(row.status)
 
 
@@ -93,9 +106,33 @@ def test_both_layouts_say_the_same(report: Report) -> None:
     plain = render_plain(report)
     for row in report.rows:
         assert row.status in table and row.status in plain
-        assert (row.reasons[0] if row.reasons else "") in table
+        for part in why_parts(row):
+            assert part in table and part in plain
     for line in plain.split("\n\n")[0].splitlines():
         assert line in table
+
+
+def test_the_deciding_reason_is_shown_not_the_assumption(report: Report) -> None:
+    """The reasons that decided a row, and its action; an ``assumed: ...`` reason stays in the
+    policy evidence, unless it is all the row has."""
+    row = report.rows[0]
+    decided = row.model_copy(
+        update={
+            "reasons": [
+                "queue q consumed by no chart worker",
+                "assumed: x — y",
+                "the chart deploys w with replicas: 0",
+            ],
+            "action": "scale w to 1",
+        }
+    )
+    assert why_parts(decided) == [
+        "queue q consumed by no chart worker",
+        "the chart deploys w with replicas: 0",
+        "do: scale w to 1",
+    ]
+    alone = row.model_copy(update={"reasons": ["assumed: x — y"], "action": None})
+    assert why_parts(alone) == ["assumed: x — y"]
 
 
 def test_waived_rows_say_so(report: Report) -> None:
@@ -160,23 +197,35 @@ def row_extents(text: str) -> list[tuple[str, int]]:
     return rows
 
 
-@pytest.mark.parametrize("width", [60, 80, 100, 120, 140, 200])
-def test_the_table_fits_any_width_with_short_rows(report: Report, width: int) -> None:
-    """A narrow terminal (COLUMNS=80) once got 15 lines per row and a one-character chart column."""
-    text = render_table(report, color=False, width=width)
+def words(text: str) -> set[str]:
+    """The words of a rendered table: split at spaces and box lines, so a word cut shows as two."""
+    return set(re.split(r"[\s│┃|]+", text))
+
+
+def assert_whole(report: Report, text: str, width: int) -> None:
+    """Every line fits ``width``; every name, reason and action is there with no word cut."""
     assert max(len(line) for line in text.splitlines()) <= width
+    assert "…" not in text
+    shown = words(text)
+    for row in report.rows:
+        for part in [*why_parts(row), *row.chart, row.clowdapp or ""]:
+            missing = [w for w in part.split() if not {w, f"{w},"} & shown]
+            assert not missing, (row.id, part, missing)
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120, 140, 200])
+def test_the_table_fits_any_width_and_cuts_no_word(report: Report, width: int) -> None:
+    """A narrow terminal (COLUMNS=80) once got 15 lines per row and a one-character chart column, and
+    then reasons cut mid-word."""
+    text = render_table(report, color=False, width=width)
     extents = row_extents(text)
-    assert [name for name, _ in extents] == [row.clowdapp or "—" for row in report.rows]  # whole names
-    assert all(1 <= lines <= WHY_LINES for _, lines in extents), extents
-    for row in report.rows:  # every chart name whole too (the two-line layout cuts only at the edge)
-        for name in row.chart:
-            assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text), name
+    assert [name for name, _ in extents] == [row.clowdapp or "—" for row in report.ordered_rows()]
+    assert_whole(report, text, width)
 
 
-def test_narrow_terminals_get_two_lines_per_row(report: Report) -> None:
+def test_narrow_terminals_wrap_each_row_below_its_names(report: Report) -> None:
     text = render_table(report, color=False, width=80)
     assert "┃" not in text
-    assert [lines for _, lines in row_extents(text)] == [2] * len(report.rows)
     missing = next(r for r in report.rows if r.status == "missing")
     lines = text.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith(f"{missing.clowdapp} "))
@@ -184,19 +233,19 @@ def test_narrow_terminals_get_two_lines_per_row(report: Report) -> None:
     assert lines[at + 1].strip() == missing.reasons[0]  # no chart workload: only why, whole when it fits
     matched = next(r for r in report.rows if r.status == "match")
     at = next(i for i, line in enumerate(lines) if line.startswith(f"{matched.clowdapp} "))
-    assert lines[at + 1].strip().startswith(f"→ {matched.chart[0]}: ")
-    assert any(line.endswith("…") for line in lines)  # long reasons are cut at the edge, not wrapped
+    assert lines[at + 1].strip() == f"→ {', '.join(matched.chart)}"
+    assert all(line.startswith("    ") for line in lines[at + 1 : at + 3])
 
 
-def test_wide_terminals_keep_the_boxed_table(report: Report) -> None:
+def test_wide_terminals_wrap_long_reasons_whole(report: Report) -> None:
     text = render_table(report, color=False, width=140)
     assert "┃ component" in text
     row = report.rows[0]
-    long = row.model_copy(update={"reasons": ["word " * 80]})
-    clipped = render_table(report.model_copy(update={"rows": [long]}), color=False, width=140)
-    (extent,) = row_extents(clipped)
-    assert extent == (row.clowdapp, WHY_LINES)
-    assert "…" in clipped
+    long = row.model_copy(update={"reasons": ["word " * 80 + "end"]})
+    wrapped = render_table(report.model_copy(update={"rows": [long]}), color=False, width=140)
+    (extent,) = row_extents(wrapped)
+    assert extent[0] == row.clowdapp and extent[1] > 3
+    assert "…" not in wrapped and "end" in words(wrapped)
 
 
 def test_the_narrow_layout_keeps_colour(report: Report) -> None:
@@ -228,19 +277,32 @@ def test_cli_table_at_the_terminal_width(columns: str) -> None:
     assert len(row_extents(plain)) == 19
 
 
-@pytest.mark.parametrize("width", [60, 80, 120, 160])
-def test_the_koku_pair_at_any_width(corpus: Path, width: int) -> None:
-    """koku's names (33 characters) and chart names (36) stay whole at every width."""
+@pytest.mark.parametrize("width", [80, 200])
+@pytest.mark.parametrize("policy", ["default", "koku"])
+def test_the_koku_pair_at_80_and_200_columns(corpus: Path, width: int, policy: str) -> None:
+    """koku's names (33 characters) and chart names (36) stay whole at every width, and so does every
+    reason and action (at 80 columns 36 of 45 reasons were once cut mid-word)."""
     report = koku_gap.analyze(
         clowdapps=[corpus / "koku/clowdapp-2026-08-14-f6cc00b31.yaml"],
         manifests=[corpus / "chart/cost-onprem-2026-02-12-7cc5007a.yaml"],
-        policy="koku",
+        policy=policy,
     )
     text = render_table(report, color=False, width=width)
-    assert max(len(line) for line in text.splitlines()) <= width
-    extents = row_extents(text)
-    assert [name for name, _ in extents] == [row.clowdapp or "—" for row in report.rows]
-    assert all(lines <= WHY_LINES for _, lines in extents)
+    assert [name for name, _ in row_extents(text)] == [row.clowdapp or "—" for row in report.ordered_rows()]
+    assert_whole(report, text, width)
+
+
+def test_a_replicas_0_row_says_why_and_what_to_do(corpus: Path) -> None:
+    """The chart deploys the queue's workers at 0 replicas: the row says so, and to scale, beside
+    the chart workers (it once showed only "consumed by no chart worker")."""
+    report = koku_gap.analyze(
+        clowdapps=[corpus / "koku/clowdapp-2026-08-14-f6cc00b31.yaml"],
+        manifests=[corpus / "chart/cost-onprem-2026-01-12-0cc9aa7d.yaml"],
+    )
+    row = next(r for r in report.rows if r.clowdapp == "clowder-worker-download")
+    text = " ".join(render_table(report, color=False, width=80).split())
+    assert "with replicas: 0, so nothing consumes download" in text
+    assert f"do: {row.action}" in text and "at least 1 replica" in (row.action or "")
 
 
 def test_width_comes_from_columns_then_stderr_then_120(monkeypatch: pytest.MonkeyPatch) -> None:

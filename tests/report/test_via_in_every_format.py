@@ -5,6 +5,7 @@ model: ``main container X of W`` when the workload's main container does the wor
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -54,9 +55,11 @@ def test_markdown(example: Report, via: str, container: str | None, words: str, 
     if container:
         quoted = quoted.replace(f" {container} ", f" `{container}` ")
     matrix = next(line for line in text.splitlines() if line.startswith("| `db-migrate` |"))
-    assert f"| {quoted} (`rendered.yaml:" in matrix
+    assert f"| {quoted} (`:" in matrix  # the Chart column names the file
     assert f"- **Current state in the chart**: {quoted} (Job) at " in text
-    edge = next(line for line in text.splitlines() if "c_ledger_db_migrate -->|" in line)
+    node = re.search(r'^    (c\d+)\["db-migrate"\]', text, flags=re.M)
+    assert node is not None
+    edge = next(line for line in text.splitlines() if f"  {node.group(1)} -->|" in line)
     assert edge.split("|")[1] == ("partial" + (f" ({label})" if label else ""))
 
 

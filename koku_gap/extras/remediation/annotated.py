@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from koku_gap.extras.remediation.siblings import ChartEnv, sibling_env
 from koku_gap.extras.remediation.values import values_fragment
@@ -20,6 +22,47 @@ from koku_gap.yaml.text import indent
 NO_SIBLING = "# no chart workload runs this image: values are the ClowdApp's (SaaS) settings; review them"
 MOUNT_KEYS = ("initContainers", "volumeMounts", "volumes")  # what a sibling's pod lends besides env
 _ENV_KEY = re.compile(r"^    ([A-Za-z_][A-Za-z0-9_.-]*):(?: |$)")
+
+
+@dataclass(frozen=True)
+class Annotated:
+    """A values fragment before it is written: the component's values (under ``key``), the comment of
+    each env var (``notes``, by name) and of each block field (``fields``), and whether the chart was
+    read but lent nothing (``no_sibling``). A template family splits several of these into what they
+    share and what is each one's own, and writes both with the same comments."""
+
+    key: str
+    values: dict[str, Any]
+    notes: dict[str, str]
+    fields: dict[str, str]
+    no_sibling: bool
+
+    def text(self) -> str:
+        text = commented(yaml_text({self.key: self.values}), self.notes, self.fields)
+        return f"{NO_SIBLING}\n{text}" if self.no_sibling else text
+
+
+def annotate(
+    component: Component,
+    chart: Mapping[str, ChartEnv] | None = None,
+    parameters: Mapping[str, str] | None = None,
+    omit: Collection[str] = (),
+    sibling: Component | None = None,
+    prefixes: Sequence[str] = (),
+) -> Annotated:
+    """What ``values_yaml`` writes, before it is written (its arguments are the same)."""
+    added = sibling_env(component, sibling)  # () without a sibling
+    notes = {e.name: f"from the chart's {sibling.name}" for e in added} if sibling else {}
+    notes.update((name, f"from the chart's {env.workload}") for name, env in (chart or {}).items())
+    for name, parameter in (parameters or {}).items():
+        notes.setdefault(name, f"from template parameter {parameter}")
+    fields: dict[str, str] = {}
+    if sibling is not None:
+        if sibling.containers and sibling.main.image:
+            fields["image"] = f"the chart's image, as {sibling.name}"
+        fields.update((key, f"from the chart's {sibling.name}") for key in MOUNT_KEYS)
+    ((key, values),) = values_fragment(component, chart, omit, sibling, prefixes, added).items()
+    return Annotated(key, values, notes, fields, sibling is None and chart is not None)
 
 
 def values_yaml(
@@ -35,22 +78,10 @@ def values_yaml(
     its line, and the sibling's image by one on ``image:`` (its mounts, init containers and volumes on
     theirs); env vars named in ``omit`` left out. When
     the chart was read (``chart`` not None) but has no sibling, a first line says the values are SaaS's."""
-    added = sibling_env(component, sibling)  # () without a sibling
-    notes = {e.name: f"from the chart's {sibling.name}" for e in added} if sibling else {}
-    notes.update((name, f"from the chart's {env.workload}") for name, env in (chart or {}).items())
-    for name, parameter in (parameters or {}).items():
-        notes.setdefault(name, f"from template parameter {parameter}")
-    fields: dict[str, str] = {}
-    if sibling is not None:
-        if sibling.containers and sibling.main.image:
-            fields["image"] = f"the chart's image, as {sibling.name}"
-        fields.update((key, f"from the chart's {sibling.name}") for key in MOUNT_KEYS)
-    fragment = values_fragment(component, chart, omit, sibling, prefixes, added)
-    text = _commented(yaml_text(fragment), notes, fields)
-    return f"{NO_SIBLING}\n{text}" if sibling is None and chart is not None else text
+    return annotate(component, chart, parameters, omit, sibling, prefixes).text()
 
 
-def _commented(text: str, notes: Mapping[str, str], fields: Mapping[str, str]) -> str:
+def commented(text: str, notes: Mapping[str, str], fields: Mapping[str, str]) -> str:
     """``text`` (a values fragment) with ``# note`` after each env var named in ``notes`` (at the end of
     its line when the value fits on it, else on a line of its own above it) and after the line opening
     each block field named in ``fields``."""

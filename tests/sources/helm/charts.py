@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from koku_gap.cli import main
+from tests.helpers.gate import gated, ungated
 
 CHARTS = Path(__file__).resolve().parents[3] / "fixtures" / "charts"
 
@@ -50,7 +51,7 @@ def workloads(text: str) -> set[str]:
 def report_json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, dict[str, Any]]:
     code = main([*argv, "--format", "json"])
     out, err = capsys.readouterr()
-    assert err == "", err
+    assert ungated(err) == "" and gated(err) == (code == 1), err
     return code, json.loads(out)
 
 
