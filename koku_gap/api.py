@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 from koku_gap.engine.classify import chart_rows, chart_verdicts, platform_services, source_rows
 from koku_gap.engine.drift import env_keys
+from koku_gap.engine.env_meaning import EnvMeaning
 from koku_gap.engine.match import match
 from koku_gap.engine.policy import Policy, load_policy
 from koku_gap.engine.producers import consumer_evidence
@@ -369,13 +370,15 @@ def compare(
     match, then classify the ClowdApp's components, the chart's other workloads and the platform
     services, from the one match result. ``app_sources``: each app's source as read
     (``load_app_source``): its Celery queues are judged by who sends to them in the chart's pods, its
-    missing Kafka consumers by who produces the topics they read.
+    missing Kafka consumers by who produces the topics they read, and the env vars the chart leaves
+    unset by what the code does with them.
     Reads no file; the extras (``enrich``) come after."""
     result = match(source, target, policy)
     keys = env_keys(target.resources)
     code = code_evidence(result, app_sources or {}, keys)
     consumers = consumer_evidence(result, target, app_sources or {})
-    rows = source_rows(result, policy, today, keys, code, consumers)
+    meanings = {app: EnvMeaning.of(source) for app, source in (app_sources or {}).items()}
+    rows = source_rows(result, policy, today, keys, code, consumers, meanings)
     verdicts = chart_verdicts(source, target, result, policy)
     rows += chart_rows(verdicts, policy)
     queues = Queues(

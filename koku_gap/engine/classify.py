@@ -13,6 +13,7 @@ from datetime import date
 from typing import NamedTuple
 
 from koku_gap.engine.drift import EnvKeys, drift
+from koku_gap.engine.env_meaning import EnvMeaning
 from koku_gap.engine.match import Candidate, MatchResult, Names, Pairing
 from koku_gap.engine.policy import ChartRule, ComponentOverride, Outcome, Policy, Reasoned, Waiver
 from koku_gap.engine.producers import TopicEvidence
@@ -66,14 +67,19 @@ def source_rows(
     env_keys: EnvKeys | None = None,
     code: CodeEvidence | None = None,
     consumers: ConsumerEvidence | None = None,
+    meanings: Mapping[str, EnvMeaning] | None = None,
 ) -> list[Row]:
     """One row per ClowdApp component; ``today`` decides which waivers have expired (default: today);
     ``env_keys``: what the chart's ConfigMaps and Secrets hold (``drift.env_keys``), for envFrom;
     ``code``: what the apps' own source says about each queue (``engine/senders.py``), and
-    ``consumers`` about each missing Kafka consumer's topics (``engine/producers.py``), where given."""
+    ``consumers`` about each missing Kafka consumer's topics (``engine/producers.py``) and ``meanings``
+    about each app's env vars (``engine/env_meaning.py``), where given."""
     day = today or date.today()
-    found = consumers or {}
-    return [_source_row(p, result, policy, day, env_keys or {}, code or {}, found) for p in result.pairings]
+    found, meant = consumers or {}, meanings or {}
+    return [
+        _source_row(p, result, policy, day, env_keys or {}, code or {}, found, meant.get(p.source.app))
+        for p in result.pairings
+    ]
 
 
 @dataclass(frozen=True)
@@ -204,6 +210,7 @@ def _source_row(
     env_keys: EnvKeys,
     code: CodeEvidence,
     consumers: ConsumerEvidence,
+    meaning: EnvMeaning | None,
 ) -> Row:
     s = p.source
     uncovered = [q for q in s.role.queues if q not in result.queue_consumers]
@@ -212,7 +219,7 @@ def _source_row(
     case = _queue_case(s, chosen, uncovered, policy, code) or _topic_case(
         s, consumers.get((s.app, s.name)), policy
     )
-    verdict = _verdict(p, result, policy, env_keys, case)
+    verdict = _verdict(p, result, policy, env_keys, case, meaning)
     outcome, targets = verdict.outcome, verdict.targets
     same_as_saas = case is not None and case.outcome is None and case.rule == rules.UNCOVERED_QUEUE
     reasons = [outcome.reason, *_queue_notes(s, uncovered, covering, targets, result, idle_said=same_as_saas)]
@@ -265,6 +272,7 @@ def _verdict(
     policy: Policy,
     env_keys: EnvKeys,
     case: _QueueCase | None,
+    meaning: EnvMeaning | None = None,
 ) -> _Verdict:
     """Missing when nothing plays the part (showing the closest rejections), else judged on the drift."""
     s = p.source
@@ -274,6 +282,8 @@ def _verdict(
     cand = p.chosen
     target = _target(cand)
     drifts = drift(s, cand.target, cand.container, policy.ignore_env, env_keys)
+    if meaning is not None:  # the app's code says which of the unset variables matter
+        drifts = [meaning.explained(d) for d in drifts]
     outcome, rule = _matched_outcome(s, cand, p, drifts, policy, result, case)
     return _Verdict(outcome, rule, [target], drifts, list(cand.evidence))
 

@@ -51,11 +51,14 @@ class EnvMeaning:
         unread = [n for n in names if n not in self.reads and n not in self.switches]
         parts = []
         if switches:
-            parts.append("switches the code decides on (the pod runs the default's branch): " + _list(
-                [self._switch(n) for n in switches]
-            ))
+            parts.append(
+                "switches the code decides on (the pod runs the default's branch): "
+                + _list([self._switch(n) for n in switches])
+            )
         if read:
-            parts.append("read by the code, falling back to their default: " + _list([self._read(n) for n in read]))
+            parts.append(
+                "read by the code, falling back to their default: " + _list([self._read(n) for n in read])
+            )
         if unread:
             parts.append(f"read nowhere in the code ({len(unread)}): " + _list(unread))
         message = f"{len(names)} env var(s) the ClowdApp sets are not set; " + "; ".join(parts)
