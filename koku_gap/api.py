@@ -11,11 +11,8 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 from koku_gap.engine.classify import chart_rows, chart_verdicts, platform_services, source_rows
 from koku_gap.engine.drift import env_keys
-from koku_gap.engine.env_meaning import EnvMeaning
 from koku_gap.engine.match import match
 from koku_gap.engine.policy import Policy, load_policy
-from koku_gap.engine.producers import consumer_evidence
-from koku_gap.engine.senders import code_evidence
 from koku_gap.extras.remediation import (
     ChartEnvs,
     helm_template,
@@ -375,10 +372,17 @@ def compare(
     Reads no file; the extras (``enrich``) come after."""
     result = match(source, target, policy)
     keys = env_keys(target.resources)
-    code = code_evidence(result, app_sources or {}, keys)
-    consumers = consumer_evidence(result, target, app_sources or {})
-    meanings = {app: EnvMeaning.of(source) for app, source in (app_sources or {}).items()}
-    rows = source_rows(result, policy, today, keys, code, consumers, meanings)
+    if app_sources:  # the code's evidence, and its modules, only when some source was read
+        from koku_gap.engine.env_meaning import EnvMeaning
+        from koku_gap.engine.producers import consumer_evidence
+        from koku_gap.engine.senders import code_evidence
+
+        code = code_evidence(result, app_sources, keys)
+        consumers = consumer_evidence(result, target, app_sources)
+        meanings = {app: EnvMeaning.of(source) for app, source in app_sources.items()}
+        rows = source_rows(result, policy, today, keys, code, consumers, meanings)
+    else:
+        rows = source_rows(result, policy, today, keys)
     verdicts = chart_verdicts(source, target, result, policy)
     rows += chart_rows(verdicts, policy)
     queues = Queues(

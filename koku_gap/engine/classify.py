@@ -10,14 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from koku_gap.engine.drift import EnvKeys, drift
-from koku_gap.engine.env_meaning import EnvMeaning
 from koku_gap.engine.match import Candidate, MatchResult, Names, Pairing
 from koku_gap.engine.policy import ChartRule, ComponentOverride, Outcome, Policy, Reasoned, Waiver
-from koku_gap.engine.producers import TopicEvidence
-from koku_gap.engine.senders import QueueEvidence, Sender
 from koku_gap.model import rules
 from koku_gap.model.graph import Component, ComponentGraph, Resource
 from koku_gap.model.location import SourceRef
@@ -35,11 +32,16 @@ from koku_gap.model.vocabulary import (
 )
 from koku_gap.sources.roles import role_purpose
 
+if TYPE_CHECKING:  # the code's evidence is read only with --app-source: its models load then
+    from koku_gap.engine.env_meaning import EnvMeaning
+    from koku_gap.engine.producers import TopicEvidence
+    from koku_gap.engine.senders import QueueEvidence, Sender
+
 PRE_PHASES = frozenset({"pre-install", "pre-upgrade"})
 CONSUMER_RULES = frozenset({rules.UNPROVEN_CONSUMER, rules.UNFED_CONSUMER})
 SENDERS_SHOWN = 6  # senders a row lists in its evidence; the rest are counted
-CodeEvidence = Mapping[tuple[str, str], QueueEvidence]  # (app, queue) -> what the app's code says
-ConsumerEvidence = Mapping[tuple[str, str], TopicEvidence]  # (app, missing consumer) -> the same
+CodeEvidence = Mapping[tuple[str, str], "QueueEvidence"]  # (app, queue) -> what the app's code says
+ConsumerEvidence = Mapping[tuple[str, str], "TopicEvidence"]  # (app, missing consumer) -> the same
 DEPENDENCY_KINDS = ("dependency", "optional-dependency")
 
 
