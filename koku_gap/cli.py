@@ -668,7 +668,10 @@ def _replace(path: Path, text: str | bytes, what: str, shown: Path) -> None:
         raise InputError(str(shown), None, f"cannot write the {what}: the directory does not exist")
     import tempfile  # only for --output and --write-baseline: most runs write to stdout
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    except OSError as exc:  # a read-only directory, a full disk: the documented one line, not a traceback
+        raise _cannot_write(shown, what, exc) from None
     try:
         with _opened(fd, text) as handle:
             handle.write(text)

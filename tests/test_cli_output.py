@@ -84,3 +84,26 @@ def test_no_baseline_is_written_when_the_report_cannot_be(
     assert not baseline.exists()
     assert main([*EXAMPLE, "--output", str(tmp_path / "report.md"), "--write-baseline", str(baseline)]) == 0
     assert baseline.exists()
+
+
+def test_a_directory_that_refuses_new_files_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As root no directory refuses a file, so the refusal is the operating system's answer, simulated."""
+    import tempfile
+
+    def refuse(*_: object, **__: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    assert main([*EXAMPLE, "--output", str(tmp_path / "r.md")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"gap-report: error: {tmp_path / 'r.md'}: cannot write the report: Permission denied\n"
+
+
+def test_a_full_device_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*EXAMPLE, "--output", "/dev/full"]) == 2
+    assert (
+        capsys.readouterr().err
+        == "gap-report: error: /dev/full: cannot write the report: No space left on device\n"
+    )
