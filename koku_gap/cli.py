@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from koku_gap import __version__
+from koku_gap.config import CONFIG_FILE, config_arguments
 from koku_gap.model.errors import InputError, Setting, UsageError
 from koku_gap.report import format_names
 from koku_gap.yaml.limits import MAX_WORKLOADS
@@ -74,6 +75,16 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _config_option(argv: Sequence[str]) -> str | None:
+    """The ``--config FILE`` of ``argv``, read before parsing: the file adds to what is parsed."""
+    for i, token in enumerate(argv):
+        if token == "--config" and i + 1 < len(argv):
+            return argv[i + 1]
+        if token.startswith("--config="):
+            return token.split("=", 1)[1]
+    return None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gap-report",
@@ -82,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 no gap at or above --fail-on, 1 such gaps, 2 bad input or usage. "
         "A repeatable option takes one value each time: --manifests a.yaml --manifests more/. "
         "Example: gap-report --clowdapp deploy/clowdapp.yaml --manifests rendered.yaml --format markdown",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help=f"options from FILE (default: {CONFIG_FILE} in the working directory, if there): keys are the "
+        "long options without --; KOKU_GAP_<OPTION> variables override it, the command line both",
     )
     parser.add_argument(
         "--clowdapp",
@@ -382,7 +399,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
     if given[:1] == [HISTORY]:
         return run_history(given[1:])
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args([*config_arguments(parser, given, _config_option(given)), *given])
     _check_files(args)
     own_process = argv is None  # the console script or python -m: gap-report's own process
     if own_process:

@@ -31,7 +31,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "koku_gap"
 ROOT_NAME = "koku_gap"
-LAYERS = ("model", "yaml", "sources", "engine", "extras", "report", "api", "history", "cli")
+LAYERS = ("model", "yaml", "sources", "engine", "extras", "report", "api", "history", "config", "cli")
 FACADE = ROOT_NAME  # koku_gap/__init__.py
 
 Edge = tuple[str, str]  # (importing module, imported module), dotted names
