@@ -508,10 +508,12 @@ def _load(source: str, seen: tuple[str, ...]) -> Policy:
     try:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        location = _file_location(error["loc"])
-        location = _locate(raw, location, error.get("input"))
-        line = _line_of(raw, location)
+        located = []
+        for error in exc.errors():  # the first by line, as a reader of the file meets them
+            location = _locate(raw, _file_location(error["loc"]), error.get("input"))
+            located.append((_line_of(raw, location) or 0, location, error))
+        first, location, error = min(located, key=lambda found: found[0])
+        line = first or None
         what = ".".join(location) or "policy"
         message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
         message = message.removeprefix("Value error, ")

@@ -198,3 +198,20 @@ def test_extends_reads_a_file_beside_the_policy(tmp_path: Path) -> None:
     child = tmp_path / "policy.yaml"
     child.write_text("extends: sub/base.yaml\n")
     assert load_policy(child).partial_priority == "P1"
+
+
+def test_of_several_errors_the_first_by_line_is_reported(tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "extends: default\nmissing:\n  celery-worker: {status: nope, priority: P1, reason: x}\n"
+        "partial_priority: P9\n"
+    )
+    with pytest.raises(InputError) as caught:
+        load_policy(policy)
+    assert caught.value.line == 3 and "missing.celery-worker.status" in caught.value.message
+    policy.write_text(
+        "extends: default\npartial_priority: P9\nmissing:\n  celery-worker: {status: nope, priority: P1, reason: x}\n"
+    )
+    with pytest.raises(InputError) as caught:
+        load_policy(policy)
+    assert caught.value.line == 2 and "partial_priority" in caught.value.message
