@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import os
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -582,6 +583,13 @@ def _read(source: str) -> tuple[LDict, str]:
         text = (POLICY_DIR / f"{source}.yaml").read_text("utf-8")
     else:
         file = source
+        if not Path(source).exists() and os.sep not in source and "." not in source:
+            close = difflib.get_close_matches(source, BUNDLED, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            bundled = ", ".join(BUNDLED)
+            raise InputError(
+                source, None, f"no such policy file, nor a bundled policy: {hint}bundled: {bundled}"
+            )
         text = read_text(source)
     stream = parse_stream(text, file)
     if len(stream.documents) != 1 or not isinstance(stream.documents[0].value, LDict):

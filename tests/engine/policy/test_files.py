@@ -210,8 +210,18 @@ def test_of_several_errors_the_first_by_line_is_reported(tmp_path: Path) -> None
         load_policy(policy)
     assert caught.value.line == 3 and "missing.celery-worker.status" in caught.value.message
     policy.write_text(
-        "extends: default\npartial_priority: P9\nmissing:\n  celery-worker: {status: nope, priority: P1, reason: x}\n"
+        "extends: default\npartial_priority: P9\n"
+        "missing:\n  celery-worker: {status: nope, priority: P1, reason: x}\n"
     )
     with pytest.raises(InputError) as caught:
         load_policy(policy)
     assert caught.value.line == 2 and "partial_priority" in caught.value.message
+
+
+def test_a_bundled_name_misspelt_says_which_exist() -> None:
+    with pytest.raises(InputError) as caught:
+        load_policy("kokuu")
+    assert (
+        str(caught.value)
+        == "kokuu: no such policy file, nor a bundled policy: did you mean koku? bundled: default, koku"
+    )
