@@ -46,6 +46,7 @@ FILE_OPTIONS = ("clowdapp", "policy", "values", "baseline")
 OPTION_OF_SETTING = {
     "clowdapps": "--clowdapp",
     "charts": "--chart",
+    "manifests": "--manifests",
     "params": "--param",
     "max_bytes": "--max-bytes",
     "max_workloads": "--max-workloads",
@@ -248,11 +249,13 @@ def _strict(report: object) -> None:
 
 def _day(text: str) -> date:
     """A calendar date written YYYY-MM-DD (``date.fromisoformat`` alone also takes 20261126, 2026-W48)."""
-    try:
-        if DATE.fullmatch(text):
+    if DATE.fullmatch(text):
+        try:
             return date.fromisoformat(text)
-    except ValueError:
-        pass
+        except ValueError:  # written right, but no such day: 2026-02-30
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a date (no such day in the calendar)"
+            ) from None
     raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}")
 
 

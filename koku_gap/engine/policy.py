@@ -217,8 +217,10 @@ class Waiver(Reasoned):
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
             try:
                 return date.fromisoformat(value.strip())
-            except ValueError:
-                pass
+            except ValueError:  # written right, but no such day: 2026-02-30
+                raise ValueError(
+                    f"expires {value.strip()!r} is not a date (no such day in the calendar)"
+                ) from None
         raise ValueError(f"expires must be a date written YYYY-MM-DD, got {value!r}")
 
     @model_validator(mode="after")

@@ -35,6 +35,7 @@ from koku_gap.sources.clowder_crd import (
     POD_SPEC_FIELDS,
     READ_THOUGH_UNKNOWN,
 )
+from koku_gap.sources.manifests import WORKLOAD_KINDS
 from koku_gap.sources.roles import simple_commands
 from koku_gap.sources.template import STRING_PARAM, Parameters, Substituter, read_parameters
 from koku_gap.yaml.limits import MAX_RESOURCES, MAX_WORKLOADS, check_resources, check_workloads
@@ -180,16 +181,20 @@ def _clowdapps(resolved: list[Any], objects: list[Any]) -> list[tuple[LDict, Any
 def _no_clowdapp(stream: Stream, resolved: list[Any], objects_line: int | None) -> InputError:
     """The error for a file without a ClowdApp, saying what the file holds instead."""
     kinds = sorted({str(o.get("kind")) for o in resolved if isinstance(o, dict)})
+    line = objects_line or (stream.documents[0].line if stream.documents else None)
+    swapped: tuple[Setting, ...] = ()
     if kinds:
         found = f" (objects: {', '.join(kinds)})"
+        if set(WORKLOAD_KINDS) & set(kinds):  # rendered manifests given as the ClowdApp: inputs swapped?
+            found += f"; it looks like a rendered chart: pass it with {SETTING}"
+            swapped = (Setting("manifests"),)
     elif stream.documents:
         found = " (no objects with a 'kind' in the file)"
     elif stream.text.strip():
         found = ": the file holds only comments; expected an OpenShift Template or a ClowdApp"
     else:
         found = ": the file is empty; expected an OpenShift Template or a ClowdApp"
-    line = objects_line or (stream.documents[0].line if stream.documents else None)
-    return InputError(stream.file, line, "no ClowdApp found" + found)
+    return InputError(stream.file, line, "no ClowdApp found" + found, settings=swapped)
 
 
 def _read_clowdapps(

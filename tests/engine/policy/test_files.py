@@ -225,3 +225,14 @@ def test_a_bundled_name_misspelt_says_which_exist() -> None:
         str(caught.value)
         == "kokuu: no such policy file, nor a bundled policy: did you mean koku? bundled: default, koku"
     )
+
+
+def test_a_waiver_expiring_on_no_day_says_so(tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text("extends: default\nwaivers:\n  - {component: x, reason: r, expires: 2026-02-30}\n")
+    with pytest.raises(InputError) as caught:
+        load_policy(policy)
+    assert (
+        caught.value.line == 3
+        and "expires '2026-02-30' is not a date (no such day in the calendar)" in str(caught.value)
+    )
