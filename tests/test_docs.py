@@ -1,0 +1,34 @@
+"""The examples a user copies out of the docs work where they are written (issue 16): every YAML policy
+block of docs/policy.md loads as a policy, and no waiver in them has expired."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from koku_gap.engine.policy import load_policy
+
+ROOT = Path(__file__).resolve().parents[1]
+BLOCK = re.compile(r"```yaml\n(.*?)```", re.S)
+
+
+def policy_blocks(doc: Path) -> list[str]:
+    """The ``yaml`` blocks of a doc that are whole policies (they extend one)."""
+    return [b for b in BLOCK.findall(doc.read_text(encoding="utf-8")) if re.search(r"^extends: ", b, re.M)]
+
+
+@pytest.mark.parametrize("index", range(len(policy_blocks(ROOT / "docs" / "policy.md"))))
+def test_each_policy_in_the_docs_loads(tmp_path: Path, index: int) -> None:
+    text = policy_blocks(ROOT / "docs" / "policy.md")[index]
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    policy = load_policy(path)
+    for waiver in policy.waivers:  # a copied example must not be a waiver that no longer holds
+        assert waiver.expires is None or waiver.expires > date(2026, 12, 2), waiver
+
+
+def test_the_docs_hold_policies_to_check() -> None:
+    assert len(policy_blocks(ROOT / "docs" / "policy.md")) >= 1
