@@ -65,9 +65,11 @@ def read_baseline(path: str | Path) -> Baseline:
         p = Path(path)
         if p.is_dir():
             raise InputError(name, None, "cannot read the baseline: is a directory")
-        if p.stat().st_size > MAX_BYTES:
+        with p.open("rb") as handle:  # read bounded: a FIFO or a device reports no size to check
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
             raise InputError(name, None, f"cannot read the baseline: over {MAX_BYTES} bytes")
-        text = p.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError(
             name,

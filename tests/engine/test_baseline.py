@@ -373,3 +373,13 @@ def test_read_baseline_raises_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_baseline(tmp_path / "nope.json")
     assert caught.value.file == str(tmp_path / "nope.json")
+
+
+def test_a_baseline_that_never_ends_is_refused_at_the_limit() -> None:
+    """/dev/zero reports a size of 0: the bound is on what is read, not on what the file system says."""
+    from koku_gap.engine.baseline import MAX_BYTES, read_baseline
+    from koku_gap.model.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        read_baseline("/dev/zero")
+    assert str(caught.value) == f"/dev/zero: cannot read the baseline: over {MAX_BYTES} bytes"
