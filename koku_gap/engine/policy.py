@@ -471,6 +471,22 @@ def load_policy(source: str | Path | None = None) -> Policy:
     return _load(str(source) if source is not None else "default", seen=())
 
 
+MAX_ENTRIES = 2_000  # per section: each entry is matched against every component (real policies: dozens)
+
+
+def _check_sizes(raw: LDict, file: str) -> None:
+    """Refuse a section too long to match: a policy comes with a pull request, and every pattern is
+    tried against every component and queue, so 500,000 of them would take minutes."""
+    for section in ("components", "match", "chart", "waivers", "assume"):
+        entries = raw.get(section)
+        if isinstance(entries, dict | list) and len(entries) > MAX_ENTRIES:
+            raise InputError(
+                file,
+                raw.line_of(section),
+                f"policy {section}: more than {MAX_ENTRIES} entries (real policies have dozens)",
+            )
+
+
 def _beside(policy_file: Path, parent: str, line: int | None) -> Path:
     """The file a policy ``extends``: a bundled name, or a path inside the policy's own directory. A
     policy comes with a pull request; its ``extends:`` must not read the CI machine's other files (and
@@ -492,6 +508,7 @@ def _load(source: str, seen: tuple[str, ...]) -> Policy:
     if source in seen:
         raise InputError(source, None, f"policy 'extends' loops: {' -> '.join((*seen, source))}")
     raw, file = _read(source)
+    _check_sizes(raw, file)
     parent_name = raw.get("extends")
     data = dict(raw)
     inherited: Mapping[tuple[str, object], Origin] = {}

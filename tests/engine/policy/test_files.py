@@ -236,3 +236,17 @@ def test_a_waiver_expiring_on_no_day_says_so(tmp_path: Path) -> None:
         caught.value.line == 3
         and "expires '2026-02-30' is not a date (no such day in the calendar)" in str(caught.value)
     )
+
+
+def test_a_policy_section_too_long_to_match_is_refused(tmp_path: Path) -> None:
+    from koku_gap.engine.policy import MAX_ENTRIES
+
+    policy = tmp_path / "p.yaml"
+    entries = "".join(f"  c{i}: {{priority: P3, reason: r}}\n" for i in range(MAX_ENTRIES + 1))
+    policy.write_text(f"extends: default\ncomponents:\n{entries}")
+    with pytest.raises(InputError) as caught:
+        load_policy(policy)
+    assert (caught.value.line, caught.value.message) == (
+        2,
+        f"policy components: more than {MAX_ENTRIES} entries (real policies have dozens)",
+    )
