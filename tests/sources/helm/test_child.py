@@ -7,6 +7,7 @@ Each chart here is a few bytes a pull request could carry: a nested ``range`` (g
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 from pathlib import Path
@@ -32,10 +33,13 @@ def _chart(root: Path, template: str, values: str = "") -> Path:
 
 
 def _refused(chart: Path, seconds: float = 20) -> tuple[str, float]:
+    """The one-line error of a hostile render, and how long it took; the child's peak memory (its
+    resident set, the largest of any child so far) stays under the limit it was given."""
     job = read_job(ChartSpec(chart), "hostile", 20 << 20)
     started = time.monotonic()
     with pytest.raises(InputError) as caught:
         PythonEngine(seconds=seconds, memory=LIMIT).render(chart, job)
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 < LIMIT  # Linux: kilobytes
     assert caught.value.file == str(chart)
     assert "\n" not in caught.value.message
     return caught.value.message, time.monotonic() - started
@@ -53,8 +57,9 @@ def _refused(chart: Path, seconds: float = 20) -> tuple[str, float]:
 def test_a_template_that_wants_more_memory_than_allowed_is_one_line(
     tmp_path: Path, template: str, values: str
 ) -> None:
-    message, _ = _refused(_chart(tmp_path, template, values))
+    message, took = _refused(_chart(tmp_path, template, values))
     assert message.startswith("rendering stopped: it needed more than 1024 MiB")
+    assert took < 10  # measured: 0.2-0.9 s
 
 
 def test_a_template_that_spins_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
