@@ -63,9 +63,10 @@ def test_a_template_that_wants_more_memory_than_allowed_is_one_line(
 
 
 def test_a_template_that_spins_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
-    chart = _chart(
-        tmp_path, "a: {{ range $i := until 50000 }}{{ range $j := until 50000 }}{{ end }}{{ end }}1\n"
+    spin = (
+        "{{ $n := until 50000 }}a: {{ range $i := $n }}{{ range $j := $n }}{{ end }}{{ end }}1\n"  # one list
     )
+    chart = _chart(tmp_path, spin)
     message, took = _refused(chart, seconds=1.5)
     assert message == "rendering stopped after 1.5 s: a template loops or the chart is too large"
     assert took < 10
