@@ -7,6 +7,7 @@ annotations are kept, since a migration run as a post-install hook runs after th
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
@@ -141,8 +142,12 @@ def _streams(path: str | Path, max_bytes: int) -> Iterable[Stream]:
         files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in YAML_SUFFIXES)
         if not files:
             raise InputError(name, None, "directory holds no .yaml or .yml files")
-        for file in files:
-            yield _parse(read_text(file, max_bytes), str(file))
+        read: set[str] = set()
+        for file in files:  # by real path, once: links to one file (or to /dev/zero) are not read again
+            real = os.path.realpath(file)
+            if real not in read:
+                read.add(real)
+                yield _parse(read_text(file, max_bytes), str(file))
         return
     yield _parse(read_text(p, max_bytes), name)
 

@@ -504,3 +504,21 @@ def test_many_duplicates_are_summed_up(tmp_path: Path) -> None:
     assert len(warnings) == 101
     assert warnings[-1].message == "50 more duplicate objects from here on, not listed one by one"
     assert warnings[-1].line == 3 * 100 + 2  # the 101st object, on its `kind:` line
+
+
+def test_a_directory_reads_each_file_once_by_its_real_path(tmp_path: Path) -> None:
+    """Links to one file are that file once: not its objects again (duplicate-object noise), nor a
+    hostile directory's thousand links read a thousand times."""
+    from koku_gap.sources.manifests import load_manifests
+
+    rendered = tmp_path / "rendered"
+    rendered.mkdir()
+    (rendered / "a.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+        "spec: {template: {spec: {containers: [{name: web, image: x}]}}}\n"
+    )
+    for i in range(20):
+        (rendered / f"link-{i}.yaml").symlink_to(rendered / "a.yaml")
+    graph = load_manifests(rendered)
+    assert [c.name for c in graph.components] == ["web"]
+    assert not [w for w in graph.warnings if w.code == "duplicate-object"]
