@@ -25,7 +25,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from koku_gap.model.errors import InputError, UsageError
-from koku_gap.yaml.loader import LDict, load_stream, to_plain
 
 CONFIG_FILE = ".koku-gap.yaml"
 ENV_PREFIX = "KOKU_GAP_"
@@ -79,6 +78,8 @@ def _flag(action: argparse.Action) -> bool:
 def _from_file(
     path: Path, actions: Mapping[str, argparse.Action]
 ) -> dict[str, tuple[object, str, int | None]]:
+    from koku_gap.yaml.loader import LDict, load_stream, to_plain  # only with a file: --help stays light
+
     stream = load_stream(path)
     documents = [d for d in stream.documents if d.value is not None]
     if not documents:

@@ -197,6 +197,9 @@ def row_extents(text: str) -> list[tuple[str, int]]:
     return rows
 
 
+LONG_WORD = 40  # longer than a narrow column: a file path, whose length depends on where the repo lives
+
+
 def words(text: str) -> set[str]:
     """The words of a rendered table: split at spaces and box lines, so a word cut shows as two."""
     return set(re.split(r"[\s│┃|]+", text))
@@ -207,9 +210,14 @@ def assert_whole(report: Report, text: str, width: int) -> None:
     assert max(len(line) for line in text.splitlines()) <= width
     assert "…" not in text
     shown = words(text)
+    folded = re.sub(r"[\s│┃|]+", "", text)  # a word longer than its column (a path) is folded, not lost
     for row in report.rows:
         for part in [*why_parts(row), *row.chart, row.clowdapp or ""]:
-            missing = [w for w in part.split() if not {w, f"{w},"} & shown]
+            missing = [
+                w
+                for w in part.split()
+                if not {w, f"{w},"} & shown and not (len(w) > LONG_WORD and w in folded)
+            ]
             assert not missing, (row.id, part, missing)
 
 

@@ -205,7 +205,7 @@ def test_bundled_policies_waive_nothing() -> None:
         (
             "  - {component: a, reason: x, expires: 2026-02-30}\n",
             3,
-            "policy waivers.0.expires: expires must be a date written YYYY-MM-DD, got '2026-02-30'",
+            "policy waivers.0.expires: expires '2026-02-30' is not a date (no such day in the calendar)",
         ),
         (
             "  - {component: a, reason: x, expires: next week}\n",
