@@ -175,7 +175,7 @@ class Celery:
     def task_routes(self, module: ModuleInfo) -> Iterator[TaskRoute]:
         for stmt, ctx in module.statements:
             if isinstance(stmt, ast.Assign) and any(
-                _named(module.text(t), ROUTES_NAMES) for t in stmt.targets
+                _named(_last(module, t), ROUTES_NAMES) for t in stmt.targets
             ):
                 yield from self._routes(stmt.value, ctx)
         for call, ctx in module.calls:
@@ -189,7 +189,7 @@ class Celery:
         goes when no route names it (Celery's own default is ``celery``)."""
         for stmt, ctx in module.statements:
             if isinstance(stmt, ast.Assign) and any(
-                _named(module.text(t), DEFAULT_QUEUE_NAMES) for t in stmt.targets
+                _named(_last(module, t), DEFAULT_QUEUE_NAMES) for t in stmt.targets
             ):
                 yield self._default_queue(stmt.value, stmt, ctx)
         for call, ctx in module.calls:
@@ -333,16 +333,16 @@ class Celery:
                 continue
             frame = self.tree.frame(ctx)
             for target in stmt.targets:
-                if isinstance(target, ast.Subscript) and _named(module.text(target.value), BEAT_NAMES):
+                if isinstance(target, ast.Subscript) and _named(_last(module, target.value), BEAT_NAMES):
                     entry = self._dict(stmt.value, frame)
                     out.append(self._beat(target.slice, frame, entry, ctx, stmt))
-                elif _named(module.text(target), BEAT_NAMES):
+                elif _named(_last(module, target), BEAT_NAMES):
                     out += self._beat_table(stmt.value, ctx)
         for call, ctx in module.calls:
             func = call.func
             if not isinstance(func, ast.Attribute) or func.attr != "update":
                 continue
-            if _named(module.text(func.value), BEAT_NAMES) and call.args:
+            if _named(_last(module, func.value), BEAT_NAMES) and call.args:
                 out += self._beat_table(call.args[0], ctx)
             elif (table := keyword(call, "beat_schedule")) is not None:
                 out += self._beat_table(table, ctx)
@@ -440,6 +440,12 @@ def _is_str(node: ast.expr | None, value: str | None = None) -> bool:
         and isinstance(node.value, str)
         and (value is None or node.value == value)
     )
+
+
+def _last(module: ModuleInfo, node: ast.expr) -> str:
+    """What ``_named`` reads of an expression: a name's or attribute's own name without the source text
+    (``module.text`` slices the file: 30,000 assignments of a service, for nothing), else the text."""
+    return last_name(node) or module.text(node)
 
 
 def _named(text: str, names: frozenset[str] | tuple[str, ...]) -> bool:
