@@ -10,6 +10,7 @@ import argparse
 import gc
 import os
 import re
+import signal
 import stat
 import sys
 from collections.abc import Callable, Sequence
@@ -708,9 +709,31 @@ def _replace(path: Path, text: str | bytes, what: str, shown: Path) -> None:
         raise
 
 
+class _Terminated(Exception):
+    """SIGTERM or SIGHUP (a CI job cancelled, a terminal closed): unwinds like an interrupt, so every
+    ``finally`` runs (scratch copies of a chart removed, a render child killed)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_termination() -> None:
+    def stop(signum: int, _frame: object) -> None:
+        raise _Terminated(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:  # gap-report's own process only: a caller's signal handlers are its own
+        _on_termination()
     try:
         return run(argv)
+    except _Terminated as exc:
+        _say(f"gap-report: stopped by signal {signal.Signals(exc.signum).name}")
+        return 128 + exc.signum
     except InputError as exc:
         _say(f"gap-report: error: {exc.worded(_option)}")
         return EXIT_INPUT
