@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fnmatch
 import shlex
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
@@ -37,7 +38,16 @@ from koku_gap.engine.conditions import (
 )
 from koku_gap.engine.drift import EnvKeys, env_from_names, env_from_refs
 from koku_gap.engine.match import MatchResult
-from koku_gap.model.evidence import AppSource, BeatEntry, CallSite, CeleryTask, CodeRef, RoutingSite
+from koku_gap.model.evidence import (
+    AppSource,
+    BeatEntry,
+    CallSite,
+    CeleryTask,
+    CodeRef,
+    Guard,
+    RoutingSite,
+    UrlRoute,
+)
 from koku_gap.model.graph import Component
 from koku_gap.model.vocabulary import RoleKind
 from koku_gap.sources.appsource.startup import Startup, celery_startup
@@ -143,6 +153,9 @@ class QueueSenders:
             (t.place.module, t.function): t for t in source.tasks
         }
         self._evaluators = {p.name: Evaluator(source, p.env) for p in [*self.pods, *self.beats]}
+        self._views: dict[str, list[UrlRoute]] = {}
+        for route in source.url_routes:
+            self._views.setdefault(route.view, []).append(route)
         self._startups: dict[str, Startup] = {
             b.name: celery_startup(source, app_argument(b.component)) for b in self.beats
         }
@@ -318,17 +331,43 @@ class QueueSenders:
         )
 
     def _dead_in_every_pod(self, site: RoutingSite) -> tuple[str, list[Fact]] | None:
-        """Why a site runs in no pod (a guard false in each), or None when it may run in one."""
-        if not site.guards or not self.pods:
+        """Why a site runs in no pod (a guard false in each, or it sits in a view no URL pattern routes
+        in any), or None when it may run in one."""
+        facts = self._false_everywhere(site.guards, site.place.module)
+        if facts is not None:
+            return f"a guard is false in every pod of the app ({_because(Evaluation(False, facts))})", facts
+        return self._unrouted(site)
+
+    def _false_everywhere(self, guards: Sequence[Guard], module: str) -> list[Fact] | None:
+        """The facts that make some guard false in every pod of the app, or None."""
+        if not guards or not self.pods:
             return None
         facts: list[Fact] = []
         for pod in self.pods:
-            found = self._evaluators[pod.name].all_hold(site.guards, Frame(site.place.module))
+            found = self._evaluators[pod.name].all_hold(guards, Frame(module))
             if found.truth is not False:
                 return None
             facts += found.facts
+        return list(dict.fromkeys(facts))
+
+    def _unrouted(self, site: RoutingSite) -> tuple[str, list[Fact]] | None:
+        """A site in a Django view whose every URL pattern is registered under a guard false in every
+        pod (and that nothing calls as a function): no request reaches it."""
+        routes = self._views.get(f"{site.place.module}:{site.place.function}")
+        if not routes or any(r.called for r in routes):
+            return None
+        facts: list[Fact] = []
+        for route in routes:
+            found = self._false_everywhere(route.guards, route.place.module)
+            if found is None:
+                return None
+            facts += found
+        where = ", ".join(f"{r.place.ref} under `{r.guards[-1].condition}`" for r in routes if r.guards)
         unique = list(dict.fromkeys(facts))
-        return f"a guard is false in every pod of the app ({_because(Evaluation(False, unique))})", unique
+        why = (
+            f"its view is routed only at {where}, false in every pod ({_because(Evaluation(False, unique))})"
+        )
+        return why, unique
 
     def _live_tasks(self) -> set[str]:
         """The tasks something deployed may send: a registered (or maybe registered) beat, or a code
@@ -402,14 +441,21 @@ def code_evidence(
     result: MatchResult, sources: Mapping[str, AppSource], keys: EnvKeys
 ) -> dict[tuple[str, str], QueueEvidence]:
     """(app, queue) -> the evidence, for every queue no chart worker consumes, of each app whose
-    source was read; the app's pods are the chart workloads that play its components."""
+    source was read; the app's pods are the chart workloads that play its components which run its
+    own image (a reverse proxy in front of it runs none of its code)."""
     found: dict[tuple[str, str], QueueEvidence] = {}
     for app, source in sources.items():
         pairings = [p for p in result.pairings if p.source.app == app]
         queues = [q for p in pairings for q in p.source.role.queues if q not in result.queue_consumers]
         if not queues:
             continue
-        played = {p.chosen.target.name: p.chosen.target for p in pairings if p.chosen is not None}
+        families = Counter(p.source.role.image_family for p in pairings if p.source.role.image_family)
+        own = families.most_common(1)[0][0] if families else None
+        played = {
+            p.chosen.target.name: p.chosen.target
+            for p in pairings
+            if p.chosen is not None and (own is None or p.source.role.image_family == own)
+        }
         for queue, evidence in queue_evidence(source, played.values(), queues, keys).items():
             found[(app, queue)] = evidence
     return found

@@ -22,7 +22,7 @@ from pydantic import Field
 from koku_gap.model.base import Frozen
 from koku_gap.model.location import Notice
 
-ANALYSIS_VERSION = 2  # bump when the reader finds different facts in the same bytes: the cache key holds it
+ANALYSIS_VERSION = 3  # bump when the reader finds different facts in the same bytes: the cache key holds it
 
 
 class CodeRef(Frozen):
@@ -220,6 +220,16 @@ class Switch(Frozen):
     place: Place
 
 
+class UrlRoute(Frozen):
+    """A URL pattern routing to a view function of the tree (``view``: ``module:qualname``), with the
+    ``if``s it is registered under; ``called`` when the tree also calls a function of that name."""
+
+    view: str
+    place: Place
+    guards: tuple[Guard, ...] = ()
+    called: bool = False
+
+
 EntryKind = Literal["management-command", "celery-app", "wsgi", "asgi", "main-script"]
 
 
@@ -263,6 +273,7 @@ class AppSource(Frozen):
     env_reads: tuple[EnvRead, ...] = ()
     switches: tuple[Switch, ...] = ()
     entry_points: tuple[EntryPoint, ...] = ()
+    url_routes: tuple[UrlRoute, ...] = ()  # Django URL patterns to view functions of the tree
     installed_apps: tuple[Value, ...] = ()  # INSTALLED_APPS: what autodiscover_tasks() imports
     warnings: tuple[SourceWarning, ...] = ()
 

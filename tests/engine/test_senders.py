@@ -240,7 +240,7 @@ def test_a_site_inside_a_task_only_a_dead_site_sends_is_dead_to_the_fixpoint() -
 def test_a_queue_nothing_sends_to_is_unsent_with_no_sender_and_what_was_searched() -> None:
     found = evidence("idle")
     assert (found.verdict, found.senders) == ("unsent", ())
-    assert found.searched == f"11 tasks, 5 routing sites and 7 beat entries of {QUEUES_APP}"
+    assert found.searched == f"11 tasks, 6 routing sites and 7 beat entries of {QUEUES_APP}"
 
 
 def test_without_a_beat_pod_no_beat_sends_anything() -> None:
@@ -310,3 +310,16 @@ def test_a_beat_whose_guard_reads_what_env_from_may_set_is_unproven_and_says_so(
         "; whether rel-depot-beat registers it is unknown: settings.RETENTION_DAYS reads RETENTION_DAYS: "
         "rel-depot-beat may set it through envFrom"
     )
+
+
+def test_a_view_no_url_routes_in_any_pod_sends_nothing() -> None:
+    """depot/views.audit_now sends to ``admin``, and only ``if not settings.ONPREM:`` routes a URL to it
+    (depot/urls.py): with ONPREM=True in every pod, no request reaches it."""
+    found = evidence("admin")
+    sender = only(found)
+    assert (found.verdict, sender.liveness) == ("unsent", "dead")
+    assert "its view is routed only at depot/urls.py:" in sender.words
+    assert "under `not settings.ONPREM`, false in every pod" in sender.words
+    pods, beats = chart_pods()
+    hosted = senders(pods=[with_env(p) for p in pods], beats=beats).evidence("admin")  # ONPREM unset
+    assert (hosted.verdict, only(hosted).liveness) == ("unproven", "unproven")

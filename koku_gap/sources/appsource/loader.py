@@ -27,10 +27,12 @@ from koku_gap.sources.appsource.index import ModuleInfo, index_module
 from koku_gap.sources.appsource.installed import installed_apps
 from koku_gap.sources.appsource.kafka import kafka_sites
 from koku_gap.sources.appsource.resolve import Tree
+from koku_gap.sources.appsource.urls import called_names, url_routes
 
 FACTS = (
     "task_routes",
     "default_queues",
+    "url_routes",
     "routing",
     "beats",
     "kafka",
@@ -107,11 +109,13 @@ def _analyse(files: list[SourceFile], key: str) -> AppSource:
     each(celery.read_apps)
     each(celery.read_app_calls)
     found: dict[str, list[object]] = {k: [] for k in FACTS}
+    called = called_names(tree)
 
     def read_facts(module: ModuleInfo) -> None:
         facts: dict[str, Sequence[object]] = {  # all of a module's facts or none
             "task_routes": list(celery.task_routes(module)),
             "default_queues": list(celery.default_queues(module)),
+            "url_routes": url_routes(tree, environment, module, called),
             "routing": celery.routing(module),
             "beats": celery.beats(module),
             "kafka": kafka_sites(tree, celery, module),

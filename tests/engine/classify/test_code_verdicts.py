@@ -125,7 +125,7 @@ def test_queues_whose_every_sender_is_off_are_optional_saying_why_and_what_was_s
         "code: apply_async of ledger.tasks.follow_up in sync_hosted",
     ]
     assert all("not registered in rel-depot-beat" in x or "never runs here" in x for x in lines[:4])
-    assert lines[4] == f"code: searched 11 tasks, 5 routing sites and 7 beat entries of {QUEUES_APP}"
+    assert lines[4] == f"code: searched 11 tasks, 6 routing sites and 7 beat entries of {QUEUES_APP}"
     assert r.action is not None and r.action.startswith("none while nothing sends to remote, webhook")
 
 
@@ -135,7 +135,7 @@ def test_an_unsent_queue_on_a_matched_worker_is_no_gap_and_the_row_says_so() -> 
     assert "no chart worker consumes idle, but nothing deployed sends there (code evidence)" in r.reasons
     assert code_lines(r) == [
         "code: no task, routing site or beat entry sends to idle",
-        f"code: searched 11 tasks, 5 routing sites and 7 beat entries of {QUEUES_APP}",
+        f"code: searched 11 tasks, 6 routing sites and 7 beat entries of {QUEUES_APP}",
     ]
 
 
