@@ -139,3 +139,12 @@ def test_with_the_code_the_default_policy_s_only_p0_is_the_proven_beat(
         )
         by_koku = any("koku/sources/kafka_publisher.py" in e for e in listener.evidence)
         assert by_koku is (commit == "f6cc00b31")
+
+
+def test_f6cc00b31_sends_nothing_to_hcs(koku_sources: dict[str, Path]) -> None:
+    """E5 at f6cc00b31: the orchestrator skips HCS on ONPREM, the beat entry is SaaS-only, and the masu
+    endpoints that queue HCS work are routed only under ``if not settings.ONPREM or ...``."""
+    hcs = _row(_report(koku_sources, "f6cc00b31", "7cc5007a"), "clowder-worker-hcs")
+    assert (hcs.status, hcs.priority, hcs.rule) == ("optional", "P3", "unsent-celery-queue")
+    assert any("its view is routed only at koku/masu/api/urls.py:" in e for e in hcs.evidence)
+    assert any("finalize_hcs_reports" in e and "not registered" in e for e in hcs.evidence)
