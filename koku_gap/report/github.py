@@ -135,7 +135,7 @@ def _verdict(report: Report, fail_on: str) -> str:
     return f"{head} ({', '.join(parts)})"
 
 
-def step_summary(report: Report, fail_on: str = "P0", limit: int = SUMMARY_LIMIT) -> str:
+def step_summary(report: Report, fail_on: str = "P0", limit: int | None = None) -> str:
     """The job summary: the verdict, then the Markdown report (which leads with the change's delta),
     cut after its last whole section within ``limit`` bytes, with a note naming what was left out."""
     from koku_gap.report.markdown import render_markdown
@@ -143,7 +143,8 @@ def step_summary(report: Report, fail_on: str = "P0", limit: int = SUMMARY_LIMIT
     failing = report.failing(fail_on)
     mark = "❌" if failing else "✅"
     head = f"{mark} {_verdict(report, fail_on)}\n\n"
-    return cut_at_section(head + render_markdown(report), limit) + "\n"
+    room = (SUMMARY_LIMIT if limit is None else limit) - len(head.encode("utf-8")) - 1
+    return head + cut_at_section(render_markdown(report), room) + "\n"
 
 
 def cut_at_section(text: str, limit: int) -> str:

@@ -201,8 +201,8 @@ def test_step_summary_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(github, "SUMMARY_LIMIT", 200)
     text = step_summary(report, "P0")
     assert text.startswith("❌ gap-report: 2 gap(s) at or above P0 fail this run")
-    assert "larger than a job summary may be" in text
-    assert "# ClowdApp" not in text
+    assert "larger than a job summary may be" in text  # cut with a note, never silently
+    assert "# ClowdApp" not in text  # not even the first section fits in 200 bytes
 
 
 # The same analysis in a child process, printing the github commands.
