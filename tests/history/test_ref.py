@@ -198,7 +198,7 @@ def test_a_ref_subject_forges_no_command(tmp_path: Path, capsys: pytest.CaptureF
     base = repo.commit("x ##[error]forged <b>bold</b> | cell", chart("charts/kiosk"))
     repo.commit("drop", chart("charts/kiosk", listener=False))
     clowdapp = write_clowdapp(tmp_path)
-    code, out, _ = run(repo, clowdapp, base, capsys, "--format", "markdown")
+    _, out, _ = run(repo, clowdapp, base, capsys, "--format", "markdown")
     assert "##[" not in out and "<b>" not in out and "\\| cell" in out
     _, out, _ = run(repo, clowdapp, base, capsys, "--format", "github")
     assert [c.name for c in commands(out)] == ["notice", "error"]
@@ -251,7 +251,7 @@ def test_delta_at_from_python(pr: tuple[ChartRepo, dict[str, str], Path]) -> Non
     assert (delta.commit, delta.opened, delta.counted) == (
         steps["main"],
         ["kiosk/listener"],
-        {"kiosk/listener"},
+        frozenset({"kiosk/listener"}),
     )
     gated_report = report.model_copy(update={"delta": delta})
     assert [r.id for r in gated_report.failing("P0")] == ["kiosk/listener"]
