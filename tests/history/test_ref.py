@@ -4,7 +4,10 @@ closes and changes against it; on small repositories of our own (tests/history/h
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import subprocess
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,7 @@ from koku_gap.model.errors import InputError
 from koku_gap.sources.helm.spec import ChartSpec
 from tests.helpers.gate import gated, ungated
 from tests.helpers.runner import commands
-from tests.history.helpers import VALUES, ChartRepo, chart, write_clowdapp
+from tests.history.helpers import CLOWDAPP, VALUES, ChartRepo, chart, write_clowdapp
 
 TODAY = "2026-12-01"
 
@@ -46,6 +49,7 @@ def run_json(
     repo: ChartRepo, clowdapp: Path, ref: str, capsys: pytest.CaptureFixture[str], *extra: str
 ) -> tuple[int, dict[str, Any], str]:
     code, out, err = run(repo, clowdapp, ref, capsys, "--format", "json", *extra)
+    assert out, err
     return code, json.loads(out), err
 
 
@@ -258,3 +262,53 @@ def test_delta_at_from_python(pr: tuple[ChartRepo, dict[str, str], Path]) -> Non
     assert locate(repo.root / "charts" / "kiosk") == (repo.root.resolve(), "charts/kiosk")
     with pytest.raises(InputError, match="needs a chart directory"):
         delta_at(report, "main", ChartSpec(path=repo.root / "README.md"), [str(clowdapp)])
+
+
+def test_the_bundled_charts_last_pr_against_its_base(corpus: Path, tmp_path: Path) -> None:
+    """PR #90 ("reduce deployments", the bundle's HEAD) against its base: the eight -penalty/-xl worker
+    variants it drops open as optional P3 gaps (docs/history.md's last step), nothing else moves."""
+    clone = tmp_path / "chart-repo"
+    bundle = corpus / "repos" / "ros-helm-chart.bundle"
+    subprocess.run(["git", "clone", "-q", str(bundle), str(clone)], check=True)
+    sets = [
+        "odf.endpoint=s3.openshift-storage.svc.cluster.local",
+        "jwtAuth.keycloak.url=https://keycloak.example.com",
+        "global.clusterDomain=apps.example.com",
+    ]
+    clowdapp = str(corpus / "koku" / "clowdapp-2026-08-14-f6cc00b31.yaml")
+    spec = ChartSpec(clone / "cost-onprem", set_values=sets, namespace="cost-onprem")
+    today = date.fromisoformat(TODAY)
+    report = analyze([clowdapp], charts=[spec], policy="koku", today=today, extras=())
+    delta = delta_at(report, "HEAD~1", spec, [clowdapp], policy="koku", today=today)
+    assert (delta.closed, delta.changed, delta.absent) == ([], [], False)
+    assert len(delta.opened) == 8 and all(re.search(r"-(penalty|xl)$", i) for i in delta.opened)
+    gated_report = report.model_copy(update={"delta": delta})
+    assert gated_report.failing("P0") == [] and len(gated_report.failing("P3")) == 8
+
+
+def test_a_gap_made_worse_fails_one_made_better_does_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The listener partial at P2 (an env var the chart leaves unset, which this policy counts) at REF,
+    then missing at P0: changed and worse, so it fails; the way back is changed, not worse, and passes."""
+    repo = ChartRepo(tmp_path / "repo")
+    partial = repo.commit("the chart", chart("charts/kiosk"))
+    missing = repo.commit("drop the listener", chart("charts/kiosk", listener=False))
+    clowdapp = tmp_path / "clowdapp.yaml"
+    listens = '        command: ["python", "manage.py", "listener"]\n'
+    clowdapp.write_text(
+        CLOWDAPP.replace(listens, listens + "        env:\n        - {name: MODE, value: fast}\n")
+    )
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("extends: default\npartial_on: [env-missing]\n")
+    extra = ("--policy", str(policy), "--fail-on", "P1")
+    code, report, err = run_json(repo, clowdapp, partial, capsys, *extra)
+    assert code == 1 and gated(err)
+    assert report["delta"]["changed"] == report["delta"]["worse"] == ["kiosk/listener"]
+    assert report["delta"]["previous"] == {"kiosk/listener": "P2"}
+    repo.commit("bring it back", chart("charts/kiosk"))
+    code, report, err = run_json(repo, clowdapp, missing, capsys, *extra)
+    assert (code, err) == (0, "")
+    assert (report["delta"]["changed"], report["delta"]["worse"]) == (["kiosk/listener"], [])
+    listener = next(r for r in report["rows"] if r["id"] == "kiosk/listener")
+    assert (listener["status"], listener["priority"]) == ("partial", "P2")
