@@ -65,6 +65,7 @@ OPTION_OF_SETTING = {
     "rev_range": "--rev-range",
     "since": "--since",
     "plot": "--plot",
+    "compare_ref": "--compare-ref",
 }
 HISTORY = "history"  # the subcommand: gap-report history ... (docs/history.md)
 HISTORY_FORMATS = ("csv", "json", "markdown")  # koku_gap.history.formats.FORMATS, without importing it
@@ -209,8 +210,71 @@ def build_parser() -> argparse.ArgumentParser:
         help="treat input warnings (duplicate keys, parameters without a value, ...) as errors: exit 2 "
         "naming the first (docs/errors.md)",
     )
+    _add_change_options(parser)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
+
+
+def _add_change_options(parser: argparse.ArgumentParser) -> None:
+    """--compare-ref and what the GitHub action writes besides the report (docs/ci.md)."""
+    group = parser.add_argument_group("a pull request's change (docs/ci.md)")
+    group.add_argument(
+        "--compare-ref",
+        metavar="REF",
+        help="with one --chart directory in a git work tree: analyse the same directory at REF too (from "
+        "git's objects) and report what this chart opens, closes and changes; --fail-on then counts only "
+        "the gaps it opens or makes worse",
+    )
+    group.add_argument(
+        "--pr-comment",
+        metavar="FILE",
+        help="also write a pull-request comment body (Markdown, within GitHub's 65,536 characters) to FILE",
+    )
+    group.add_argument(
+        "--github-output",
+        metavar="FILE",
+        help="also append gaps-opened=N, gaps-closed=N and highest-priority=P to FILE, as GitHub's "
+        "$GITHUB_OUTPUT reads them",
+    )
+
+
+def _with_delta(args: argparse.Namespace, report: Report, chart: ChartSpec) -> Report:
+    """``--compare-ref``: the report with what its chart opens, closes and changes against REF."""
+    from koku_gap.history.ref import delta_at
+
+    delta = delta_at(
+        report,
+        args.compare_ref,
+        chart,
+        list(args.clowdapp),
+        params=_params(args.param),
+        policy=args.policy,
+        renderer=args.renderer or "auto",
+        skip_failing_templates=args.skip_failing_templates,
+        app_sources=_app_sources(args.app_source),
+        today=args.today,
+        max_bytes=args.max_bytes,
+        word=_option,
+    )
+    return report.model_copy(update={"delta": delta})
+
+
+def _write_change_files(args: argparse.Namespace, report: Report) -> None:
+    """--pr-comment and --github-output, once the report is written."""
+    if args.pr_comment:
+        from koku_gap.report._comment import pr_comment
+
+        write_atomically(Path(args.pr_comment), pr_comment(report, args.fail_on), what="comment")
+    if args.github_output:
+        from koku_gap.report._comment import github_outputs
+
+        try:
+            with open(args.github_output, "a", encoding="utf-8") as handle:
+                handle.write(github_outputs(report, args.fail_on))
+        except OSError as exc:
+            raise InputError(
+                args.github_output, None, f"cannot append the outputs: {exc.strerror or exc}"
+            ) from None
 
 
 def _positive(what: str) -> Callable[[str], int]:
@@ -421,6 +485,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         baseline = read_baseline(args.baseline)
     output_format = reporter(args.format)
+    charts = _charts(args)
+    if args.compare_ref is not None and (charts is None or len(charts) != 1):
+        raise UsageError("--compare-ref: give exactly one --chart (a chart directory in a git work tree)")
     report = analyze(
         args.clowdapp,
         args.manifests,
@@ -430,7 +497,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         today=args.today,
         max_workloads=args.max_workloads,
         on_loaded=gc.freeze if own_process else None,  # the inputs too live until exit
-        charts=_charts(args),
+        charts=charts,
         renderer=args.renderer or "auto",
         skip_failing_templates=args.skip_failing_templates,
         extras=output_format.EXTRAS,  # a run computes no more than it prints
@@ -438,6 +505,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     )
     if args.strict:
         _strict(report)
+    if args.compare_ref is not None and charts:
+        report = _with_delta(args, report, charts[0])
     if baseline is not None:
         from koku_gap.engine.baseline import apply_baseline
 
@@ -464,6 +533,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             append_step_summary(report, args.fail_on)
         except InputError as exc:  # the gate's verdict stands without its summary
             _say(f"gap-report: warning: {exc.worded(_option)}")
+    _write_change_files(args, report)
     if args.write_baseline:
         write_atomically(Path(args.write_baseline), dump_baseline(recorded), what="baseline")
         _say(f"gap-report: wrote {len(recorded.gaps)} gap(s) to {args.write_baseline}")

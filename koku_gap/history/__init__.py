@@ -2,7 +2,8 @@
 
 One module per job: ``git`` runs git (bounded), ``walk`` finds the commits and each one's chart tree,
 ``tree`` writes a tree to a scratch directory, ``analyse`` analyses one tree (what each worker runs),
-``delta`` compares two commits by row id, ``run`` is ``history()``, ``model`` what it returns, and the
+``delta`` compares two commits by row id, ``ref`` is ``--compare-ref`` (a run's chart against the
+same directory at a ref), ``run`` is ``history()``, ``model`` what it returns, and the
 formats: ``formats`` (which there are), ``json``, ``csv``, ``markdown`` (with ``mermaid``'s chart) and
 ``plot`` (matplotlib, imported only when asked for).
 

@@ -73,6 +73,7 @@ class Job:
     app_sources: Mapping[str, str] | str | None = None
     word: Callable[[Setting], str] = str  # how an error names a setting (the CLI: as its option)
     cwd: str = field(default_factory=os.getcwd)  # where relative paths (values, ClowdApps) are read
+    params: Mapping[str, str] | None = None  # the ClowdApp templates' parameters (--param)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class Analyser:
         self.job = job
         self.policy = job.policy if isinstance(job.policy, Policy) else load_policy(job.policy)
         paths, _ = _read_once(list(job.clowdapps))  # a file given twice is read once, as analyze() reads it
-        self.source, _ = _load_clowdapps(paths, None, job.max_bytes, MAX_WORKLOADS, keep_lines=False)
+        self.source, _ = _load_clowdapps(paths, job.params, job.max_bytes, MAX_WORKLOADS, keep_lines=False)
         self.code = _read_app_sources(_app_sources(job.app_sources, self.source.apps))
         self.seen: dict[str, TreeResult] = {}  # render fingerprint -> its analysis, in this process
 

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from koku_gap.model.base import Frozen
+from koku_gap.model.delta import Delta
 from koku_gap.model.location import INSTANCE_DETAIL, Notice, SourceRef
 from koku_gap.model.vocabulary import (
     DETAILED_PRIORITIES,
@@ -354,6 +355,8 @@ class Report(Frozen):
     baseline: BaselineResult | None = None
     # Suggested templates written once for several alike gaps; absent from the JSON when none.
     families: list[TemplateFamily] = Field(default_factory=list, exclude_if=lambda v: not v)
+    # What the change does against a git ref (--compare-ref, model/delta.py); absent from the JSON when none.
+    delta: Delta | None = Field(default=None, exclude_if=lambda v: v is None)
 
     def __repr__(self) -> str:
         """One line, not the pydantic dump of every row (a koku report's is 120-278 KB)."""
@@ -402,8 +405,10 @@ class Report(Frozen):
         return [_record(r) for r in self.rows]
 
     def failing(self, threshold: str) -> list[Row]:
-        """The gaps that fail a run at ``threshold``: at or above it, not waived, not in the baseline."""
-        return [r for r in self.gaps(threshold) if not r.baselined]
+        """The gaps that fail a run at ``threshold``: at or above it, not waived, not in the baseline, and
+        with a ``delta``, opened or made worse by the change."""
+        counted = self.delta.counted if self.delta is not None else None
+        return [r for r in self.gaps(threshold) if not r.baselined and (counted is None or r.id in counted)]
 
     def fails(self, threshold: str) -> bool:
         return bool(self.failing(threshold))

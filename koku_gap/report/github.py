@@ -10,16 +10,18 @@ is appended to ``$GITHUB_STEP_SUMMARY`` when the runner sets it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from koku_gap.model.errors import InputError
 from koku_gap.model.report import Report, Row
 from koku_gap.report import Extra, RenderOptions
-from koku_gap.report._escape import terminal_text
+from koku_gap.report._escape import md_text, terminal_text
 
 COMMAND_OF_LEVEL = {"error": "error", "warning": "warning", "note": "notice"}  # Row.level -> command
 SUMMARY_LIMIT = 1024 * 1024 - 4096  # GitHub refuses step summaries over 1 MiB
+_SECTION = re.compile(r"\n(?=## )")  # where a Markdown report's sections begin
 
 
 EXTRAS: tuple[Extra, ...] = ("snippets",)  # snippet_lines: an annotation's end line
@@ -78,7 +80,7 @@ def render_github(report: Report, fail_on: str = "P0") -> str:
         report.failing(fail_on),
         key=lambda r: (r.priority or "", r.source.file if r.source else "", r.source.line if r.source else 0),
     )
-    lines = [_annotation(row) for row in failing]
+    lines = [*_delta_notice(report), *(_annotation(row) for row in failing)]
     baseline = report.baseline
     if baseline is not None and baseline.fixed:
         lines.append(
@@ -94,12 +96,32 @@ def render_github(report: Report, fail_on: str = "P0") -> str:
     return "\n".join(lines) + "\n"
 
 
+def _delta_notice(report: Report) -> list[str]:
+    """With ``--compare-ref``, the log's first line: what the change opened, closed and changed."""
+    d = report.delta
+    if d is None:
+        return []
+    listed = "".join(
+        f"; {label}: " + ", ".join(map(terminal_text, ids))
+        for label, ids in (("opened", d.opened), ("closed", d.closed), ("changed", d.changed))
+        if ids
+    )
+    note = f" ({terminal_text(d.note)})" if d.note else ""
+    message = (
+        f"against {terminal_text(d.ref)} ({d.short_commit}){note}: {len(d.opened)} gap(s) opened, "
+        f"{len(d.closed)} closed, {len(d.changed)} changed{listed}"
+    )
+    return [command("notice", message, title="gap-report: this change")]
+
+
 def _verdict(report: Report, fail_on: str) -> str:
     """One plain line (not a command) closing the log: what failed, what did not, and why."""
     failing = report.failing(fail_on)
     waived = report.summary.waived
     known = len(report.baseline.known) if report.baseline is not None else 0
     parts = [f"{report.summary.gaps} open gap(s)"]
+    if report.delta is not None:
+        parts.append(f"{len(report.delta.counted)} opened or worse against {terminal_text(report.delta.ref)}")
     if known:
         parts.append(f"{known} known from the baseline")
     if waived:
@@ -113,17 +135,44 @@ def _verdict(report: Report, fail_on: str) -> str:
     return f"{head} ({', '.join(parts)})"
 
 
-def step_summary(report: Report, fail_on: str = "P0") -> str:
-    """The job summary: the verdict, then the Markdown report (or a note when it is too large)."""
+def step_summary(report: Report, fail_on: str = "P0", limit: int | None = None) -> str:
+    """The job summary: the verdict, then the Markdown report (which leads with the change's delta),
+    cut after its last whole section within ``limit`` bytes, with a note naming what was left out."""
     from koku_gap.report.markdown import render_markdown
 
     failing = report.failing(fail_on)
     mark = "❌" if failing else "✅"
     head = f"{mark} {_verdict(report, fail_on)}\n\n"
-    body = render_markdown(report)
-    if len((head + body).encode("utf-8")) > SUMMARY_LIMIT:
-        body = "_The full report is larger than a job summary may be; produce it with `--format markdown`._\n"
-    return head + body + "\n"
+    room = (SUMMARY_LIMIT if limit is None else limit) - len(head.encode("utf-8")) - 1
+    return head + cut_at_section(render_markdown(report), room) + "\n"
+
+
+def cut_at_section(text: str, limit: int) -> str:
+    """``text`` whole when it fits in ``limit`` bytes (UTF-8); else its leading ``## `` sections that fit
+    with a closing note that names the sections left out (never cut silently, never mid-section)."""
+    if len(text.encode("utf-8")) <= limit:
+        return text
+    starts = [0, *(m.start() + 1 for m in _SECTION.finditer(text))]
+    sections = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    kept: list[str] = []
+    size = 0
+    for index, section in enumerate(sections):
+        left = sections[index:]
+        note = _cut_note(left)
+        if size + len(section.encode("utf-8")) + len(note.encode("utf-8")) + 1 > limit:
+            return "".join(kept) + note
+        kept.append(section)
+        size += len(section.encode("utf-8"))
+    return "".join(kept)  # pragma: no cover - the whole text fitted after all
+
+
+def _cut_note(left: list[str]) -> str:
+    names = [terminal_text(s.split("\n", 1)[0].lstrip("# ").strip()) for s in left]
+    shown = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
+    return (
+        f"\n\n_The report is cut here: it is larger than a job summary may be (1 MiB). Left out: "
+        f"{len(left)} section(s) ({md_text(shown)}); the whole report: `--format markdown`._\n"
+    )
 
 
 def append_step_summary(report: Report, fail_on: str = "P0", env: Mapping[str, str] | None = None) -> bool:

@@ -108,6 +108,7 @@ def render_markdown(report: Report, *, date: str | None = None) -> str:
     out: list[str] = []
     apps = sorted({a for i in report.inputs if i.side == "clowdapp" for a in i.apps})
     out += [f"# ClowdApp vs Helm chart gap report: {', '.join(map(md_text, apps)) or 'ClowdApp'}", ""]
+    out += delta_section(report)  # a change's report leads with what the change does
     if date:
         out.append(f"**Date**: {date}  ")
     for item in report.inputs:
@@ -138,6 +139,41 @@ def render_markdown(report: Report, *, date: str | None = None) -> str:
     ):
         section(report, out)
     return "\n".join(out).rstrip() + "\n"
+
+
+def delta_section(report: Report, heading: str = "##") -> list[str]:
+    """What the change does against ``--compare-ref`` (``Report.delta``): counts, then one table line per
+    gap it opened, closed or changed, in the delta's order (the most urgent first); [] without one."""
+    d = report.delta
+    if d is None:
+        return []
+    subject = f": {md_text(d.subject)}" if d.subject else ""
+    out = [f"{heading} This change, against {md_code(d.ref)} ({md_code(d.short_commit)}{subject})", ""]
+    if d.note:
+        out += [f"_{md_text(d.note)}._", ""]
+    worse = f", {len(d.worse)} of them worse" if d.worse else ""
+    out.append(
+        f"**{len(d.opened)} gap(s) opened, {len(d.closed)} closed, {len(d.changed)} changed in priority"
+        f"{worse}** in {md_code(d.chart_path)}; `--fail-on` counts only the opened and the worse."
+    )
+    out.append("")
+    if not (d.opened or d.closed or d.changed):
+        return out
+    rows = {r.id: r for r in report.rows}
+    out += ["| Change | Component | Role | At the ref | Now | Action |", "|---|---|---|---|---|---|"]
+    for label, ids in (("opened", d.opened), ("closed", d.closed), ("changed", d.changed)):
+        for row_id in ids:
+            row = rows.get(row_id)
+            mark = f"{label} (worse)" if row_id in d.worse else label
+            was = d.previous.get(row_id, "—")
+            if row is None:
+                out.append(f"| {mark} | {md_code(row_id)} | | {was} | gone | |")
+                continue
+            now = f"{row.priority} {STATUS_ICON[row.status]}" if row.is_gap else STATUS_ICON[row.status]
+            action = md_text(row.action) if row.is_gap and row.action else ""
+            out.append(f"| {mark} | {_name(row)} | {md_text(row.role)} | {was} | {now} | {action} |")
+    out.append("")
+    return out
 
 
 def render_compact(report: Report) -> str:

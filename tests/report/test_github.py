@@ -201,8 +201,8 @@ def test_step_summary_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(github, "SUMMARY_LIMIT", 200)
     text = step_summary(report, "P0")
     assert text.startswith("❌ gap-report: 2 gap(s) at or above P0 fail this run")
-    assert "larger than a job summary may be" in text
-    assert "# ClowdApp" not in text
+    assert "larger than a job summary may be" in text  # cut with a note, never silently
+    assert "# ClowdApp" not in text  # not even the first section fits in 200 bytes
 
 
 # The same analysis in a child process, printing the github commands.
@@ -244,3 +244,26 @@ def test_output_file_gets_the_commands(capsys: pytest.CaptureFixture[str], tmp_p
 def test_annotation_paths_are_repository_relative(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--clowdapp", "./clowdapp.yaml", "--manifests", "rendered.yaml", "--format", "github"]) == 1
     assert all(c.startswith("::error file=clowdapp.yaml,") for c in commands(capsys.readouterr().out))
+
+
+def test_step_summary_is_cut_at_a_section_boundary_with_a_note() -> None:
+    """Over the limit, the summary keeps the verdict and whole sections, and names those left out."""
+    from koku_gap.report.github import cut_at_section
+    from koku_gap.report.markdown import render_markdown
+    from tests.helpers.files import example_report
+
+    report = example_report()
+    full = render_markdown(report)
+    limit = len(full.encode("utf-8")) // 2
+    text = step_summary(report, "P0", limit=limit)
+    assert len(text.encode("utf-8")) <= limit
+    assert text.startswith("❌ gap-report: 1 gap(s) at or above P0 fail this run")
+    kept, _, note = text.rpartition("\n\n_The report is cut here: ")
+    body = kept.split("\n\n", 1)[1]
+    assert full.startswith(body) and full[len(body) :].startswith("## ")  # whole sections only
+    left = [line[3:] for line in full[len(body) :].splitlines() if line.startswith("## ")]
+    assert note.startswith(
+        f"it is larger than a job summary may be (1 MiB). Left out: {len(left)} section(s) ("
+    )
+    assert all(name in note for name in left)
+    assert cut_at_section(full, len(full.encode("utf-8"))) == full  # what fits is never cut
