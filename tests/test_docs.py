@@ -1,5 +1,5 @@
 """The examples a user copies out of the docs work where they are written (issue 16): every YAML policy
-block of docs/policy.md loads as a policy, and no waiver in them has expired."""
+block of docs/policy.md and docs/ci.md loads as a policy, and no waiver in them has expired."""
 
 from __future__ import annotations
 
@@ -20,9 +20,13 @@ def policy_blocks(doc: Path) -> list[str]:
     return [b for b in BLOCK.findall(doc.read_text(encoding="utf-8")) if re.search(r"^extends: ", b, re.M)]
 
 
-@pytest.mark.parametrize("index", range(len(policy_blocks(ROOT / "docs" / "policy.md"))))
-def test_each_policy_in_the_docs_loads(tmp_path: Path, index: int) -> None:
-    text = policy_blocks(ROOT / "docs" / "policy.md")[index]
+DOCS = ("policy.md", "ci.md")
+EXAMPLES = [(doc, i) for doc in DOCS for i in range(len(policy_blocks(ROOT / "docs" / doc)))]
+
+
+@pytest.mark.parametrize(("doc", "index"), EXAMPLES)
+def test_each_policy_in_the_docs_loads(tmp_path: Path, doc: str, index: int) -> None:
+    text = policy_blocks(ROOT / "docs" / doc)[index]
     path = tmp_path / "policy.yaml"
     path.write_text(text, encoding="utf-8")
     policy = load_policy(path)
@@ -31,4 +35,4 @@ def test_each_policy_in_the_docs_loads(tmp_path: Path, index: int) -> None:
 
 
 def test_the_docs_hold_policies_to_check() -> None:
-    assert len(policy_blocks(ROOT / "docs" / "policy.md")) >= 1
+    assert all(policy_blocks(ROOT / "docs" / doc) for doc in DOCS)
