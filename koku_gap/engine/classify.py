@@ -655,6 +655,7 @@ class ChartVerdict(NamedTuple):
     reason: str
     action: Action
     deciding: list[Reasoned]
+    bundles: tuple[str, ...] = ()  # the ClowdApp dependencies (not passed as ClowdApps) it provides
 
 
 def chart_verdicts(
@@ -666,8 +667,14 @@ def chart_verdicts(
     platform: dict[str, list[Resource]] = {}
     for resource in source.resources:
         platform.setdefault(resource.kind, []).append(resource)
-    # read once here, not once per chart workload: _chart_status runs for every unclaimed workload
-    dependencies = [(r, names.tokens(r.name, False)) for r in source.resources if r.kind in DEPENDENCY_KINDS]
+    # read once here, not once per chart workload: _chart_status runs for every unclaimed workload.
+    # A dependency whose own ClowdApp is passed is compared component by component instead: the chart
+    # workloads playing its parts are claimed, and none of them "bundles" it.
+    dependencies = [
+        (r, names.tokens(r.name, False))
+        for r in source.resources
+        if r.kind in DEPENDENCY_KINDS and r.name not in source.apps
+    ]
     inline_migrations = _inline_migrations(source)
     verdicts = []
     for t in target.components:
@@ -676,8 +683,17 @@ def chart_verdicts(
                 t, source, platform, dependencies, inline_migrations, policy, names
             )
             deciding: list[Reasoned] = [rule] if rule is not None else []
-            verdicts.append(ChartVerdict(t, status, reason, action or CHART_ACTION[status], deciding))
+            tokens = names.tokens(t.name, True)
+            bundles = tuple(dict.fromkeys(d.name for d, dt in dependencies if _bundles(dt, tokens)))
+            verdicts.append(
+                ChartVerdict(t, status, reason, action or CHART_ACTION[status], deciding, bundles)
+            )
     return verdicts
+
+
+def _bundles(dependency: frozenset[str], workload: frozenset[str]) -> bool:
+    """Whether a chart workload's name words hold all of a dependency's: it runs that service."""
+    return bool(dependency) and dependency <= workload
 
 
 def chart_rows(verdicts: list[ChartVerdict], policy: Policy) -> list[Row]:
@@ -765,7 +781,7 @@ def _chart_evidence_status(
             )
     tokens = names.tokens(t.name, True)
     for dep, dep_tokens in dependencies:
-        if dep_tokens and dep_tokens <= tokens:
+        if _bundles(dep_tokens, tokens):
             return "better", f"bundles {dep.name}, a ClowdApp dependency the platform provides ({dep.source})"
     if t.role.kind in INFRA_ROLES:
         return "extra", f"{t.role.kind.value} with no ClowdApp counterpart"
@@ -773,28 +789,36 @@ def _chart_evidence_status(
 
 
 def platform_services(
-    source: ComponentGraph, target: ComponentGraph, verdicts: list[ChartVerdict], names: Names
+    source: ComponentGraph,
+    target: ComponentGraph,
+    verdicts: list[ChartVerdict],
+    names: Names,
+    result: MatchResult | None = None,
 ) -> list[PlatformService]:
     """What the ClowdApp takes from its platform, and which chart workloads provide it (the chart
-    workloads classified `infra`: a database that belongs to a bundled service is not the app's)."""
+    workloads classified `infra`: a database that belongs to a bundled service is not the app's).
+
+    A dependency (another app) is provided by what its rows say: when its own ClowdApp is passed, the
+    chart workloads that play its components (``result``); otherwise those whose row bundles it."""
     infra = {v.workload.name for v in verdicts if v.status == "infra"}
     by_kind = _infra_by_kind(target, infra)
     topics = {r.name for r in target.resources if r.kind == "KafkaTopic"}
     services: list[PlatformService] = []
-    chart_names = [t.name for t in target.components]
-    having: dict[str, set[int]] = {}  # name token -> the chart workloads whose names hold it
-    for position, name in enumerate(chart_names):
-        for token in names.tokens(name, True):
-            having.setdefault(token, set()).add(position)
+    bundling: dict[str, set[str]] = {}  # dependency -> the unclaimed chart workloads that bundle it
+    for v in verdicts:
+        for dep in v.bundles:
+            bundling.setdefault(dep, set()).add(v.workload.name)
+    playing: dict[str, set[str]] = {}  # passed app -> the chart workloads playing its components
+    for p in result.pairings if result is not None else ():
+        if p.chosen is not None and p.chosen.via == "workload":
+            playing.setdefault(p.source.app, set()).add(p.chosen.target.name)
     for r in source.resources:
         if r.kind not in ("database", "in-memory-db", "kafka-topic", "object-store", *DEPENDENCY_KINDS):
             continue
         provided = list(by_kind.get(r.kind, []))
         if r.kind in DEPENDENCY_KINDS:  # a service the platform runs beside the app (rbac, ingress, ...)
-            # the chart workloads whose name tokens include all of the dependency's, in chart order
-            wanted = names.tokens(r.name, False)
-            found = set.intersection(*(having.get(w, set()) for w in wanted)) if wanted else set()
-            provided = [chart_names[p] for p in sorted(found)]
+            found = playing.get(r.name, set()) if r.name in source.apps else bundling.get(r.name, set())
+            provided = [t.name for t in target.components if t.name in found]  # chart order
         if r.kind == "kafka-topic" and r.name in topics:
             provided.append(f"KafkaTopic/{r.name}")
         services.append(
