@@ -418,7 +418,7 @@ def compare(
         policy=list(policy.sources),
         rows=rows,
         queues=queues,
-        platform=platform_services(source, target, verdicts, result.names, result),
+        platform=platform_services(source, target, verdicts, result),
         warnings=warnings,
         summary=summarize(rows, len(source.components), len(target.components), source.apps),
     )

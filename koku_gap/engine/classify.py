@@ -31,6 +31,7 @@ from koku_gap.model.vocabulary import (
     Priority,
     RoleKind,
     Status,
+    priority_at_least,
 )
 from koku_gap.sources.roles import role_purpose
 
@@ -270,12 +271,25 @@ def _verdict(
     s = p.source
     if p.chosen is None:
         missing, gap = _missing_outcome(s, policy, result, case)
-        return _Verdict(missing, gap, [], [], [f"rejected {r}" for r in p.rejected[:3]])
+        rejected = [f"rejected {r}" for r in p.rejected[:3]]
+        return _Verdict(missing, gap, [], [], rejected + _route_evidence(s, gap, result))
     cand = p.chosen
     target = _target(cand)
     drifts = drift(s, cand.target, cand.container, policy.ignore_env, env_keys)
     outcome, rule = _matched_outcome(s, cand, p, drifts, policy, result, case)
-    return _Verdict(outcome, rule, [target], drifts, list(cand.evidence))
+    evidence = [*cand.evidence, *_route_evidence(s, rule, result)]
+    return _Verdict(outcome, rule, [target], drifts, evidence)
+
+
+def _route_evidence(s: Component, rule: str | None, result: MatchResult) -> list[str]:
+    """An unrouted API's two locations: the ClowdApp's public path and each chart route reaching it."""
+    if rule != rules.UNROUTED_API:
+        return []
+    route = result.routes[s.id]
+    found = [f"ClowdApp: public web service at {route.path} ({s.source})", *route.evidence()]
+    if not route.taken:
+        found.append(f"route: no Route, Ingress or gateway path of the chart reaches {route.path}")
+    return found
 
 
 def _queue_notes(
@@ -454,6 +468,9 @@ def _missing_outcome(
         return _act(policy.missing_scheduled, add), rules.MISSING_SCHEDULED
     outcome = policy.outcome_for_missing_role(s.role.kind.value)
     rule = rules.missing_rule(s.role.kind.value)
+    unrouted = _unrouted_missing(s, outcome, policy, result)
+    if unrouted is not None:
+        return unrouted
     if outcome.status == "optional":
         return _act(outcome, f"decide whether on-prem needs it; if so, {add}"), rule
     return _act(outcome, add), rule
@@ -474,6 +491,7 @@ def _matched_outcome(
     """
     gap = (
         _uncovered_queue_outcome(cand, case, result)
+        or _unrouted_outcome(s, cand, policy, result)
         or _schedule_lost_outcome(s, cand, policy)
         or _post_install_outcome(s, cand.target, policy, result)
         or _partial_outcome(cand, p, drifts, policy)
@@ -534,6 +552,53 @@ def _role_alone_outcome(
         reason=f"played by {_where(cand)}, but {p.unconfirmed_why}",
         action=f"check that {t} runs {s.app}'s {s.name}; if it does, say so in the policy ({alias})",
     ), rules.ROLE_ALONE
+
+
+def _unrouted_outcome(
+    s: Component, cand: Candidate, policy: Policy, result: MatchResult
+) -> tuple[Outcome, str] | None:
+    """A public API whose path the chart's routes (Route, Ingress, a gateway's) never bring to the
+    workload playing it: the part runs, but users cannot reach it (engine/routes.py)."""
+    route = result.routes.get(s.id)
+    if route is None or policy.unrouted_api is None or cand.target.name in route.reached:
+        return None
+    if route.reached:
+        routed = f"send it to {', '.join(route.reached)}, not to {cand.target.name}"
+    else:
+        routed = "send it nowhere"
+    action = f"route {route.path} to {cand.target.name} (a Route or Ingress path, or the gateway's routes)"
+    return _act(_fill(policy.unrouted_api, path=route.path, routed=routed), action), rules.UNROUTED_API
+
+
+def _unrouted_missing(
+    s: Component, missing: Outcome, policy: Policy, result: MatchResult
+) -> tuple[Outcome, str] | None:
+    """A missing component of a deployed app whose public API path the chart's routes bring to no
+    workload of that app (a proxy the chart leaves out, "clients must reach the APIs another way", and
+    no route does): the API is unreachable, which outranks a less urgent missing outcome."""
+    route = result.routes.get(s.id)
+    outcome = policy.unrouted_api
+    if route is None or outcome is None or outcome.priority is None:
+        return None
+    if missing.priority is not None and priority_at_least(missing.priority, outcome.priority):
+        return None
+    own = {p.chosen.target.name for p in result.pairings if p.chosen is not None and p.source.app == s.app}
+    if not own or own & set(route.reached):
+        # nothing of the app is deployed (its rows say so), or the chart brings the path to the app's
+        # own workloads: reachable without the part
+        return None
+    routed = (
+        f"send it to {', '.join(route.reached)}, none of {s.app}'s" if route.reached else "send it nowhere"
+    )
+    apis = [
+        p.chosen.target.name
+        for p in result.pairings
+        if p.chosen is not None and p.source.app == s.app and p.source.role.kind == RoleKind.WEB_API
+    ]
+    fronted = ", ".join(dict.fromkeys(apis)) or f"{s.app}'s API"
+    action = f"route {route.path} to {fronted} (a Route or Ingress path, or a gateway's routes)"
+    filled = _fill(outcome, path=route.path, routed=routed).model_copy(update={"status": "missing"})
+    return _act(filled, action), rules.UNROUTED_API
 
 
 def _schedule_lost_outcome(s: Component, cand: Candidate, policy: Policy) -> tuple[Outcome, str] | None:
@@ -792,7 +857,6 @@ def platform_services(
     source: ComponentGraph,
     target: ComponentGraph,
     verdicts: list[ChartVerdict],
-    names: Names,
     result: MatchResult | None = None,
 ) -> list[PlatformService]:
     """What the ClowdApp takes from its platform, and which chart workloads provide it (the chart

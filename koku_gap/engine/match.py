@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from koku_gap.engine.policy import Policy
+from koku_gap.engine.routes import ApiRoute, api_routes, served_paths
 from koku_gap.model.graph import Component, ComponentGraph, Container, Role
 from koku_gap.model.location import Notice
 from koku_gap.model.vocabulary import INFRA_ROLES, RoleKind
@@ -91,6 +92,8 @@ class MatchResult:
     claimed: set[str]  # chart workloads whose main container plays a ClowdApp component's part
     names: Names  # the names as matching reduced them, for classify to compare the same way
     warnings: list[Notice] = field(default_factory=list)  # policy entries that did not apply
+    # component id -> how the chart routes its public API path (engine/routes.py); empty without routes
+    routes: dict[str, ApiRoute] = field(default_factory=dict)
 
 
 class Names:
@@ -210,7 +213,8 @@ def _common_prefix(names: Sequence[str]) -> str:
 def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> MatchResult:
     """Pair every ClowdApp component with its best chart candidate, and say who consumes which queue."""
     pairings = [Pairing(source=s) for s in source.components]
-    names = Names(source, target, policy)
+    routes = api_routes(source, target)
+    names = Names(source, target, policy, served_paths(source, routes))
     candidates, warnings = _find_candidates(pairings, names, target, policy)
     _assign(pairings, candidates)
     _confirm(pairings)
@@ -224,6 +228,7 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
         claimed=_claimed(pairings, queue_sources, queue_consumers, idle_consumers),
         names=names,
         warnings=warnings,
+        routes=routes,
     )
 
 
@@ -294,7 +299,9 @@ class _Search:
 
         def foreign(position: int) -> bool:
             t = self._targets[position]
-            return not (same_app(s.role.image_family, t.role.image_family) or identity.named_for(s.app, t.name))
+            return not (
+                same_app(s.role.image_family, t.role.image_family) or identity.named_for(s.app, t.name)
+            )
 
         return sorted(positions, key=foreign)
 
@@ -586,7 +593,9 @@ def _candidates(
         for init in t.init_containers:
             if init.role.kind in (RoleKind.UNKNOWN,):
                 continue
-            scored = _score(s, s.role, t, init.role, init, similarity, ignore_env, truthy, names.identity, explain)
+            scored = _score(
+                s, s.role, t, init.role, init, similarity, ignore_env, truthy, names.identity, explain
+            )
             if scored is not None:
                 score, evidence, alone = scored
                 evidence = (*evidence, f"init container {init.name}") if explain else ()
