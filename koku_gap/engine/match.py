@@ -150,10 +150,6 @@ class Identity:
         for r in source.resources:
             if r.kind in ("object-store", "kafka-topic") and r.name and "$" not in r.name:
                 self._resources.setdefault(r.app, set()).add(r.name)
-        self._paths: dict[str, set[str]] = {}
-        for c in source.components:
-            if c.web.public and c.web.api_path:
-                self._paths.setdefault(c.app, set()).add(c.web.api_path.strip("/"))
         self._routed = routed
         self._chart_words: dict[str, frozenset[str]] = {}
         self._values: dict[int, tuple[Container, frozenset[str]]] = {}
@@ -194,7 +190,7 @@ class Identity:
 
 
 def _name_words(name: str) -> frozenset[str]:
-    """The words of an app's name that say which app it is (``sources-api`` -> ``sources``)."""
+    """The words of an app's name that say which app it is (``ledger-api`` -> ``ledger``)."""
     words = [w for w in _SEPARATORS.split(name.lower()) if w]
     kept = frozenset(w for w in words if w not in _GENERIC_IMAGE_WORDS)
     return kept or frozenset(words)
@@ -532,9 +528,10 @@ _LOW_ROLE_SCORE = max(API_PEER, SUBCOMMAND_AS_API, API_AS_SUBCOMMAND, BOTH_UNKNO
 class _Reach:
     """Which chart workloads a component of _LOW_SCORE_KINDS can still reach THRESHOLD with.
 
-    Such a pair stays under it when each container of the workload runs another image (both known), none
-    runs the same command as a subcommand, and none sets a switch of the component true. The index
-    finds the others directly (by image family, a missing image, the command, a switch), so that once a
+    Such a pair stays under it when each container of the workload runs an image of another family (both
+    known: ``same_family``, so identity signals do not count either), none runs the same command as a
+    subcommand, and none sets a switch of the component true. The index finds the others directly (by
+    ``family_key``, a missing image, the command, a switch), so that once a
     component has the rejections its row shows, the rest of its role's workloads cost nothing.
     """
 
@@ -788,7 +785,7 @@ def other_app(source_family: str | None, target_family: str | None) -> bool:
 
 def same_family(source_family: str | None, target_family: str | None) -> bool:
     """Whether two images are one repository's family: equal, or equal once registry, organisation, tag,
-    versions and generic or language suffixes are dropped (``insights-ingress`` ~ ``insights-ingress-go``,
+    versions and generic or language suffixes are dropped (``acme-ledger`` ~ ``acme-ledger-go``,
     ``shop`` ~ ``shop-api``); ``shop`` and ``shop-onprem`` share a word but are not one family."""
     if source_family == target_family:
         return True
