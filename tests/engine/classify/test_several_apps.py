@@ -113,3 +113,23 @@ def test_the_cli_app_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert out == ""
     assert err.count("\n") == 1
     assert "--app: no ClowdApp app is named 'nope'; the ClowdApps hold: shop, ledger" in err
+
+
+def test_one_apps_baseline_leaves_the_other_apps_recorded_gaps_unjudged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # recorded with both apps: shop's worker and ledger's service are gaps; judged with --app shop,
+    # ledger's gap is out of view: neither fixed nor known
+    apps = [write(tmp_path, "shop.yaml", SHOP), write(tmp_path, "ledger.yaml", LEDGER)]
+    chart = write(
+        tmp_path,
+        "chart.yaml",
+        manifests(workload("rel-shop-api", image="quay.io/onprem/shop:2", command=GUNICORN)),
+    )
+    argv = [*(a for p in apps for a in ("--clowdapp", str(p))), "--manifests", str(chart), "--format", "json"]
+    baseline = tmp_path / "baseline.json"
+    assert main([*argv, "--write-baseline", str(baseline), "--fail-on", "none"]) == 0
+    capsys.readouterr()
+    assert main([*argv, "--baseline", str(baseline), "--app", "shop"]) == 0
+    result = json.loads(capsys.readouterr().out)["baseline"]
+    assert (result["known"], result["fixed"]) == (["shop/worker"], [])
