@@ -65,6 +65,7 @@ def analyze(
     extras: Collection[Extra] = ALL_EXTRAS,
     on_loaded: Callable[[], object] | None = None,
     app_sources: Mapping[str, str | os.PathLike[str]] | str | os.PathLike[str] | None = None,
+    app: str | None = None,
 ) -> Report:
     """Compare ClowdApp template(s) with rendered chart manifests: load, then ``compare``, then the
     extras, from the text read once while loading.
@@ -83,7 +84,10 @@ def analyze(
     ``app_sources``: each ClowdApp app's source checkout, ``{"koku": DIR}`` (``"koku@COMMIT"`` names
     the checkout's commit when it has no ``.git``), or one directory for the only app: its Celery queues
     are judged by who sends to them in the chart's pods (docs/matching.md), and the policy's citations
-    of that app are checked against it (``stale-evidence`` warnings, docs/policy.md).
+    of that app are checked against it (``stale-evidence`` warnings, docs/policy.md). ``app``: keep only
+    that ClowdApp app's rows (and platform services); matching still sees every app, so another app's
+    components still claim their chart workloads, and the per-app summaries stay (UsageError when no
+    ClowdApp holds the app).
     """
     clowdapp_paths = [clowdapps] if isinstance(clowdapps, str | Path) else list(clowdapps)
     manifest_paths: list[str | Path] = (
@@ -107,6 +111,11 @@ def analyze(
     resolved = policy if isinstance(policy, Policy) else load_policy(policy)
     source, lines = _load_clowdapps(clowdapp_paths, params, limit, max_workloads, keep_lines=bool(extras))
     checkouts = _app_sources(app_sources, source.apps)
+    if app is not None and app not in source.apps:
+        raise UsageError(
+            f"{SETTING}: no ClowdApp app is named {app!r}; the ClowdApps hold: {', '.join(source.apps)}",
+            settings=(Setting("app"),),
+        )
     if manifest_paths:
         target = load_manifests(*manifest_paths, max_bytes=limit, max_workloads=max_workloads)
     else:
@@ -148,7 +157,24 @@ def analyze(
         for w in s.warnings
     ]
     warnings = [*repeated, *repeated_manifests, *repeated_charts, *report.warnings, *read_notes, *stale]
-    return report.model_copy(update={"rows": rows, "warnings": warnings, "families": families})
+    report = report.model_copy(update={"rows": rows, "warnings": warnings, "families": families})
+    return only_app(report, app, source) if app is not None else report
+
+
+def only_app(report: Report, app: str, source: ComponentGraph) -> Report:
+    """``report`` restricted to one app's rows and platform services. Everything else was decided with
+    all apps in view (which chart workloads other apps' components play, who consumes which queue), so
+    the queues, warnings and per-app summaries stay whole; the summary counts what is kept."""
+    rows = [r for r in report.rows if r.clowdapp is not None and r.app == app]
+    own = sum(1 for c in source.components if c.app == app)
+    summary = summarize(rows, own, report.summary.chart_workloads)
+    return report.model_copy(
+        update={
+            "rows": rows,
+            "platform": [p for p in report.platform if p.app == app],
+            "summary": summary.model_copy(update={"apps": report.summary.apps}),
+        }
+    )
 
 
 def _read_app_sources(checkouts: Sequence[AppSourceDir]) -> dict[str, AppSource]:
@@ -406,7 +432,7 @@ def compare(
         policy=list(policy.sources),
         rows=rows,
         queues=queues,
-        platform=platform_services(source, target, verdicts, result.names),
+        platform=platform_services(source, target, verdicts, result),
         warnings=warnings,
-        summary=summarize(rows, len(source.components), len(target.components)),
+        summary=summarize(rows, len(source.components), len(target.components), source.apps),
     )

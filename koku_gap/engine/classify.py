@@ -29,6 +29,7 @@ from koku_gap.model.vocabulary import (
     Priority,
     RoleKind,
     Status,
+    priority_at_least,
 )
 from koku_gap.sources.roles import role_purpose
 
@@ -280,14 +281,27 @@ def _verdict(
     s = p.source
     if p.chosen is None:
         missing, gap = _missing_outcome(s, policy, result, case)
-        return _Verdict(missing, gap, [], [], [f"rejected {r}" for r in p.rejected[:3]])
+        rejected = [f"rejected {r}" for r in p.rejected[:3]]
+        return _Verdict(missing, gap, [], [], rejected + _route_evidence(s, gap, result))
     cand = p.chosen
     target = _target(cand)
     drifts = drift(s, cand.target, cand.container, policy.ignore_env, env_keys)
     if meaning is not None:  # the app's code says which of the unset variables matter
         drifts = [meaning.explained(d) for d in drifts]
     outcome, rule = _matched_outcome(s, cand, p, drifts, policy, result, case)
-    return _Verdict(outcome, rule, [target], drifts, list(cand.evidence))
+    evidence = [*cand.evidence, *_route_evidence(s, rule, result)]
+    return _Verdict(outcome, rule, [target], drifts, evidence)
+
+
+def _route_evidence(s: Component, rule: str | None, result: MatchResult) -> list[str]:
+    """An unrouted API's two locations: the ClowdApp's public path and each chart route reaching it."""
+    if rule != rules.UNROUTED_API:
+        return []
+    route = result.routes[s.id]
+    found = [f"ClowdApp: public web service at {route.path} ({s.source})", *route.evidence()]
+    if not route.taken:
+        found.append(f"route: no Route, Ingress or gateway path of the chart reaches {route.path}")
+    return found
 
 
 def _queue_notes(
@@ -466,6 +480,9 @@ def _missing_outcome(
         return _act(policy.missing_scheduled, add), rules.MISSING_SCHEDULED
     outcome = policy.outcome_for_missing_role(s.role.kind.value)
     rule = rules.missing_rule(s.role.kind.value)
+    unrouted = _unrouted_missing(s, outcome, policy, result)
+    if unrouted is not None:
+        return unrouted
     if outcome.status == "optional":
         return _act(outcome, f"decide whether on-prem needs it; if so, {add}"), rule
     return _act(outcome, add), rule
@@ -486,6 +503,7 @@ def _matched_outcome(
     """
     gap = (
         _uncovered_queue_outcome(cand, case, result)
+        or _unrouted_outcome(s, cand, policy, result)
         or _schedule_lost_outcome(s, cand, policy)
         or _post_install_outcome(s, cand.target, policy, result)
         or _partial_outcome(cand, p, drifts, policy)
@@ -546,6 +564,53 @@ def _role_alone_outcome(
         reason=f"played by {_where(cand)}, but {p.unconfirmed_why}",
         action=f"check that {t} runs {s.app}'s {s.name}; if it does, say so in the policy ({alias})",
     ), rules.ROLE_ALONE
+
+
+def _unrouted_outcome(
+    s: Component, cand: Candidate, policy: Policy, result: MatchResult
+) -> tuple[Outcome, str] | None:
+    """A public API whose path the chart's routes (Route, Ingress, a gateway's) never bring to the
+    workload playing it: the part runs, but users cannot reach it (engine/routes.py)."""
+    route = result.routes.get(s.id)
+    if route is None or policy.unrouted_api is None or cand.target.name in route.reached:
+        return None
+    if route.reached:
+        routed = f"send it to {', '.join(route.reached)}, not to {cand.target.name}"
+    else:
+        routed = "send it nowhere"
+    action = f"route {route.path} to {cand.target.name} (a Route or Ingress path, or the gateway's routes)"
+    return _act(_fill(policy.unrouted_api, path=route.path, routed=routed), action), rules.UNROUTED_API
+
+
+def _unrouted_missing(
+    s: Component, missing: Outcome, policy: Policy, result: MatchResult
+) -> tuple[Outcome, str] | None:
+    """A missing component of a deployed app whose public API path the chart's routes bring to no
+    workload of that app (a proxy the chart leaves out, "clients must reach the APIs another way", and
+    no route does): the API is unreachable, which outranks a less urgent missing outcome."""
+    route = result.routes.get(s.id)
+    outcome = policy.unrouted_api
+    if route is None or outcome is None or outcome.priority is None:
+        return None
+    if missing.priority is not None and priority_at_least(missing.priority, outcome.priority):
+        return None
+    own = {p.chosen.target.name for p in result.pairings if p.chosen is not None and p.source.app == s.app}
+    if not own or own & set(route.reached):
+        # nothing of the app is deployed (its rows say so), or the chart brings the path to the app's
+        # own workloads: reachable without the part
+        return None
+    routed = (
+        f"send it to {', '.join(route.reached)}, none of {s.app}'s" if route.reached else "send it nowhere"
+    )
+    apis = [
+        p.chosen.target.name
+        for p in result.pairings
+        if p.chosen is not None and p.source.app == s.app and p.source.role.kind == RoleKind.WEB_API
+    ]
+    fronted = ", ".join(dict.fromkeys(apis)) or f"{s.app}'s API"
+    action = f"route {route.path} to {fronted} (a Route or Ingress path, or a gateway's routes)"
+    filled = _fill(outcome, path=route.path, routed=routed).model_copy(update={"status": "missing"})
+    return _act(filled, action), rules.UNROUTED_API
 
 
 def _schedule_lost_outcome(s: Component, cand: Candidate, policy: Policy) -> tuple[Outcome, str] | None:
@@ -667,6 +732,7 @@ class ChartVerdict(NamedTuple):
     reason: str
     action: Action
     deciding: list[Reasoned]
+    bundles: tuple[str, ...] = ()  # the ClowdApp dependencies (not passed as ClowdApps) it provides
 
 
 def chart_verdicts(
@@ -678,8 +744,14 @@ def chart_verdicts(
     platform: dict[str, list[Resource]] = {}
     for resource in source.resources:
         platform.setdefault(resource.kind, []).append(resource)
-    # read once here, not once per chart workload: _chart_status runs for every unclaimed workload
-    dependencies = [(r, names.tokens(r.name, False)) for r in source.resources if r.kind in DEPENDENCY_KINDS]
+    # read once here, not once per chart workload: _chart_status runs for every unclaimed workload.
+    # A dependency whose own ClowdApp is passed is compared component by component instead: the chart
+    # workloads playing its parts are claimed, and none of them "bundles" it.
+    dependencies = [
+        (r, names.tokens(r.name, False))
+        for r in source.resources
+        if r.kind in DEPENDENCY_KINDS and r.name not in source.apps
+    ]
     inline_migrations = _inline_migrations(source)
     verdicts = []
     for t in target.components:
@@ -688,8 +760,17 @@ def chart_verdicts(
                 t, source, platform, dependencies, inline_migrations, policy, names
             )
             deciding: list[Reasoned] = [rule] if rule is not None else []
-            verdicts.append(ChartVerdict(t, status, reason, action or CHART_ACTION[status], deciding))
+            tokens = names.tokens(t.name, True)
+            bundles = tuple(dict.fromkeys(d.name for d, dt in dependencies if _bundles(dt, tokens)))
+            verdicts.append(
+                ChartVerdict(t, status, reason, action or CHART_ACTION[status], deciding, bundles)
+            )
     return verdicts
+
+
+def _bundles(dependency: frozenset[str], workload: frozenset[str]) -> bool:
+    """Whether a chart workload's name words hold all of a dependency's: it runs that service."""
+    return bool(dependency) and dependency <= workload
 
 
 def chart_rows(verdicts: list[ChartVerdict], policy: Policy) -> list[Row]:
@@ -777,7 +858,7 @@ def _chart_evidence_status(
             )
     tokens = names.tokens(t.name, True)
     for dep, dep_tokens in dependencies:
-        if dep_tokens and dep_tokens <= tokens:
+        if _bundles(dep_tokens, tokens):
             return "better", f"bundles {dep.name}, a ClowdApp dependency the platform provides ({dep.source})"
     if t.role.kind in INFRA_ROLES:
         return "extra", f"{t.role.kind.value} with no ClowdApp counterpart"
@@ -785,28 +866,35 @@ def _chart_evidence_status(
 
 
 def platform_services(
-    source: ComponentGraph, target: ComponentGraph, verdicts: list[ChartVerdict], names: Names
+    source: ComponentGraph,
+    target: ComponentGraph,
+    verdicts: list[ChartVerdict],
+    result: MatchResult | None = None,
 ) -> list[PlatformService]:
     """What the ClowdApp takes from its platform, and which chart workloads provide it (the chart
-    workloads classified `infra`: a database that belongs to a bundled service is not the app's)."""
+    workloads classified `infra`: a database that belongs to a bundled service is not the app's).
+
+    A dependency (another app) is provided by what its rows say: when its own ClowdApp is passed, the
+    chart workloads that play its components (``result``); otherwise those whose row bundles it."""
     infra = {v.workload.name for v in verdicts if v.status == "infra"}
     by_kind = _infra_by_kind(target, infra)
     topics = {r.name for r in target.resources if r.kind == "KafkaTopic"}
     services: list[PlatformService] = []
-    chart_names = [t.name for t in target.components]
-    having: dict[str, set[int]] = {}  # name token -> the chart workloads whose names hold it
-    for position, name in enumerate(chart_names):
-        for token in names.tokens(name, True):
-            having.setdefault(token, set()).add(position)
+    bundling: dict[str, set[str]] = {}  # dependency -> the unclaimed chart workloads that bundle it
+    for v in verdicts:
+        for dep in v.bundles:
+            bundling.setdefault(dep, set()).add(v.workload.name)
+    playing: dict[str, set[str]] = {}  # passed app -> the chart workloads playing its components
+    for p in result.pairings if result is not None else ():
+        if p.chosen is not None and p.chosen.via == "workload":
+            playing.setdefault(p.source.app, set()).add(p.chosen.target.name)
     for r in source.resources:
         if r.kind not in ("database", "in-memory-db", "kafka-topic", "object-store", *DEPENDENCY_KINDS):
             continue
         provided = list(by_kind.get(r.kind, []))
         if r.kind in DEPENDENCY_KINDS:  # a service the platform runs beside the app (rbac, ingress, ...)
-            # the chart workloads whose name tokens include all of the dependency's, in chart order
-            wanted = names.tokens(r.name, False)
-            found = set.intersection(*(having.get(w, set()) for w in wanted)) if wanted else set()
-            provided = [chart_names[p] for p in sorted(found)]
+            found = playing.get(r.name, set()) if r.name in source.apps else bundling.get(r.name, set())
+            provided = [t.name for t in target.components if t.name in found]  # chart order
         if r.kind == "kafka-topic" and r.name in topics:
             provided.append(f"KafkaTopic/{r.name}")
         services.append(

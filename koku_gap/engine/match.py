@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from koku_gap.engine.policy import Policy
+from koku_gap.engine.routes import ApiRoute, api_routes, served_paths
 from koku_gap.model.graph import Component, ComponentGraph, Container, Role
 from koku_gap.model.location import Notice
 from koku_gap.model.vocabulary import INFRA_ROLES, RoleKind
@@ -47,8 +48,12 @@ _SEPARATORS = re.compile(r"[-_.]+")
 # Image-name words that say nothing about which application it is: versions, base images, flavours.
 _VERSION_WORD = re.compile(r"^(v?\d[a-z0-9]*|rhel\d*|ubi\d*|el\d+|latest)$")
 _GENERIC_IMAGE_WORDS = frozenset(
-    {"api", "app", "backend", "frontend", "image", "server", "service", "svc", "ui", "web"} | {"worker"}
+    {"api", "app", "backend", "frontend", "image", "server", "service", "svc", "ui", "web"} | {"worker", "go"}
 )
+# What each of a chart workload's identity signals adds (``Identity``): named for the app, configured with
+# its buckets or topics, routed at its API path. Only where an image is unknown: the images otherwise
+# decide (and where they differ, _Reach's bound must hold).
+IDENTITY_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
@@ -87,18 +92,27 @@ class MatchResult:
     claimed: set[str]  # chart workloads whose main container plays a ClowdApp component's part
     names: Names  # the names as matching reduced them, for classify to compare the same way
     warnings: list[Notice] = field(default_factory=list)  # policy entries that did not apply
+    # component id -> how the chart routes its public API path (engine/routes.py); empty without routes
+    routes: dict[str, ApiRoute] = field(default_factory=dict)
 
 
 class Names:
     """Names reduced to what distinguishes them: release prefix, app names and policy prefixes dropped."""
 
-    def __init__(self, source: ComponentGraph, target: ComponentGraph, policy: Policy) -> None:
+    def __init__(
+        self,
+        source: ComponentGraph,
+        target: ComponentGraph,
+        policy: Policy,
+        routed: Mapping[str, frozenset[str]] | None = None,
+    ) -> None:
         self.apps = sorted({*source.apps}, key=len, reverse=True)
         self.prefixes = tuple(policy.strip_prefixes)
         self.release = _common_prefix([c.name for c in target.components])
         self._strip = (*[f"{a.lower()}-" for a in self.apps], *self.prefixes)
         # every name is reduced once: similarity() runs for each candidate pair
         self._tokens: dict[tuple[str, bool], frozenset[str]] = {}
+        self.identity = Identity(source, self.release, routed or {})
 
     def tokens(self, name: str, chart: bool) -> frozenset[str]:
         found = self._tokens.get((name, chart))
@@ -124,6 +138,64 @@ class Names:
         return len(a & b) / len(a | b) if a | b else 0.0
 
 
+class Identity:
+    """What ties a chart workload to one application beyond its role and image: its name holds the app's
+    name, its containers are configured with the app's buckets or Kafka topics, or the chart routes the
+    app's API path (Clowder's ``apiPath``) to it (``routed``: chart workload -> the paths it serves)."""
+
+    def __init__(self, source: ComponentGraph, release: str, routed: Mapping[str, frozenset[str]]) -> None:
+        self._release = release
+        self._app_words = {app: _name_words(app) for app in source.apps}
+        self._resources: dict[str, set[str]] = {}
+        for r in source.resources:
+            if r.kind in ("object-store", "kafka-topic") and r.name and "$" not in r.name:
+                self._resources.setdefault(r.app, set()).add(r.name)
+        self._routed = routed
+        self._chart_words: dict[str, frozenset[str]] = {}
+        self._values: dict[int, tuple[Container, frozenset[str]]] = {}
+
+    def named_for(self, app: str, chart_name: str) -> bool:
+        """Whether the chart workload's name (release prefix dropped) holds every word of the app's."""
+        words = self._chart_words.get(chart_name)
+        if words is None:
+            reduced = chart_name.lower()
+            if self._release and reduced.startswith(self._release):
+                reduced = reduced[len(self._release) :]
+            words = self._chart_words[chart_name] = frozenset(t for t in _SEPARATORS.split(reduced) if t)
+        wanted = self._app_words.get(app, frozenset())
+        return bool(wanted) and wanted <= words
+
+    def signals(self, s: Component, t: Component, container: Container) -> list[str]:
+        """The identity evidence tying ``t`` (playing through ``container``) to ``s``'s application."""
+        found: list[str] = []
+        if self.named_for(s.app, t.name):
+            found.append(f"named for app {s.app}")
+        wanted = self._resources.get(s.app)
+        if wanted:
+            shared = sorted(wanted & self._env_values(container))
+            if shared:
+                found.append(f"configured with {s.app}'s {', '.join(shared[:3])}")
+        if s.web.public and s.web.api_path:
+            path = s.web.api_path.strip("/")
+            if path in self._routed.get(t.name, frozenset()):
+                found.append(f"the chart routes /api/{path}/ to it")
+        return found
+
+    def _env_values(self, container: Container) -> frozenset[str]:
+        found = self._values.get(id(container))
+        if found is None or found[0] is not container:
+            values = frozenset(e.value.strip() for e in container.env if e.value)
+            found = self._values[id(container)] = (container, values)
+        return found[1]
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """The words of an app's name that say which app it is (``ledger-api`` -> ``ledger``)."""
+    words = [w for w in _SEPARATORS.split(name.lower()) if w]
+    kept = frozenset(w for w in words if w not in _GENERIC_IMAGE_WORDS)
+    return kept or frozenset(words)
+
+
 def _common_prefix(names: Sequence[str]) -> str:
     if len(names) < 2:
         return ""
@@ -137,7 +209,8 @@ def _common_prefix(names: Sequence[str]) -> str:
 def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> MatchResult:
     """Pair every ClowdApp component with its best chart candidate, and say who consumes which queue."""
     pairings = [Pairing(source=s) for s in source.components]
-    names = Names(source, target, policy)
+    routes = api_routes(source, target)
+    names = Names(source, target, policy, served_paths(source, routes))
     candidates, warnings = _find_candidates(pairings, names, target, policy)
     _assign(pairings, candidates)
     _confirm(pairings)
@@ -151,6 +224,7 @@ def match(source: ComponentGraph, target: ComponentGraph, policy: Policy) -> Mat
         claimed=_claimed(pairings, queue_sources, queue_consumers, idle_consumers),
         names=names,
         warnings=warnings,
+        routes=routes,
     )
 
 
@@ -206,13 +280,26 @@ class _Search:
         """The candidates over THRESHOLD for ``pairing``'s component, in chart order; the first
         REJECTED_KEPT under it go to ``pairing.rejected``, after which only reachable workloads count."""
         s = pairing.source
-        positions = _blocked(s, self._index)
+        positions = self._own_first(s, _blocked(s, self._index))
         found: list[Candidate] = []
         for done, position in enumerate(positions):
             if len(pairing.rejected) >= REJECTED_KEPT:  # from here on only candidates count
                 return found + self._counting(s, self._reach.may_reach(s, positions[done:]))
             found.extend(self._explained(pairing, self._targets[position]))
         return found
+
+    def _own_first(self, s: Component, positions: list[int]) -> list[int]:
+        """``positions`` with the workloads of ``s``'s own application first (the same image family's
+        words, or named for the app), each part in chart order: a row's rejections show those first."""
+        identity = self._names.identity
+
+        def foreign(position: int) -> bool:
+            t = self._targets[position]
+            return not (
+                same_app(s.role.image_family, t.role.image_family) or identity.named_for(s.app, t.name)
+            )
+
+        return sorted(positions, key=foreign)
 
     def _explained(self, pairing: Pairing, t: Component) -> list[Candidate]:
         """``t``'s candidates over THRESHOLD; those under it are rejections, while the row has room."""
@@ -441,9 +528,10 @@ _LOW_ROLE_SCORE = max(API_PEER, SUBCOMMAND_AS_API, API_AS_SUBCOMMAND, BOTH_UNKNO
 class _Reach:
     """Which chart workloads a component of _LOW_SCORE_KINDS can still reach THRESHOLD with.
 
-    Such a pair stays under it when each container of the workload runs another image (both known), none
-    runs the same command as a subcommand, and none sets a switch of the component true. The index
-    finds the others directly (by image family, a missing image, the command, a switch), so that once a
+    Such a pair stays under it when each container of the workload runs an image of another family (both
+    known: ``same_family``, so identity signals do not count either), none runs the same command as a
+    subcommand, and none sets a switch of the component true. The index finds the others directly (by
+    ``family_key``, a missing image, the command, a switch), so that once a
     component has the rejections its row shows, the rest of its role's workloads cost nothing.
     """
 
@@ -454,7 +542,7 @@ class _Reach:
         for position, t in enumerate(targets):
             for role, container in [(t.role, t.main), *((init.role, init) for init in t.init_containers)]:
                 if role.image_family:
-                    self._by.setdefault(("family", role.image_family), set()).add(position)
+                    self._by.setdefault(("family", family_key(role.image_family)), set()).add(position)
                 else:
                     self._no_family.add(position)
                 if role.command:
@@ -467,7 +555,7 @@ class _Reach:
         rs = s.role
         if rs.kind not in _LOW_SCORE_KINDS or not rs.image_family:
             return positions
-        found = self._no_family | self._by.get(("family", rs.image_family), set())
+        found = self._no_family | self._by.get(("family", family_key(rs.image_family)), set())
         if rs.command and (rs.kind == RoleKind.SUBCOMMAND or http_subcommand(rs)):
             found |= self._by.get(("command", rs.command), set())
         for switch in rs.switches:
@@ -494,7 +582,7 @@ def _candidates(
     truthy = truthy or _TruthyEnv()
     similarity = names.similarity(s.name, t.name)
     if _kinds_fit(s, t):
-        scored = _score(s, s.role, t, t.role, t.main, similarity, ignore_env, truthy, explain)
+        scored = _score(s, s.role, t, t.role, t.main, similarity, ignore_env, truthy, names.identity, explain)
         if scored is not None:
             score, evidence, alone = scored
             yield Candidate(t, t.main, "workload", score, evidence, role_alone=alone)
@@ -502,7 +590,9 @@ def _candidates(
         for init in t.init_containers:
             if init.role.kind in (RoleKind.UNKNOWN,):
                 continue
-            scored = _score(s, s.role, t, init.role, init, similarity, ignore_env, truthy, explain)
+            scored = _score(
+                s, s.role, t, init.role, init, similarity, ignore_env, truthy, names.identity, explain
+            )
             if scored is not None:
                 score, evidence, alone = scored
                 evidence = (*evidence, f"init container {init.name}") if explain else ()
@@ -534,6 +624,7 @@ def _score(
     similarity: float,
     ignore_env: tuple[str, ...],
     truthy: _TruthyEnv,
+    identity: Identity,
     explain: bool = True,
 ) -> tuple[float, tuple[str, ...], bool] | None:
     """The role's score, then the image, the env switches and the name; None when the roles do not fit.
@@ -553,11 +644,30 @@ def _score(
     score, switched = _switch_score(score, rs, truthy(container), ignore_env, evidence, explain)
     if foreign:
         score = _foreign_score(score, rs, rt, switched, evidence, foreign_at, explain)
+    # what ties the workload to the app counts where the images cannot tell (one is unknown); beside
+    # another name of the same family it is only said, and beside the very same image not even that (the
+    # image settles the app, and must not outweigh a lacking switch)
+    identical = rs.image_family is not None and rs.image_family == rt.image_family
+    signals = [] if foreign or identical or _images_differ(rs, rt) else identity.signals(s, t, container)
+    if not _images_agree(rs, rt):
+        score += IDENTITY_WEIGHT * len(signals)
+    if explain:
+        evidence.extend(signals)
     if similarity:
         score += NAME_WEIGHT * similarity
         if explain:
             evidence.append(f"name similarity {similarity:.2f}")
-    return score, tuple(evidence) if explain else (), _alone(rs, rt, foreign, switched)
+    alone = not signals and _alone(rs, rt, foreign, switched)
+    return score, tuple(evidence) if explain else (), alone
+
+
+def _images_agree(rs: Role, rt: Role) -> bool:
+    return bool(rs.image_family and rt.image_family) and same_family(rs.image_family, rt.image_family)
+
+
+def _images_differ(rs: Role, rt: Role) -> bool:
+    """Both images known and of different families: identity signals then do not count (_Reach's bound)."""
+    return bool(rs.image_family and rt.image_family) and not same_family(rs.image_family, rt.image_family)
 
 
 def _alone(rs: Role, rt: Role, foreign: bool, switched: bool) -> bool:
@@ -581,6 +691,10 @@ def _image_score(score: float, rs: Role, rt: Role, evidence: list[str], explain:
             score += SAME_IMAGE
             if explain:
                 evidence.append(f"same image ({fs})")
+        elif same_family(fs, ft):
+            score += SAME_IMAGE
+            if explain:
+                evidence.append(f"same image family ({fs} ~ {ft})")
         elif rs.kind in _IMAGE_PENALISED:
             score -= DIFFERENT_IMAGE
             if explain:
@@ -667,6 +781,22 @@ def other_app(source_family: str | None, target_family: str | None) -> bool:
     """
     a, b = image_words(source_family), image_words(target_family)
     return bool(a) and bool(b) and not a & b
+
+
+def same_family(source_family: str | None, target_family: str | None) -> bool:
+    """Whether two images are one repository's family: equal, or equal once registry, organisation, tag,
+    versions and generic or language suffixes are dropped (``acme-ledger`` ~ ``acme-ledger-go``,
+    ``shop`` ~ ``shop-api``); ``shop`` and ``shop-onprem`` share a word but are not one family."""
+    if source_family == target_family:
+        return True
+    words = image_words(source_family)
+    return bool(words) and words == image_words(target_family)
+
+
+def family_key(family: str) -> str:
+    """One string per image family (``same_family``): its distinguishing words, or the name itself."""
+    words = image_words(family)
+    return " ".join(sorted(words)) if words else f"={family}"
 
 
 def same_app(source_family: str | None, target_family: str | None) -> bool:

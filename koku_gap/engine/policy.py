@@ -266,6 +266,7 @@ class Policy(Frozen):
     unfed_consumer: Outcome | None = None  # with the app's source: nothing produces its topics
     post_install_migration: Outcome | None = None
     schedule_lost: Outcome | None = None
+    unrouted_api: Outcome | None = None  # a public API path the chart's routes send elsewhere or nowhere
     partial_on: tuple[DriftKindName, ...] = ()
     partial_priority: Priority = "P2"
     ignore_env: tuple[str, ...] = ()
@@ -463,6 +464,7 @@ _OUTCOME_SECTIONS = (
     "missing_scheduled",
     "schedule_lost",
     "post_install_migration",
+    "unrouted_api",
 )
 
 

@@ -332,6 +332,32 @@ class InputFile(Frozen):
     workloads: int = 0
 
 
+class WorstGap(Frozen):
+    """An app's most urgent unwaived gap (the first such row, in report order)."""
+
+    id: str
+    clowdapp: str
+    status: Status
+    priority: Priority | None
+
+
+class AppSummary(Frozen):
+    """One ClowdApp app's share of a multi-app report: its components' rows counted, its worst gap."""
+
+    app: str
+    clowdapp_components: int
+    by_status: dict[str, int]
+    by_priority: dict[str, int]
+    gaps: int
+    highest_priority: Priority | None
+    worst: WorstGap | None = None
+
+
+def _few_apps(apps: list[AppSummary]) -> bool:
+    """Per-app summaries are written only for a report of several apps (one app's is the summary)."""
+    return len(apps) < 2
+
+
 class Summary(Frozen):
     clowdapp_components: int
     chart_workloads: int
@@ -341,6 +367,8 @@ class Summary(Frozen):
     highest_priority: Priority | None
     by_group: dict[str, int] = Field(default_factory=dict)  # rows per Row.group, in GROUP_ORDER order
     waived: int = 0  # gap rows a policy waiver holds for
+    # each ClowdApp app, in input order, when the report covers several (JSON: absent otherwise)
+    apps: list[AppSummary] = Field(default_factory=list, exclude_if=_few_apps)
 
 
 class Report(Frozen):
@@ -537,11 +565,16 @@ def _record(r: Row) -> dict[str, Any]:
     }
 
 
-def summarize(rows: list[Row], clowdapp_components: int, chart_workloads: int) -> Summary:
+def summarize(
+    rows: list[Row], clowdapp_components: int, chart_workloads: int, apps: Iterable[str] = ()
+) -> Summary:
+    """The report's counts; ``apps`` (the ClowdApp apps, in input order) adds one summary per app when
+    there are several."""
     by_status = {s: sum(1 for r in rows if r.status == s) for s in STATUS_ORDER}
     gaps = [r for r in rows if r.is_gap]
     by_priority = {p: sum(1 for r in gaps if r.priority == p) for p in PRIORITIES}
     highest = next((p for p in PRIORITIES if by_priority[p]), None)
+    names = list(dict.fromkeys(apps))
     return Summary(
         clowdapp_components=clowdapp_components,
         chart_workloads=chart_workloads,
@@ -551,4 +584,27 @@ def summarize(rows: list[Row], clowdapp_components: int, chart_workloads: int) -
         highest_priority=highest,
         by_group={g: sum(1 for r in rows if r.group == g) for g in GROUP_ORDER},
         waived=sum(1 for r in rows if r.waived),
+        apps=[app_summary(app, rows) for app in names] if len(names) > 1 else [],
+    )
+
+
+def app_summary(app: str, rows: Iterable[Row]) -> AppSummary:
+    """One app's counts over its ClowdApp components' rows (a chart workload's row is no app's)."""
+    own = [r for r in rows if r.clowdapp is not None and r.app == app]
+    gaps = [r for r in own if r.is_gap]
+    by_priority = {p: sum(1 for r in gaps if r.priority == p) for p in PRIORITIES}
+    highest = next((p for p in PRIORITIES if by_priority[p]), None)
+    worst = next((r for r in gaps if r.priority == highest), None) if gaps else None
+    return AppSummary(
+        app=app,
+        clowdapp_components=len(own),
+        by_status={s: sum(1 for r in own if r.status == s) for s in STATUS_ORDER},
+        by_priority=by_priority,
+        gaps=len(gaps),
+        highest_priority=highest,
+        worst=(
+            WorstGap(id=worst.id, clowdapp=worst.clowdapp or "", status=worst.status, priority=worst.priority)
+            if worst is not None
+            else None
+        ),
     )

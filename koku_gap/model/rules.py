@@ -36,6 +36,7 @@ MISSING_SCHEDULED = "missing-scheduled-job"
 MISSING_DISABLED = "missing-disabled-component"
 POLICY_OVERRIDE = "policy-override"
 ROLE_ALONE = "role-alone-match"
+UNROUTED_API = "unrouted-api"
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,15 @@ _SPECIAL: dict[str, Rule] = {
         "The chart runs database migrations as a post-install or post-upgrade hook: the new code starts "
         "against the old schema.",
         'Run the migration job as a pre-install,pre-upgrade hook (annotation "helm.sh/hook").',
+        "warning",
+    ),
+    UNROUTED_API: Rule(
+        UNROUTED_API,
+        "Public API routed nowhere",
+        "A public web service of the ClowdApp is exposed under /api/<apiPath>/ in SaaS, and the chart's "
+        "routes (Route, Ingress, a gateway's own routes) send no request under that path to the workload "
+        "that plays it: users cannot reach the API.",
+        "Route /api/<apiPath>/ to the workload on the row (a Route or Ingress path, or a gateway's routes).",
         "warning",
     ),
     MISSING_SCHEDULED: Rule(

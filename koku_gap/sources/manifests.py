@@ -27,6 +27,7 @@ from koku_gap.model.graph import (
     WebServices,
 )
 from koku_gap.sources import podspec
+from koku_gap.sources.routes import GATEWAY_KEY, gateway_data
 from koku_gap.yaml.limits import MAX_WORKLOADS, check_resources, check_workloads
 from koku_gap.yaml.loader import (
     DEFAULT_MAX_BYTES,
@@ -241,7 +242,7 @@ def manifests_graph(
                 components.append(_workload(obj, kind, name, app, source, config_maps))
             else:
                 resources.append(
-                    Resource(kind=kind, name=name, app=app, source=source, data=_resource_data(obj))
+                    Resource(kind=kind, name=name, app=app, source=source, data=_resource_data(obj, file))
                 )
     components = _with_services(components, resources)
     warnings = [GraphWarning(code=n.code, message=n.message, file=file, line=n.line) for n in stream.notes]
@@ -338,7 +339,7 @@ def _app_of(meta: Mapping[str, Any], template: str | None, file: str) -> str:
     return Path(file).stem
 
 
-def _resource_data(obj: LDict) -> Any:
+def _resource_data(obj: LDict, file: str) -> Any:
     """Keep what later stages read: selectors, targets and backends; not whole ConfigMaps."""
     spec = obj.get("spec")
     kind = obj.get("kind")
@@ -347,7 +348,9 @@ def _resource_data(obj: LDict) -> Any:
     ):
         return to_plain(spec)
     if kind == "ConfigMap" and isinstance(obj.get("data"), dict):
-        return {"keys": sorted(obj["data"])}
+        name = str(podspec.mapping(obj.get("metadata")).get("name", ""))
+        routes = gateway_data(obj["data"], file, name)  # a gateway's routes (sources/routes.py)
+        return {"keys": sorted(obj["data"]), GATEWAY_KEY: routes} if routes else {"keys": sorted(obj["data"])}
     if kind == "Secret":  # the names an envFrom gets from it; never the values
         sections = [obj.get("data"), obj.get("stringData")]
         keys = {str(k) for s in sections if isinstance(s, dict) for k in s}

@@ -411,4 +411,6 @@ def test_koku_policy_gate_follows_the_code(corpus_dir: Path, koku: str, chart: s
     report = koku_report(corpus_dir, koku, chart)
     urgent = [(r.clowdapp, r.priority) for r in report.gaps("P1")]
     p0 = koku == "2025-10-27" and chart != "0cc9aa7d"
-    assert urgent == ([("clowder-sources-listener", "P0")] if p0 else []), urgent
+    unrouted = chart == "0cc9aa7d"  # no route reaches koku's API there (issue 14, unrouted-api)
+    expected = [("clowder-sources-listener", "P0")] if p0 else [("clowder-api", "P1")] if unrouted else []
+    assert urgent == expected, urgent

@@ -17,11 +17,15 @@ KOKU = ("2025-10-27-4b5f85cf6", "2026-08-14-f6cc00b31")
 F6CC = KOKU[1]
 CHARTS = ("2026-01-12-0cc9aa7d", "2026-02-11-98b90458", "2026-02-11-3346ee67", "2026-02-12-7cc5007a")
 PAIRS = list(itertools.product(KOKU, CHARTS))
-# (koku, chart) -> the rows at P0 or P1: the audit's verdicts, summary item 4 and chain E7
+# (koku, chart) -> the rows at P0 or P1: the audit's verdicts, summary item 4 and chain E7; and at
+# 0cc9aa7d the unrouted API (issue 14): its only public route, the Ingress's "/", goes to the ROS API,
+# and no route reaches koku's, whose nginx proxy the chart leaves out
 URGENT = {
     (koku, chart): (
         {"clowder-sources-listener": ("missing", "P0")}
         if koku == "2025-10-27-4b5f85cf6" and chart != "2026-01-12-0cc9aa7d"
+        else {"clowder-api": ("missing", "P1")}
+        if chart == "2026-01-12-0cc9aa7d"
         else {}
     )
     for koku, chart in PAIRS
@@ -63,7 +67,8 @@ def test_koku_policy_verdicts_on_the_corpus(
     code, bare = _report(corpus, koku, chart, None, capsys)
     code_src, with_source = _report(corpus, koku, chart, tree, capsys)
     assert _urgent(bare) == _urgent(with_source) == URGENT[(koku, chart)]
-    assert code == code_src == (1 if URGENT[(koku, chart)] else 0)
+    p0 = any(priority == "P0" for _, priority in URGENT[(koku, chart)].values())
+    assert code == code_src == (1 if p0 else 0)  # --fail-on P0
     assert [w["message"] for w in with_source["warnings"] if "evidence" in w["code"]] == []
     # the bundled policy alone gives the same priorities as with the code, on every row (issue 13); the
     # one difference allowed: a P3 "optional" the policy gives a worker the chart runs at 0 replicas
