@@ -186,8 +186,9 @@ class BaselineResult(Frozen):
     """How the current gaps compare with a baseline file (``--baseline``); lists of row ids, sorted."""
 
     file: str
-    known: list[str] = Field(default_factory=list)  # current gaps the baseline records: they do not fail
-    new: list[str] = Field(default_factory=list)  # current gaps it does not record
+    # current gaps, waived ones included (Report.with_baseline): recorded ones do not fail the run
+    known: list[str] = Field(default_factory=list)
+    new: list[str] = Field(default_factory=list)  # current gaps (waived ones too) it does not record
     fixed: list[str] = Field(default_factory=list)  # recorded gaps that are no longer open
 
 
@@ -416,6 +417,11 @@ class Report(Frozen):
         ``missing`` turning ``partial`` stays known; an old id with its status reads the same) at the
         same or a more urgent priority; a gap that became more urgent
         is new. Recorded components with no open gap are fixed.
+
+        One rule for every format: the comparison is of findings (``Row.is_finding``), waived or not.
+        A waiver decides whether a gap fails the run, not whether it is there: a recorded gap waived
+        since is known (SARIF ``unchanged``), never fixed, and a waived gap the baseline does not
+        record is new (SARIF ``new``, suppressed by its waiver); neither fails the run.
         """
         entries = list(recorded)
         accepted: dict[str, Priority | None] = {}
@@ -432,7 +438,7 @@ class Report(Frozen):
         open_keys: set[str] = set()
         for row in self.rows:
             baselined = False
-            if row.is_gap:
+            if row.is_finding:
                 key = component_key(row.id)
                 open_keys.add(key)
                 if key in accepted:
