@@ -382,7 +382,9 @@ def test_a_recorded_gap_waived_since_is_known_in_every_format(
     gave the same results ``baselineState: new``. A waiver decides failing, not existing: known."""
     app, chart = scenario(tmp_path)
     target = write(tmp_path, "b.json", SCENARIO_BASELINE)
-    policy = write(tmp_path, "p.yaml", "extends: default\nwaivers:\n  - {component: listener, reason: later}\n")
+    policy = write(
+        tmp_path, "p.yaml", "extends: default\nwaivers:\n  - {component: listener, reason: later}\n"
+    )
     base = args(app, chart, "--baseline", str(target), "--policy", str(policy))
     code, report = run_json(base, capsys)
     assert code == 0
@@ -404,7 +406,9 @@ def test_a_waived_gap_the_baseline_does_not_record_is_new_and_suppressed(
     app, chart = scenario(tmp_path)
     others = [{"id": i} for i in ALL_IDS if i != "shop/listener"]
     target = write(tmp_path, "b.json", baseline_text(*others))
-    policy = write(tmp_path, "p.yaml", "extends: default\nwaivers:\n  - {component: listener, reason: later}\n")
+    policy = write(
+        tmp_path, "p.yaml", "extends: default\nwaivers:\n  - {component: listener, reason: later}\n"
+    )
     base = args(app, chart, "--baseline", str(target), "--policy", str(policy))
     code, report = run_json(base, capsys)
     assert code == 0  # waived: it does not fail the run
