@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from pydantic import Field
+
 from koku_gap.model.base import Frozen
 
 
@@ -24,13 +26,17 @@ class Notice(Frozen):
     that never applies), at a file and line; the report lists them under ``warnings``.
 
     ``file`` is empty while the YAML loader, which does not name files, holds it; ``group`` is what alike
-    notices share without this instance's names (None: the message)."""
+    notices share without this instance's names (None: the message); ``template`` the chart template
+    it is about, when it is about one."""
 
     code: str
     message: str
     file: str = ""
     line: int | None = None
     group: str | None = None
+    # The chart template the notice is about (a template left out of the render); absent from the
+    # JSON when none, so other notices are written as before.
+    template: str | None = Field(default=None, exclude_if=lambda v: v is None)
 
     @property
     def shape(self) -> str:

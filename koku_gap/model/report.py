@@ -41,6 +41,7 @@ SCHEMA_VERSION = 1
 VIA_WORDS: dict[str, str] = {"init-container": "init container", "container": "main container"}
 _LOCATION = ("file", "line", "template")  # SourceRef's fields
 ASSUMED = "assumed: "  # how a reason that states an assumption begins (Assumption.words)
+NOT_RENDERED = "not rendered"  # Row.status_words of a row whose counterpart may be in a left-out template
 
 
 class Target(Frozen):
@@ -199,6 +200,21 @@ def component_key(row_id: str) -> str:
     return key if colon and status in STATUSES else row_id
 
 
+class SkippedTemplate(Frozen):
+    """A chart template left out of the analysis (``--skip-failing-templates``), and Helm's reason."""
+
+    template: str  # Helm's name: <chart>/templates/<path>
+    message: str
+
+
+class Partial(Frozen):
+    """What a partial analysis did not see: the templates left out because they failed to render.
+    Whatever they would have rendered is not in the chart side, so a row lacking a counterpart may
+    be lacking it only here (``Row.unrendered``)."""
+
+    skipped: list[SkippedTemplate]
+
+
 class Row(Frozen):
     id: str  # the component: ``<app>/<ClowdApp component>``, or ``<app>/<chart workload>`` for a chart row
     app: str
@@ -233,6 +249,9 @@ class Row(Frozen):
     # The policy's ``components:`` entry decided this row (its reason comes first). Decided by the engine
     # for the stages after it (suggested templates); not part of the JSON report.
     policy_override: bool = Field(default=False, exclude=True)
+    # Templates left out of the render (``Report.partial``) that may hold this row's counterpart:
+    # the row cannot say it is missing, only that its counterpart was not seen. Absent when none.
+    unrendered: list[str] = Field(default_factory=list, exclude_if=lambda v: not v)
 
     @model_validator(mode="before")
     @classmethod
@@ -272,6 +291,12 @@ class Row(Frozen):
         waived = " waived" if self.waived else ""
         reason = f": {self.reasons[0]}" if self.reasons else ""
         return f"<Row {self.app}/{name} {self.status}{priority}{waived}{reason}>"
+
+    @property
+    def status_words(self) -> str:
+        """The status as reports show it: ``not rendered`` for a row lacking a counterpart that may be
+        in a template left out of the render (``unrendered``), which cannot say ``missing``."""
+        return NOT_RENDERED if self.unrendered and not self.targets else self.status
 
     @property
     def is_detailed(self) -> bool:
@@ -345,6 +370,9 @@ class Summary(Frozen):
 
 class Report(Frozen):
     schema_version: int = SCHEMA_VERSION
+    # Set when the chart side is incomplete (templates left out, ``--skip-failing-templates``): second
+    # in the JSON, so a CI reading it sees the analysis is partial first. Absent when complete.
+    partial: Partial | None = Field(default=None, exclude_if=lambda v: v is None)
     inputs: list[InputFile]
     policy: list[str] = Field(default_factory=list)
     rows: list[Row]

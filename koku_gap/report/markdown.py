@@ -5,7 +5,7 @@ better, queue coverage, a Mermaid graph, warnings and next steps. Formats the Re
 
 from __future__ import annotations
 
-from koku_gap.model.report import Citation, Report, Row, Target
+from koku_gap.model.report import NOT_RENDERED, Citation, Report, Row, Target
 from koku_gap.model.vocabulary import DETAILED_PRIORITIES
 from koku_gap.report import Extra, RenderOptions
 from koku_gap.report._escape import html_text, md_code, md_fence, md_text, mermaid_label
@@ -20,6 +20,9 @@ STATUS_ICON = {
     "infra": "🧱 infra",
     "extra": "➕ extra",
 }
+UNRENDERED_ICON = (
+    "❔ not rendered"  # Row.status_words NOT_RENDERED: a counterpart may be in a left-out template
+)
 GROUP_OVER = 3  # more alike warnings than this in one file are listed as one line
 GROUP_SHOW = 8
 IF_DEPLOYED = "if you decide to deploy it"  # how an optional row's suggested template is introduced
@@ -122,6 +125,7 @@ def render_markdown(report: Report, *, date: str | None = None) -> str:
         "and at the chart object (rendered manifest line; the Helm template is named where known)."
     )
     out.append("")
+    _partial(report, out)
     for section in (
         _summary,
         _matrix,
@@ -146,6 +150,7 @@ def render_compact(report: Report) -> str:
         f"# ClowdApp vs Helm chart gap report: {', '.join(map(md_text, report.apps)) or 'ClowdApp'}",
         "",
     ]
+    _partial(report, out)
     _summary(report, out)
     _matrix(report, out)
     out.append("One row in full: `report.details(NAME)`; the whole document: `report.to_markdown()`.")
@@ -171,6 +176,30 @@ def render_row(report: Report, row: Row) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _partial(report: Report, out: list[str]) -> None:
+    """First, before anything it would colour: the analysis is partial, and what it did not see."""
+    if report.partial is None:
+        return
+    skipped = report.partial.skipped
+    unseen = [r for r in report.rows if r.unrendered]
+    out += [
+        "## ⚠️ Partial analysis",
+        "",
+        f"**{len(skipped)} chart template(s) were left out** because they failed to render "
+        "(`--skip-failing-templates`): whatever they would deploy is not in this report. "
+        + (
+            f"{len(unseen)} row(s) whose counterpart may be in them read ❔ not rendered, not missing: "
+            f"{_names(unseen)}. "
+            if unseen
+            else ""
+        )
+        + "Give the values they need (`--set`, `--values`) and run again for a complete report.",
+        "",
+        *(f"- {md_code(t.template)}: {md_text(t.message)}" for t in skipped),
+        "",
+    ]
+
+
 def _names(rows: list[Row]) -> str:
     return ", ".join(_name(r) for r in rows)
 
@@ -180,9 +209,10 @@ def _summary(report: Report, out: list[str]) -> None:
     rows = report.rows
     have = [r for r in rows if r.group == "covered"]
     lacking = [r for r in rows if r.group == "lacking" and not r.waived]
-    lack = [r for r in lacking if r.status != "partial"]
+    lack = [r for r in lacking if r.status != "partial" and not r.unrendered]
+    unseen = [r for r in rows if r.unrendered and not r.waived]
     partly = [r for r in lacking if r.status == "partial"]
-    optional = [r for r in rows if r.group == "optional"]
+    optional = [r for r in rows if r.group == "optional" and not r.unrendered]
     better = [r for r in rows if r.status == "better"]
     infra = [r for r in rows if r.status == "infra"]
     consolidated = s.by_status.get("consolidated", 0)
@@ -203,6 +233,11 @@ def _summary(report: Report, out: list[str]) -> None:
     )
     if lack:
         out.append(f"- ❌ **What it lacks**: {len(lack)}: {_names(lack)}.")
+    if unseen:
+        out.append(
+            f"- ❔ **Not rendered** (may be in a template left out of the render): {len(unseen)}: "
+            f"{_names(unseen)}."
+        )
     if partly:
         out.append(f"- ⚠️ **What it only partly has**: {len(partly)}: {_names(partly)}.")
     if optional:
@@ -260,7 +295,7 @@ def _matrix(report: Report, out: list[str]) -> None:
     ]
     for r in report.ordered_rows():
         name = md_code(r.clowdapp) if r.clowdapp else "—"
-        status = STATUS_ICON.get(r.status, r.status) + (" (waived)" if r.waived else "")
+        status = _status(r)
         out.append(
             f"| {name} | {r.role} | {_where(r, cells)} | {_targets(r, cells)} | {status} | "
             f"{r.priority or ''} | {md_text(r.action or '')}{_template_note(r)} |"
@@ -300,8 +335,12 @@ def _lines_of(r: Row, short: dict[str, str]) -> str:
     return _loc(short.get(r.source.file, r.source.file), first, last)
 
 
+def _icon(r: Row) -> str:
+    return UNRENDERED_ICON if r.status_words == NOT_RENDERED else STATUS_ICON.get(r.status, r.status)
+
+
 def _status(r: Row) -> str:
-    return STATUS_ICON.get(r.status, r.status) + (" (waived)" if r.waived else "")
+    return _icon(r) + (" (waived)" if r.waived else "")
 
 
 def _snippet(r: Row, short: dict[str, str], whose: str = "") -> list[str]:
@@ -509,7 +548,7 @@ def _cited(report: Report, out: list[str]) -> None:
     ]
     cells: dict[tuple[str, str, str], list[Row]] = {}  # rows citing alike share a line
     for r in rows:
-        status = STATUS_ICON[r.status] + (f" {r.priority}" if r.priority else "")
+        status = _icon(r) + (f" {r.priority}" if r.priority else "")
         cites = ", ".join(_citation(c) for c in r.citations) or "—"
         rests = ", ".join(md_text(a.name) for a in r.assumptions) or "—"
         cells.setdefault((status, cites, rests), []).append(r)

@@ -65,6 +65,7 @@ class RenderResult:
                 message=f"template {s.template} was left out (it failed, and failing templates are "
                 f"skipped) and is not analysed: {s.message}",
                 file=self.chart,
+                template=s.template,
             )
             for s in self.skipped
         ]
