@@ -39,7 +39,7 @@ SCHEMA_VERSION = 1
 # How a target plays the part when it is not the whole workload, in words (``via`` -> words); a value
 # not listed reads as itself with spaces, so a new ``via`` never needs a reporter change.
 VIA_WORDS: dict[str, str] = {"init-container": "init container", "container": "main container"}
-_LOCATION = ("file", "line", "template")  # SourceRef's fields
+_LOCATION = ("file", "line", "template", "template_file", "template_line")  # SourceRef's fields
 ASSUMED = "assumed: "  # how a reason that states an assumption begins (Assumption.words)
 NOT_RENDERED = "not rendered"  # Row.status_words of a row whose counterpart may be in a left-out template
 
@@ -86,6 +86,11 @@ class Target(Frozen):
     @property
     def template(self) -> str | None:
         return self.source.template
+
+    @property
+    def opens(self) -> str:
+        """Where to look: the template file and line with ``--chart``, else the rendered file's line."""
+        return self.source.opens
 
     @property
     def via_words(self) -> str | None:

@@ -57,9 +57,7 @@ def _annotation(row: Row) -> str:
     name = terminal_text(row.clowdapp or ", ".join(row.chart))
     message = "\n".join([f"{name} ({row.role}) is {row.status_words}.", *map(terminal_text, row.reasons)])
     if row.targets:
-        message += "\nChart: " + ", ".join(
-            terminal_text(f"{t.describe()} ({t.file}:{t.line})") for t in row.targets
-        )
+        message += "\nChart: " + ", ".join(terminal_text(f"{t.describe()} ({t.opens})") for t in row.targets)
     if row.action:
         message += f"\nAction: {terminal_text(row.action)}"
     end = row.snippet_lines[1] if len(row.snippet_lines) == 2 and row.source else None

@@ -82,7 +82,10 @@ def _where(row: Row) -> tuple[str, int] | None:
     if row.source is not None:
         return row.source.file, row.source.line
     if row.targets:
-        return row.targets[0].file, row.targets[0].line
+        source = row.targets[0].source
+        if source.template_file is not None and source.template_line is not None:
+            return source.template_file, source.template_line
+        return source.file, source.line
     return None
 
 
@@ -94,7 +97,8 @@ def _details(row: Row) -> str:
     if where is not None:
         lines.append(f"ClowdApp: {where[0]}:{where[1]}" if row.source else f"chart: {where[0]}:{where[1]}")
     for target in row.targets if row.source else []:
-        lines.append(f"chart: {target.describe()} at {target.file}:{target.line}")
+        rendered = f" (render {target.file}:{target.line})" if target.source.rendered else ""
+        lines.append(f"chart: {target.describe()} at {target.opens}{rendered}")
     lines.extend(f"reason: {reason}" for reason in row.reasons)
     if row.action:
         lines.append(f"action: {row.action}")

@@ -65,9 +65,24 @@ def _where(row: Row, short: dict[str, str] | None = None) -> str:
     return _loc(file, row.source.line)
 
 
+def _chart_loc(t: Target, short: dict[str, str] | None = None) -> str:
+    """Where a chart object is: its template file and line (``--chart``; under the chart's path,
+    shortened to the path inside the chart where ``short`` shortens the chart's), then the render's
+    line; or the rendered file's line."""
+    shorten = short or {}
+    render = _loc(shorten.get(t.file, t.file), t.line)
+    source = t.source
+    if source.template_file is None or source.template_line is None:
+        return render
+    file = source.template_file
+    if t.file in shorten and shorten[t.file] != t.file and file.startswith(t.file.rstrip("/") + "/"):
+        file = file[len(t.file.rstrip("/")) + 1 :]
+    return f"{_loc(file, source.template_line)}, render {render}"
+
+
 def _target_at(t: Target, short: dict[str, str]) -> str:
     """What plays the part and where: ``name`` (`rendered.yaml:880`), as the ClowdApp column is short."""
-    return f"{t.describe(md_code)} ({_loc(short.get(t.file, t.file), t.line)})"
+    return f"{t.describe(md_code)} ({_chart_loc(t, short)})"
 
 
 def _targets(row: Row, short: dict[str, str]) -> str:
@@ -122,7 +137,8 @@ def render_markdown(report: Report, *, date: str | None = None) -> str:
     out += [f"**Policy**: {', '.join(md_code(p) for p in report.policy)}", ""]
     out.append(
         "Every row below is derived from the two inputs; `file:line` points at the ClowdApp component "
-        "and at the chart object (rendered manifest line; the Helm template is named where known)."
+        "and at the chart object (with `--chart`, its template file and line, then the render's line; "
+        "else the rendered manifest line, the Helm template named where known)."
     )
     out.append("")
     _partial(report, out)
@@ -308,6 +324,9 @@ def _chart_state(r: Row) -> str:
         return "no workload in the chart plays this part"
     parts = []
     for t in r.targets:
+        if t.source.template_file is not None and t.source.template_line is not None:
+            parts.append(f"{t.describe(md_code)} ({t.kind}) at {_chart_loc(t)}")
+            continue
         template = f" (template {md_code(t.template)})" if t.template else ""
         parts.append(f"{t.describe(md_code)} ({t.kind}) at {_loc(t.file, t.line)}{template}")
     return "; ".join(parts)
@@ -522,7 +541,7 @@ def _better(report: Report, out: list[str]) -> None:
         t = r.targets[0]
         out.append(
             f"- {STATUS_ICON[r.status]} {md_code(r.chart[0])} ({r.role}, {t.kind} at "
-            f"{_loc(short.get(t.file, t.file), t.line)}): {md_text(r.reasons[0])}"
+            f"{_chart_loc(t, short)}): {md_text(r.reasons[0])}"
         )
     out.append("")
 
@@ -637,12 +656,17 @@ def _warnings(report: Report, out: list[str]) -> None:
         if len(group.warnings) <= GROUP_OVER:
             for w in group.warnings:
                 where = f"{w.file}:{w.line}" if w.line else w.file
-                out.append(f"- {md_code(where)} ({w.code}): {md_text(w.message)}")
+                opens = f" (rendered {md_code(where)})" if w.opens != where else ""
+                out.append(f"- {md_code(w.opens)}{opens} ({w.code}): {md_text(w.message)}")
             continue
         lines = group.lines
         shown = ", ".join(str(n) for n in lines[:GROUP_SHOW])
         more = f" and {len(lines) - GROUP_SHOW} more" if len(lines) > GROUP_SHOW else ""
         at = f" — lines {shown}{more}" if lines else ""
+        placed = list(dict.fromkeys(w.opens for w in group.warnings if w.template_line is not None))
+        if placed:  # a chart's render: the templates they are written in, which the reader can open
+            rest = f" and {len(placed) - GROUP_SHOW} more" if len(placed) > GROUP_SHOW else ""
+            at = f" — in {', '.join(md_code(p) for p in placed[:GROUP_SHOW])}{rest} (render{at})"
         out.append(
             f"- {md_code(group.file)} ({group.code}) × {len(group.warnings)}: {md_text(group.summary)}{at}"
         )

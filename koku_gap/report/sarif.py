@@ -166,8 +166,16 @@ def _target_location(n: int, target: Target) -> dict[str, Any]:
     what = f"{target.describe()} ({target.kind})"
     if target.template:
         what += f", from {target.template}"
+    source = target.source
+    placed = source.template_file is not None and source.template_line is not None
+    if placed:  # the template is what a reader opens; the render's line is for the record
+        what += f" (render {target.file}:{target.line})"
     location: dict[str, Any] = {"id": n, "message": {"text": what}}
-    physical = _physical(target.file, target.line)
+    physical = (
+        _physical(str(source.template_file), int(source.template_line or 1))
+        if placed
+        else _physical(target.file, target.line)
+    )
     if physical is not None:
         location["physicalLocation"] = physical
     location["logicalLocations"] = [{"name": target.name, "kind": "object"}]
