@@ -666,7 +666,8 @@ def _warnings(report: Report, out: list[str]) -> None:
         placed = list(dict.fromkeys(w.opens for w in group.warnings if w.template_line is not None))
         if placed:  # a chart's render: the templates they are written in, which the reader can open
             rest = f" and {len(placed) - GROUP_SHOW} more" if len(placed) > GROUP_SHOW else ""
-            at = f" — in {', '.join(md_code(p) for p in placed[:GROUP_SHOW])}{rest} (render{at})"
+            render = f" (render lines {shown}{more})" if lines else ""
+            at = f" — in {', '.join(md_code(p) for p in placed[:GROUP_SHOW])}{rest}{render}"
         out.append(
             f"- {md_code(group.file)} ({group.code}) × {len(group.warnings)}: {md_text(group.summary)}{at}"
         )
