@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 from koku_gap.engine.classify import chart_rows, chart_verdicts, platform_services, source_rows
 from koku_gap.engine.drift import env_keys
 from koku_gap.engine.match import match
+from koku_gap.engine.partial import partial_report
 from koku_gap.engine.policy import Policy, load_policy
 from koku_gap.extras.remediation import (
     ChartEnvs,
@@ -427,7 +428,7 @@ def compare(
         *result.warnings,
         *policy.unused_patterns(source.components),
     ]
-    return Report(
+    report = Report(
         inputs=inputs,
         policy=list(policy.sources),
         rows=rows,
@@ -436,3 +437,4 @@ def compare(
         warnings=warnings,
         summary=summarize(rows, len(source.components), len(target.components), source.apps),
     )
+    return partial_report(report, policy.strip_prefixes)  # templates left out of a render: it says so

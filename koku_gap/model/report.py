@@ -40,8 +40,9 @@ SCHEMA_VERSION = 1
 # How a target plays the part when it is not the whole workload, in words (``via`` -> words); a value
 # not listed reads as itself with spaces, so a new ``via`` never needs a reporter change.
 VIA_WORDS: dict[str, str] = {"init-container": "init container", "container": "main container"}
-_LOCATION = ("file", "line", "template")  # SourceRef's fields
+_LOCATION = ("file", "line", "template", "template_file", "template_line")  # SourceRef's fields
 ASSUMED = "assumed: "  # how a reason that states an assumption begins (Assumption.words)
+NOT_RENDERED = "not rendered"  # Row.status_words of a row whose counterpart may be in a left-out template
 
 
 class Target(Frozen):
@@ -86,6 +87,11 @@ class Target(Frozen):
     @property
     def template(self) -> str | None:
         return self.source.template
+
+    @property
+    def opens(self) -> str:
+        """Where to look: the template file and line with ``--chart``, else the rendered file's line."""
+        return self.source.opens
 
     @property
     def via_words(self) -> str | None:
@@ -187,8 +193,9 @@ class BaselineResult(Frozen):
     """How the current gaps compare with a baseline file (``--baseline``); lists of row ids, sorted."""
 
     file: str
-    known: list[str] = Field(default_factory=list)  # current gaps the baseline records: they do not fail
-    new: list[str] = Field(default_factory=list)  # current gaps it does not record
+    # current gaps, waived ones included (Report.with_baseline): recorded ones do not fail the run
+    known: list[str] = Field(default_factory=list)
+    new: list[str] = Field(default_factory=list)  # current gaps (waived ones too) it does not record
     fixed: list[str] = Field(default_factory=list)  # recorded gaps that are no longer open
 
 
@@ -197,6 +204,21 @@ def component_key(row_id: str) -> str:
     before they were (``missing:shop/clowder-listener``, the status first) still names the same one."""
     status, colon, key = row_id.partition(":")
     return key if colon and status in STATUSES else row_id
+
+
+class SkippedTemplate(Frozen):
+    """A chart template left out of the analysis (``--skip-failing-templates``), and Helm's reason."""
+
+    template: str  # Helm's name: <chart>/templates/<path>
+    message: str
+
+
+class Partial(Frozen):
+    """What a partial analysis did not see: the templates left out because they failed to render.
+    Whatever they would have rendered is not in the chart side, so a row lacking a counterpart may
+    be lacking it only here (``Row.unrendered``)."""
+
+    skipped: list[SkippedTemplate]
 
 
 class Row(Frozen):
@@ -233,6 +255,9 @@ class Row(Frozen):
     # The policy's ``components:`` entry decided this row (its reason comes first). Decided by the engine
     # for the stages after it (suggested templates); not part of the JSON report.
     policy_override: bool = Field(default=False, exclude=True)
+    # Templates left out of the render (``Report.partial``) that may hold this row's counterpart:
+    # the row cannot say it is missing, only that its counterpart was not seen. Absent when none.
+    unrendered: list[str] = Field(default_factory=list, exclude_if=lambda v: not v)
 
     @model_validator(mode="before")
     @classmethod
@@ -272,6 +297,12 @@ class Row(Frozen):
         waived = " waived" if self.waived else ""
         reason = f": {self.reasons[0]}" if self.reasons else ""
         return f"<Row {self.app}/{name} {self.status}{priority}{waived}{reason}>"
+
+    @property
+    def status_words(self) -> str:
+        """The status as reports show it: ``not rendered`` for a row lacking a counterpart that may be
+        in a template left out of the render (``unrendered``), which cannot say ``missing``."""
+        return NOT_RENDERED if self.unrendered and not self.targets else self.status
 
     @property
     def is_detailed(self) -> bool:
@@ -373,6 +404,9 @@ class Summary(Frozen):
 
 class Report(Frozen):
     schema_version: int = SCHEMA_VERSION
+    # Set when the chart side is incomplete (templates left out, ``--skip-failing-templates``): second
+    # in the JSON, so a CI reading it sees the analysis is partial first. Absent when complete.
+    partial: Partial | None = Field(default=None, exclude_if=lambda v: v is None)
     inputs: list[InputFile]
     policy: list[str] = Field(default_factory=list)
     rows: list[Row]
@@ -449,6 +483,11 @@ class Report(Frozen):
         ``missing`` turning ``partial`` stays known; an old id with its status reads the same) at the
         same or a more urgent priority; a gap that became more urgent
         is new. Recorded components with no open gap are fixed.
+
+        One rule for every format: the comparison is of findings (``Row.is_finding``), waived or not.
+        A waiver decides whether a gap fails the run, not whether it is there: a recorded gap waived
+        since is known (SARIF ``unchanged``), never fixed, and a waived gap the baseline does not
+        record is new (SARIF ``new``, suppressed by its waiver); neither fails the run.
         """
         entries = list(recorded)
         accepted: dict[str, Priority | None] = {}
@@ -465,7 +504,7 @@ class Report(Frozen):
         open_keys: set[str] = set()
         for row in self.rows:
             baselined = False
-            if row.is_gap:
+            if row.is_finding:
                 key = component_key(row.id)
                 open_keys.add(key)
                 if key in accepted:

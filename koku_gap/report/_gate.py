@@ -14,14 +14,22 @@ def gate_line(report: Report, threshold: str) -> str | None:
     failing = report.failing(threshold)
     if not failing:
         return None
+    partial = ""
+    if report.partial is not None:
+        unseen = sum(1 for r in failing if r.unrendered)
+        partial = f"; partial analysis: {len(report.partial.skipped)} chart template(s) not rendered" + (
+            f", which may hold {unseen} of these" if unseen else ""
+        )
     counts: dict[str, int] = {}
     for r in failing:
         counts[str(r.priority)] = counts.get(str(r.priority), 0) + 1
     by = ", ".join(f"{n} {p}" for p, n in sorted(counts.items()))
     worst = sorted(failing, key=row_order)  # stable: file order among equals
-    named = ", ".join(f"{r.clowdapp or ', '.join(r.chart)} ({r.priority} {r.status})" for r in worst[:WORST])
+    named = ", ".join(
+        f"{r.clowdapp or ', '.join(r.chart)} ({r.priority} {r.status_words})" for r in worst[:WORST]
+    )
     more = f" and {len(worst) - WORST} more" if len(worst) > WORST else ""
     return (
         f"gap-report: --fail-on {threshold} failed: {len(failing)} gap(s) at {threshold} or above "
-        f"({by}): {named}{more}"
+        f"({by}): {named}{more}{partial}"
     )

@@ -57,11 +57,9 @@ def _annotation(row: Row) -> str:
     """The row's annotation; its user text as ``terminal_text`` (the log shows it, the PR page too)."""
     assert row.level is not None  # a failing gap has a priority, so a level
     name = terminal_text(row.clowdapp or ", ".join(row.chart))
-    message = "\n".join([f"{name} ({row.role}) is {row.status}.", *map(terminal_text, row.reasons)])
+    message = "\n".join([f"{name} ({row.role}) is {row.status_words}.", *map(terminal_text, row.reasons)])
     if row.targets:
-        message += "\nChart: " + ", ".join(
-            terminal_text(f"{t.describe()} ({t.file}:{t.line})") for t in row.targets
-        )
+        message += "\nChart: " + ", ".join(terminal_text(f"{t.describe()} ({t.opens})") for t in row.targets)
     if row.action:
         message += f"\nAction: {terminal_text(row.action)}"
     end = row.snippet_lines[1] if len(row.snippet_lines) == 2 and row.source else None
@@ -80,7 +78,7 @@ def render_github(report: Report, fail_on: str = "P0") -> str:
         report.failing(fail_on),
         key=lambda r: (r.priority or "", r.source.file if r.source else "", r.source.line if r.source else 0),
     )
-    lines = [*_delta_notice(report), *(_annotation(row) for row in failing)]
+    lines = [*_partial(report), *_delta_notice(report), *(_annotation(row) for row in failing)]
     baseline = report.baseline
     if baseline is not None and baseline.fixed:
         lines.append(
@@ -114,12 +112,31 @@ def _delta_notice(report: Report) -> list[str]:
     return [command("notice", message, title="gap-report: this change")]
 
 
+def _partial(report: Report) -> list[str]:
+    """The first annotation of a partial analysis: what it did not see, and which rows that leaves open."""
+    if report.partial is None:
+        return []
+    skipped = report.partial.skipped
+    unseen = [terminal_text(r.clowdapp or r.id) for r in report.rows if r.unrendered]
+    message = (
+        f"{len(skipped)} chart template(s) failed to render and were left out (--skip-failing-templates); "
+        "what they deploy is not in this report: "
+        + ", ".join(terminal_text(t.template) for t in skipped)
+        + "."
+    )
+    if unseen:
+        message += f"\nNot rendered (their counterpart may be in those templates): {', '.join(unseen)}."
+    return [command("warning", message, title="gap-report: partial analysis")]
+
+
 def _verdict(report: Report, fail_on: str) -> str:
     """One plain line (not a command) closing the log: what failed, what did not, and why."""
     failing = report.failing(fail_on)
     waived = report.summary.waived
     known = len(report.baseline.known) if report.baseline is not None else 0
     parts = [f"{report.summary.gaps} open gap(s)"]
+    if report.partial is not None:
+        parts.append(f"partial analysis: {len(report.partial.skipped)} chart template(s) not rendered")
     if report.delta is not None:
         parts.append(f"{len(report.delta.counted)} opened or worse against {terminal_text(report.delta.ref)}")
     if known:

@@ -34,6 +34,16 @@ def render_junit(report: Report, fail_on: str = "P0") -> str:
         if report.baseline is not None:
             ET.SubElement(properties, "property", name="baseline", value=xml_text(report.baseline.file))
         counts = {"tests": len(rows), "failures": 0, "skipped": 0}
+        if report.partial is not None:
+            ET.SubElement(
+                properties,
+                "property",
+                name="partial",
+                value=xml_text(", ".join(t.template for t in report.partial.skipped)),
+            )
+            _partial_case(suite, report, app)
+            counts["tests"] += 1
+            counts["skipped"] += 1
         for row in rows:
             outcome = _testcase(suite, row, app, failed=id(row) in failing, fail_on=fail_on)
             if outcome in counts:
@@ -48,6 +58,19 @@ def render_junit(report: Report, fail_on: str = "P0") -> str:
     )
 
 
+def _partial_case(suite: ET.Element, report: Report, app: str) -> None:
+    """The suite's first test case, skipped: the chart templates the analysis did not see."""
+    assert report.partial is not None
+    skipped = report.partial.skipped
+    case = ET.SubElement(suite, "testcase", classname=xml_text(app), name="partial analysis")
+    message = (
+        f"partial analysis: {len(skipped)} chart template(s) failed to render and were left out "
+        "(--skip-failing-templates)"
+    )
+    element = ET.SubElement(case, "skipped", message=xml_text(message))
+    element.text = xml_text("\n".join(f"{t.template}: {t.message}" for t in skipped))
+
+
 def _counts(element: ET.Element, counts: dict[str, int]) -> None:
     element.set("tests", str(counts["tests"]))
     element.set("failures", str(counts["failures"]))
@@ -59,19 +82,23 @@ def _where(row: Row) -> tuple[str, int] | None:
     if row.source is not None:
         return row.source.file, row.source.line
     if row.targets:
-        return row.targets[0].file, row.targets[0].line
+        source = row.targets[0].source
+        if source.template_file is not None and source.template_line is not None:
+            return source.template_file, source.template_line
+        return source.file, source.line
     return None
 
 
 def _details(row: Row) -> str:
-    lines = [f"{row.clowdapp or ', '.join(row.chart)} ({row.role}, {row.kind}): {row.status}"]
+    lines = [f"{row.clowdapp or ', '.join(row.chart)} ({row.role}, {row.kind}): {row.status_words}"]
     if row.priority:
         lines[0] += f", {row.priority}"
     where = _where(row)
     if where is not None:
         lines.append(f"ClowdApp: {where[0]}:{where[1]}" if row.source else f"chart: {where[0]}:{where[1]}")
     for target in row.targets if row.source else []:
-        lines.append(f"chart: {target.describe()} at {target.file}:{target.line}")
+        rendered = f" (render {target.file}:{target.line})" if target.source.rendered else ""
+        lines.append(f"chart: {target.describe()} at {target.opens}{rendered}")
     lines.extend(f"reason: {reason}" for reason in row.reasons)
     if row.action:
         lines.append(f"action: {row.action}")
@@ -85,7 +112,7 @@ def _testcase(suite: ET.Element, row: Row, app: str, *, failed: bool, fail_on: s
     where = _where(row)
     if where is not None:
         case.set("file", xml_text(where[0]))
-    headline = f"{row.priority} {row.status}: {row.reasons[0] if row.reasons else row.status}"
+    headline = f"{row.priority} {row.status_words}: {row.reasons[0] if row.reasons else row.status}"
     if failed:
         failure = ET.SubElement(case, "failure", message=xml_text(headline), type=row.rule_id)
         failure.text = _details(row)

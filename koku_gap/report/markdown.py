@@ -5,7 +5,7 @@ better, queue coverage, a Mermaid graph, warnings and next steps. Formats the Re
 
 from __future__ import annotations
 
-from koku_gap.model.report import Citation, Report, Row, Target
+from koku_gap.model.report import NOT_RENDERED, Citation, Report, Row, Target
 from koku_gap.model.vocabulary import DETAILED_PRIORITIES
 from koku_gap.report import Extra, RenderOptions
 from koku_gap.report._escape import html_text, md_code, md_fence, md_text, mermaid_label
@@ -20,6 +20,9 @@ STATUS_ICON = {
     "infra": "🧱 infra",
     "extra": "➕ extra",
 }
+UNRENDERED_ICON = (
+    "❔ not rendered"  # Row.status_words NOT_RENDERED: a counterpart may be in a left-out template
+)
 GROUP_OVER = 3  # more alike warnings than this in one file are listed as one line
 GROUP_SHOW = 8
 IF_DEPLOYED = "if you decide to deploy it"  # how an optional row's suggested template is introduced
@@ -62,9 +65,24 @@ def _where(row: Row, short: dict[str, str] | None = None) -> str:
     return _loc(file, row.source.line)
 
 
+def _chart_loc(t: Target, short: dict[str, str] | None = None) -> str:
+    """Where a chart object is: its template file and line (``--chart``; under the chart's path,
+    shortened to the path inside the chart where ``short`` shortens the chart's), then the render's
+    line; or the rendered file's line."""
+    shorten = short or {}
+    render = _loc(shorten.get(t.file, t.file), t.line)
+    source = t.source
+    if source.template_file is None or source.template_line is None:
+        return render
+    file = source.template_file
+    if t.file in shorten and shorten[t.file] != t.file and file.startswith(t.file.rstrip("/") + "/"):
+        file = file[len(t.file.rstrip("/")) + 1 :]
+    return f"{_loc(file, source.template_line)}, render {render}"
+
+
 def _target_at(t: Target, short: dict[str, str]) -> str:
     """What plays the part and where: ``name`` (`rendered.yaml:880`), as the ClowdApp column is short."""
-    return f"{t.describe(md_code)} ({_loc(short.get(t.file, t.file), t.line)})"
+    return f"{t.describe(md_code)} ({_chart_loc(t, short)})"
 
 
 def _targets(row: Row, short: dict[str, str]) -> str:
@@ -120,9 +138,11 @@ def render_markdown(report: Report, *, date: str | None = None) -> str:
     out += [f"**Policy**: {', '.join(md_code(p) for p in report.policy)}", ""]
     out.append(
         "Every row below is derived from the two inputs; `file:line` points at the ClowdApp component "
-        "and at the chart object (rendered manifest line; the Helm template is named where known)."
+        "and at the chart object (with `--chart`, its template file and line, then the render's line; "
+        "else the rendered manifest line, the Helm template named where known)."
     )
     out.append("")
+    _partial(report, out)
     for section in (
         _summary,
         _matrix,
@@ -182,6 +202,7 @@ def render_compact(report: Report) -> str:
         f"# ClowdApp vs Helm chart gap report: {', '.join(map(md_text, report.apps)) or 'ClowdApp'}",
         "",
     ]
+    _partial(report, out)
     _summary(report, out)
     _matrix(report, out)
     out.append("One row in full: `report.details(NAME)`; the whole document: `report.to_markdown()`.")
@@ -207,6 +228,30 @@ def render_row(report: Report, row: Row) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _partial(report: Report, out: list[str]) -> None:
+    """First, before anything it would colour: the analysis is partial, and what it did not see."""
+    if report.partial is None:
+        return
+    skipped = report.partial.skipped
+    unseen = [r for r in report.rows if r.unrendered]
+    out += [
+        "## ⚠️ Partial analysis",
+        "",
+        f"**{len(skipped)} chart template(s) were left out** because they failed to render "
+        "(`--skip-failing-templates`): whatever they would deploy is not in this report. "
+        + (
+            f"{len(unseen)} row(s) whose counterpart may be in them read ❔ not rendered, not missing: "
+            f"{_names(unseen)}. "
+            if unseen
+            else ""
+        )
+        + "Give the values they need (`--set`, `--values`) and run again for a complete report.",
+        "",
+        *(f"- {md_code(t.template)}: {md_text(t.message)}" for t in skipped),
+        "",
+    ]
+
+
 def _names(rows: list[Row]) -> str:
     return ", ".join(_name(r) for r in rows)
 
@@ -216,9 +261,10 @@ def _summary(report: Report, out: list[str]) -> None:
     rows = report.rows
     have = [r for r in rows if r.group == "covered"]
     lacking = [r for r in rows if r.group == "lacking" and not r.waived]
-    lack = [r for r in lacking if r.status != "partial"]
+    lack = [r for r in lacking if r.status != "partial" and not r.unrendered]
+    unseen = [r for r in rows if r.unrendered and not r.waived]
     partly = [r for r in lacking if r.status == "partial"]
-    optional = [r for r in rows if r.group == "optional"]
+    optional = [r for r in rows if r.group == "optional" and not r.unrendered]
     better = [r for r in rows if r.status == "better"]
     infra = [r for r in rows if r.status == "infra"]
     consolidated = s.by_status.get("consolidated", 0)
@@ -239,6 +285,11 @@ def _summary(report: Report, out: list[str]) -> None:
     )
     if lack:
         out.append(f"- ❌ **What it lacks**: {len(lack)}: {_names(lack)}.")
+    if unseen:
+        out.append(
+            f"- ❔ **Not rendered** (may be in a template left out of the render): {len(unseen)}: "
+            f"{_names(unseen)}."
+        )
     if partly:
         out.append(f"- ⚠️ **What it only partly has**: {len(partly)}: {_names(partly)}.")
     if optional:
@@ -296,7 +347,7 @@ def _matrix(report: Report, out: list[str]) -> None:
     ]
     for r in report.ordered_rows():
         name = md_code(r.clowdapp) if r.clowdapp else "—"
-        status = STATUS_ICON.get(r.status, r.status) + (" (waived)" if r.waived else "")
+        status = _status(r)
         out.append(
             f"| {name} | {r.role} | {_where(r, cells)} | {_targets(r, cells)} | {status} | "
             f"{r.priority or ''} | {md_text(r.action or '')}{_template_note(r)} |"
@@ -309,6 +360,9 @@ def _chart_state(r: Row) -> str:
         return "no workload in the chart plays this part"
     parts = []
     for t in r.targets:
+        if t.source.template_file is not None and t.source.template_line is not None:
+            parts.append(f"{t.describe(md_code)} ({t.kind}) at {_chart_loc(t)}")
+            continue
         template = f" (template {md_code(t.template)})" if t.template else ""
         parts.append(f"{t.describe(md_code)} ({t.kind}) at {_loc(t.file, t.line)}{template}")
     return "; ".join(parts)
@@ -336,8 +390,12 @@ def _lines_of(r: Row, short: dict[str, str]) -> str:
     return _loc(short.get(r.source.file, r.source.file), first, last)
 
 
+def _icon(r: Row) -> str:
+    return UNRENDERED_ICON if r.status_words == NOT_RENDERED else STATUS_ICON.get(r.status, r.status)
+
+
 def _status(r: Row) -> str:
-    return STATUS_ICON.get(r.status, r.status) + (" (waived)" if r.waived else "")
+    return _icon(r) + (" (waived)" if r.waived else "")
 
 
 def _snippet(r: Row, short: dict[str, str], whose: str = "") -> list[str]:
@@ -519,7 +577,7 @@ def _better(report: Report, out: list[str]) -> None:
         t = r.targets[0]
         out.append(
             f"- {STATUS_ICON[r.status]} {md_code(r.chart[0])} ({r.role}, {t.kind} at "
-            f"{_loc(short.get(t.file, t.file), t.line)}): {md_text(r.reasons[0])}"
+            f"{_chart_loc(t, short)}): {md_text(r.reasons[0])}"
         )
     out.append("")
 
@@ -545,7 +603,7 @@ def _cited(report: Report, out: list[str]) -> None:
     ]
     cells: dict[tuple[str, str, str], list[Row]] = {}  # rows citing alike share a line
     for r in rows:
-        status = STATUS_ICON[r.status] + (f" {r.priority}" if r.priority else "")
+        status = _icon(r) + (f" {r.priority}" if r.priority else "")
         cites = ", ".join(_citation(c) for c in r.citations) or "—"
         rests = ", ".join(md_text(a.name) for a in r.assumptions) or "—"
         cells.setdefault((status, cites, rests), []).append(r)
@@ -634,12 +692,18 @@ def _warnings(report: Report, out: list[str]) -> None:
         if len(group.warnings) <= GROUP_OVER:
             for w in group.warnings:
                 where = f"{w.file}:{w.line}" if w.line else w.file
-                out.append(f"- {md_code(where)} ({w.code}): {md_text(w.message)}")
+                opens = f" (rendered {md_code(where)})" if w.opens != where else ""
+                out.append(f"- {md_code(w.opens)}{opens} ({w.code}): {md_text(w.message)}")
             continue
         lines = group.lines
         shown = ", ".join(str(n) for n in lines[:GROUP_SHOW])
         more = f" and {len(lines) - GROUP_SHOW} more" if len(lines) > GROUP_SHOW else ""
         at = f" — lines {shown}{more}" if lines else ""
+        placed = list(dict.fromkeys(w.opens for w in group.warnings if w.template_line is not None))
+        if placed:  # a chart's render: the templates they are written in, which the reader can open
+            rest = f" and {len(placed) - GROUP_SHOW} more" if len(placed) > GROUP_SHOW else ""
+            render = f" (render lines {shown}{more})" if lines else ""
+            at = f" — in {', '.join(md_code(p) for p in placed[:GROUP_SHOW])}{rest}{render}"
         out.append(
             f"- {md_code(group.file)} ({group.code}) × {len(group.warnings)}: {md_text(group.summary)}{at}"
         )

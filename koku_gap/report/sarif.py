@@ -48,6 +48,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
     rows = sorted(sarif_rows(report), key=_order)
     ids = sorted({rule_id(r) for r in rows})
     index = {rid: n for n, rid in enumerate(ids)}
+    partial = _partial_result(report, len(ids))
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -55,13 +56,54 @@ def sarif_log(report: Report) -> dict[str, Any]:
                 "fullName": "koku-gap gap-report: ClowdApp vs Helm chart",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "rules": [_descriptor(rid) for rid in ids],
+                "rules": [_descriptor(rid) for rid in ids] + ([PARTIAL_RULE] if partial else []),
             }
         },
-        "results": [_result(r, index[rule_id(r)], report) for r in rows],
+        "results": ([partial] if partial else []) + [_result(r, index[rule_id(r)], report) for r in rows],
         "properties": _run_properties(report),
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+PARTIAL = "partial-analysis"
+PARTIAL_RULE: dict[str, Any] = {
+    "id": PARTIAL,
+    "name": "PartialAnalysis",
+    "shortDescription": {"text": "chart templates were left out of the analysis"},
+    "fullDescription": {
+        "text": "Templates that failed to render were left out (--skip-failing-templates): what they "
+        "deploy is not compared, and rows whose counterpart may be in them say 'not rendered'."
+    },
+    "help": {
+        "text": "Give the values the templates need (--set, --values) and analyse again.",
+        "markdown": "Give the values the templates need (`--set`, `--values`) and analyse again.",
+    },
+    "defaultConfiguration": {"level": "note"},
+    "properties": {"tags": ["clowdapp", "helm", "koku-gap"]},
+}
+
+
+def _partial_result(report: Report, rule_index: int) -> dict[str, Any] | None:
+    """The first result of a partial analysis: a note naming the templates it did not see, at the chart."""
+    if report.partial is None:
+        return None
+    skipped = report.partial.skipped
+    text = (
+        f"Partial analysis: {len(skipped)} chart template(s) failed to render and were left out "
+        "(--skip-failing-templates): " + "; ".join(f"{t.template}: {t.message}" for t in skipped)
+    )
+    result: dict[str, Any] = {
+        "ruleId": PARTIAL,
+        "ruleIndex": rule_index,
+        "level": "note",
+        "message": {"text": text},
+    }
+    chart = next((w.file for w in report.warnings if w.template and w.file), None)
+    physical = _physical(chart, 1) if chart else None
+    result["locations"] = [{"physicalLocation": physical}] if physical else []
+    result["partialFingerprints"] = {FINGERPRINT: PARTIAL}
+    result["properties"] = {"skipped": [t.template for t in skipped]}
+    return result
 
 
 def _order(row: Row) -> tuple[str, int, str, str]:
@@ -112,7 +154,7 @@ def _physical(file: str, line: int, end: int | None = None) -> dict[str, Any] | 
 
 def _message(row: Row) -> str:
     name = row.clowdapp or ", ".join(row.chart)
-    text = f"{name} ({row.role}): {row.status}, {row.priority}. " + " ".join(
+    text = f"{name} ({row.role}): {row.status_words}, {row.priority}. " + " ".join(
         reason if reason.endswith(".") else reason + "." for reason in row.reasons
     )
     if row.action:
@@ -124,8 +166,16 @@ def _target_location(n: int, target: Target) -> dict[str, Any]:
     what = f"{target.describe()} ({target.kind})"
     if target.template:
         what += f", from {target.template}"
+    source = target.source
+    placed = source.template_file is not None and source.template_line is not None
+    if placed:  # the template is what a reader opens; the render's line is for the record
+        what += f" (render {target.file}:{target.line})"
     location: dict[str, Any] = {"id": n, "message": {"text": what}}
-    physical = _physical(target.file, target.line)
+    physical = (
+        _physical(str(source.template_file), int(source.template_line or 1))
+        if placed
+        else _physical(target.file, target.line)
+    )
     if physical is not None:
         location["physicalLocation"] = physical
     location["logicalLocations"] = [{"name": target.name, "kind": "object"}]
@@ -168,6 +218,7 @@ def _result(row: Row, rule_index: int, report: Report) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "priority": row.priority,
         "status": row.status,
+        **({"unrendered": list(row.unrendered)} if row.unrendered else {}),
         "role": row.role,
         "app": row.app,
         "id": row.id,
@@ -182,6 +233,8 @@ def _result(row: Row, rule_index: int, report: Report) -> dict[str, Any]:
 
 def _run_properties(report: Report) -> dict[str, Any]:
     properties: dict[str, Any] = {"policy": list(report.policy)}
+    if report.partial is not None:
+        properties["partial"] = {"skipped": [t.template for t in report.partial.skipped]}
     if report.baseline is not None:
         properties["baseline"] = {"file": report.baseline.file, "fixed": list(report.baseline.fixed)}
     return properties

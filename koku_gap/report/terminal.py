@@ -18,7 +18,7 @@ import shutil
 import sys
 from typing import TYPE_CHECKING
 
-from koku_gap.model.report import Report, Row
+from koku_gap.model.report import NOT_RENDERED, Report, Row
 from koku_gap.report import ColorMode, Extra, RenderOptions
 from koku_gap.report._escape import terminal_text, workflow_safe
 
@@ -37,6 +37,9 @@ STATUS_STYLE = {
     "infra": "blue",
     "extra": "dim",
 }
+UNRENDERED_STYLE = (
+    "bold magenta"  # Row.status_words NOT_RENDERED: a counterpart may be in a left-out template
+)
 PRIORITY_STYLE = {"P0": "bold white on red", "P1": "bold red", "P2": "yellow", "P3": "dim"}
 HEADINGS = ("component", "chart", "status", "prio", "why")
 NONE = "—"  # a cell with nothing in it: the row has no counterpart on that side
@@ -97,6 +100,7 @@ def summary_lines(report: Report) -> list[str]:
     counts = ", ".join(f"{n} {status}" for status, n in s.by_status.items() if n)
     gaps = ", ".join(f"{n} {p}" for p, n in s.by_priority.items() if n) or "none"
     lines = [
+        *partial_lines(report),
         f"{s.clowdapp_components} ClowdApp components, {s.chart_workloads} chart workloads",
         f"rows: {counts}",
         f"gaps: {gaps}",
@@ -107,6 +111,21 @@ def summary_lines(report: Report) -> list[str]:
         b = report.baseline
         counts = f"{len(b.known)} known, {len(b.new)} new, {len(b.fixed)} fixed"
         lines.append(f"baseline {terminal_text(b.file)}: {counts}")
+    return lines
+
+
+def partial_lines(report: Report) -> list[str]:
+    """What opens a partial analysis's report: that it is partial, and the templates it did not see."""
+    if report.partial is None:
+        return []
+    skipped = report.partial.skipped
+    unseen = sum(1 for r in report.rows if r.unrendered)
+    lines = [
+        f"PARTIAL ANALYSIS: {len(skipped)} chart template(s) failed to render and were left out "
+        "(--skip-failing-templates); what they deploy is not in this report"
+        + (f"; {unseen} row(s) whose counterpart may be in them read 'not rendered'" if unseen else "")
+    ]
+    lines += [f"  left out: {terminal_text(t.template)}" for t in skipped]
     return lines
 
 
@@ -123,7 +142,7 @@ def cells(row: Row) -> tuple[str, str, str, str, str]:
     return (
         terminal_text(row.clowdapp) if row.clowdapp else NONE,
         ", ".join(map(terminal_text, row.chart)) or NONE,
-        row.status + (" (waived)" if row.waived else ""),
+        row.status_words + (" (waived)" if row.waived else ""),
         row.priority or "",
         "; ".join(why_parts(row)),
     )
@@ -251,7 +270,10 @@ def _styled(row: Row, text: type[Text]) -> tuple[Text, ...]:
     return (
         text(name),
         text(chart),
-        text(status, style=STATUS_STYLE.get(row.status, "")),
+        text(
+            status,
+            style=UNRENDERED_STYLE if row.status_words == NOT_RENDERED else STATUS_STYLE.get(row.status, ""),
+        ),
         text(priority, style=PRIORITY_STYLE.get(row.priority or "", "")),
         text(why),
     )

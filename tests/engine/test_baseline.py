@@ -383,3 +383,47 @@ def test_a_baseline_that_never_ends_is_refused_at_the_limit() -> None:
     with pytest.raises(InputError) as caught:
         read_baseline("/dev/zero")
     assert str(caught.value) == f"/dev/zero: cannot read the baseline: over {MAX_BYTES} bytes"
+
+
+def test_a_recorded_gap_waived_since_is_known_in_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16: waiving gaps the baseline records called them "fixed" (GitHub notice, JSON) while SARIF
+    gave the same results ``baselineState: new``. A waiver decides failing, not existing: known."""
+    app, chart = scenario(tmp_path)
+    target = write(tmp_path, "b.json", SCENARIO_BASELINE)
+    policy = write(
+        tmp_path, "p.yaml", "extends: default\nwaivers:\n  - {component: listener, reason: later}\n"
+    )
+    base = args(app, chart, "--baseline", str(target), "--policy", str(policy))
+    code, report = run_json(base, capsys)
+    assert code == 0
+    assert report["baseline"] == {"file": str(target), "known": ALL_IDS, "new": [], "fixed": []}
+    listener = rows_by_name(report)["listener"]
+    assert (listener["waived"], listener["baselined"]) == (True, True)
+    assert main([*base, "--format", "sarif"]) == 0
+    sarif = json.loads(capsys.readouterr().out)
+    states = {r["properties"]["id"]: r["baselineState"] for r in sarif["runs"][0]["results"]}
+    assert states == dict.fromkeys(ALL_IDS, "unchanged")
+    assert sarif["runs"][0]["properties"]["baseline"]["fixed"] == []
+    assert main([*base, "--format", "github"]) == 0
+    assert "fixed" not in capsys.readouterr().out
+
+
+def test_a_waived_gap_the_baseline_does_not_record_is_new_and_suppressed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app, chart = scenario(tmp_path)
+    others = [{"id": i} for i in ALL_IDS if i != "shop/listener"]
+    target = write(tmp_path, "b.json", baseline_text(*others))
+    policy = write(
+        tmp_path, "p.yaml", "extends: default\nwaivers:\n  - {component: listener, reason: later}\n"
+    )
+    base = args(app, chart, "--baseline", str(target), "--policy", str(policy))
+    code, report = run_json(base, capsys)
+    assert code == 0  # waived: it does not fail the run
+    assert report["baseline"]["new"] == ["shop/listener"]
+    assert main([*base, "--format", "sarif"]) == 0
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    listener = next(r for r in results if r["properties"]["id"] == "shop/listener")
+    assert listener["baselineState"] == "new" and listener["suppressions"][0]["status"] == "accepted"

@@ -7,7 +7,8 @@ renders; the templates left out are listed in :attr:`RenderResult.skipped` and b
 ``template-not-rendered`` warnings of the report.
 
 The rendered stream is read like a ``--manifests`` file named after the chart path: ``SourceRef.file`` is
-the chart path as given, ``line`` a line of the rendered stream, ``template`` Helm's ``# Source:`` path.
+the chart path as given, ``line`` a line of the rendered stream, ``template`` Helm's ``# Source:`` path,
+and ``template_file``/``template_line`` where the object is written in the chart (``template_lines``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pathlib import Path
 from typing import Literal
 
 from koku_gap.model.errors import SETTING, InputError, Setting
-from koku_gap.model.graph import ComponentGraph, GraphWarning
+from koku_gap.model.graph import ComponentGraph, GraphWarning, SourceRef
+from koku_gap.model.location import Notice
 from koku_gap.sources.helm.chart_files import WorkingCopy, chart_name, is_partial, refuse_outside_links
 from koku_gap.sources.helm.engines import Engine, select_engine
 from koku_gap.sources.helm.failures import TemplateFailed, all_failures
@@ -27,6 +29,7 @@ from koku_gap.sources.helm.framing import HOOK_ANNOTATION, DroppedHook, template
 from koku_gap.sources.helm.job import RenderJob, read_job
 from koku_gap.sources.helm.sets import check_sets
 from koku_gap.sources.helm.spec import RELEASE_NAME_RULE, ChartSpec, Renderer, valid_release_name
+from koku_gap.sources.helm.template_lines import TemplateLines
 from koku_gap.sources.manifests import manifests_from_text, require_workloads
 from koku_gap.yaml.limits import MAX_WORKLOADS
 from koku_gap.yaml.loader import DEFAULT_MAX_BYTES
@@ -65,6 +68,7 @@ class RenderResult:
                 message=f"template {s.template} was left out (it failed, and failing templates are "
                 f"skipped) and is not analysed: {s.message}",
                 file=self.chart,
+                template=s.template,
             )
             for s in self.skipped
         ]
@@ -261,5 +265,36 @@ def rendered_graph(
         if template is None:
             raise
         raise exc.amended(f" (in the output of template {template})") from None
+    graph = with_template_lines(graph, result)
     warnings = result.warnings()
     return graph.model_copy(update={"warnings": graph.warnings + tuple(warnings)}) if warnings else graph
+
+
+def with_template_lines(graph: ComponentGraph, result: RenderResult) -> ComponentGraph:
+    """``graph`` with each location in the render also given as the template file and line it is written
+    at (``TemplateLines``): its workloads, resources and the warnings about the render. Container and
+    env lines stay render lines; their workload's location opens the template."""
+    lines = TemplateLines(result.text, Path(result.chart), result.chart)
+
+    def placed(source: SourceRef) -> SourceRef:
+        found = lines.at(source.line) if source.file == result.chart else None
+        if found is None:
+            return source
+        return source.model_copy(update={"template_file": found.file, "template_line": found.line})
+
+    def noted(notice: Notice) -> Notice:
+        found = lines.at(notice.line) if notice.file == result.chart and notice.line else None
+        if found is None:
+            return notice
+        template = template_at(result.text, notice.line) if notice.line else None
+        return notice.model_copy(
+            update={"template": template, "template_file": found.file, "template_line": found.line}
+        )
+
+    return graph.model_copy(
+        update={
+            "components": tuple(c.model_copy(update={"source": placed(c.source)}) for c in graph.components),
+            "resources": tuple(r.model_copy(update={"source": placed(r.source)}) for r in graph.resources),
+            "warnings": tuple(noted(w) for w in graph.warnings),
+        }
+    )

@@ -20,6 +20,7 @@ from koku_gap.extras.remediation import (
 from koku_gap.model.graph import Component
 from koku_gap.sources.clowdapp import load_clowdapp
 from koku_gap.sources.manifests import load_manifests
+from tests.helpers.kube import problems
 
 ROOT = Path(__file__).resolve().parents[3]
 PREFIXES = load_policy("koku").strip_prefixes  # clowder-: koku's naming, which its policy strips
@@ -103,7 +104,9 @@ def test_values_without_a_sibling_render_with_their_first_line_comment(tmp_path:
     values = values_yaml(component, {}, sibling=None, prefixes=PREFIXES)
     assert values.startswith("# no chart workload runs this image")
     (doc,) = _render(tmp_path, component, values)
-    assert "ports" not in _container(doc)
+    # its probes are the ClowdApp's, by the port names Clowder declares: the suggestion declares them
+    assert _container(doc)["ports"] == [{"name": "web", "containerPort": 8000}]
+    assert problems(doc) == []
     assert _container(doc)["image"] == component.main.image
 
 
