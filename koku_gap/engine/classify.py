@@ -843,9 +843,10 @@ def _chart_evidence_status(
         for kind in ROLES[t.role.kind].platform:
             wanted = platform.get(kind)
             if wanted:
-                apps = ", ".join(sorted({r.app for r in wanted}))
+                named = sorted({r.app for r in wanted})
+                apps = f"{', '.join(named)} {'takes' if len(named) == 1 else 'take'}"
                 return "infra", (
-                    f"provides the {kind.replace('-', ' ')} that {apps} take(s) from the platform "
+                    f"provides the {kind.replace('-', ' ')} that {apps} from the platform "
                     f"(first declared at {wanted[0].source})"
                 )
     if t.role.kind == RoleKind.MIGRATION:

@@ -131,7 +131,7 @@ def render_markdown(report: Report, *, date: str | None = None) -> str:
         out.append(f"**Date**: {date}  ")
     for item in report.inputs:
         label = "ClowdApp" if item.side == "clowdapp" else "Chart (rendered)"
-        what = f"{item.workloads} workloads" + (
+        what = f"{item.workloads} workload{'' if item.workloads == 1 else 's'}" + (
             f": {', '.join(map(md_text, item.apps))}" if item.apps else ""
         )
         out.append(f"**{label}**: {md_code(item.file)} ({what})  ")
