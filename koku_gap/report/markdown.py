@@ -298,6 +298,7 @@ def _summary(report: Report, out: list[str]) -> None:
         out.append(f"- ⭐ **What it does better**: {_names(better)}.")
     if infra:
         out.append(f"- 🧱 **Platform services it brings itself**: {_names(infra)}.")
+
     gaps = ", ".join(f"{n} × {p}" for p, n in s.by_priority.items() if n) or "none"
     out.append(f"- **Open gaps by priority**: {gaps}.")
     waived = [r for r in rows if r.waived]
@@ -318,6 +319,20 @@ def _summary(report: Report, out: list[str]) -> None:
             + ", ".join(md_code(q) for q in report.queues.uncovered)
             + "."
         )
+    out.append("")
+    _apps_table(report, out)
+
+
+def _apps_table(report: Report, out: list[str]) -> None:
+    """A report of several apps: each one's components, gaps by priority and worst gap."""
+    if not report.summary.apps:
+        return
+    out += ["", "| App | Components | P0 | P1 | P2 | P3 | Worst gap |", "|---|---|---|---|---|---|---|"]
+    for app in report.summary.apps:
+        worst = app.worst
+        said = f"{md_code(worst.clowdapp)} ({worst.priority} {worst.status})" if worst else "—"
+        counts = " | ".join(str(app.by_priority.get(p, 0)) for p in ("P0", "P1", "P2", "P3"))
+        out.append(f"| {md_code(app.app)} | {app.clowdapp_components} | {counts} | {said} |")
     out.append("")
 
 

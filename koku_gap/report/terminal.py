@@ -105,6 +105,12 @@ def summary_lines(report: Report) -> list[str]:
         f"rows: {counts}",
         f"gaps: {gaps}",
     ]
+    for app in s.apps:  # several apps: each one's share, and its worst gap
+        worst = app.worst
+        said = f"; worst: {terminal_text(worst.clowdapp)} ({worst.priority} {worst.status})" if worst else ""
+        app_gaps = ", ".join(f"{n} {p}" for p, n in app.by_priority.items() if n) or "no gaps"
+        parts = f"{app.clowdapp_components} component{'' if app.clowdapp_components == 1 else 's'}"
+        lines.append(f"app {terminal_text(app.app)}: {parts}, {app_gaps}{said}")
     if report.queues.uncovered:
         lines.append(f"uncovered Celery queues: {', '.join(map(terminal_text, report.queues.uncovered))}")
     if report.baseline is not None:
