@@ -89,6 +89,14 @@ def _config_option(argv: Sequence[str]) -> str | None:
     return None
 
 
+def docs_dir() -> Path:
+    """Where the docs the messages name (``docs/errors.md``) are: inside an installed package
+    (``koku_gap/docs``, put there by the wheel), else the repository's ``docs/`` beside it."""
+    package = Path(__file__).resolve().parent
+    installed = package / "docs"
+    return installed if installed.is_dir() else package.parent / "docs"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gap-report",
@@ -96,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
         "what it does better, and what is optional, with a priority for each gap.",
         epilog="Exit status: 0 no gap at or above --fail-on, 1 such gaps, 2 bad input or usage. "
         "A repeatable option takes one value each time: --manifests a.yaml --manifests more/. "
-        "Example: gap-report --clowdapp deploy/clowdapp.yaml --manifests rendered.yaml --format markdown",
+        "Example: gap-report --clowdapp deploy/clowdapp.yaml --manifests rendered.yaml --format markdown. "
+        f"The docs named here (docs/errors.md, docs/helm.md, ...) are in {docs_dir()}.",
     )
     parser.add_argument(
         "--config",

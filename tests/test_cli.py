@@ -476,3 +476,16 @@ def test_a_well_written_date_that_is_no_day_says_so(capsys: pytest.CaptureFixtur
     argv = ["--clowdapp", str(example / "clowdapp.yaml"), "--manifests", str(example / "rendered.yaml")]
     assert main([*argv, "--date", "2026-02-30"]) == 2
     assert "'2026-02-30' is not a date (no such day in the calendar)" in capsys.readouterr().err
+
+
+def test_the_docs_the_messages_name_ship_with_the_package() -> None:
+    """A pip install has no repository beside it: the wheel carries docs/ as koku_gap/docs (pyproject's
+    force-include, checked by building one: 18 files), and --help says where they are."""
+    import tomllib
+
+    from koku_gap.cli import build_parser, docs_dir
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"] == {"docs": "koku_gap/docs"}
+    assert (docs_dir() / "errors.md").is_file() and (docs_dir() / "helm.md").is_file()
+    assert f"are in {docs_dir()}" in " ".join(build_parser().format_help().split())
