@@ -45,6 +45,7 @@ from koku_gap.model.evidence import (
     CeleryTask,
     CodeRef,
     Guard,
+    Resolution,
     RoutingSite,
     UrlRoute,
 )
@@ -196,7 +197,7 @@ class QueueSenders:
                 )
                 when = _when(entry)
                 for queue in sorted(landing.sure | landing.maybe):
-                    sure = queue in landing.sure
+                    sure = landing.sure == {queue}  # one of several is where it may land, not where it does
                     words = (
                         f"beat entry {entry.key or entry.key_expression!r} ({entry.place.ref}) of {pod.name} "
                         f"sends {name}{when} to {queue}: {landing.why}"
@@ -249,7 +250,12 @@ class QueueSenders:
         own, own_why = self._declared(task)
         if module in startup.loaded:
             loaded = startup.roots.get(module) or "imported when the process loads"
-            return _Landing(sure=own, why=f"the beat process loads {module} ({loaded}), so {own_why}")
+            why = f"the beat process loads {module} ({loaded}), so {own_why}"
+            if task.queue is not None and task.queue.known and not _one_value(task.queue):
+                return _Landing(
+                    maybe=own, why=f"{why}; which of them depends on what the files do not settle"
+                )
+            return _Landing(sure=own, why=why)
         if module in startup.possible:
             via = ", ".join(startup.imported_in(self.source, module)[:3])
             why = (
@@ -400,6 +406,11 @@ def _call_runs(call: CallSite, startup: Startup) -> Evaluation | None:
         said = f"the registering call ({call.place.ref}) runs only when {call.place.function} runs"
         return Evaluation(UNKNOWN, [Fact(said)])
     return None
+
+
+def _one_value(resolution: Resolution) -> bool:
+    """Whether an expression can be one string only: a queue a beat surely lands on."""
+    return len(resolution.known) == 1 and not resolution.unknown
 
 
 def _and(a: Evaluation, b: Evaluation) -> Evaluation:

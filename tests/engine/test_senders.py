@@ -323,3 +323,27 @@ def test_a_view_no_url_routes_in_any_pod_sends_nothing() -> None:
     pods, beats = chart_pods()
     hosted = senders(pods=[with_env(p) for p in pods], beats=beats).evidence("admin")  # ONPREM unset
     assert (hosted.verdict, only(hosted).liveness) == ("unproven", "unproven")
+
+
+def test_a_beat_whose_task_may_take_one_of_several_queues_proves_none(tmp_path: Path) -> None:
+    """``queue=os.getenv("JOB_QUEUE", "bulk")``: the task lands on ``bulk`` only if the worker's env does not
+    say otherwise, so a registered beat of it is an unproven sender of ``bulk``, not a live one."""
+    from koku_gap.sources.appsource import load_app_source
+
+    package = tmp_path / "depot"
+    package.mkdir()
+    (package / "__init__.py").write_text("from .celery import app\n")
+    (package / "settings.py").write_text('INSTALLED_APPS = ["depot"]\n')
+    (package / "celery.py").write_text(
+        "from celery import Celery\n\napp = Celery('depot')\n"
+        "app.config_from_object('django.conf:settings', namespace='CELERY')\napp.autodiscover_tasks()\n"
+        "app.conf.beat_schedule['nightly'] = {'task': 'depot.tasks.job', 'schedule': 3600}\n"
+    )
+    (package / "tasks.py").write_text(
+        "import os\n\nfrom depot.celery import app\n\nQ = os.getenv('JOB_QUEUE', 'bulk')\n\n\n"
+        "@app.task(queue=Q)\ndef job():\n    pass\n"
+    )
+    pods, beats = chart_pods()
+    found = QueueSenders(load_app_source(tmp_path, cache=False), pods, beats).evidence("bulk")
+    assert (found.verdict, only(found).liveness) == ("unproven", "unproven")
+    assert "which of them depends on what the files do not settle" in only(found).words
