@@ -23,7 +23,7 @@ from koku_gap.sources.helm.sets import expressions, refused
 # What one render may take (docs/security.md, "Bounds"); the real chart renders in about 0.5 s and 100 MB.
 RENDER_SECONDS = 60  # wall clock, and CPU time in the child
 RENDER_MEMORY = 2 << 30  # the child's address space
-CHILD = ("-m", "koku_gap.sources.helm.child")
+CHILD = ("-P", "-m", "koku_gap.sources.helm.child")  # -P: never the working directory on sys.path
 
 
 class PythonEngine:

@@ -96,3 +96,18 @@ def test_a_fixture_chart_renders_the_same_under_the_limits() -> None:
     job = read_job(ChartSpec(SHOP, set_values=["clusterDomain=apps.example.com"]), "shop", 20 << 20)
     rendered = PythonEngine(seconds=20, memory=LIMIT).render(SHOP, job)
     assert "# Source: shop/templates/" in rendered.text
+
+
+def test_a_koku_gap_package_in_the_working_directory_is_not_the_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """gap-report runs in a pull request's checkout: a ``koku_gap/`` there must not be what renders
+    (``python -m`` would put the working directory first on sys.path; the child runs with ``-P``)."""
+    fake = tmp_path / "koku_gap" / "sources" / "helm"
+    fake.mkdir(parents=True)
+    for init in (tmp_path / "koku_gap", tmp_path / "koku_gap" / "sources", fake):
+        (init / "__init__.py").write_text("")
+    (fake / "child.py").write_text('print("not the renderer")\n')
+    monkeypatch.chdir(tmp_path)
+    job = read_job(ChartSpec(SHOP, set_values=["clusterDomain=apps.example.com"]), "shop", 20 << 20)
+    assert "# Source: shop/templates/" in PythonEngine(seconds=20, memory=LIMIT).render(SHOP, job).text
