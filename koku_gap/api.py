@@ -406,7 +406,7 @@ def compare(
 
         code = code_evidence(result, app_sources, keys)
         consumers = consumer_evidence(result, target, app_sources)
-        meanings = {app: EnvMeaning.of(source) for app, source in app_sources.items()}
+        meanings = {app: EnvMeaning.of(tree) for app, tree in app_sources.items()}
         rows = source_rows(result, policy, today, keys, code, consumers, meanings)
     else:
         rows = source_rows(result, policy, today, keys)
