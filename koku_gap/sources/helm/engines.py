@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
-from types import ModuleType
 
 from koku_gap.model.errors import SETTING, InputError, Setting, UsageError
 from koku_gap.sources.helm.engine_binary import BinaryEngine
@@ -23,8 +23,8 @@ def select_engine(renderer: str, label: str = "<chart>") -> Engine:
         raise UsageError(
             f"{SETTING} must be one of {', '.join(RENDERERS)}, got {renderer!r}", settings=(RENDERER,)
         )
-    module, why_not = _import_sdk()
-    if renderer in ("auto", "python") and module is not None:
+    installed, why_not = _sdk_installed()
+    if renderer in ("auto", "python") and installed:
         return PythonEngine()
     executable = shutil.which("helm") if renderer in ("auto", "binary") else None
     if executable:
@@ -42,11 +42,12 @@ def select_engine(renderer: str, label: str = "<chart>") -> Engine:
     raise InputError(label, None, f"cannot render the chart: {sdk}, and {binary}")
 
 
-def _import_sdk() -> tuple[ModuleType | None, str]:
+def _sdk_installed() -> tuple[bool, str]:
+    """Whether helm-python-sdk is installed, without importing it: importing it loads Helm's Go runtime
+    (five threads) into this process, which only the render child needs (a forked process would not
+    survive those threads). A native library that does not load is said by the child."""
     try:
-        import helm_python
-    except ImportError:
-        return None, "not installed"
-    except Exception as exc:  # HelmLibraryError: its native library is missing or does not load
-        return None, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return helm_python, ""
+        spec = importlib.util.find_spec("helm_python")
+    except (ImportError, ValueError):
+        return False, "not installed"
+    return (spec is not None), ("" if spec is not None else "not installed")

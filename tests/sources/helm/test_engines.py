@@ -97,3 +97,18 @@ def test_binary_renderer_gives_the_same_text_and_failures(capsys: pytest.Capture
     skipped = render_chart(SHOP, renderer="binary", skip_failing_templates=True)
     assert [s.template for s in skipped.skipped] == [FAILING]
     assert skipped.text == render_chart(SHOP, renderer="python", skip_failing_templates=True).text
+
+
+def test_the_analysing_process_never_loads_helms_go_runtime() -> None:
+    """Only the render child imports helm-python-sdk: importing it starts Go's threads, which a fork
+    (gap-report history's workers) would not survive, and costs every --chart run its import."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom koku_gap.sources.helm import render_chart, ChartSpec\n"
+        f"render_chart(ChartSpec({str(SHOP)!r}, set_values=['clusterDomain=apps.example.com']))\n"
+        "print('helm_python' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
