@@ -5,8 +5,8 @@ One module per job:
 - ``spec``: the chart and its ``helm template`` options (``ChartSpec``), defined once;
 - ``render``: ``render_chart`` (leaving failing templates out on request) and ``load_chart(s)``;
 - ``engines`` chooses ``engine_python`` (helm-python-sdk, Helm's Go SDK, in a child process) or
-  ``engine_binary`` (a ``helm`` on ``PATH``); ``job`` is what they are given and give back, ``sets`` the ``--set``
-  expressions, ``capture`` what Helm logs while rendering;
+  ``engine_binary`` (a ``helm`` on ``PATH``); ``job`` is what they are given and give back, ``sets``
+  the ``--set`` expressions, ``capture`` what Helm logs while rendering;
 - ``framing``: what ``helm template`` does after rendering (order, hooks, ``# Source:`` framing);
 - ``chart_files`` and ``archive``: a chart on disk and in a ``.tgz``; ``strvals``: Helm's ``--set`` parser;
 - ``child``: the python engine's render in a process of its own, under limits.
