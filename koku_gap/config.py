@@ -29,6 +29,11 @@ from koku_gap.model.errors import InputError, UsageError
 CONFIG_FILE = ".koku-gap.yaml"
 ENV_PREFIX = "KOKU_GAP_"
 NOT_CONFIGURABLE = frozenset({"help", "config", "version"})
+# A config file sits in the repository a pull request changes: it may not say where gap-report writes
+# (a path it picks could be the runner's own files), only the command line or the environment may,
+# and the paths it names stay inside the working directory.
+WRITES = frozenset({"output", "write-baseline", "pr-comment", "github-output", "plot"})
+READS = frozenset({"clowdapp", "manifests", "chart", "values", "policy", "baseline", "app-source"})
 
 
 def config_arguments(
@@ -94,8 +99,37 @@ def _from_file(
             close = difflib.get_close_matches(str(key), list(actions), n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
             raise InputError(str(path), line, f"unknown option {key!r}{hint}")
-        found[key] = (to_plain(value), str(path), line)
+        if key in WRITES:
+            raise InputError(
+                str(path),
+                line,
+                f"{key}: where gap-report writes is said on the command line, not in a config file",
+            )
+        plain = to_plain(value)
+        if key in READS:
+            _inside(plain, key, str(path), line)
+        found[key] = (plain, str(path), line)
     return found
+
+
+def _bundled_policies() -> set[str]:
+    """The names ``--policy`` takes for a bundled policy (its files' stems), without loading any."""
+    return {p.stem for p in (Path(__file__).parent / "policies").glob("*.yaml")}
+
+
+def _inside(value: object, key: str, file: str, line: int | None) -> None:
+    """A path a config file names is relative and stays in the working directory (``..`` and links
+    resolved); a bundled policy's name and ``APP=`` of ``app-source`` are not paths."""
+    here = Path.cwd().resolve()
+    for item in value if isinstance(value, list) else [value]:
+        text = str(item).split("=", 1)[-1] if key == "app-source" else str(item)
+        if key == "policy" and text in _bundled_policies():
+            continue
+        candidate = Path(text)
+        if candidate.is_absolute() or not (here / candidate).resolve().is_relative_to(here):
+            raise InputError(
+                file, line, f"{key}: {text!r} leaves the working directory (a config file's paths stay in it)"
+            )
 
 
 def _given(parser: argparse.ArgumentParser, argv: Sequence[str]) -> set[str]:
