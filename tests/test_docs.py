@@ -36,3 +36,12 @@ def test_each_policy_in_the_docs_loads(tmp_path: Path, doc: str, index: int) -> 
 
 def test_the_docs_hold_policies_to_check() -> None:
     assert all(policy_blocks(ROOT / "docs" / doc) for doc in DOCS)
+
+
+def test_make_report_installs_the_tool_alone() -> None:
+    """`make report` prints the bundled example: it needs the tool, not the 244 MB Helm SDK nor the
+    development tools (`.base` installs `-e .`; `.installed`, on top, adds `[dev]`). Measured: 53 MB."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^report: \$\(VENV\)/\.base$", makefile, re.M)
+    base = makefile.split("$(VENV)/.base: pyproject.toml\n", 1)[1].split("\n\n", 1)[0]
+    assert "-e .\n" in base + "\n" and "[dev]" not in base and "helm" not in base
