@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from koku_gap.model.evidence import AppSource, CallSite, EnvRead, Guard
+from koku_gap.model.evidence import AppSource, CallSite, EnvRead, Guard, is_settings_module
 from koku_gap.model.location import SourceRef
 
 # django-environ's and environs' reading of a boolean variable (smart_cast): anything else is False.
@@ -96,7 +96,7 @@ class Evaluator:
             if read.assigned_to is not None:
                 self._reads.setdefault(read.assigned_to, read)
             self._at_line.setdefault((read.place.ref.file, read.place.ref.line, read.variable), read)
-        self._settings = [m.name for m in source.modules if m.name.split(".")[-1] == "settings"]
+        self._settings = [m.name for m in source.modules if is_settings_module(m.name)]
         self._files = {m.name: m.file for m in source.modules}
 
     # --- entry points ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from koku_gap.model.evidence import AppSource, EnvRead, Switch
+from koku_gap.model.evidence import AppSource, EnvRead, Switch, is_settings_module
 from koku_gap.model.report import Drift
 from koku_gap.model.vocabulary import DriftKind
 
@@ -33,7 +33,7 @@ class EnvMeaning:
         setting_of: dict[str, str] = {}  # setting name -> the variable its settings module reads
         for read in source.env_reads:
             meaning.reads.setdefault(read.variable, []).append(read)
-            if read.assigned_to and read.place.module.split(".")[-1] == "settings":
+            if read.assigned_to and is_settings_module(read.place.module):
                 setting_of.setdefault(read.assigned_to.rsplit(".", 1)[-1], read.variable)
         for switch in source.switches:
             variables = {*switch.env, *(setting_of[s] for s in switch.settings if s in setting_of)}

@@ -25,6 +25,12 @@ from koku_gap.model.location import Notice
 ANALYSIS_VERSION = 3  # bump when the reader finds different facts in the same bytes: the cache key holds it
 
 
+def is_settings_module(module: str) -> bool:
+    """Django's settings module by its name (``shop.settings``): where ``settings.X`` is defined and
+    ``INSTALLED_APPS`` is built. One rule for the reader and the engine."""
+    return module.split(".")[-1] == "settings"
+
+
 class CodeRef(Frozen):
     """A line of the application's source: ``file`` relative to the source root, 1-based ``line``, and
     the line's ``text`` stripped, so a stale citation shows what the code said when it was read."""

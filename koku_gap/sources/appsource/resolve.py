@@ -15,7 +15,7 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from koku_gap.model.evidence import Resolution, Value
+from koku_gap.model.evidence import Resolution, Value, is_settings_module
 from koku_gap.sources.appsource.index import Context, FunctionNode, ModuleInfo, Scope
 
 MAX_DEPTH = 12  # names followed from one use site: local -> helper call -> parameter -> enum -> literal is 5
@@ -75,7 +75,7 @@ class Tree:
 
     def __init__(self, modules: list[ModuleInfo]) -> None:
         self.modules = {m.name: m for m in reversed(modules)}  # the first file wins a duplicate name
-        self.settings_modules = [m for m in modules if m.name.split(".")[-1] == "settings"]
+        self.settings_modules = [m for m in modules if is_settings_module(m.name)]
         self.env_default: EnvDefault | None = None  # set by the environment reader
 
     def frame(self, ctx: Context) -> Frame:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from koku_gap.model.evidence import AppSource, CeleryApp
+from koku_gap.model.evidence import AppSource, CeleryApp, is_settings_module
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def celery_startup(source: AppSource, app_argument: str | None) -> Startup:
     loaded = _loaded(source, roots, modules)
     if app is not None and _uses_django(app, source):
         installed = [v.value for v in source.installed_apps if v.value is not None and v.value in modules]
-        for settings in (m for m in modules if m.split(".")[-1] == "settings"):
+        for settings in (m for m in modules if is_settings_module(m)):
             roots.setdefault(settings, "Django's settings")
         for package in installed:
             roots.setdefault(package, "an installed app (django.setup())")
@@ -90,5 +90,5 @@ def _app(source: AppSource, roots: dict[str, str], modules: set[str]) -> CeleryA
 def _uses_django(app: CeleryApp, source: AppSource) -> bool:
     configured = any("django" in c for c in app.config_from_object)
     return configured or (
-        any(m.name.split(".")[-1] == "settings" for m in source.modules) and bool(source.installed_apps)
+        any(is_settings_module(m.name) for m in source.modules) and bool(source.installed_apps)
     )
