@@ -154,6 +154,7 @@ class QueueSenders:
             (t.place.module, t.function): t for t in source.tasks
         }
         self._evaluators = {p.name: Evaluator(source, p.env) for p in [*self.pods, *self.beats]}
+        self._dead: dict[int, tuple[str, list[Fact]] | None] = {}  # site -> why it runs nowhere
         self._views: dict[str, list[UrlRoute]] = {}
         for route in source.url_routes:
             self._views.setdefault(route.view, []).append(route)
@@ -338,11 +339,18 @@ class QueueSenders:
 
     def _dead_in_every_pod(self, site: RoutingSite) -> tuple[str, list[Fact]] | None:
         """Why a site runs in no pod (a guard false in each, or it sits in a view no URL pattern routes
-        in any), or None when it may run in one."""
-        facts = self._false_everywhere(site.guards, site.place.module)
-        if facts is not None:
-            return f"a guard is false in every pod of the app ({_because(Evaluation(False, facts))})", facts
-        return self._unrouted(site)
+        in any), or None when it may run in one. Decided once per site: every queue's evidence and
+        every round of the live-task fixpoint ask again, and each answer parses and evaluates the
+        site's guards in every pod."""
+        key = id(site)  # the sites of self.source, alive as long as this object
+        if key not in self._dead:
+            facts = self._false_everywhere(site.guards, site.place.module)
+            if facts is not None:
+                why = f"a guard is false in every pod of the app ({_because(Evaluation(False, facts))})"
+                self._dead[key] = (why, facts)
+            else:
+                self._dead[key] = self._unrouted(site)
+        return self._dead[key]
 
     def _false_everywhere(self, guards: Sequence[Guard], module: str) -> list[Fact] | None:
         """The facts that make some guard false in every pod of the app, or None."""
