@@ -143,13 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--manifests; repeat the option for more charts (docs/helm.md)",
     )
     _add_chart_options(parser)
-    parser.add_argument(
-        "--policy",
-        default="default",
-        metavar="FILE|NAME",
-        help=f"classification policy: a YAML file, or a bundled one ({', '.join(BUNDLED_POLICIES)}); "
-        "default: default",
-    )
+    _add_policy_option(parser)
     parser.add_argument(
         "--app-source",
         action="append",
@@ -391,6 +385,17 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
     return params
 
 
+def _add_policy_option(parser: argparse.ArgumentParser) -> None:
+    """``--policy``, the same for a run and for ``history``."""
+    parser.add_argument(
+        "--policy",
+        default="default",
+        metavar="FILE|NAME",
+        help=f"classification policy: a YAML file, or a bundled one ({', '.join(BUNDLED_POLICIES)}); "
+        "default: default",
+    )
+
+
 def _add_chart_options(
     parser: argparse.ArgumentParser,
     title: str = "rendering --chart (as helm template; docs/helm.md)",
@@ -604,13 +609,7 @@ def build_history_parser() -> argparse.ArgumentParser:
         "a values file, as helm -f, read from the work tree as given (not from the commits); repeatable, "
         "later files win",
     )
-    parser.add_argument(
-        "--policy",
-        default="default",
-        metavar="FILE|NAME",
-        help=f"classification policy: a YAML file, or a bundled one ({', '.join(BUNDLED_POLICIES)}); "
-        "default: default",
-    )
+    _add_policy_option(parser)
     parser.add_argument(
         "--app-source",
         action="append",
