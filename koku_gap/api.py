@@ -182,9 +182,9 @@ def _read_app_sources(checkouts: Sequence[AppSourceDir]) -> dict[str, AppSource]
     """Each checkout's source read with ``ast`` (cached by content), for the queue verdicts."""
     if not checkouts:
         return {}
-    from koku_gap.sources.appsource import load_app_source  # only with app sources: it parses them
+    from koku_gap.sources.appsource.loader import load_read_tree  # only with app sources: it parses them
 
-    return {c.app: load_app_source(c.root) for c in checkouts}
+    return {c.app: load_read_tree(c.root, c.files) for c in checkouts}
 
 
 def _app_sources(

@@ -15,13 +15,13 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from koku_gap.engine.policy import Policy
 from koku_gap.model.location import Notice
 from koku_gap.model.report import Citation
-from koku_gap.sources.appsource.files import MAX_BYTES, read_tree
+from koku_gap.sources.appsource.files import MAX_BYTES, SourceFile, read_tree
 
 SHORTEST_COMMIT = 7  # git's own shortest abbreviation: shorter prefixes are not compared
 
@@ -33,6 +33,7 @@ class AppSourceDir:
     app: str
     root: Path
     commit: str | None = None
+    files: tuple[SourceFile, ...] = field(default=(), repr=False, compare=False)  # its .py files, read
 
 
 def same_commit(one: str, other: str) -> bool:
@@ -94,8 +95,8 @@ def open_source(app: str, root: str | os.PathLike[str], commit: str | None = Non
     """An app's source checkout, read as the source loader reads it (InputError: missing, unreadable,
     not a directory, a link out of it, too large), with its commit: the one given, else the checkout's."""
     path = Path(root)
-    read_tree(path)  # the loader's own checks, so both refuse the same trees with the same words
-    return AppSourceDir(app=app, root=path, commit=commit or checkout_commit(path))
+    files = read_tree(path)  # the loader's own checks and read: the same refusals, the tree read once
+    return AppSourceDir(app=app, root=path, commit=commit or checkout_commit(path), files=tuple(files))
 
 
 def stale_citations(policy: Policy, sources: Sequence[AppSourceDir], apps: Collection[str]) -> list[Notice]:

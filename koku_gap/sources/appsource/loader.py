@@ -58,6 +58,20 @@ def load_app_source(
     ``max_bytes`` bytes of ``.py``."""
     root = Path(path)
     files = read_tree(root, max_files=max_files, max_bytes=max_bytes, include_tests=include_tests)
+    return load_read_tree(root, files, include_tests=include_tests, cache=cache, cache_dir=cache_dir)
+
+
+def load_read_tree(
+    root: Path,
+    files: Sequence[SourceFile],
+    *,
+    include_tests: bool = False,
+    cache: bool = True,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> AppSource:
+    """``load_app_source`` of a tree its caller has read already (``read_tree(root, ...)``, with the
+    same ``include_tests``): a checkout is walked and read once."""
+    files = list(files)
     key = digest(files, f"koku-gap appsource v{ANALYSIS_VERSION} tests={include_tests}")
     directory = cache_store.cache_dir(cache_dir) if cache else None
     if directory is not None and (cached := cache_store.read_cached(directory, key)) is not None:
