@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -26,7 +26,7 @@ from koku_gap.sources.helm.chart_files import WorkingCopy, chart_name, is_partia
 from koku_gap.sources.helm.engines import Engine, select_engine
 from koku_gap.sources.helm.failures import TemplateFailed, all_failures
 from koku_gap.sources.helm.framing import HOOK_ANNOTATION, DroppedHook, template_at
-from koku_gap.sources.helm.job import RenderJob, read_job
+from koku_gap.sources.helm.job import Rendered, RenderJob, read_job
 from koku_gap.sources.helm.sets import check_sets
 from koku_gap.sources.helm.spec import RELEASE_NAME_RULE, ChartSpec, Renderer, valid_release_name
 from koku_gap.sources.helm.template_lines import TemplateLines
@@ -124,36 +124,15 @@ def render_chart(
         refuse_outside_links(path)  # an archive's members are checked as it is unpacked (archive.py)
     job = read_job(spec, release, max_bytes)
     engine = select_engine(renderer, label)
-    skipped: list[SkippedTemplate] = []
     with tempfile.TemporaryDirectory(prefix="koku-gap-chart-") as scratch:
-        target = path
-        copy: WorkingCopy | None = None
-        while True:
-            try:
-                rendered = engine.render(target, job)
-                break
-            except TemplateFailed as failure:
-                if not skip_failing_templates and not (
-                    failure.template is None or is_partial(failure.template)
-                ):
-                    raise _survey(engine, path, job, failure, Path(scratch)) from None
-                if not skip_failing_templates or failure.template is None or is_partial(failure.template):
-                    raise failure.input_error(path, skip_failing_templates) from None
-                if any(s.template == failure.template for s in skipped):  # deleted, yet it failed again
-                    raise failure.input_error(path, skip_failing_templates) from None
-                if len(skipped) >= MAX_SKIPPED:  # each retry is a whole render: bound their number
-                    raise InputError(
-                        label,
-                        None,
-                        f"more than {MAX_SKIPPED} templates fail to render (the last: {failure.template}); "
-                        f"give the values they need with {SETTING} or {SETTING}",
-                        settings=(Setting("set_values"), Setting("values")),
-                    ) from None
-                if copy is None:
-                    copy = WorkingCopy(path, Path(scratch))
-                copy.remove(failure.template)
-                skipped.append(SkippedTemplate(failure.template, failure.message))
-                target = copy.root
+        limit = MAX_SKIPPED if skip_failing_templates else MAX_SURVEYED
+        out = _leaving_out(engine, path, job, Path(scratch), limit, keep_going=not skip_failing_templates)
+    if out.rendered is None:
+        raise _refusal(path, label, out, skip_failing_templates)
+    rendered = out.rendered
+    if out.failures and not skip_failing_templates:  # it rendered only with templates left out
+        raise all_failures(path, out.failures, True)
+    skipped = [SkippedTemplate(str(f.template), f.message) for f in out.failures]
     return RenderResult(
         chart=label,
         name=name,
@@ -167,34 +146,75 @@ def render_chart(
     )
 
 
-def _survey(engine: Engine, chart: Path, job: RenderJob, first: TemplateFailed, scratch: Path) -> InputError:
-    """The error of a chart that fails, naming every template that fails with it: each is left out of a
-    scratch copy in turn and the rest rendered again, at most ``MAX_SURVEYED`` times, until it renders
-    or a failure cannot be left out."""
-    failures = [first]
-    copy = WorkingCopy(chart, scratch / "survey")
-    complete = False
-    for _ in range(MAX_SURVEYED):
-        current = failures[-1]
-        if current.template is None or is_partial(current.template):
-            complete = True
-            break
+@dataclass
+class _LeftOut:
+    """What rendering came to, failing templates left out one by one: the render (None when it stopped
+    first), the failures left out, in order, and why it stopped: a failure that cannot be left out (no
+    template named, a helper, one that failed again: ``stopped``), or ``limit`` renders spent, or (only
+    when ``keep_going``) an error of the scratch copy (``complete`` False)."""
+
+    rendered: Rendered | None
+    failures: list[TemplateFailed] = field(default_factory=list)
+    stopped: TemplateFailed | None = None
+    complete: bool = True
+    over_limit: bool = False
+
+
+def _leaving_out(
+    engine: Engine, chart: Path, job: RenderJob, scratch: Path, limit: int, *, keep_going: bool
+) -> _LeftOut:
+    """Render ``chart``; while a template fails, render a scratch copy without it (at most ``limit``
+    left out: each is a whole render). With ``--skip-failing-templates`` the render is the result;
+    without, the search only names every template that fails (``keep_going``: what stops the search
+    early leaves the failures found so far to say)."""
+    out = _LeftOut(None)
+    copy: WorkingCopy | None = None
+    target = chart
+    while True:
         try:
-            copy.remove(current.template)
-            engine.render(copy.root, job)
+            out.rendered = engine.render(target, job)
+            return out
         except TemplateFailed as failure:
-            if any(f.template == failure.template for f in failures):
-                complete = True
-                break
-            failures.append(failure)
-            continue
-        except InputError:  # the search is a courtesy: what stops it leaves the first failure to say
-            break
-        complete = True
-        break
-    return all_failures(
-        chart, [f for f in failures if f.template and not is_partial(f.template)] or [first], complete
-    )
+            removable = failure.template is not None and not is_partial(failure.template)
+            if not removable or any(f.template == failure.template for f in out.failures):
+                out.stopped = failure
+                return out
+            if len(out.failures) >= limit:
+                out.stopped, out.over_limit = failure, True
+                return out
+            try:
+                copy = copy or WorkingCopy(chart, scratch)
+                copy.remove(str(failure.template))
+            except InputError:
+                if not keep_going or not out.failures:
+                    raise
+                out.complete = False
+                return out
+            out.failures.append(failure)
+            target = copy.root
+        except InputError:
+            if not keep_going or not out.failures:
+                raise
+            out.complete = False
+            return out
+
+
+def _refusal(chart: Path, label: str, out: _LeftOut, skipping: bool) -> InputError:
+    """The one error of a render that stopped: with templates left out, the last that could not be
+    (or the limit); without, the first failure naming every other the search found."""
+    stopped = out.stopped
+    if skipping and out.over_limit and stopped is not None:
+        return InputError(
+            label,
+            None,
+            f"more than {MAX_SKIPPED} templates fail to render (the last: {stopped.template}); "
+            f"give the values they need with {SETTING} or {SETTING}",
+            settings=(Setting("set_values"), Setting("values")),
+        )
+    if stopped is not None and (skipping or not out.failures):  # it alone says what stopped the render
+        return stopped.input_error(chart, skipping)
+    found = [*out.failures, *([stopped] if out.over_limit and stopped is not None else [])]
+    return all_failures(chart, found, out.complete and not out.over_limit)
 
 
 def load_chart(
