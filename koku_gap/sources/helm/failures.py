@@ -108,7 +108,7 @@ def all_failures(chart: Path, failures: list[TemplateFailed], complete: bool) ->
         parts.append(f"{_some(templates)}: {message}")
     more = "" if complete else "; and perhaps more (the search stopped)"
     note = f"; {len(failures) - 1} more template(s) fail: " + "; ".join(parts) + more
-    return InputError(error.file, error.line, error.message + note, error.column, settings=VALUE_SETTINGS)
+    return error.amended(note)  # its settings still named where the caller words them
 
 
 def _some(templates: Sequence[str | None]) -> str:

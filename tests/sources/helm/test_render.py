@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 import koku_gap
+from koku_gap.cli import main
 from koku_gap.model.errors import InputError, UsageError
 from koku_gap.sources.helm import (
     ChartSpec,
@@ -380,3 +381,14 @@ def test_one_run_names_every_template_that_fails_grouped_by_cause(tmp_path: Path
     ):
         assert message.count(cause) == 1  # each cause said once, its templates grouped
     assert "\n" not in message and len(message) < 2000
+
+
+def test_the_error_naming_every_failing_template_words_its_settings_as_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    odf = '{{ fail "ODF not detected: specify odf.endpoint" }}\n'
+    chart = write_chart(tmp_path, "needy", {"templates/a.yaml": odf, "templates/b.yaml": odf})
+    assert main(["--clowdapp", APP, "--chart", str(chart)]) == 2
+    err = capsys.readouterr().err
+    assert "give the value it needs with --set or --values, or pass --skip-failing-templates" in err
+    assert "set_values=" not in err and "1 more template(s) fail" in err
