@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from koku_gap import __version__
-from koku_gap.config import CONFIG_FILE, config_arguments
+from koku_gap.config import CONFIG_FILE, bundled_policies, config_arguments
 from koku_gap.model.errors import InputError, Setting, UsageError
 from koku_gap.report import format_names
 from koku_gap.yaml.limits import MAX_WORKLOADS
@@ -32,13 +32,7 @@ THRESHOLDS = ("P0", "P1", "P2", "P3", "none")
 EXIT_OK, EXIT_GAPS, EXIT_INPUT = 0, 1, 2
 
 
-def _bundled_policies() -> tuple[str, ...]:
-    """The policies shipped in koku_gap/policies (what ``--policy NAME`` accepts), without importing
-    koku_gap.engine.policy and pydantic before arguments are parsed (nor importlib.resources: 10 ms)."""
-    return tuple(sorted(f.stem for f in (Path(__file__).parent / "policies").glob("*.yaml")))
-
-
-BUNDLED_POLICIES = _bundled_policies()
+BUNDLED_POLICIES = bundled_policies()
 REPEAT_HINT = "each option takes one value: repeat it for more (--manifests A --manifests B)"
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Options that name files to read but never stdin: only --manifests reads "-".
