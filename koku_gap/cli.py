@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from koku_gap import __version__
-from koku_gap.config import CONFIG_FILE, bundled_policies, config_arguments
+from koku_gap.config import CONFIG_FILE, config_arguments
+from koku_gap.model.bundled import bundled_policies
 from koku_gap.model.errors import InputError, Setting, UsageError
 from koku_gap.report import format_names
 from koku_gap.yaml.limits import MAX_WORKLOADS
@@ -32,7 +33,6 @@ THRESHOLDS = ("P0", "P1", "P2", "P3", "none")
 EXIT_OK, EXIT_GAPS, EXIT_INPUT = 0, 1, 2
 
 
-BUNDLED_POLICIES = bundled_policies()
 REPEAT_HINT = "each option takes one value: repeat it for more (--manifests A --manifests B)"
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Options that name files to read but never stdin: only --manifests reads "-".
@@ -342,10 +342,14 @@ def _check_files(args: argparse.Namespace) -> None:
         for value in given if isinstance(given, list) else [given]:
             if value == "-":
                 raise UsageError(f"--{option.replace('_', '-')} -: stdin is accepted only by --manifests")
-    if args.policy not in BUNDLED_POLICIES and not os.path.lexists(args.policy):
-        raise UsageError(
-            f"--policy {args.policy}: no such policy file; bundled policies: {', '.join(BUNDLED_POLICIES)}"
-        )
+    _check_policy(args.policy)
+
+
+def _check_policy(policy: str) -> None:
+    """A --policy that is neither a file nor a bundled name, said before anything is read."""
+    if policy not in bundled_policies() and not os.path.lexists(policy):
+        names = ", ".join(bundled_policies())
+        raise UsageError(f"--policy {policy}: no such policy file; bundled policies: {names}")
 
 
 def _app_sources(values: Sequence[str]) -> dict[str, str] | str | None:
@@ -385,7 +389,7 @@ def _add_policy_option(parser: argparse.ArgumentParser) -> None:
         "--policy",
         default="default",
         metavar="FILE|NAME",
-        help=f"classification policy: a YAML file, or a bundled one ({', '.join(BUNDLED_POLICIES)}); "
+        help=f"classification policy: a YAML file, or a bundled one ({', '.join(bundled_policies())}); "
         "default: default",
     )
 
@@ -644,10 +648,7 @@ def run_history(argv: Sequence[str]) -> int:
     for option in ("clowdapp", "values"):
         if "-" in getattr(args, option):
             raise UsageError(f"--{option} -: stdin is accepted only by gap-report --manifests")
-    if args.policy not in BUNDLED_POLICIES and not os.path.lexists(args.policy):
-        raise UsageError(
-            f"--policy {args.policy}: no such policy file; bundled policies: {', '.join(BUNDLED_POLICIES)}"
-        )
+    _check_policy(args.policy)
     from koku_gap.history.formats import render
     from koku_gap.history.plot import check_plotting, plot_kind
 

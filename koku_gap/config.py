@@ -24,6 +24,7 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from koku_gap.model.bundled import bundled_policies
 from koku_gap.model.errors import InputError, UsageError
 
 CONFIG_FILE = ".koku-gap.yaml"
@@ -110,12 +111,6 @@ def _from_file(
             _inside(plain, key, str(path), line)
         found[key] = (plain, str(path), line)
     return found
-
-
-def bundled_policies() -> tuple[str, ...]:
-    """The policies shipped in koku_gap/policies (what ``--policy NAME`` accepts), without importing
-    koku_gap.engine.policy and pydantic before arguments are parsed (nor importlib.resources: 10 ms)."""
-    return tuple(sorted(f.stem for f in (Path(__file__).parent / "policies").glob("*.yaml")))
 
 
 def _inside(value: object, key: str, file: str, line: int | None) -> None:

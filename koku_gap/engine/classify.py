@@ -109,7 +109,8 @@ def _queue_case(
     (a live sender proves the gap, unproven senders make it a possible one, none makes it no gap),
     else by the policy's ``uncovered_queue`` and the assumption it rests on. A worker the chart runs
     at 0 replicas exactly as the ClowdApp does is as in SaaS: no gap of its queues."""
-    if s.role.kind != RoleKind.CELERY_WORKER or not uncovered or policy.uncovered_queue is None:
+    outcome = policy.outcome(rules.UNCOVERED_QUEUE)
+    if s.role.kind != RoleKind.CELERY_WORKER or not uncovered or outcome is None:
         return None
     if chosen is not None and _idle(s) and _idle(chosen):
         note = (
@@ -120,11 +121,11 @@ def _queue_case(
     found = [code.get((s.app, q)) for q in uncovered]
     known = [e for e in found if e is not None]
     if len(known) != len(found):
-        return _QueueCase(policy.uncovered_queue, rules.UNCOVERED_QUEUE, uncovered)
+        return _QueueCase(outcome, rules.UNCOVERED_QUEUE, uncovered)
     live = [e for e in known if e.verdict == "live"]
     unproven = [e for e in known if e.verdict == "unproven"]
     if live:
-        proven = policy.uncovered_queue.model_copy(update={"rests_on": ()})  # the code proves it
+        proven = outcome.model_copy(update={"rests_on": ()})  # the code proves it
         queues = [e.queue for e in live]
         return _QueueCase(
             proven, rules.UNCOVERED_QUEUE, queues, _code_evidence(known, "live"), _others(known, queues)
@@ -132,16 +133,15 @@ def _queue_case(
     if unproven:  # a policy without unproven_queue keeps uncovered_queue, assumption and all
         queues = [e.queue for e in unproven]
         evidence = _code_evidence(known, "unproven")
-        if policy.unproven_queue is None:
-            return _QueueCase(policy.uncovered_queue, rules.UNCOVERED_QUEUE, queues, evidence)
-        return _QueueCase(
-            policy.unproven_queue, rules.UNPROVEN_QUEUE, queues, evidence, _others(known, queues)
-        )
+        possible = policy.outcome(rules.UNPROVEN_QUEUE)
+        if possible is None:
+            return _QueueCase(outcome, rules.UNCOVERED_QUEUE, queues, evidence)
+        return _QueueCase(possible, rules.UNPROVEN_QUEUE, queues, evidence, _others(known, queues))
     evidence = [*_code_evidence(known, "dead"), f"code: searched {known[0].searched}"]
     note = (
         f"no chart worker consumes {', '.join(uncovered)}, but nothing deployed sends there (code evidence)"
     )
-    return _QueueCase(policy.unsent_queue, rules.UNSENT_QUEUE, uncovered, evidence, note)
+    return _QueueCase(policy.outcome(rules.UNSENT_QUEUE), rules.UNSENT_QUEUE, uncovered, evidence, note)
 
 
 _VERDICT_WORDS = {"unproven": "sent to only on unproven paths", "unsent": "nothing deployed sends there"}
@@ -161,16 +161,17 @@ def _topic_case(s: Component, found: TopicEvidence | None, policy: Policy) -> _Q
     if found is None or s.role.kind != RoleKind.KAFKA_CONSUMER:
         return None
     reads = [f"code: reads {', '.join(found.topics)} by {r}" for r in found.reads]
-    if found.verdict == "unproven" and policy.unproven_consumer is not None:
+    unproven, unfed = policy.outcome(rules.UNPROVEN_CONSUMER), policy.outcome(rules.UNFED_CONSUMER)
+    if found.verdict == "unproven" and unproven is not None:
         evidence = [*reads, *(f"code: {p}" for p in found.producers[:SENDERS_SHOWN])]
         if len(found.producers) > SENDERS_SHOWN:
             evidence.append(f"code: and {len(found.producers) - SENDERS_SHOWN} more possible producer(s)")
-        return _QueueCase(policy.unproven_consumer, rules.UNPROVEN_CONSUMER, list(found.topics), evidence)
-    if found.verdict == "unfed" and policy.unfed_consumer is not None:
+        return _QueueCase(unproven, rules.UNPROVEN_CONSUMER, list(found.topics), evidence)
+    if found.verdict == "unfed" and unfed is not None:
         nothing = (
             f"code: no produce site of the app and no other chart workload names {', '.join(found.topics)}"
         )
-        return _QueueCase(policy.unfed_consumer, rules.UNFED_CONSUMER, list(found.topics), [*reads, nothing])
+        return _QueueCase(unfed, rules.UNFED_CONSUMER, list(found.topics), [*reads, nothing])
     return None
 
 
@@ -449,9 +450,10 @@ def _missing_outcome(
 ) -> tuple[Outcome, str]:
     """The outcome for a component with no counterpart, and the rule (kind of gap) that decided it."""
     add = f"add a {s.kind} for {s.name}"
-    if s.scaling.replicas == 0 and s.scaling.autoscaler is None and policy.missing_disabled:
+    disabled, scheduled = policy.outcome(rules.MISSING_DISABLED), policy.outcome(rules.MISSING_SCHEDULED)
+    if s.scaling.replicas == 0 and s.scaling.autoscaler is None and disabled:
         action = f"none unless on-prem enables it; then {add}"
-        return _act(policy.missing_disabled, action, now=False), rules.MISSING_DISABLED
+        return _act(disabled, action, now=False), rules.MISSING_DISABLED
     if case is not None and case.outcome is not None and case.rule == rules.UNSENT_QUEUE:
         action = (
             f"none while nothing sends to {', '.join(case.queues)}; if something starts sending there, {add}"
@@ -476,8 +478,8 @@ def _missing_outcome(
             )
         )
         return _act(_fill(case.outcome, queues=queues), action), case.rule
-    if s.kind == "CronJob" and s.role.kind != RoleKind.KAFKA_CONSUMER and policy.missing_scheduled:
-        return _act(policy.missing_scheduled, add), rules.MISSING_SCHEDULED
+    if s.kind == "CronJob" and s.role.kind != RoleKind.KAFKA_CONSUMER and scheduled:
+        return _act(scheduled, add), rules.MISSING_SCHEDULED
     outcome = policy.outcome_for_missing_role(s.role.kind.value)
     rule = rules.missing_rule(s.role.kind.value)
     unrouted = _unrouted_missing(s, outcome, policy, result)
@@ -571,15 +573,15 @@ def _unrouted_outcome(
 ) -> tuple[Outcome, str] | None:
     """A public API whose path the chart's routes (Route, Ingress, a gateway's) never bring to the
     workload playing it: the part runs, but users cannot reach it (engine/routes.py)."""
-    route = result.routes.get(s.id)
-    if route is None or policy.unrouted_api is None or cand.target.name in route.reached:
+    route, outcome = result.routes.get(s.id), policy.outcome(rules.UNROUTED_API)
+    if route is None or outcome is None or cand.target.name in route.reached:
         return None
     if route.reached:
         routed = f"send it to {', '.join(route.reached)}, not to {cand.target.name}"
     else:
         routed = "send it nowhere"
     action = f"route {route.path} to {cand.target.name} (a Route or Ingress path, or the gateway's routes)"
-    return _act(_fill(policy.unrouted_api, path=route.path, routed=routed), action), rules.UNROUTED_API
+    return _act(_fill(outcome, path=route.path, routed=routed), action), rules.UNROUTED_API
 
 
 def _unrouted_missing(
@@ -589,7 +591,7 @@ def _unrouted_missing(
     workload of that app (a proxy the chart leaves out, "clients must reach the APIs another way", and
     no route does): the API is unreachable, which outranks a less urgent missing outcome."""
     route = result.routes.get(s.id)
-    outcome = policy.unrouted_api
+    outcome = policy.outcome(rules.UNROUTED_API)
     if route is None or outcome is None or outcome.priority is None:
         return None
     if missing.priority is not None and priority_at_least(missing.priority, outcome.priority):
@@ -615,11 +617,11 @@ def _unrouted_missing(
 
 def _schedule_lost_outcome(s: Component, cand: Candidate, policy: Policy) -> tuple[Outcome, str] | None:
     """A scheduled job played by something other than a CronJob: nothing runs it on its schedule."""
-    t = cand.target
-    if s.schedule and (cand.via != "workload" or t.kind != "CronJob") and policy.schedule_lost:
+    t, outcome = cand.target, policy.outcome(rules.SCHEDULE_LOST)
+    if s.schedule and (cand.via != "workload" or t.kind != "CronJob") and outcome:
         where = _where(cand)
         action = f"add a CronJob with schedule '{s.schedule}' running what {where} runs"
-        return _act(_fill(policy.schedule_lost, via=where), action), rules.SCHEDULE_LOST
+        return _act(_fill(outcome, via=where), action), rules.SCHEDULE_LOST
     return None
 
 
@@ -628,10 +630,11 @@ def _post_install_outcome(
 ) -> tuple[Outcome, str] | None:
     """A migration run by a Helm hook only after install or upgrade: the new code meets the old schema."""
     post_install = t.hook is not None and not (PRE_PHASES & set(t.hook.phases))
-    if s.role.kind == RoleKind.MIGRATION and post_install and policy.post_install_migration and t.hook:
+    outcome = policy.outcome(rules.POST_INSTALL_MIGRATION)
+    if s.role.kind == RoleKind.MIGRATION and post_install and outcome and t.hook:
         in_chart, note, action = _hook_move(s, t, result)
         phases = ",".join(t.hook.phases)
-        filled = _fill(policy.post_install_migration, phases=phases, in_chart=in_chart, chart_note=note)
+        filled = _fill(outcome, phases=phases, in_chart=in_chart, chart_note=note)
         return _act(filled, action), rules.POST_INSTALL_MIGRATION
     return None
 

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -24,20 +24,20 @@ from pydantic import (
     PrivateAttr,
     Tag,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
 
 from koku_gap.model.base import Frozen
+from koku_gap.model.bundled import POLICY_DIR, bundled_policies
 from koku_gap.model.errors import InputError
 from koku_gap.model.graph import Component
 from koku_gap.model.location import Notice
 from koku_gap.model.report import Assumption, Citation, Row
+from koku_gap.model.rules import OUTCOME_SECTIONS
 from koku_gap.model.vocabulary import DRIFT_NAMES, ROLE_NAMES, ChartStatus, Priority, Status
 from koku_gap.yaml.loader import LDict, LList, parse_stream, read_text
-
-BUNDLED = ("default", "koku")
-POLICY_DIR = Path(__file__).parents[1] / "policies"  # shipped as files in the wheel, as the package is
 
 
 def _one_of(what: str, allowed: tuple[str, ...]) -> AfterValidator:
@@ -252,21 +252,28 @@ class _Origins:
     of: Mapping[tuple[str, object], Origin] = field(default_factory=dict, compare=False)
 
 
-class Policy(Frozen):
+def _outcome_fields() -> type[Frozen]:
+    """The base holding one ``Outcome | None`` field per special gap kind that has a policy key
+    (``uncovered_queue``, ``schedule_lost``, ...), built from ``model/rules.py``'s table: a new kind
+    is one entry there, and its key is read, merged, located in errors and cited like any other."""
+    fields: dict[str, Any] = {section: (Outcome | None, None) for section in OUTCOME_SECTIONS.values()}
+    return create_model("_Outcomes", __base__=Frozen, **fields)
+
+
+if TYPE_CHECKING:  # the fields are built at run time; ``Policy.outcome`` is the typed way to read them
+
+    class _Outcomes(Frozen):
+        pass
+
+else:
+    _Outcomes = _outcome_fields()
+
+
+class Policy(_Outcomes):
     name: str = "custom"
     extends: str | None = None
     strip_prefixes: tuple[str, ...] = ()
     missing: dict[RoleName, Outcome] = Field(default_factory=dict)
-    missing_scheduled: Outcome | None = None
-    missing_disabled: Outcome | None = None
-    uncovered_queue: Outcome | None = None
-    unproven_queue: Outcome | None = None  # with the app's source: senders found, none proven to run
-    unsent_queue: Outcome | None = None  # with the app's source: nothing deployed sends to the queue
-    unproven_consumer: Outcome | None = None  # with the app's source: its topics' producers unproven
-    unfed_consumer: Outcome | None = None  # with the app's source: nothing produces its topics
-    post_install_migration: Outcome | None = None
-    schedule_lost: Outcome | None = None
-    unrouted_api: Outcome | None = None  # a public API path the chart's routes send elsewhere or nowhere
     partial_on: tuple[DriftKindName, ...] = ()
     partial_priority: Priority = "P2"
     ignore_env: tuple[str, ...] = ()
@@ -277,6 +284,13 @@ class Policy(Frozen):
     assume: dict[str, AssumptionEntry] = Field(default_factory=dict)  # named assumptions, for rests_on
     sources: tuple[str, ...] = ()  # the files this policy was read from, for the report
     _origins: _Origins = PrivateAttr(default_factory=_Origins)  # set by load_policy
+
+    def outcome(self, rule_id: str) -> Outcome | None:
+        """The outcome the policy gives a special gap kind (``rules.UNCOVERED_QUEUE``, ...); None when
+        the policy gives none, and the kind then does not apply."""
+        found = getattr(self, OUTCOME_SECTIONS[rule_id])
+        assert found is None or isinstance(found, Outcome)
+        return found
 
     def outcome_for_missing(self, role: str) -> Outcome:
         if role in self.missing:
@@ -387,8 +401,8 @@ class Policy(Frozen):
     def entries(self) -> list[tuple[str, Reasoned]]:
         """Every entry that may carry evidence, with where it sits (``components clowder-worker-hcs``)."""
         found: list[tuple[str, Reasoned]] = [(f"missing {role}", o) for role, o in self.missing.items()]
-        for section in _OUTCOME_SECTIONS:
-            outcome = getattr(self, section)
+        for rule_id, section in OUTCOME_SECTIONS.items():
+            outcome = self.outcome(rule_id)
             if outcome is not None:
                 found.append((section, outcome))
         found += [(f"chart {rule.name or rule.role}", rule) for rule in self.chart]
@@ -453,21 +467,6 @@ class Policy(Frozen):
         ]
 
 
-# The outcome entries of the special gap kinds (``missing:`` holds the rest, by role).
-_OUTCOME_SECTIONS = (
-    "uncovered_queue",
-    "unproven_queue",
-    "unsent_queue",
-    "unproven_consumer",
-    "unfed_consumer",
-    "missing_disabled",
-    "missing_scheduled",
-    "schedule_lost",
-    "post_install_migration",
-    "unrouted_api",
-)
-
-
 def load_policy(source: str | Path | None = None) -> Policy:
     """A bundled policy by name (``default``, ``koku``) or a policy file; None means ``default``."""
     return _load(str(source) if source is not None else "default", seen=())
@@ -496,7 +495,7 @@ def _beside(policy_file: Path, parent: str, line: int | None) -> Path:
     base = policy_file.parent.resolve()
     target = (base / parent).resolve()
     if Path(parent).is_absolute() or not target.is_relative_to(base):
-        bundled = ", ".join(sorted(BUNDLED))
+        bundled = ", ".join(bundled_policies())
         raise InputError(
             str(policy_file),
             line,
@@ -518,7 +517,7 @@ def _load(source: str, seen: tuple[str, ...]) -> Policy:
         if not isinstance(parent_name, str):
             raise InputError(file, raw.line_of("extends"), "'extends' must name a policy")
         parent_source = parent_name
-        if parent_name not in BUNDLED and Path(file).exists():
+        if parent_name not in bundled_policies() and Path(file).exists():
             parent_source = str(_beside(Path(file), parent_name, raw.line_of("extends")))
         parent = _load(parent_source, (*seen, source))
         inherited = parent._origins.of
@@ -599,15 +598,15 @@ def _origins_in(raw: LDict, file: str, policy: Policy) -> dict[tuple[str, object
 
 
 def _read(source: str) -> tuple[LDict, str]:
-    if source in BUNDLED:
+    if source in bundled_policies():
         file = f"<policy:{source}>"
         text = (POLICY_DIR / f"{source}.yaml").read_text("utf-8")
     else:
         file = source
         if not Path(source).exists() and os.sep not in source and "." not in source:
-            close = difflib.get_close_matches(source, BUNDLED, n=1)
+            close = difflib.get_close_matches(source, bundled_policies(), n=1)
             hint = f"did you mean {close[0]}? " if close else ""
-            bundled = ", ".join(BUNDLED)
+            bundled = ", ".join(bundled_policies())
             raise InputError(
                 source, None, f"no such policy file, nor a bundled policy: {hint}bundled: {bundled}"
             )

@@ -5,7 +5,8 @@ help text, JUnit uses the id as the failure type, GitHub annotations as the titl
 contract (code-scanning alerts are keyed on them): add rules freely, never rename one.
 
 Two families are built from the vocabulary: ``missing-<role>`` (a role's ``Missing`` text) and
-``drift-<kind>`` (a drift kind's description); the special kinds are defined here.
+``drift-<kind>`` (a drift kind's description); the special kinds are defined here, each with the
+policy key (``section``) whose outcome decides its rows: ``Policy`` builds its fields from them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from koku_gap.model.vocabulary import (
     RoleKind,
 )
 
-__all__ = ["LEVEL_OF_PRIORITY", "Level", "Rule", "drift_rule", "missing_rule", "rule"]
+__all__ = ["LEVEL_OF_PRIORITY", "OUTCOME_SECTIONS", "Level", "Rule", "drift_rule", "missing_rule", "rule"]
 
 UNCOVERED_QUEUE = "uncovered-celery-queue"
 UNPROVEN_QUEUE = "unproven-celery-queue"
@@ -46,6 +47,7 @@ class Rule:
     full: str  # what it means for the service
     help: str  # how to close it
     level: Level  # the level under the default policy; each result carries its own
+    section: str | None = None  # the policy key whose outcome decides the row's status and priority
 
     @property
     def name(self) -> str:
@@ -87,6 +89,7 @@ _SPECIAL: dict[str, Rule] = {
         "Add the queue to an existing chart worker's `-Q` list, or add a worker that consumes it. Queues "
         "on-prem never routes tasks to can be waived in the policy (`waivers: [{queue: ..., reason: ...}]`).",
         "error",
+        section="uncovered_queue",
     ),
     UNPROVEN_QUEUE: Rule(
         UNPROVEN_QUEUE,
@@ -97,6 +100,7 @@ _SPECIAL: dict[str, Rule] = {
         "Read the senders on the row: if one runs on this install, consume the queue (an existing worker's "
         "`-Q` or a new worker); if none does, say why in the policy (`components:` or a queue waiver).",
         "warning",
+        section="unproven_queue",
     ),
     UNSENT_QUEUE: Rule(
         UNSENT_QUEUE,
@@ -105,6 +109,7 @@ _SPECIAL: dict[str, Rule] = {
         "deployed sends to it: no task routes there, or every sender is off under the pods' settings.",
         "Nothing while the senders on the row stay off; revisit when the chart's settings change.",
         "note",
+        section="unsent_queue",
     ),
     UNPROVEN_CONSUMER: Rule(
         UNPROVEN_CONSUMER,
@@ -115,6 +120,7 @@ _SPECIAL: dict[str, Rule] = {
         "Read the producers on the row: if one produces on this install, add the consumer; if none does, "
         "say why in the policy (`components:`).",
         "warning",
+        section="unproven_consumer",
     ),
     UNFED_CONSUMER: Rule(
         UNFED_CONSUMER,
@@ -123,6 +129,7 @@ _SPECIAL: dict[str, Rule] = {
         "the topics its code reads: nothing waits to be read.",
         "Nothing while no producer is deployed; revisit when the chart adds one.",
         "note",
+        section="unfed_consumer",
     ),
     SCHEDULE_LOST: Rule(
         SCHEDULE_LOST,
@@ -131,6 +138,7 @@ _SPECIAL: dict[str, Rule] = {
         "or a long-running workload): its periodic work runs once.",
         "Add a CronJob with the ClowdApp job's schedule that runs the same command.",
         "warning",
+        section="schedule_lost",
     ),
     POST_INSTALL_MIGRATION: Rule(
         POST_INSTALL_MIGRATION,
@@ -139,6 +147,7 @@ _SPECIAL: dict[str, Rule] = {
         "against the old schema.",
         'Run the migration job as a pre-install,pre-upgrade hook (annotation "helm.sh/hook").',
         "warning",
+        section="post_install_migration",
     ),
     UNROUTED_API: Rule(
         UNROUTED_API,
@@ -148,6 +157,7 @@ _SPECIAL: dict[str, Rule] = {
         "that plays it: users cannot reach the API.",
         "Route /api/<apiPath>/ to the workload on the row (a Route or Ingress path, or a gateway's routes).",
         "warning",
+        section="unrouted_api",
     ),
     MISSING_SCHEDULED: Rule(
         MISSING_SCHEDULED,
@@ -155,6 +165,7 @@ _SPECIAL: dict[str, Rule] = {
         "A scheduled ClowdApp job (CronJob) has no counterpart in the chart: its periodic work never runs.",
         "Add a CronJob with the same schedule and command to the chart.",
         "warning",
+        section="missing_scheduled",
     ),
     MISSING_DISABLED: Rule(
         MISSING_DISABLED,
@@ -162,6 +173,7 @@ _SPECIAL: dict[str, Rule] = {
         "A ClowdApp component that runs with 0 replicas by default has no counterpart in the chart.",
         "Nothing, unless on-prem enables the component; then add it to the chart.",
         "note",
+        section="missing_disabled",
     ),
     POLICY_OVERRIDE: Rule(
         POLICY_OVERRIDE,
@@ -172,6 +184,11 @@ _SPECIAL: dict[str, Rule] = {
         "warning",
     ),
 }
+
+
+# The policy keys of the special kinds that have one, in the order the policy documents them: the
+# fields of ``Policy`` are built from this (engine/policy.py), so a new kind is one entry above.
+OUTCOME_SECTIONS: dict[str, str] = {r.id: r.section for r in _SPECIAL.values() if r.section is not None}
 
 
 def rule(rule_id: str) -> Rule:

@@ -51,7 +51,7 @@ class Reporter(Protocol):
 
 def format_names() -> tuple[str, ...]:
     """Every format, in alphabetical order, from this package's directory listing: nothing imported, not
-    even pkgutil (``--help`` lists them; config.bundled_policies lists the policies the same way)."""
+    even pkgutil (``--help`` lists them; model.bundled lists the policies the same way)."""
     found = {f.stem for folder in __path__ for f in Path(folder).glob("*.py")}
     return tuple(sorted(name for name in found if not name.startswith("_")))
 

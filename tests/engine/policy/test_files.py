@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from koku_gap.engine.policy import BUNDLED, Policy, load_policy
+from koku_gap.engine.policy import Policy, load_policy
+from koku_gap.model import rules
+from koku_gap.model.bundled import bundled_policies
 from koku_gap.model.errors import InputError
 from koku_gap.model.vocabulary import priority_at_least
 from tests.helpers.engine import graph_component, line_of
@@ -20,10 +22,11 @@ def test_default_policy_is_the_default() -> None:
     assert load_policy("default") == policy
     assert policy.strip_prefixes == ()  # a house prefix is an application's (koku.yaml), not generic
     assert policy.missing["kafka-consumer"].priority == "P0"
-    assert policy.uncovered_queue is not None and policy.uncovered_queue.priority == "P0"
+    uncovered = policy.outcome(rules.UNCOVERED_QUEUE)
+    assert uncovered is not None and uncovered.priority == "P0"
     assert policy.missing["migration"].priority == "P1"
-    assert policy.post_install_migration is not None
-    assert (policy.post_install_migration.status, policy.post_install_migration.priority) == ("partial", "P2")
+    migration = policy.outcome(rules.POST_INSTALL_MIGRATION)
+    assert migration is not None and (migration.status, migration.priority) == ("partial", "P2")
     assert (policy.missing["reverse-proxy"].status, policy.missing["reverse-proxy"].priority) == (
         "optional",
         "P2",
@@ -45,7 +48,7 @@ def test_load_policy_koku() -> None:
     names = [rule.name or rule.role for rule in koku.chart]
     assert names[:2] == ["*ros-*", "*kruize*"]  # the child's rules are tried first
     assert names[-2:] == ["query-engine", "metastore"]  # then the parent's
-    assert set(BUNDLED) == {"default", "koku"}
+    assert set(bundled_policies()) == {"default", "koku"}
     assert koku.strip_prefixes == ("clowder-",)  # koku's deployment names, not the default's
 
 

@@ -11,7 +11,8 @@ from typing import Any, get_args
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from koku_gap.engine.policy import BUNDLED, ChartRule, DriftKindName, Outcome, RoleName, load_policy
+from koku_gap.engine.policy import ChartRule, DriftKindName, Outcome, RoleName, load_policy
+from koku_gap.model.bundled import bundled_policies
 from koku_gap.model.errors import InputError
 from koku_gap.model.vocabulary import (
     DRIFT_NAMES,
@@ -61,7 +62,7 @@ def test_the_policy_accepts_exactly_the_vocabulary() -> None:
     assert set(get_args(ChartRule.model_fields["status"].annotation)) == set(get_args(ChartStatus))
 
 
-@pytest.mark.parametrize("name", BUNDLED)
+@pytest.mark.parametrize("name", bundled_policies())
 def test_bundled_policies_still_load(name: str) -> None:
     policy = load_policy(name)
     assert set(policy.missing) <= set(ROLE_NAMES)
@@ -124,19 +125,21 @@ CLASSIFY = ROOT / "koku_gap" / "engine" / "classify.py"
 
 
 def test_every_special_gap_kind_has_a_policy_outcome_a_default_and_a_reader() -> None:
-    """A special gap kind lives in three places, each holding what only it can (words in model/rules.py,
-    the decision in engine/classify.py, the outcome in the policy): the outcome fields of ``Policy``
-    are the sections the policy lists, the default policy gives each a value, and classify reads each."""
+    """A special gap kind is one entry of model/rules.py (its words and its policy key); ``Policy``
+    builds its outcome fields from those keys, the default policy gives each a value, and classify
+    decides each, reading it by its rule id."""
     from koku_gap.engine import policy as policy_module
+    from koku_gap.model import rules
 
-    sections = policy_module._OUTCOME_SECTIONS
     outcome_fields = {
         name
         for name, info in policy_module.Policy.model_fields.items()
         if set(get_args(info.annotation)) == {Outcome, type(None)}  # `Outcome | None`: one kind's outcome
     }
-    assert outcome_fields == set(sections)
+    assert outcome_fields == set(rules.OUTCOME_SECTIONS.values())
     default = load_policy("default")
-    assert all(getattr(default, section) is not None for section in sections)
-    read = set(re.findall(r"policy\.([a-z_]+)", CLASSIFY.read_text(encoding="utf-8")))
-    assert set(sections) <= read, f"classify never reads {set(sections) - read}"
+    assert all(default.outcome(rule_id) is not None for rule_id in rules.OUTCOME_SECTIONS)
+    constants = {value: name for name, value in vars(rules).items() if isinstance(value, str)}
+    read = set(re.findall(r"policy\.outcome\(rules\.([A-Z_]+)\)", CLASSIFY.read_text(encoding="utf-8")))
+    unread = {constants[r] for r in rules.OUTCOME_SECTIONS} - read
+    assert not unread, f"classify never reads {unread}"

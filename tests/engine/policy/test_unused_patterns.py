@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from koku_gap.api import analyze
-from koku_gap.engine.policy import POLICY_DIR, Policy, load_policy
+from koku_gap.engine.policy import Policy, load_policy
+from koku_gap.model.bundled import POLICY_DIR
 from koku_gap.sources.clowdapp import load_clowdapp
 from tests.conftest import line_containing
 from tests.helpers.files import EXAMPLE
