@@ -117,6 +117,30 @@ def summary_lines(report: Report) -> list[str]:
         b = report.baseline
         counts = f"{len(b.known)} known, {len(b.new)} new, {len(b.fixed)} fixed"
         lines.append(f"baseline {terminal_text(b.file)}: {counts}")
+    return [*lines, *delta_lines(report)]
+
+
+def delta_lines(report: Report) -> list[str]:
+    """What the change does against ``--compare-ref`` (``Report.delta``): the counts, then the row ids
+    of each kind of change, every one (the Markdown report's table, as lines); [] without one."""
+    d = report.delta
+    if d is None:
+        return []
+    subject = f": {terminal_text(d.subject)}" if d.subject else ""
+    worse = f" ({len(d.worse)} worse)" if d.worse else ""
+    lines = [
+        f"this change against {terminal_text(d.ref)} ({terminal_text(d.short_commit)}{subject}), in "
+        f"{terminal_text(d.chart_path)}: {len(d.opened)} opened, {len(d.closed)} closed, "
+        f"{len(d.changed)} changed{worse}; --fail-on counts the opened and the worse"
+    ]
+    if d.note:
+        lines.append(f"{INDENT}{terminal_text(d.note)}")
+    for label, ids in (("opened", d.opened), ("worse", d.worse), ("closed", d.closed)):
+        if ids:
+            lines.append(f"{INDENT}{label}: {', '.join(map(terminal_text, ids))}")
+    others = [i for i in d.changed if i not in d.worse]
+    if others:
+        lines.append(f"{INDENT}changed, not worse: {', '.join(map(terminal_text, others))}")
     return lines
 
 

@@ -15,6 +15,7 @@ import pytest
 
 import koku_gap
 from koku_gap.cli import main
+from koku_gap.model.delta import Delta
 from koku_gap.model.report import Report, row_order
 from koku_gap.report.terminal import HEADINGS, render_plain, render_table, render_terminal, why_parts
 from tests.helpers.files import ROOT, example_report
@@ -329,3 +330,34 @@ def test_width_comes_from_columns_then_stderr_then_120(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(os, "get_terminal_size", no_terminal)
     assert terminal.terminal_width() == 120
+
+
+def test_a_change_says_what_it_does_against_the_ref_in_both_layouts(report: Report) -> None:
+    """--compare-ref: the counts and every row id of each kind of change, as the Markdown report's
+    delta table says them; a stranger's commit subject is shown, never sent to the terminal."""
+    gap = next(r for r in report.rows if r.is_gap)
+    delta = Delta(
+        ref="main",
+        commit="a" * 40,
+        subject="evil \x1b]52;c;Zm9v\x07 subject",
+        chart_path="chart",
+        opened=[gap.id],
+        closed=["shop/gone"],
+        changed=["shop/slower", "shop/calmer"],
+        worse=["shop/slower"],
+        previous={"shop/gone": "P1", "shop/slower": "P2", "shop/calmer": "P0"},
+    )
+    changed = report.model_copy(update={"delta": delta})
+    plain = render_plain(changed)
+    table = render_table(changed, color=False, width=160)
+    head = (
+        "this change against main (aaaaaaaaaaaa: evil \\x1b]52;c;Zm9v\\x07 subject), in chart: 1 opened, "
+        "1 closed, 2 changed (1 worse); --fail-on counts the opened and the worse"
+    )
+    for text in (plain, table):
+        assert "\x1b]52" not in text
+    assert head in plain
+    assert f"    opened: {gap.id}\n    worse: shop/slower\n    closed: shop/gone\n" in plain
+    assert "    changed, not worse: shop/calmer" in plain
+    assert "opened: " + gap.id in " ".join(table.split())
+    assert "this change against" not in render_plain(report)  # no delta without --compare-ref
