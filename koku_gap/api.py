@@ -103,15 +103,15 @@ def analyze(
     )
     if not clowdapp_paths:
         raise ValueError("analyze() needs at least one ClowdApp file")
-    clowdapp_paths, repeated = _read_once(clowdapp_paths)
-    manifest_paths, repeated_manifests = _read_once(manifest_paths)
-    chart_specs, repeated_charts = _read_once(chart_specs)
+    clowdapp_paths, repeated = read_once(clowdapp_paths)
+    manifest_paths, repeated_manifests = read_once(manifest_paths)
+    chart_specs, repeated_charts = read_once(chart_specs)
     if bool(manifest_paths) == bool(chart_specs):
         raise ValueError("analyze() needs manifests or charts (one of them, not both)")
     limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
     resolved = policy if isinstance(policy, Policy) else load_policy(policy)
-    source, lines = _load_clowdapps(clowdapp_paths, params, limit, max_workloads, keep_lines=bool(extras))
-    checkouts = _app_sources(app_sources, source.apps)
+    source, lines = load_clowdapp_side(clowdapp_paths, params, limit, max_workloads, keep_lines=bool(extras))
+    checkouts = open_app_sources(app_sources, source.apps)
     if app is not None and app not in source.apps:
         raise UsageError(
             f"{SETTING}: no ClowdApp app is named {app!r}; the ClowdApps hold: {', '.join(source.apps)}",
@@ -131,7 +131,7 @@ def analyze(
         )
     if on_loaded is not None:
         on_loaded()
-    code_sources = _read_app_sources(checkouts)
+    code_sources = read_app_sources(checkouts)
     report = compare(source, target, resolved, today=today, app_sources=code_sources)
     rows = enrich(
         report.rows,
@@ -178,7 +178,7 @@ def only_app(report: Report, app: str, source: ComponentGraph) -> Report:
     )
 
 
-def _read_app_sources(checkouts: Sequence[AppSourceDir]) -> dict[str, AppSource]:
+def read_app_sources(checkouts: Sequence[AppSourceDir]) -> dict[str, AppSource]:
     """Each checkout's source read with ``ast`` (cached by content), for the queue verdicts."""
     if not checkouts:
         return {}
@@ -187,7 +187,7 @@ def _read_app_sources(checkouts: Sequence[AppSourceDir]) -> dict[str, AppSource]
     return {c.app: load_read_tree(c.root, c.files) for c in checkouts}
 
 
-def _app_sources(
+def open_app_sources(
     given: Mapping[str, str | os.PathLike[str]] | str | os.PathLike[str] | None, apps: Collection[str]
 ) -> list[AppSourceDir]:
     """The source checkouts given, each named by a ClowdApp app of the inputs (UsageError otherwise)."""
@@ -225,7 +225,7 @@ def _app_sources(
     return checkouts
 
 
-def _load_clowdapps(
+def load_clowdapp_side(
     paths: list[str | Path],
     params: Mapping[str, str] | None,
     max_bytes: int,
@@ -277,7 +277,7 @@ def _input_key(entry: object) -> tuple[str, object]:
     return (where, None)
 
 
-def _read_once(entries: list[Input]) -> tuple[list[Input], list[Notice]]:
+def read_once(entries: list[Input]) -> tuple[list[Input], list[Notice]]:
     """``entries`` without repeats, the first of each kept, and a ``duplicate-input`` warning for each
     input given more than once: read twice, a file's objects would count twice (each workload playing
     itself again, every gap doubled)."""

@@ -258,6 +258,7 @@ def _with_delta(args: argparse.Namespace, report: Report, chart: ChartSpec) -> R
         app_sources=_app_sources(args.app_source),
         today=args.today,
         max_bytes=args.max_bytes,
+        max_workloads=args.max_workloads,
         word=_option,
     )
     return report.model_copy(update={"delta": delta})

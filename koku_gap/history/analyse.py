@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from koku_gap.api import _app_sources, _load_clowdapps, _read_app_sources, _read_once, compare
+from koku_gap.api import compare, load_clowdapp_side, open_app_sources, read_app_sources, read_once
 from koku_gap.engine.policy import Policy, load_policy
 from koku_gap.history.model import CommitStatus
 from koku_gap.history.tree import TreeRefused, export_tree
@@ -74,6 +74,7 @@ class Job:
     word: Callable[[Setting], str] = str  # how an error names a setting (the CLI: as its option)
     cwd: str = field(default_factory=os.getcwd)  # where relative paths (values, ClowdApps) are read
     params: Mapping[str, str] | None = None  # the ClowdApp templates' parameters (--param)
+    max_workloads: int = MAX_WORKLOADS  # each ClowdApp file's, and each chart's (--max-workloads)
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,11 @@ class Analyser:
     def __init__(self, job: Job) -> None:
         self.job = job
         self.policy = job.policy if isinstance(job.policy, Policy) else load_policy(job.policy)
-        paths, _ = _read_once(list(job.clowdapps))  # a file given twice is read once, as analyze() reads it
-        self.source, _ = _load_clowdapps(paths, job.params, job.max_bytes, MAX_WORKLOADS, keep_lines=False)
-        self.code = _read_app_sources(_app_sources(job.app_sources, self.source.apps))
+        paths, _ = read_once(list(job.clowdapps))  # a file given twice is read once, as analyze() reads it
+        self.source, _ = load_clowdapp_side(
+            paths, job.params, job.max_bytes, job.max_workloads, keep_lines=False
+        )
+        self.code = read_app_sources(open_app_sources(job.app_sources, self.source.apps))
         self.seen: dict[str, TreeResult] = {}  # render fingerprint -> its analysis, in this process
 
     def analyse(self, path: str, tree: str) -> TreeResult:
@@ -121,7 +124,7 @@ class Analyser:
                 key = fingerprint(rendered)
                 if key in self.seen:  # another tree, the same render (a change outside the templates)
                     return self.seen[key]
-                target = chart_side(rendered, self.job.max_bytes)
+                target = chart_side(rendered, self.job.max_bytes, self.job.max_workloads)
             except InputError as exc:
                 if not _under(exc.file, scratch):
                     raise
@@ -143,9 +146,9 @@ def fingerprint(rendered: RenderResult) -> str:
     return digest.hexdigest()
 
 
-def chart_side(rendered: RenderResult, max_bytes: int) -> ComponentGraph:
+def chart_side(rendered: RenderResult, max_bytes: int, max_workloads: int = MAX_WORKLOADS) -> ComponentGraph:
     """The render read as ``load_charts`` reads one chart's (the same reader, the same two refusals)."""
-    graph = rendered_graph(rendered, max_bytes=max_bytes, max_workloads=MAX_WORKLOADS)
+    graph = rendered_graph(rendered, max_bytes=max_bytes, max_workloads=max_workloads)
     if not (graph.components or graph.resources):
         raise InputError(
             rendered.chart, None, "no Kubernetes objects: the chart renders nothing with these values"

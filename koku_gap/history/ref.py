@@ -25,6 +25,7 @@ from koku_gap.model.errors import SETTING, InputError, Setting
 from koku_gap.model.report import Report
 from koku_gap.model.vocabulary import PRIORITIES, Priority
 from koku_gap.sources.helm.spec import ChartSpec, Renderer
+from koku_gap.yaml.limits import MAX_WORKLOADS
 from koku_gap.yaml.loader import DEFAULT_MAX_BYTES
 
 SETTING_OF_REF = Setting("compare_ref")
@@ -43,6 +44,7 @@ def delta_at(
     app_sources: Mapping[str, str] | str | None = None,
     today: date | None = None,
     max_bytes: int | None = None,
+    max_workloads: int = MAX_WORKLOADS,
     word: Callable[[Setting], str] = str,
 ) -> Delta:
     """What ``report`` (the analysis of ``chart``, a directory in a git work tree) opens, closes and
@@ -90,6 +92,7 @@ def delta_at(
         app_sources=app_sources,
         word=word,
         params=params,
+        max_workloads=max_workloads,
     )
     result = Analyser(job).analyse(found.path, found.tree)
     if result.status == "render-failed":

@@ -20,7 +20,7 @@ from koku_gap.model.errors import InputError
 from koku_gap.sources.helm.spec import ChartSpec
 from tests.helpers.gate import gated, ungated
 from tests.helpers.runner import commands
-from tests.history.helpers import CLOWDAPP, VALUES, ChartRepo, chart, write_clowdapp
+from tests.history.helpers import CLOWDAPP, VALUES, ChartRepo, chart, deployment, write_clowdapp
 
 TODAY = "2026-12-01"
 
@@ -312,3 +312,24 @@ def test_a_gap_made_worse_fails_one_made_better_does_not(
     assert (report["delta"]["changed"], report["delta"]["worse"]) == (["kiosk/listener"], [])
     listener = next(r for r in report["rows"] if r["id"] == "kiosk/listener")
     assert (listener["status"], listener["priority"]) == ("partial", "P2")
+
+
+def test_the_ref_is_read_with_the_runs_workload_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--max-workloads bounds the chart at REF as it bounds the work tree's: a limit the pull request's
+    chart meets and the base's chart does not makes the base's chart one that does not read."""
+    repo = ChartRepo(tmp_path / "repo")
+    extra = {"charts/kiosk/templates/extra.yaml": deployment("extra", '["python", "manage.py", "extra"]')}
+    repo.commit("the chart and one more workload", {**chart("charts/kiosk"), **extra})
+    repo.git("checkout", "-q", "-b", "pr")
+    repo.commit(
+        "drop the extra workload", {**chart("charts/kiosk"), "charts/kiosk/templates/extra.yaml": None}
+    )
+    clowdapp = write_clowdapp(tmp_path)  # two workloads, as the pull request's chart
+    _, report, _ = run_json(repo, clowdapp, "main", capsys, "--max-workloads", "2")
+    delta = report["delta"]
+    assert delta["absent"] is True, delta
+    assert delta["note"].startswith("the chart at main does not render (") and "workloads" in delta["note"]
+    _, report, _ = run_json(repo, clowdapp, "main", capsys, "--max-workloads", "3")
+    assert report["delta"]["absent"] is False
