@@ -107,9 +107,9 @@ def test_identical_trees_are_rendered_once(walked: Walked, monkeypatch: pytest.M
         rendered.append(Path(spec.path))
         return render_chart(spec, **options)
 
-    def reading(result: RenderResult, max_bytes: int) -> ComponentGraph:
+    def reading(result: RenderResult, max_bytes: int, max_workloads: int) -> ComponentGraph:
         read.append(result.chart)
-        return chart_side(result, max_bytes)
+        return chart_side(result, max_bytes, max_workloads)
 
     monkeypatch.setattr(analyse_module, "render_chart", rendering)
     monkeypatch.setattr(analyse_module, "chart_side", reading)
