@@ -31,6 +31,7 @@ from koku_gap.model.graph import (
 from koku_gap.sources import podspec
 from koku_gap.sources.clowder_crd import (
     CLOWDAPP_FIELDS,
+    FROM_MAIN_CONTAINER,
     LEGACY_POD_FIELDS,
     POD_SPEC_FIELDS,
     READ_THOUGH_UNKNOWN,
@@ -388,7 +389,15 @@ def _workload_shape(item: LDict, what: str) -> list[podspec.Finding]:
         for index, init in enumerate(podspec.seq(pod.get("initContainers"))):
             if isinstance(init, LDict):
                 name = f"'{init['name']}'" if init.get("name") else f"#{index + 1}"
-                found.extend(podspec.coercions(init, f"init container {name} of {label}"))
+                where = f"init container {name} of {label}"
+                found.extend(_unknown_keys(init, "initContainer", where, f"an init container of a {what}"))
+                found.extend(podspec.coercions(init, where))
+        for index, sidecar in enumerate(podspec.seq(pod.get("sidecars"))):
+            if isinstance(sidecar, LDict):
+                name = f"'{sidecar['name']}'" if sidecar.get("name") else f"#{index + 1}"
+                found.extend(
+                    _unknown_keys(sidecar, "sidecar", f"sidecar {name} of {label}", f"a sidecar of a {what}")
+                )
     web = item.get("webServices")
     if what != "job" and isinstance(web, LDict):
         found.extend(
@@ -431,6 +440,9 @@ def _unknown_key(key: str, place: str, where: str, owner: str) -> str:
 
 def _hint(key: str, place: str, owner: str) -> str:
     """Why the key is unknown, and where it may have been meant to go."""
+    if place == "initContainer" and key in FROM_MAIN_CONTAINER:
+        where = "; set it on the podSpec" if key in POD_SPEC_FIELDS else ""
+        return f"Clowder gives init containers the main container's {key}{where}"
     if place in ("deployment", "job") and key in POD_SPEC_FIELDS:
         return "not a ClowdApp field here; it belongs under podSpec"
     if owner and key in CLOWDAPP_FIELDS[owner]:
@@ -574,18 +586,17 @@ def _pod(
         inherit = init.get("inheritEnv") is True
         # Clowder names an unnamed init container after its deployment (only one may be unnamed)
         default_name = f"{name}-init" if len(raw_inits) == 1 else f"{name}-init-{index}"
-        inits.append(
-            podspec.container(
-                init,
-                name=str(init.get("name") or default_name),
-                image=podspec.text(init.get("image")) or image,
-                params=params,
-                config_text=config,
-                serves_http=False,
-                inherited_env=main.env if inherit else (),
-                inherit_env=inherit,
-            )
+        read = podspec.container(
+            init,
+            name=str(init.get("name") or default_name),
+            image=podspec.text(init.get("image")) or image,
+            params=params,
+            config_text=config,
+            serves_http=False,
+            inherited_env=main.env if inherit else (),
+            inherit_env=inherit,
         )
+        inits.append(read.model_copy(update=_AS_CLOWDER_BUILDS_INITS | _from_main(main)))
     sidecars = tuple(  # Clowder adds a sidecar only when it says `enabled: true`
         str(s.get("name"))
         for s in podspec.seq(pod.get("sidecars"))
@@ -593,6 +604,22 @@ def _pod(
     )
     volumes = tuple(to_plain(v) for v in podspec.seq(pod.get("volumes")) if isinstance(v, dict))
     return (main,), tuple(inits), sidecars, volumes
+
+
+# What Clowder's init container has of its own beyond name, image, command, args and env: nothing
+# (providers/deployment/impl.go, ProcessInitContainers); the keys it drops are unknown-key warnings.
+_AS_CLOWDER_BUILDS_INITS: dict[str, object] = {
+    "env_from": (),
+    "liveness_probe": None,
+    "readiness_probe": None,
+    "startup_probe": None,
+    "ports": (),
+}
+
+
+def _from_main(main: Container) -> dict[str, object]:
+    """What an init container takes from the main container, as Clowder builds it."""
+    return {"resources": main.resources, "volume_mounts": main.volume_mounts}
 
 
 def _deployment(

@@ -1,7 +1,8 @@
 """The fields of Clowder's ClowdApp CRD, per place: what the API server keeps of a ClowdApp.
 
 Clowder's ``apis/cloud.redhat.com/v1alpha1/clowdapp_types.go`` in RedHatInsights/clowder at commit
-6ee11f1. The API server drops any other key, so Clowder never sees it: such a key is a warning
+928e5390 (2026-07-01; the places below were the same at 6ee11f1, but for sidecars' newer fields).
+The API server drops any other key, so Clowder never sees it: such a key is a warning
 (``unknown-key``). ``webServices.metrics`` is an empty struct there, yet ``enabled`` is written and
 read, so that section is not checked. A field a newer Clowder added would be a false alarm: compare
 with that file when Clowder changes.
@@ -80,7 +81,14 @@ POD_SPEC_FIELDS = frozenset(
         "machinePool",
     }
 )
-# h2cTargetPort: newer than the types file above; Clowder's docs and a public template use it
+# An init container (``InitContainer``): Clowder builds it from these alone and gives it the main
+# container's resources, volumeMounts and imagePullPolicy (providers/deployment/impl.go,
+# ProcessInitContainers), so the same keys written on the init container are dropped.
+INIT_CONTAINER_FIELDS = frozenset({"name", "image", "command", "args", "inheritEnv", "env"})
+FROM_MAIN_CONTAINER = frozenset({"resources", "volumeMounts", "imagePullPolicy"})
+SIDECAR_FIELDS = frozenset(
+    {"name", "enabled", "image", "configMap", "envVars", "memoryRequest", "memoryLimit", "volumeMounts"}
+)
 PUBLIC_WEB_FIELDS = frozenset(
     {
         "enabled",
@@ -109,4 +117,6 @@ CLOWDAPP_FIELDS: Mapping[str, frozenset[str]] = {
     "webServices": frozenset({"public", "private", "metrics"}),
     "webServices.public": PUBLIC_WEB_FIELDS,
     "webServices.private": PRIVATE_WEB_FIELDS,
+    "initContainer": INIT_CONTAINER_FIELDS,
+    "sidecar": SIDECAR_FIELDS,
 }

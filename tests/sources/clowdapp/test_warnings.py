@@ -276,3 +276,62 @@ def test_corpus_warnings(corpus: Path) -> None:
     kruize = next((corpus / "ros").glob("kruize-*.yaml"))
     keys = [w.message.split("'")[1] for w in shape_warnings(load_clowdapp(kruize))]
     assert keys == ["name", "imagePullPolicy", "restartPolicy"]  # written under the job's podSpec
+
+
+INIT_AND_SIDECAR = """\
+kind: ClowdApp
+metadata: {name: a}
+spec:
+  deployments:
+  - name: d
+    podSpec:
+      image: app:1
+      resources: {limits: {memory: 1Gi}}
+      volumeMounts: [{name: config, mountPath: /etc/app}]
+      initContainers:
+      - name: prepare
+        command: [prepare]
+        inheritEnv: true
+        resources: {limits: {memory: 64Mi}}
+        volumeMounts: [{name: scratch, mountPath: /tmp}]
+        imagePullPolicy: Always
+        readinessProbe: {exec: {command: [true]}}
+      sidecars:
+      - name: token-refresher
+        enabled: true
+        memoryLimit: 100Mi
+        cpuLimit: 100m
+"""
+
+
+def test_init_containers_and_sidecars_keep_only_what_clowder_builds_them_from(tmp_path: Path) -> None:
+    """Clowder builds an init container from its name, image, command, args and env, and gives it the
+    main container's resources and volumeMounts (ProcessInitContainers): what the file writes beside
+    those is dropped, a warning each, and the graph holds what Clowder deploys."""
+    path = tmp_path / "inits.yaml"
+    path.write_text(INIT_AND_SIDECAR)
+    graph = load_clowdapp(path)
+    messages = {w.line: w.message.removeprefix("ClowdApp a: ") for w in shape_warnings(graph)}
+    lines = path.read_text().splitlines()
+
+    def line(text: str) -> int:
+        return next(i for i, written in enumerate(lines, 1) if written.strip().startswith(text))
+
+    where = "in init container 'prepare' of deployment 'd', ignored"
+    assert messages == {
+        line("resources: {limits: {memory: 64Mi}}"): f"unknown key 'resources' {where} "
+        "(Clowder gives init containers the main container's resources; set it on the podSpec)",
+        line("volumeMounts: [{name: scratch"): f"unknown key 'volumeMounts' {where} "
+        "(Clowder gives init containers the main container's volumeMounts; set it on the podSpec)",
+        line("imagePullPolicy"): f"unknown key 'imagePullPolicy' {where} "
+        "(Clowder gives init containers the main container's imagePullPolicy)",
+        line("readinessProbe"): f"unknown key 'readinessProbe' {where} (not a ClowdApp field)",
+        line("cpuLimit"): "unknown key 'cpuLimit' in sidecar 'token-refresher' of deployment 'd', ignored "
+        "(not a ClowdApp field)",
+    }
+    component = graph.component("d")
+    [init] = component.init_containers
+    assert init.resources == component.main.resources == {"limits": {"memory": "1Gi"}}
+    assert init.volume_mounts == component.main.volume_mounts
+    assert init.readiness_probe is None
+    assert init.command == ("prepare",)
