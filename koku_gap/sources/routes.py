@@ -244,7 +244,8 @@ def _service_of(host: str) -> str | None:
 
 def _envoy_routes(config: Any, offset: int) -> Iterator[dict[str, Any]]:
     """Each route of an envoy config with the Service its cluster's endpoints address (the first label
-    of the host: ``svc.ns.svc.cluster.local`` -> ``svc``)."""
+    of the host: ``svc.ns.svc.cluster.local`` -> ``svc``); a cluster of ``127.0.0.1`` (a sidecar's own
+    pod) names no Service, and its routes none."""
     hosts = {name: host for name, host in _clusters(config)}
     for match, cluster, line in _matches(config):
         host = hosts.get(cluster)
@@ -288,7 +289,9 @@ def _clusters(config: Any) -> Iterator[tuple[str, str]]:
                 if isinstance(inner, dict) and isinstance(inner.get("socket_address"), dict):
                     address = inner["socket_address"].get("address")
                     if isinstance(address, str) and address:
-                        yield item["name"], address.split(".", 1)[0]
+                        service = _service_of(address)  # an address or localhost: the pod itself
+                        if service is not None:
+                            yield item["name"], service
                         break
 
 

@@ -129,3 +129,40 @@ def test_one_files_gateway_configs_are_read_within_one_budget(tmp_path: Path) ->
         f"ConfigMap cm-3, nginx.conf: gateway configs past {MAX_GATEWAY_CHARS} characters in one file "
         "are not read"
     )
+
+
+ENVOY_SIDECAR = """\
+static_resources:
+  listeners:
+  - name: http
+    filter_chains:
+    - filters:
+      - name: envoy.filters.network.http_connection_manager
+        typed_config:
+          route_config:
+            virtual_hosts:
+            - name: all
+              domains: ["*"]
+              routes:
+              - match: {prefix: /}
+                route: {cluster: app}
+              - match: {prefix: /api/books/}
+                route: {cluster: books}
+  clusters:
+  - name: app
+    load_assignment:
+      endpoints:
+      - lb_endpoints:
+        - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: 8000}}}
+  - name: books
+    load_assignment:
+      endpoints:
+      - lb_endpoints:
+        - endpoint: {address: {socket_address: {address: books-api.shop.svc.cluster.local, port_value: 8000}}}
+"""
+
+
+def test_an_envoy_sidecars_own_pod_is_no_service(tmp_path: Path) -> None:
+    graph, _ = load(tmp_path, config_map("shop-envoy", "envoy.yaml", ENVOY_SIDECAR))
+    routes = gateway_routes(graph.resources)["shop-envoy"]
+    assert [(r.path, r.service) for r in routes] == [("/api/books/", "books-api")]  # not "127"
