@@ -85,13 +85,14 @@ def md_text(text: str) -> str:
 
     It starts no block (line breaks become spaces), ends no table cell (``\\|``), opens no HTML or
     comment (``&lt;``), no link or image (``\\[``) and escapes nothing of what follows (``\\\\``);
-    control characters are shown as escapes. Backticks and emphasis stay Markdown: a policy's reasons
-    use them, and within one line they can only change how that line looks.
+    control characters are shown as escapes, and a leading ``::`` is escaped (no workflow command where
+    the line lands in a CI log). Backticks and emphasis stay Markdown: a policy's reasons use them, and
+    within one line they can only change how that line looks.
     """
     text = printable(text.replace("\r", " ").replace("\n", " "))
-    if not any(c in text for c in "\\|<["):
-        return text
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("[", "\\[")
+    if any(c in text for c in "\\|<["):
+        text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("[", "\\[")
+    return workflow_safe(text)  # a leading ``::`` as ``\::``, which Markdown shows as ``::``
 
 
 def md_code(text: str) -> str:

@@ -5,6 +5,11 @@ them into marks on the pull request's files: P0/P1 ``error``, P2 ``warning``, P3
 gaps that fail the run are annotated (``Report.failing``: at or above ``--fail-on``, not waived, not
 in the baseline), so a PR shows what it broke, not what the team already knows. The Markdown report
 is appended to ``$GITHUB_STEP_SUMMARY`` when the runner sets it.
+
+A report of several apps (``Report.summary.apps``) adds one ``::notice`` before the annotations, one
+line per app (its components, gaps by priority and worst gap), and each annotation's title names the
+app of its component (``P0 missing-kafka-consumer: billing/listener``); the job summary's Markdown
+report has the same per-app table in its summary. One app's log is as it always was.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from koku_gap.model.errors import InputError
 from koku_gap.model.report import Report, Row
 from koku_gap.report import Extra, RenderOptions
+from koku_gap.report._apps import app_line
 from koku_gap.report._escape import md_text, terminal_text
 
 COMMAND_OF_LEVEL = {"error": "error", "warning": "warning", "note": "notice"}  # Row.level -> command
@@ -53,10 +59,12 @@ def _path(file: str) -> str:
     return str(PurePosixPath(file.replace("\\", "/")))
 
 
-def _annotation(row: Row) -> str:
-    """The row's annotation; its user text as ``terminal_text`` (the log shows it, the PR page too)."""
+def _annotation(row: Row, several: bool) -> str:
+    """The row's annotation; its user text as ``terminal_text`` (the log shows it, the PR page too).
+    ``several``: the report has several apps, and the title names the component's (``app/name``)."""
     assert row.level is not None  # a failing gap has a priority, so a level
     name = terminal_text(row.clowdapp or ", ".join(row.chart))
+    title = terminal_text(f"{row.app}/{row.clowdapp or ', '.join(row.chart)}") if several else name
     message = "\n".join([f"{name} ({row.role}) is {row.status_words}.", *map(terminal_text, row.reasons)])
     if row.targets:
         message += "\nChart: " + ", ".join(terminal_text(f"{t.describe()} ({t.opens})") for t in row.targets)
@@ -69,7 +77,7 @@ def _annotation(row: Row) -> str:
         file=terminal_text(_path(row.source.file)) if row.source else None,
         line=row.source.line if row.source else None,
         endLine=end if row.source and end and end > row.source.line else None,
-        title=f"{row.priority} {row.rule_id}: {name}",
+        title=f"{row.priority} {row.rule_id}: {title}",
     )
 
 
@@ -78,7 +86,13 @@ def render_github(report: Report, fail_on: str = "P0") -> str:
         report.failing(fail_on),
         key=lambda r: (r.priority or "", r.source.file if r.source else "", r.source.line if r.source else 0),
     )
-    lines = [*_partial(report), *_delta_notice(report), *(_annotation(row) for row in failing)]
+    several = bool(report.summary.apps)
+    lines = [
+        *_partial(report),
+        *_delta_notice(report),
+        *_apps_notice(report),
+        *(_annotation(row, several) for row in failing),
+    ]
     baseline = report.baseline
     if baseline is not None and baseline.fixed:
         lines.append(
@@ -92,6 +106,14 @@ def render_github(report: Report, fail_on: str = "P0") -> str:
         )
     lines.append(_verdict(report, fail_on))
     return "\n".join(lines) + "\n"
+
+
+def _apps_notice(report: Report) -> list[str]:
+    """With several apps, one notice: each app's share of the report on a line of its own."""
+    if not report.summary.apps:
+        return []
+    message = "\n".join(app_line(app, terminal_text) for app in report.summary.apps)
+    return [command("notice", message, title=f"gap-report: {len(report.summary.apps)} apps")]
 
 
 def _delta_notice(report: Report) -> list[str]:

@@ -3,14 +3,19 @@
 A row fails when it fails the run (``Report.failing``: a gap at or above ``--fail-on``, not waived,
 not in the baseline); waived gaps are skipped; every other row passes, with a note on gaps that do
 not fail (below the threshold, or known from the baseline).
+
+Each suite's counts are its test cases' (what CI pages show per suite). A report of several apps adds
+each app's share of the report (``Report.summary.apps``) to its suite's properties: its components,
+open gaps (by priority), most urgent priority and worst gap. One app's suites are as they always were.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from koku_gap.model.report import Report, Row
+from koku_gap.model.report import AppSummary, Report, Row
 from koku_gap.report import Extra, RenderOptions
+from koku_gap.report._apps import app_gaps, app_worst
 from koku_gap.report._escape import xml_document, xml_text
 
 EXTRAS: tuple[Extra, ...] = ()
@@ -23,6 +28,7 @@ def render(report: Report, options: RenderOptions) -> str:
 def render_junit(report: Report, fail_on: str = "P0") -> str:
     failing = {id(r) for r in report.failing(fail_on)}
     apps = list(dict.fromkeys(r.app for r in report.rows))
+    shares = {a.app: a for a in report.summary.apps}  # several apps only
     root = ET.Element("testsuites", name="gap-report")
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for app in apps:
@@ -33,6 +39,8 @@ def render_junit(report: Report, fail_on: str = "P0") -> str:
         ET.SubElement(properties, "property", name="policy", value=xml_text(", ".join(report.policy)))
         if report.baseline is not None:
             ET.SubElement(properties, "property", name="baseline", value=xml_text(report.baseline.file))
+        if app in shares:
+            _app_properties(properties, shares[app])
         counts = {"tests": len(rows), "failures": 0, "skipped": 0}
         if report.partial is not None:
             ET.SubElement(
@@ -56,6 +64,17 @@ def render_junit(report: Report, fail_on: str = "P0") -> str:
     return xml_document(
         '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
     )
+
+
+def _app_properties(properties: ET.Element, app: AppSummary) -> None:
+    """An app's share of a report of several apps, as its suite's properties."""
+    ET.SubElement(properties, "property", name="components", value=str(app.clowdapp_components))
+    ET.SubElement(properties, "property", name="gaps", value=str(app.gaps))
+    ET.SubElement(properties, "property", name="gaps-by-priority", value=app_gaps(app))
+    ET.SubElement(properties, "property", name="highest-priority", value=app.highest_priority or "none")
+    worst = app_worst(app, xml_text)
+    if worst is not None:
+        ET.SubElement(properties, "property", name="worst-gap", value=worst)
 
 
 def _partial_case(suite: ET.Element, report: Report, app: str) -> None:

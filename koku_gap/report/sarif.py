@@ -4,6 +4,12 @@ Every row that is a gap under the policy becomes a result, waived ones included 
 so code scanning shows them as dismissed) and, with ``--baseline``, a ``baselineState``. The rule id
 is the row's kind of gap (``Row.rule``, see koku_gap/model/rules.py), the level the row's (from its priority).
 Output is deterministic: no timestamps or absolute paths of our own, results and rules sorted.
+
+A report of several apps (``Report.summary.apps``) says which app each result belongs to in the three
+places SARIF has for it: the message opens with ``<app>/<component>`` (what GitHub code scanning shows:
+it reads no logical location and no property bag), the component's logical location has the app's as
+its parent (``run.logicalLocations``, one per app, its counts and worst gap in its property bag), and
+``properties.app``, which every result carries. One app's log is as it always was.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from koku_gap import __version__
-from koku_gap.model.report import Report, Row, Target, component_key
+from koku_gap.model.report import AppSummary, Report, Row, Target, component_key
 from koku_gap.model.rules import rule
 from koku_gap.report import Extra, RenderOptions
 from koku_gap.report._escape import json_document, surrogate_safe
@@ -49,6 +55,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
     ids = sorted({rule_id(r) for r in rows})
     index = {rid: n for n, rid in enumerate(ids)}
     partial = _partial_result(report, len(ids))
+    apps = {a.app: n for n, a in enumerate(report.summary.apps)}  # several apps: app -> its logical location
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -59,9 +66,12 @@ def sarif_log(report: Report) -> dict[str, Any]:
                 "rules": [_descriptor(rid) for rid in ids] + ([PARTIAL_RULE] if partial else []),
             }
         },
-        "results": ([partial] if partial else []) + [_result(r, index[rule_id(r)], report) for r in rows],
-        "properties": _run_properties(report),
+        "results": ([partial] if partial else [])
+        + [_result(r, index[rule_id(r)], report, apps) for r in rows],
     }
+    if apps:
+        run["logicalLocations"] = [_app_location(a) for a in report.summary.apps]
+    run["properties"] = _run_properties(report)
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
@@ -152,8 +162,10 @@ def _physical(file: str, line: int, end: int | None = None) -> dict[str, Any] | 
     return {"artifactLocation": location, "region": region}
 
 
-def _message(row: Row) -> str:
+def _message(row: Row, several: bool) -> str:
     name = row.clowdapp or ", ".join(row.chart)
+    if several:  # the first words code scanning shows: which app's component
+        name = f"{row.app}/{name}"
     text = f"{name} ({row.role}): {row.status_words}, {row.priority}. " + " ".join(
         reason if reason.endswith(".") else reason + "." for reason in row.reasons
     )
@@ -182,13 +194,29 @@ def _target_location(n: int, target: Target) -> dict[str, Any]:
     return location
 
 
-def _result(row: Row, rule_index: int, report: Report) -> dict[str, Any]:
+def _app_location(app: AppSummary) -> dict[str, Any]:
+    """An app of a report of several, as the logical location its components' results sit in: its
+    share of the report (``AppSummary``) in the property bag."""
+    properties: dict[str, Any] = {
+        "components": app.clowdapp_components,
+        "gaps": app.gaps,
+        "byPriority": dict(app.by_priority),
+    }
+    if app.highest_priority is not None:
+        properties["highestPriority"] = app.highest_priority
+    if app.worst is not None:
+        properties["worst"] = {"id": app.worst.id, "status": app.worst.status, "priority": app.worst.priority}
+    return {"name": app.app, "fullyQualifiedName": app.app, "kind": "module", "properties": properties}
+
+
+def _result(row: Row, rule_index: int, report: Report, apps: dict[str, int]) -> dict[str, Any]:
+    """``apps``: with several apps, each one's index in ``run.logicalLocations`` (empty for one app)."""
     assert row.level is not None  # a finding has a priority, so a level
     result: dict[str, Any] = {
         "ruleId": rule_id(row),
         "ruleIndex": rule_index,
         "level": row.level,
-        "message": {"text": _message(row)},
+        "message": {"text": _message(row, bool(apps))},
     }
     locations: list[dict[str, Any]] = []
     if row.source is not None:
@@ -197,13 +225,14 @@ def _result(row: Row, rule_index: int, report: Report) -> dict[str, Any]:
         location: dict[str, Any] = {}
         if physical is not None:
             location["physicalLocation"] = physical
-        location["logicalLocations"] = [
-            {
-                "name": row.clowdapp or row.id,
-                "fullyQualifiedName": component_key(row.id),
-                "kind": "object",
-            }
-        ]
+        logical: dict[str, Any] = {
+            "name": row.clowdapp or row.id,
+            "fullyQualifiedName": component_key(row.id),
+            "kind": "object",
+        }
+        if row.app in apps:
+            logical["parentIndex"] = apps[row.app]
+        location["logicalLocations"] = [logical]
         locations.append(location)
     result["locations"] = locations
     related = [_target_location(n, t) for n, t in enumerate(row.targets, 1)]

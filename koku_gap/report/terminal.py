@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from koku_gap.model.report import NOT_RENDERED, Report, Row
 from koku_gap.report import ColorMode, Extra, RenderOptions
+from koku_gap.report._apps import app_line
 from koku_gap.report._escape import terminal_text, workflow_safe
 
 if TYPE_CHECKING:
@@ -105,12 +106,7 @@ def summary_lines(report: Report) -> list[str]:
         f"rows: {counts}",
         f"gaps: {gaps}",
     ]
-    for app in s.apps:  # several apps: each one's share, and its worst gap
-        worst = app.worst
-        said = f"; worst: {terminal_text(worst.clowdapp)} ({worst.priority} {worst.status})" if worst else ""
-        app_gaps = ", ".join(f"{n} {p}" for p, n in app.by_priority.items() if n) or "no gaps"
-        parts = f"{app.clowdapp_components} component{'' if app.clowdapp_components == 1 else 's'}"
-        lines.append(f"app {terminal_text(app.app)}: {parts}, {app_gaps}{said}")
+    lines.extend(app_line(app, terminal_text) for app in s.apps)  # several apps: each one's share
     if report.queues.uncovered:
         lines.append(f"uncovered Celery queues: {', '.join(map(terminal_text, report.queues.uncovered))}")
     if report.baseline is not None:

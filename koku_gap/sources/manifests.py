@@ -27,7 +27,7 @@ from koku_gap.model.graph import (
     WebServices,
 )
 from koku_gap.sources import podspec
-from koku_gap.sources.routes import GATEWAY_KEY, gateway_data
+from koku_gap.sources.routes import GATEWAY_KEY, GatewayConfigs
 from koku_gap.yaml.limits import MAX_WORKLOADS, check_resources, check_workloads
 from koku_gap.yaml.loader import (
     DEFAULT_MAX_BYTES,
@@ -227,6 +227,7 @@ def manifests_graph(
     config_maps = podspec.config_map_texts([o for o, _ in objects])
     components: list[Component] = []
     resources: list[Resource] = []
+    gateways = GatewayConfigs(file)  # the gateway configs among the ConfigMaps, within one budget
     for obj, template in objects:
         kind = str(obj["kind"])
         meta = podspec.mapping(obj.get("metadata"))
@@ -242,11 +243,12 @@ def manifests_graph(
                 components.append(_workload(obj, kind, name, app, source, config_maps))
             else:
                 resources.append(
-                    Resource(kind=kind, name=name, app=app, source=source, data=_resource_data(obj, file))
+                    Resource(kind=kind, name=name, app=app, source=source, data=_resource_data(obj, gateways))
                 )
     components = _with_services(components, resources)
     warnings = [GraphWarning(code=n.code, message=n.message, file=file, line=n.line) for n in stream.notes]
     warnings.extend(duplicates)
+    warnings.extend(gateways.notices)
     return ComponentGraph(
         origin="manifests",
         files=(file,),
@@ -339,7 +341,7 @@ def _app_of(meta: Mapping[str, Any], template: str | None, file: str) -> str:
     return Path(file).stem
 
 
-def _resource_data(obj: LDict, file: str) -> Any:
+def _resource_data(obj: LDict, gateways: GatewayConfigs) -> Any:
     """Keep what later stages read: selectors, targets and backends; not whole ConfigMaps."""
     spec = obj.get("spec")
     kind = obj.get("kind")
@@ -349,7 +351,7 @@ def _resource_data(obj: LDict, file: str) -> Any:
         return to_plain(spec)
     if kind == "ConfigMap" and isinstance(obj.get("data"), dict):
         name = str(podspec.mapping(obj.get("metadata")).get("name", ""))
-        routes = gateway_data(obj["data"], file, name)  # a gateway's routes (sources/routes.py)
+        routes = gateways.routes(obj["data"], name)  # a gateway's routes (sources/routes.py)
         return {"keys": sorted(obj["data"]), GATEWAY_KEY: routes} if routes else {"keys": sorted(obj["data"])}
     if kind == "Secret":  # the names an envFrom gets from it; never the values
         sections = [obj.get("data"), obj.get("stringData")]

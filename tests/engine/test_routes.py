@@ -1,6 +1,6 @@
 """A public API the chart routes nowhere is a gap of its own (``unrouted-api``, issue 14): Clowder serves a
 public web service at ``/api/<apiPath>/``; the chart's Routes, Ingresses and a gateway's own routes (an
-envoy config in a ConfigMap the gateway mounts) must bring that path to the workload playing it."""
+envoy or nginx config in a ConfigMap the gateway mounts) must bring that path to the workload playing it."""
 
 from __future__ import annotations
 
@@ -220,3 +220,79 @@ def test_the_manifests_reader_keeps_routes_and_a_gateways_config(tmp_path: Path)
     assert [(g["path"], g["match"], g["service"]) for g in kept[GATEWAY_KEY]] == [
         ("/api/books/", "prefix", "rel-api")
     ]
+
+
+def nginx_config(name: str, text: str) -> dict[str, Any]:
+    """A ConfigMap holding an nginx config (``nginx.conf``) as a block scalar."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": name},
+        "data": {"nginx.conf": LiteralScalarString(text)},
+    }
+
+
+def nginx_gateway(config: str) -> dict[str, Any]:
+    """An nginx front (the chart's UI) mounting ConfigMap ``config``."""
+    obj = workload("rel-front", image=NGINX_IMAGE, command=["nginx", "-g", "daemon off;"], http=True)
+    obj["spec"]["template"]["spec"]["volumes"] = [{"name": "config", "configMap": {"name": config}}]
+    return obj
+
+
+def nginx_chart(text: str) -> str:
+    """The public route ``/`` to the nginx front, whose config is ``text``."""
+    front = (
+        nginx_gateway("rel-front-nginx"),
+        service("rel-front", "rel-front"),
+        route("rel", "/", "rel-front"),
+    )
+    return api_chart(*front, nginx_config("rel-front-nginx", text))
+
+
+def test_an_nginx_gateways_locations_are_followed_behind_its_public_route(tmp_path: Path) -> None:
+    routed = nginx_chart(
+        "location / { root /srv; }\nlocation /api/ {\n  proxy_pass http://rel-api:8000;\n}\n"
+    )
+    r = row(run(tmp_path, ledger_app(), routed), "service")
+    assert (r.status, r.chart) == ("match", ["rel-api"])
+    # an upstream block's servers are the Services it reaches
+    upstream = (
+        "upstream books { server rel-api.ns.svc.cluster.local:8000; }\n"
+        "server { location /api/books { proxy_pass http://books; } }\n"
+    )
+    r = row(run(tmp_path, ledger_app(), nginx_chart(upstream)), "service")
+    assert (r.status, r.chart) == ("match", ["rel-api"])
+
+
+def test_an_nginx_location_to_another_service_is_unrouted_with_its_line(tmp_path: Path) -> None:
+    text = "location / {\n  proxy_pass http://rel-api:8000;\n}\nlocation /api/ {\n  proxy_pass http://rel-ui:8000;\n}\n"
+    r = row(run(tmp_path, ledger_app(), nginx_chart(text)), "service")
+    # nginx takes the longest prefix: /api/ takes every request under /api/books/, never /
+    assert (r.status, r.rule) == ("partial", rules.UNROUTED_API)
+    assert r.reasons[0].endswith("send it to rel-ui, rel-front, not to rel-api")
+    chart_file = tmp_path / "rendered-0.yaml"
+    lines = chart_file.read_text(encoding="utf-8").splitlines()
+    (taken,) = [e for e in r.evidence if e.startswith("route: ConfigMap/rel-front-nginx ")]
+    assert taken.startswith("route: ConfigMap/rel-front-nginx location /api/ -> rel-ui (")
+    assert lines[int(taken.rsplit(":", 1)[1].rstrip(")")) - 1].strip() == "location /api/ {"
+
+
+def test_an_nginx_regex_location_reaches_by_its_literal_start(tmp_path: Path) -> None:
+    text = 'location ~ "^/api/books/v[0-9]+/" {\n  proxy_pass http://rel-api:8000;\n}\n'
+    r = row(run(tmp_path, ledger_app(), nginx_chart(text)), "service")
+    assert (r.status, r.chart) == ("match", ["rel-api"])
+
+
+def test_a_malformed_nginx_config_routes_nothing_and_is_one_warning(tmp_path: Path) -> None:
+    report = run(
+        tmp_path, ledger_app(), nginx_chart("location /api/ {\n  proxy_pass http://rel-api:8000\n}\n")
+    )
+    r = row(report, "service")
+    assert r.rule == rules.UNROUTED_API  # nginx would not start: nothing reaches the API
+    (warning,) = [w for w in report.warnings if w.code == "gateway-config"]
+    chart_file = tmp_path / "rendered-0.yaml"
+    assert (warning.file, warning.line) == (
+        str(chart_file),
+        line_of(chart_file, "proxy_pass http://rel-api:8000"),
+    )
+    assert '"proxy_pass" is not terminated by ";"' in warning.message

@@ -136,6 +136,14 @@ def test_surrogate_safe_encodes(text: str) -> None:
 # --- Markdown ---------------------------------------------------------------------------------------
 
 
+def test_md_text_escapes_a_leading_workflow_command() -> None:
+    # found by the property below in a whole `make test` (not when this file runs alone): Markdown
+    # prose that lands at a line's start in a CI log must not be a workflow command
+    assert md_text("::error::x") == "\\::error::x"
+    assert commands(md_text("  ::warning file=a::b")) == []
+    assert [t.content for t in inline(md_text("::error::x"))] == ["::error::x"]
+
+
 @given(texts)
 def test_md_text_stays_plain_inline_text(text: str) -> None:
     children = inline(f"said: {md_text(text)} .")

@@ -15,6 +15,7 @@ from koku_gap import ComponentGraph, InputError, load_manifests
 from koku_gap.cli import main
 from koku_gap.model.graph import RoleKind, SourceRef
 from koku_gap.sources.manifests import manifests_from_text, require_workloads
+from koku_gap.sources.routes import GATEWAY_KEY
 from tests.helpers.files import LineFinder
 
 
@@ -79,7 +80,9 @@ def test_resources_are_kept(graph: ComponentGraph) -> None:
         "app.kubernetes.io/name": "shop",
         "app.kubernetes.io/component": "api",
     }
-    assert graph.resources_of("ConfigMap")[0].data == {"keys": ["nginx.conf"]}
+    nginx = graph.resources_of("ConfigMap")[0].data
+    assert nginx["keys"] == ["nginx.conf"]  # and the one location of its nginx config that proxies
+    assert [(r["written"], r["service"]) for r in nginx[GATEWAY_KEY]] == [("location /api/", "shop-gateway")]
     assert graph.resources_of("Secret")[0].data == {"keys": ["token"]}  # names for envFrom, never values
 
 
