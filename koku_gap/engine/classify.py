@@ -97,11 +97,6 @@ class _QueueCase:
     note: str | None = None  # said on the row when the queues are no gap
 
 
-def _idle(c: Component) -> bool:
-    """Deployed with ``replicas: 0`` and no autoscaler: it runs nothing until someone scales it."""
-    return c.scaling.replicas == 0 and c.scaling.autoscaler is None
-
-
 def _queue_case(
     s: Component, chosen: Component | None, uncovered: list[str], policy: Policy, code: CodeEvidence
 ) -> _QueueCase | None:
@@ -111,7 +106,7 @@ def _queue_case(
     at 0 replicas exactly as the ClowdApp does is as in SaaS: no gap of its queues."""
     if s.role.kind != RoleKind.CELERY_WORKER or not uncovered or policy.uncovered_queue is None:
         return None
-    if chosen is not None and _idle(s) and _idle(chosen):
+    if chosen is not None and s.scaling.idle and chosen.scaling.idle:
         note = (
             f"{chosen.name} runs with replicas: 0, as the ClowdApp runs {s.name}: nothing consumes "
             f"{', '.join(uncovered)} on either side"
@@ -449,7 +444,7 @@ def _missing_outcome(
 ) -> tuple[Outcome, str]:
     """The outcome for a component with no counterpart, and the rule (kind of gap) that decided it."""
     add = f"add a {s.kind} for {s.name}"
-    if s.scaling.replicas == 0 and s.scaling.autoscaler is None and policy.missing_disabled:
+    if s.scaling.idle and policy.missing_disabled:
         action = f"none unless on-prem enables it; then {add}"
         return _act(policy.missing_disabled, action, now=False), rules.MISSING_DISABLED
     if case is not None and case.outcome is not None and case.rule == rules.UNSENT_QUEUE:
