@@ -39,7 +39,8 @@ if TYPE_CHECKING:  # the code's evidence is read only with --app-source: its mod
     from koku_gap.engine.senders import QueueEvidence, Sender
 
 PRE_PHASES = frozenset({"pre-install", "pre-upgrade"})
-CONSUMER_RULES = frozenset({rules.UNPROVEN_CONSUMER, rules.UNFED_CONSUMER})
+PROVEN_CONSUMER = rules.missing_rule(RoleKind.KAFKA_CONSUMER.value)  # a producer is known: the role's rule
+CONSUMER_RULES = frozenset({PROVEN_CONSUMER, rules.UNPROVEN_CONSUMER, rules.UNFED_CONSUMER})
 SENDERS_SHOWN = 6  # senders a row lists in its evidence; the rest are counted
 CodeEvidence = Mapping[tuple[str, str], "QueueEvidence"]  # (app, queue) -> what the app's code says
 ConsumerEvidence = Mapping[tuple[str, str], "TopicEvidence"]  # (app, missing consumer) -> the same
@@ -152,18 +153,24 @@ def _others(found: list[QueueEvidence], decided: list[str]) -> str | None:
 
 def _topic_case(s: Component, found: TopicEvidence | None, policy: Policy) -> _QueueCase | None:
     """How a missing Kafka consumer is judged when its code says which topics it reads: by their
-    producers (``engine/producers.py``); ``queues`` holds the topics."""
+    producers (``engine/producers.py``); ``queues`` holds the topics. A running workload known to
+    produce one proves the gap: the role's own outcome, without the assumption it rests on."""
     if found is None or s.role.kind != RoleKind.KAFKA_CONSUMER:
         return None
     reads = [f"code: reads {', '.join(found.topics)} by {r}" for r in found.reads]
+    producers = list(found.producers[:SENDERS_SHOWN])
+    if len(found.producers) > SENDERS_SHOWN:
+        producers.append(f"and {len(found.producers) - SENDERS_SHOWN} more producer(s)")
+    if found.verdict == "proven":
+        proven = policy.outcome_for_missing_role(s.role.kind.value).model_copy(update={"rests_on": ()})
+        return _QueueCase(proven, PROVEN_CONSUMER, list(found.topics), [*reads, *producers])
     if found.verdict == "unproven" and policy.unproven_consumer is not None:
-        evidence = [*reads, *(f"code: {p}" for p in found.producers[:SENDERS_SHOWN])]
-        if len(found.producers) > SENDERS_SHOWN:
-            evidence.append(f"code: and {len(found.producers) - SENDERS_SHOWN} more possible producer(s)")
-        return _QueueCase(policy.unproven_consumer, rules.UNPROVEN_CONSUMER, list(found.topics), evidence)
+        outcome = policy.unproven_consumer
+        return _QueueCase(outcome, rules.UNPROVEN_CONSUMER, list(found.topics), [*reads, *producers])
     if found.verdict == "unfed" and policy.unfed_consumer is not None:
         nothing = (
-            f"code: no produce site of the app and no other chart workload names {', '.join(found.topics)}"
+            f"code: no produce site of the app, and no chart workload or other deployed app names "
+            f"{', '.join(found.topics)}"
         )
         return _QueueCase(policy.unfed_consumer, rules.UNFED_CONSUMER, list(found.topics), [*reads, nothing])
     return None
