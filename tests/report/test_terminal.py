@@ -17,7 +17,7 @@ import koku_gap
 from koku_gap.cli import main
 from koku_gap.model.report import Report, row_order
 from koku_gap.report.terminal import HEADINGS, render_plain, render_table, render_terminal, why_parts
-from tests.helpers.files import ROOT, example_report
+from tests.helpers.files import ROOT, example_report, topics_report
 
 APP = ROOT / "fixtures/example/clowdapp.yaml"
 CHART = ROOT / "fixtures/example/rendered.yaml"
@@ -329,3 +329,11 @@ def test_width_comes_from_columns_then_stderr_then_120(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(os, "get_terminal_size", no_terminal)
     assert terminal.terminal_width() == 120
+
+
+def test_the_summary_counts_the_kafka_topics() -> None:
+    """One line: how many topics, how many with a known producer and consumer; who is the Markdown's."""
+    text = render_plain(topics_report())
+    line = "kafka topics: 8, 3 with a known producer, 5 with a known consumer (who: --format markdown)"
+    assert line in text.splitlines()
+    assert "kafka topics" not in render_plain(example_report().model_copy(update={"topics": []}))
