@@ -45,8 +45,8 @@ PRODUCE_WORDS = frozenset(
     {"PRODUCER", "PRODUCE", "PRODUCES", "PUBLISH", "PUBLISHER", "OUTGOING", "OUTBOUND", "OUTPUT"}
 )
 CONSUME_WORDS = frozenset({"CONSUMER", "CONSUME", "CONSUMES", "SUBSCRIBE", "INCOMING", "INBOUND", "INPUT"})
-TOPIC_WORDS = frozenset({"TOPIC", "TOPICS"})  # a variable whose name ends so holds topic names
 _WORD = re.compile(r"[^A-Za-z0-9]+")
+_TOPICAL = re.compile(r"(?:^|[^A-Za-z0-9])TOPICS?$", re.IGNORECASE)  # the name's last word is TOPIC(S)
 _VALUE_WORD = re.compile(r"[^\s,;]+")
 _TOPIC_NAME = re.compile(r"[A-Za-z0-9._-]{1,249}")  # the characters and length Kafka allows
 WORKLOADS_SHOWN = 3  # the chart workloads an app runs as, named in a possible producer's words
@@ -102,13 +102,15 @@ def env_part(name: str) -> TopicPart:
 def env_topics(env: EnvVar, declared: Collection[str]) -> list[str]:
     """The topics an env var names: each word of its value that a ClowdApp declares, or, for a variable
     whose name ends in ``TOPIC``/``TOPICS``, each word a topic could be named."""
-    if not env.value:
+    value = env.value
+    if not value:
         return []
-    words = [w for w in _WORD.split(env.name) if w]
-    topical = bool(words) and words[-1].upper() in TOPIC_WORDS
+    topical = _TOPICAL.search(env.name) is not None
+    if not topical and not any(t in value for t in declared):  # most variables: no word to split
+        return []
     found = [
         w
-        for w in _VALUE_WORD.findall(env.value)
+        for w in _VALUE_WORD.findall(value)
         if w in declared or (topical and _TOPIC_NAME.fullmatch(w) and any(c.isalpha() for c in w))
     ]
     return list(dict.fromkeys(found))
@@ -145,6 +147,14 @@ def topic_table(
     table = _Table()
     declared = [r for r in source.resources if r.kind == "kafka-topic"]
     known = {r.name for r in declared}
+    seen: dict[tuple[str, str | None], list[str]] = {}  # alike pods repeat their env: each read once
+
+    def named(env: EnvVar) -> list[str]:
+        key = (env.name, env.value)
+        if key not in seen:
+            seen[key] = env_topics(env, known)
+        return seen[key]
+
     playing = {p.source.id: p.chosen.target for p in result.pairings if p.chosen is not None}
     running = {cid: [t.name] for cid, t in playing.items() if not t.scaling.idle}
     by_app: dict[str, list[str]] = {}
@@ -170,8 +180,9 @@ def topic_table(
     for c in source.components:
         for container in c.containers:
             for env in container.env:
-                part = env_part(env.name)
-                for topic in env_topics(env, known):
+                topics = named(env)
+                part = env_part(env.name) if topics else "names"
+                for topic in topics:
                     table.add(
                         topic,
                         TopicParty(
@@ -192,7 +203,7 @@ def topic_table(
     for w in target.components:
         for container in w.containers:
             for env in container.env:
-                for topic in env_topics(env, known):
+                for topic in named(env):
                     part, known_by = _chart_part(
                         env.name, table.parties.get(topic, []), played.get(w.name, [])
                     )
