@@ -11,14 +11,16 @@ each party to it with the line that says so:
   (``KAFKA_CONSUMER_TOPIC`` is read, ``OUTGOING_TOPIC`` written, ``env_part``); a chart workload that
   names a topic without saying takes the direction of the ClowdApp component it plays, when that
   component's own evidence gives one;
-- the app's code (``--app-source``): a component consumes the topics its management command's modules
-  subscribe to (``consumed_topics``); a produce site is the app's, since which process runs it the
-  imports cannot tell. A topic the code names only through a configurator
-  (``get_kafka_topic("platform.upload.announce")``) counts by the literal it was given (its hint).
+- the app's code (``--app-source``): a component consumes the topics the modules its management
+  command loads at start subscribe to (``consumed_topics``, ``at_load``); other consume sites, and every
+  produce site, are the app's, since which process runs them the imports cannot tell. A topic the code
+  names only through a configurator (``get_kafka_topic("platform.upload.announce")``) counts by the
+  literal it was given (its hint).
 
-A missing consumer is judged by the producers of the topics its own code reads. A deployed workload
-known to produce one (its env var's name says so, or the component it plays is known to) proves the
-gap: messages wait unread (the policy's ``missing`` outcome for the role, without its assumption).
+A missing consumer is judged by the producers of the topics its own code reads. A running workload
+known to produce one it surely reads (the workload's env var's name says so, or the component's it
+plays) proves the gap: messages wait unread (the policy's ``missing`` outcome for the role, without its
+assumption).
 Short of that, anything deployed that may produce it (the app's own produce sites, on paths the files
 cannot prove run; a workload or another deployed app naming it) makes it a possible gap, naming them;
 with none, no gap: nothing waits to be read. Parties known to consume a topic are no producers of it.

@@ -313,3 +313,13 @@ def test_a_proof_needs_a_topic_the_consumer_surely_reads(tmp_path: Path) -> None
     )
     payments = next(t for t in report.topics if t.name == "shop.payments")
     assert [p.name for p in payments.consumers] == ["deli/now"]  # later's read is no component's for sure
+
+
+def test_one_app_of_several_keeps_the_whole_table() -> None:
+    """A topic crosses apps: ``--app till`` keeps every topic and party, as the verdicts were made."""
+    whole = _topics_report(SHOP_APP, TILL, BOOKS)
+    one = koku_gap.analyze(
+        clowdapps=[SHOP_APP, TILL, BOOKS], manifests=[CHART], app_sources={"shop": SHOP}, app="till"
+    )
+    assert one.topics == whole.topics
+    assert [r.id for r in one.rows] == ["till/register"]
