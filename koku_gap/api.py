@@ -14,6 +14,7 @@ from koku_gap.engine.drift import env_keys
 from koku_gap.engine.match import match
 from koku_gap.engine.partial import partial_report
 from koku_gap.engine.policy import Policy, load_policy
+from koku_gap.engine.producers import consumer_evidence, topic_table
 from koku_gap.extras.remediation import (
     ChartEnvs,
     helm_template,
@@ -395,17 +396,18 @@ def compare(
     services, from the one match result. ``app_sources``: each app's source as read
     (``load_app_source``): its Celery queues are judged by who sends to them in the chart's pods, its
     missing Kafka consumers by who produces the topics they read, and the env vars the chart leaves
-    unset by what the code does with them.
+    unset by what the code does with them. Each Kafka topic's producers and consumers, across the apps
+    and the chart (``Report.topics``), are tabled with or without it.
     Reads no file; the extras (``enrich``) come after."""
     result = match(source, target, policy)
     keys = env_keys(target.resources)
+    topics = topic_table(source, target, result, app_sources)
     if app_sources:  # the code's evidence, and its modules, only when some source was read
         from koku_gap.engine.env_meaning import EnvMeaning
-        from koku_gap.engine.producers import consumer_evidence
         from koku_gap.engine.senders import code_evidence
 
         code = code_evidence(result, app_sources, keys)
-        consumers = consumer_evidence(result, target, app_sources)
+        consumers = consumer_evidence(result, target, app_sources, topics)
         meanings = {app: EnvMeaning.of(tree) for app, tree in app_sources.items()}
         rows = source_rows(result, policy, today, keys, code, consumers, meanings)
     else:
@@ -434,6 +436,7 @@ def compare(
         rows=rows,
         queues=queues,
         platform=platform_services(source, target, verdicts, result),
+        topics=topics,
         warnings=warnings,
         summary=summarize(rows, len(source.components), len(target.components), source.apps),
     )

@@ -39,7 +39,8 @@ if TYPE_CHECKING:  # the code's evidence is read only with --app-source: its mod
     from koku_gap.engine.senders import QueueEvidence, Sender
 
 PRE_PHASES = frozenset({"pre-install", "pre-upgrade"})
-CONSUMER_RULES = frozenset({rules.UNPROVEN_CONSUMER, rules.UNFED_CONSUMER})
+PROVEN_CONSUMER = rules.missing_rule(RoleKind.KAFKA_CONSUMER.value)  # a producer is known: the role's rule
+CONSUMER_RULES = frozenset({PROVEN_CONSUMER, rules.UNPROVEN_CONSUMER, rules.UNFED_CONSUMER})
 SENDERS_SHOWN = 6  # senders a row lists in its evidence; the rest are counted
 CodeEvidence = Mapping[tuple[str, str], "QueueEvidence"]  # (app, queue) -> what the app's code says
 ConsumerEvidence = Mapping[tuple[str, str], "TopicEvidence"]  # (app, missing consumer) -> the same
@@ -97,11 +98,6 @@ class _QueueCase:
     note: str | None = None  # said on the row when the queues are no gap
 
 
-def _idle(c: Component) -> bool:
-    """Deployed with ``replicas: 0`` and no autoscaler: it runs nothing until someone scales it."""
-    return c.scaling.replicas == 0 and c.scaling.autoscaler is None
-
-
 def _queue_case(
     s: Component, chosen: Component | None, uncovered: list[str], policy: Policy, code: CodeEvidence
 ) -> _QueueCase | None:
@@ -112,7 +108,7 @@ def _queue_case(
     outcome = policy.outcome(rules.UNCOVERED_QUEUE)
     if s.role.kind != RoleKind.CELERY_WORKER or not uncovered or outcome is None:
         return None
-    if chosen is not None and _idle(s) and _idle(chosen):
+    if chosen is not None and s.scaling.idle and chosen.scaling.idle:
         note = (
             f"{chosen.name} runs with replicas: 0, as the ClowdApp runs {s.name}: nothing consumes "
             f"{', '.join(uncovered)} on either side"
@@ -157,19 +153,24 @@ def _others(found: list[QueueEvidence], decided: list[str]) -> str | None:
 
 def _topic_case(s: Component, found: TopicEvidence | None, policy: Policy) -> _QueueCase | None:
     """How a missing Kafka consumer is judged when its code says which topics it reads: by their
-    producers (``engine/producers.py``); ``queues`` holds the topics."""
+    producers (``engine/producers.py``); ``queues`` holds the topics. A running workload known to
+    produce one proves the gap: the role's own outcome, without the assumption it rests on."""
     if found is None or s.role.kind != RoleKind.KAFKA_CONSUMER:
         return None
     reads = [f"code: reads {', '.join(found.topics)} by {r}" for r in found.reads]
+    producers = list(found.producers[:SENDERS_SHOWN])
+    if len(found.producers) > SENDERS_SHOWN:
+        producers.append(f"and {len(found.producers) - SENDERS_SHOWN} more producer(s)")
     unproven, unfed = policy.outcome(rules.UNPROVEN_CONSUMER), policy.outcome(rules.UNFED_CONSUMER)
+    if found.verdict == "proven":
+        proven = policy.outcome_for_missing_role(s.role.kind.value).model_copy(update={"rests_on": ()})
+        return _QueueCase(proven, PROVEN_CONSUMER, list(found.topics), [*reads, *producers])
     if found.verdict == "unproven" and unproven is not None:
-        evidence = [*reads, *(f"code: {p}" for p in found.producers[:SENDERS_SHOWN])]
-        if len(found.producers) > SENDERS_SHOWN:
-            evidence.append(f"code: and {len(found.producers) - SENDERS_SHOWN} more possible producer(s)")
-        return _QueueCase(unproven, rules.UNPROVEN_CONSUMER, list(found.topics), evidence)
+        return _QueueCase(unproven, rules.UNPROVEN_CONSUMER, list(found.topics), [*reads, *producers])
     if found.verdict == "unfed" and unfed is not None:
         nothing = (
-            f"code: no produce site of the app and no other chart workload names {', '.join(found.topics)}"
+            f"code: no produce site of the app, and no chart workload or other deployed app names "
+            f"{', '.join(found.topics)}"
         )
         return _QueueCase(unfed, rules.UNFED_CONSUMER, list(found.topics), [*reads, nothing])
     return None
@@ -451,7 +452,7 @@ def _missing_outcome(
     """The outcome for a component with no counterpart, and the rule (kind of gap) that decided it."""
     add = f"add a {s.kind} for {s.name}"
     disabled, scheduled = policy.outcome(rules.MISSING_DISABLED), policy.outcome(rules.MISSING_SCHEDULED)
-    if s.scaling.replicas == 0 and s.scaling.autoscaler is None and disabled:
+    if s.scaling.idle and disabled:
         action = f"none unless on-prem enables it; then {add}"
         return _act(disabled, action, now=False), rules.MISSING_DISABLED
     if case is not None and case.outcome is not None and case.rule == rules.UNSENT_QUEUE:

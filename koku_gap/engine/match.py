@@ -345,7 +345,7 @@ def _queue_consumers(
     for t in target.components:
         if t.role.kind == RoleKind.CELERY_WORKER:
             # A worker deployed with replicas: 0 (and no autoscaler) consumes nothing: its queues wait.
-            idle = t.scaling.replicas == 0 and t.scaling.autoscaler is None
+            idle = t.scaling.idle
             for q in t.role.queues:
                 if q == DEFAULT_QUEUE and _foreign_default(t.role.image_family, default_families):
                     continue

@@ -86,6 +86,11 @@ class Scaling(Frozen):
     max_replicas: int | str | None = None
     autoscaler: Literal["keda", "simple", "hpa"] | None = None
 
+    @property
+    def idle(self) -> bool:
+        """Deployed with ``replicas: 0`` and no autoscaler: it runs nothing until someone scales it."""
+        return self.replicas == 0 and self.autoscaler is None
+
 
 class Component(Frozen):
     """A workload: one ClowdApp deployment or job, or one chart Deployment/StatefulSet/Job/...."""

@@ -336,6 +336,80 @@ class PlatformService(Frozen):
     provided_by: list[str] = Field(default_factory=list)
 
 
+TopicPart = Literal["produces", "consumes", "names"]  # ``names``: the evidence does not say which
+TopicSaidBy = Literal["kafkaTopics", "env", "code"]  # what kind of line the evidence is
+# How a party's direction is known: its code, its env var's name (``KAFKA_CONSUMER_TOPIC``), or the
+# ClowdApp component the chart workload plays (``plays``), whose own evidence says it.
+TopicKnownBy = Literal["code", "env-name", "component"]
+
+
+class TopicParty(Frozen):
+    """One party to a Kafka topic, as one line of evidence shows it: an app (its ``kafkaTopics`` entry,
+    a produce or consume site of its code tied to none of its components), one of its components (its
+    env, the code its command runs) or a chart workload (its env).
+
+    ``part`` is the direction where the evidence says it (``known_by`` says how) and ``names`` where it
+    does not: a workload naming a topic may write it or read it. ``deployed`` lists the chart workloads
+    it runs in, running (not at ``replicas: 0``): a component's counterpart, an app's components'
+    counterparts (which of them runs an app-level line is not known), a chart workload itself. Code
+    lines are relative to the app's source root (``--app-source``)."""
+
+    name: str  # the app, ``<app>/<component>``, or the chart workload
+    side: Literal["clowdapp", "chart"]
+    app: str | None = None  # the ClowdApp app; None for a chart workload
+    part: TopicPart
+    said_by: TopicSaidBy
+    detail: str  # the evidence in a few words: ``kafkaTopics``, ``env UPLOAD_TOPIC``, ``subscribe in listen``
+    source: SourceRef
+    known_by: TopicKnownBy | None = None  # None when ``part`` is ``names``
+    deployed: list[str] = Field(default_factory=list)
+    plays: list[str] = Field(default_factory=list)  # a chart workload's ClowdApp components (row ids)
+
+    @property
+    def app_level(self) -> bool:
+        """A fact of the whole app (its ``kafkaTopics``, code no component is known to run)."""
+        return self.side == "clowdapp" and self.name == self.app
+
+    def describe(self, quote: Callable[[str], str] = str) -> str:
+        """Who, in words every reporter shares: ``koku/clowder-listener in cost-onprem-koku-listener``,
+        ``koku/clowder-sources-listener, not deployed``, ``cost-onprem-ros-processor as
+        ros-ocp-backend/processor`` (the component it plays), ``koku`` (an app that runs here).
+        ``quote`` wraps names."""
+        if self.side == "chart":
+            plays = f" as {', '.join(map(quote, self.plays))}" if self.plays else ""
+            return f"{quote(self.name)}{plays}{'' if self.deployed else ' at replicas: 0'}"
+        if not self.deployed:
+            return f"{quote(self.name)}, not deployed"
+        where = "" if self.app_level else f" in {', '.join(map(quote, self.deployed))}"
+        return f"{quote(self.name)}{where}"
+
+
+class KafkaTopic(Frozen):
+    """A Kafka topic any ClowdApp declares or any workload names, and every party to it: who produces
+    it, who consumes it, who names it without saying which (``TopicParty``)."""
+
+    name: str
+    parties: list[TopicParty] = Field(default_factory=list)
+
+    @property
+    def declared(self) -> list[TopicParty]:
+        """The apps whose ``kafkaTopics`` list it."""
+        return [p for p in self.parties if p.said_by == "kafkaTopics"]
+
+    @property
+    def producers(self) -> list[TopicParty]:
+        return [p for p in self.parties if p.part == "produces"]
+
+    @property
+    def consumers(self) -> list[TopicParty]:
+        return [p for p in self.parties if p.part == "consumes"]
+
+    @property
+    def naming(self) -> list[TopicParty]:
+        """Workloads that name it and say neither (declarations apart)."""
+        return [p for p in self.parties if p.part == "names" and p.said_by != "kafkaTopics"]
+
+
 @dataclass(frozen=True)
 class WarningGroup:
     """Alike warnings of one file: one code, one shape, in the order the first was reported."""
@@ -412,6 +486,8 @@ class Report(Frozen):
     rows: list[Row]
     queues: Queues
     platform: list[PlatformService] = Field(default_factory=list)
+    # Each Kafka topic and its parties, across every app and the chart; absent from the JSON when none.
+    topics: list[KafkaTopic] = Field(default_factory=list, exclude_if=lambda v: not v)
     warnings: list[Notice] = Field(default_factory=list)
     summary: Summary
     baseline: BaselineResult | None = None

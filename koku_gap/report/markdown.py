@@ -5,7 +5,7 @@ better, queue coverage, a Mermaid graph, warnings and next steps. Formats the Re
 
 from __future__ import annotations
 
-from koku_gap.model.report import NOT_RENDERED, Citation, Report, Row, Target
+from koku_gap.model.report import NOT_RENDERED, Citation, Report, Row, Target, TopicParty
 from koku_gap.model.vocabulary import DETAILED_PRIORITIES
 from koku_gap.report import Extra, RenderOptions
 from koku_gap.report._escape import html_text, md_code, md_fence, md_text, mermaid_label
@@ -153,6 +153,7 @@ def render_markdown(report: Report, *, date: str | None = None) -> str:
         _cited,
         _queues,
         _platform,
+        _topics,
         _mermaid,
         _warnings,
         _next,
@@ -645,7 +646,9 @@ def _queues(report: Report, out: list[str]) -> None:
 
 
 def _platform(report: Report, out: list[str]) -> None:
-    if not report.platform:
+    """What the apps take from the platform; their Kafka topics are the Kafka topics section's."""
+    shown = [p for p in report.platform if not (report.topics and p.kind == "kafka-topic")]
+    if not shown:
         return
     out += [
         "## Platform services",
@@ -654,11 +657,65 @@ def _platform(report: Report, out: list[str]) -> None:
         "|---|---|---|---|",
     ]
     short = _short_files(report)
-    for p in report.platform:
+    for p in shown:
         provided = ", ".join(md_code(x) for x in p.provided_by) or "not in the chart (external, or a gap)"
         where = _loc(short.get(p.source.file, p.source.file), p.source.line)
         out.append(f"| {p.kind} | {md_code(p.name)} | {where} | {provided} |")
     out.append("")
+
+
+def _topics(report: Report, out: list[str]) -> None:
+    """Each Kafka topic and its parties (``Report.topics``), one line a topic, each with what says so and
+    its line (``:24`` where a side's lines are all in one file, named once above), and the chart object
+    that creates it, if any: the platform services' rows of the topics, which this section shows."""
+    if not report.topics:
+        return
+    short = _short_files(report)
+    cells = dict(short)
+    sides: list[str] = []
+    for side in ("clowdapp", "chart"):
+        file = _side_file([p.source.file for t in report.topics for p in t.parties if _on(p, side)])
+        if file is not None:  # the one file of that side the header names
+            sides.append(_SIDE[side])
+            cells[file] = ""
+    created = {p.name: p.provided_by for p in report.platform if p.kind == "kafka-topic"}
+    lines = f"`:N`: a line of the {' or the '.join(sides)}. " if sides else ""
+    uncreated = any(t.declared and not created.get(t.name) for t in report.topics)
+    platform = "; a topic no chart object creates is the platform's (external, or a gap)" if uncreated else ""
+    out += [
+        "## Kafka topics",
+        "",
+        f"{lines}`kafkaTopics`, and an env var whose name says neither, give no direction{platform}.",
+        "",
+    ]
+
+    def at(p: TopicParty) -> str:
+        return md_code(f"{cells.get(p.source.file, p.source.file)}:{p.source.line}")
+
+    def listed(parties: list[TopicParty]) -> str:
+        return ", ".join(f"{p.describe(md_code)} ({md_text(p.detail)} {at(p)})" for p in parties)
+
+    for t in report.topics:
+        declared = ", ".join(f"{p.describe(md_code)} {at(p)}" for p in t.declared)
+        parts = [f"declared by {declared}"] if declared else []
+        for words, parties in (
+            ("produced by", t.producers),
+            ("consumed by", t.consumers),
+            ("named by", t.naming),
+        ):
+            parts += [f"{words} {listed(parties)}"] if parties else []
+        chart = created.get(t.name)
+        parts += [f"created by {', '.join(map(md_code, chart))}"] if chart else []
+        out.append(f"- {md_code(t.name)}: {'; '.join(parts)}")
+    out.append("")
+
+
+_SIDE = {"clowdapp": "ClowdApp (apps)", "chart": "chart (workloads)"}
+
+
+def _on(party: TopicParty, side: str) -> bool:
+    """A party whose line is in that side's files (code lines are in the app's source)."""
+    return party.side == side and party.said_by != "code"
 
 
 def _mermaid(report: Report, out: list[str]) -> None:

@@ -109,6 +109,8 @@ def summary_lines(report: Report) -> list[str]:
     lines.extend(app_line(app, terminal_text) for app in s.apps)  # several apps: each one's share
     if report.queues.uncovered:
         lines.append(f"uncovered Celery queues: {', '.join(map(terminal_text, report.queues.uncovered))}")
+    if report.topics:
+        lines.append(topics_line(report))
     if report.baseline is not None:
         b = report.baseline
         counts = f"{len(b.known)} known, {len(b.new)} new, {len(b.fixed)} fixed"
@@ -138,6 +140,18 @@ def delta_lines(report: Report) -> list[str]:
     if others:
         lines.append(f"{INDENT}changed, not worse: {', '.join(map(terminal_text, others))}")
     return lines
+
+
+def topics_line(report: Report) -> str:
+    """The Kafka topics in one line: how many, how many have a known producer and a known consumer;
+    who and where is the Markdown's (and the JSON's)."""
+    topics = report.topics
+    produced = sum(1 for t in topics if t.producers)
+    consumed = sum(1 for t in topics if t.consumers)
+    return (
+        f"kafka topics: {len(topics)}, {produced} with a known producer, {consumed} with a known consumer "
+        "(who: --format markdown)"
+    )
 
 
 def partial_lines(report: Report) -> list[str]:

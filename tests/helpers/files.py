@@ -29,3 +29,19 @@ def example_report() -> Report:
     """The bundled example (fixtures/example) analysed with the default policy; a Report is frozen, so
     tests share it and change it only through ``model_copy``."""
     return analyze(clowdapps=[EXAMPLE / "clowdapp.yaml"], manifests=[EXAMPLE / "rendered.yaml"])
+
+
+TOPICS = (
+    ROOT / "fixtures" / "topics"
+)  # three apps whose Kafka topics cross, and a chart (the comments at the top of each file)
+TOPICS_APPS = [TOPICS / f"{name}.yaml" for name in ("shop", "till", "books")]
+SHOP_SOURCE = ROOT / "fixtures" / "appsource" / "shop"
+
+
+@functools.cache
+def topics_report() -> Report:
+    """The three apps of fixtures/topics against their chart, with shop's code: its listener, missing,
+    reads a topic till's register (played by acme-checkout) says it produces."""
+    return analyze(
+        clowdapps=TOPICS_APPS, manifests=[TOPICS / "rendered.yaml"], app_sources={"shop": SHOP_SOURCE}
+    )

@@ -11,6 +11,7 @@ SECTIONS = (
     "Policy evidence",
     "Celery queue coverage",
     "Platform services",
+    "Kafka topics",
     "Component graph",
     "Warnings",
     "Next steps",

@@ -46,6 +46,8 @@ HOSTILE = [
 HOSTILE_CHART = ["chart\r::warning::forged", "chart ##[error]forged | `x` <!--"]
 HOSTILE_TEMPLATE = "shop-chart/templates/##[error file=ci.yml]forged.yaml"
 HOSTILE_REASON = "policy says\r::error::forged ##[set-output name=x]y <!-- | `"
+# An env var of the chart naming a topic (its name ends in TOPIC): the Kafka topics' evidence line.
+HOSTILE_ENV = "env\r::error::forged | `x` <!-- ##[error]_TOPIC"
 FORMATS = ["json", "markdown", "terminal", "sarif", "junit", "github"]
 H2 = set(SECTIONS)
 MERMAID_LINE = re.compile(
@@ -86,10 +88,11 @@ def inputs(tmp_path: Path) -> list[str]:
             deployment("api", web="public"),
             *(deployment(name, command=celery(f"q{n}")) for n, name in enumerate(HOSTILE)),
             deployment("overridden", command=celery("qo")),
-        ]
+        ],
+        kafkaTopics=[{"topicName": name} for name in HOSTILE],
     )
     chart = _manifests(
-        workload("rel-shop-api", command=["gunicorn", "shop.wsgi"], http=True),
+        workload("rel-shop-api", command=["gunicorn", "shop.wsgi"], http=True, env={HOSTILE_ENV: "t.x"}),
         *(workload(name, command=celery("elsewhere")) for name in HOSTILE_CHART),
     )
     policy = dump(
@@ -155,7 +158,21 @@ def _matrix_rows(tokens: list[Token]) -> list[list[str]]:
     return rows
 
 
-def check_markdown(document: str, rows: int) -> None:
+def _items(tokens: list[Token], heading: str) -> list[str]:
+    """The text of each item of the list under the h2 ``heading``, up to the next h2."""
+    items: list[str] = []
+    seen = False
+    for n, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2":
+            if seen:
+                break
+            seen = tokens[n + 1].content == heading
+        elif seen and token.type == "list_item_open":
+            items.append(tokens[n + 2].content)  # list_item_open, paragraph_open, inline
+    return items
+
+
+def check_markdown(document: str, rows: int, topics: int = 0) -> None:
     tokens = MARKDOWN.parse(document)
     headings = _headings(tokens)
     assert [h for h in headings if h[0] == "h1"] == headings[:1]
@@ -167,6 +184,9 @@ def check_markdown(document: str, rows: int) -> None:
     matrix = _matrix_rows(tokens)
     assert len(matrix) == rows
     assert {len(cells) for cells in matrix} == {7}
+    items = _items(tokens, "Kafka topics")  # one item a topic, each one line
+    assert len(items) == topics
+    assert all("\n" not in item for item in items)
     mermaid = [t.content for t in tokens if t.type == "fence" and t.info == "mermaid"]
     assert len(mermaid) == 1
     bad = [line for line in mermaid[0].splitlines() if not MERMAID_LINE.fullmatch(line)]
@@ -177,7 +197,8 @@ def test_markdown_keeps_its_structure(inputs: list[str]) -> None:
     """One matrix row per component, no heading or HTML comment but ours, Mermaid labels quoted."""
     done = run([*inputs, "--format", "markdown"])
     report = json.loads(run([*inputs, "--format", "json"]).out)
-    check_markdown(done.out, len(report["rows"]))
+    assert len(report["topics"]) == len(HOSTILE) + 1  # each declared, and the chart's own
+    check_markdown(done.out, len(report["rows"]), len(report["topics"]))
 
 
 def test_job_summary_keeps_its_structure(
@@ -191,7 +212,7 @@ def test_job_summary_keeps_its_structure(
     document = summary.read_text(encoding="utf-8")
     assert document.startswith("❌ gap-report: ")
     report = json.loads(run([*inputs, "--format", "json"]).out)
-    check_markdown(document, len(report["rows"]))
+    check_markdown(document, len(report["rows"]), len(report["topics"]))
 
 
 @pytest.mark.parametrize("layout", [[], ["--color", "always"]], ids=["plain", "table"])
@@ -224,7 +245,7 @@ def test_json_formats_keep_the_names(inputs: list[str], fmt: str) -> None:
     done = run([*inputs, "--format", fmt])
     data = json.loads(done.out)
     text = json.dumps(data, ensure_ascii=False)
-    for name in HOSTILE if fmt == "sarif" else [*HOSTILE, *HOSTILE_CHART]:  # SARIF: the gaps only
+    for name in HOSTILE if fmt == "sarif" else [*HOSTILE, *HOSTILE_CHART, HOSTILE_ENV]:  # SARIF: the gaps
         assert json.dumps(name, ensure_ascii=False)[1:-1] in text
 
 

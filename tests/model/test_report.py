@@ -13,7 +13,7 @@ import pytest
 import koku_gap
 from koku_gap.engine.policy import Policy, Waiver, load_policy
 from koku_gap.model.location import Notice, SourceRef
-from koku_gap.model.report import Assumption, Report, Row, Target
+from koku_gap.model.report import Assumption, KafkaTopic, Report, Row, Target, TopicParty
 from koku_gap.model.vocabulary import (
     DETAILED_PRIORITIES,
     GAP_STATUSES,
@@ -305,3 +305,57 @@ def test_why_is_the_deciding_reasons_less_the_assumptions() -> None:
     assert row.why == ["queue q has no consumer", "deployed at 0"]
     assert _row("missing", "P0", reasons=[assumed.words]).why == [assumed.words]  # all it has
     assert _row("match").why == []
+
+
+# --- Kafka topics ------------------------------------------------------------------------------------------
+
+
+def _party(name: str, **fields: Any) -> TopicParty:
+    values: dict[str, Any] = {
+        "name": name,
+        "side": "clowdapp",
+        "app": name.split("/")[0],
+        "part": "names",
+        "said_by": "env",
+        "detail": "env T_TOPIC",
+        "source": SourceRef(file="a.yaml", line=3),
+    }
+    return TopicParty(**{**values, **fields})
+
+
+def test_a_topic_party_says_who_and_where_it_runs() -> None:
+    assert _party("shop/listener", deployed=["rel-listener"]).describe() == "shop/listener in rel-listener"
+    assert _party("shop/listener").describe() == "shop/listener, not deployed"
+    assert _party("shop", said_by="kafkaTopics", deployed=["rel-api"]).describe() == "shop"  # the app's
+    chart = {"side": "chart", "app": None, "plays": ["till/register"]}
+    assert _party("rel-checkout", deployed=["rel-checkout"], **chart).describe(lambda s: f"`{s}`") == (
+        "`rel-checkout` as `till/register`"
+    )
+    assert _party("rel-checkout", **chart).describe() == "rel-checkout as till/register at replicas: 0"
+
+
+def test_a_topic_sorts_its_parties_by_what_the_evidence_says() -> None:
+    declared = _party("shop", said_by="kafkaTopics", detail="kafkaTopics")
+    producer = _party("till/register", part="produces", known_by="env-name")
+    consumer = _party("shop/listener", part="consumes", said_by="code", known_by="code")
+    naming = _party("books/keeper")
+    topic = KafkaTopic(name="shop.payments", parties=[declared, producer, consumer, naming])
+    assert (topic.declared, topic.producers, topic.consumers, topic.naming) == (
+        [declared],
+        [producer],
+        [consumer],
+        [naming],
+    )
+
+
+def test_json_has_topics_only_when_there_are_some(report: Report) -> None:
+    data = json.loads(report.to_json())
+    assert [t["name"] for t in data["topics"]] == [
+        "platform.ledger.postings",
+        "platform.notifications.ingress",
+    ]
+    assert set(data["topics"][0]["parties"][0]) == {
+        "name", "side", "app", "part", "said_by", "detail", "source", "known_by", "deployed", "plays",
+    }  # fmt: skip
+    assert "topics" not in json.loads(report.model_copy(update={"topics": []}).to_json())
+    assert Report.model_validate(data).topics == report.topics

@@ -13,7 +13,7 @@ import pytest
 import koku_gap
 from koku_gap.model.report import Report, Row, Target
 from koku_gap.report.markdown import _facts, _pattern, render_compact, render_markdown, render_row
-from tests.helpers.files import ROOT, example_report
+from tests.helpers.files import ROOT, TOPICS, LineFinder, example_report, topics_report
 from tests.helpers.markdown import SECTIONS
 
 NONE_ACTION = "none while the policy's reason holds; revisit it if it stops holding"
@@ -351,3 +351,38 @@ def test_the_koku_head_report_is_sized_for_people(corpus: Path, policy: str, lim
         assert f"- name: {row.clowdapp}" in values
         assert all(name in values for name in re.findall(r"^    ([A-Z][A-Z0-9_]*):", rem.values, flags=re.M))
     assert all(f.values.splitlines()[-1].strip() in text for f in report.families)
+
+
+# --- Kafka topics -------------------------------------------------------------------------------------------
+
+
+def test_kafka_topics_are_one_line_each_with_who_and_where(find_line: LineFinder) -> None:
+    """Each party with what says so and its line; the chart's lines as ``:N`` (one chart file), the
+    ClowdApps' with their file (three); the code's relative to the app's source."""
+    text = section(render_markdown(topics_report()), "Kafka topics")
+    lead, *lines = [line for line in text.splitlines() if line]
+    assert lead.startswith("`:N`: a line of the chart (workloads). `kafkaTopics`, and an env var whose name")
+    chart = TOPICS / "rendered.yaml"
+    till = find_line(TOPICS / "till.yaml", "PAYMENTS_PRODUCER_TOPIC")
+    shop_at = find_line(TOPICS / "shop.yaml", "topicName: shop.payments")
+    assert lines[0] == (
+        f"- `shop.payments`: declared by `shop` `shop.yaml:{shop_at}`, "
+        f"`till` `till.yaml:{find_line(TOPICS / 'till.yaml', 'topicName: shop.payments')}`; "
+        f"produced by `till/register` in `acme-checkout` (env PAYMENTS_PRODUCER_TOPIC `till.yaml:{till}`), "
+        f"`acme-checkout` as `till/register` (env PAYMENTS_TOPIC `:{find_line(chart, 'PAYMENTS_TOPIC')}`); "
+        "consumed by `shop/listener`, not deployed (subscribe in listen `events/kafka.py:17`)"
+    )
+    records = find_line(chart, "RECORDS_TOPIC")
+    assert lines[-1] == f"- `acme.records`: named by `acme-recorder` (env RECORDS_TOPIC `:{records}`)"
+    assert len(lines) == len(topics_report().topics)
+
+
+def test_the_platform_table_leaves_the_topics_to_their_section(report: Report) -> None:
+    text = render_markdown(report)
+    assert "| kafka-topic |" not in section(text, "Platform services")
+    topics = section(text, "Kafka topics")
+    assert "- `platform.ledger.postings`: declared by `ledger` `:22`;" in topics
+    assert "a topic no chart object creates is the platform's (external, or a gap)" in topics
+    without = report.model_copy(update={"topics": []})  # a report of an older version: the table as it was
+    assert "| kafka-topic | `platform.ledger.postings` |" in render_markdown(without)
+    assert "## Kafka topics" not in render_markdown(without)

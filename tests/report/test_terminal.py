@@ -18,7 +18,7 @@ from koku_gap.cli import main
 from koku_gap.model.delta import Delta
 from koku_gap.model.report import Report, row_order
 from koku_gap.report.terminal import HEADINGS, render_plain, render_table, render_terminal, why_parts
-from tests.helpers.files import ROOT, example_report
+from tests.helpers.files import ROOT, example_report, topics_report
 
 APP = ROOT / "fixtures/example/clowdapp.yaml"
 CHART = ROOT / "fixtures/example/rendered.yaml"
@@ -361,3 +361,11 @@ def test_a_change_says_what_it_does_against_the_ref_in_both_layouts(report: Repo
     assert "    changed, not worse: shop/calmer" in plain
     assert "opened: " + gap.id in " ".join(table.split())
     assert "this change against" not in render_plain(report)  # no delta without --compare-ref
+
+
+def test_the_summary_counts_the_kafka_topics() -> None:
+    """One line: how many topics, how many with a known producer and consumer; who is the Markdown's."""
+    text = render_plain(topics_report())
+    line = "kafka topics: 8, 3 with a known producer, 5 with a known consumer (who: --format markdown)"
+    assert line in text.splitlines()
+    assert "kafka topics" not in render_plain(example_report().model_copy(update={"topics": []}))
