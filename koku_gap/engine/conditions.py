@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -19,8 +20,16 @@ from typing import Any, Final
 from koku_gap.model.evidence import AppSource, CallSite, EnvRead, Guard, is_settings_module
 from koku_gap.model.location import SourceRef
 
-# django-environ's and environs' reading of a boolean variable (smart_cast): anything else is False.
+# django-environ's reading of a set boolean variable (environ/environ.py, Env.parse_value): an integer is
+# true unless 0, else one of these words (lowered, stripped) is true and anything else False.
 TRUE_WORDS: Final = frozenset({"true", "on", "ok", "y", "yes", "1"})
+# environs reads a boolean with marshmallow's Boolean field: exactly these texts, anything else an error.
+ENVIRONS_TRUE: Final = frozenset(
+    {"t", "T", "true", "True", "TRUE", "on", "On", "ON", "y", "Y", "yes", "Yes", "YES", "1"}
+)
+ENVIRONS_FALSE: Final = frozenset(
+    {"f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "n", "N", "no", "No", "NO", "0"}
+)
 MAX_DEPTH: Final = 12  # names followed through bindings and assignments before giving up
 
 
@@ -158,7 +167,7 @@ class Evaluator:
             if pod.value is None:
                 facts.append(Fact(f"{label} reads {read.variable}, set from a Secret or ConfigMap", read))
                 return UNKNOWN
-            value = _cast(pod.value, read.cast)
+            value = set_value(pod.value, read)
             said = f"{read.variable}={pod.value!r} in {self.env.pod}"
             facts.append(Fact(f"{label} = {value!r} ({said})", read, pod.where))
             return value
@@ -167,14 +176,7 @@ class Evaluator:
                 Fact(f"{label} reads {read.variable}: {self.env.pod} may set it through envFrom", read)
             )
             return UNKNOWN
-        if read.default is None:
-            value = None if read.accessor.endswith(("get", "getenv")) else UNKNOWN
-        elif (literal := _literal(read.default)) is not UNKNOWN:
-            value = literal  # os.getenv and django-environ return a default as given, uncast
-        elif read.default_value is None:
-            value = UNKNOWN
-        else:
-            value = _cast(read.default_value, read.cast)
+        value = unset_value(read)
         if value is not UNKNOWN:
             facts.append(
                 Fact(f"{label} = {value!r} ({self.env.pod} does not set {read.variable}: the default)", read)
@@ -182,31 +184,104 @@ class Evaluator:
         return value
 
 
-def _literal(text: str) -> object:
-    """A default written as a constant other than a string (``0``, ``False``, ``None``): its value."""
-    try:
-        value = ast.literal_eval(text.strip())
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+def _library(read: EnvRead) -> str:
+    """The library of a read; one recorded before reads named theirs: ``os`` by its accessor."""
+    if read.library is not None:
+        return read.library
+    return "os" if read.accessor.startswith("os.") else "django-environ"
+
+
+def default_of(read: EnvRead) -> object:
+    """The read's default as the code holds it (UNKNOWN when it is not a literal): its own type, so
+    the string ``"False"`` stays a string."""
+    text, kind = read.default_value, read.default_kind
+    if kind == "none":
+        return None
+    if kind is None or text is None:
         return UNKNOWN
-    return value if value is None or isinstance(value, bool | int | float) else UNKNOWN
+    if kind == "str":
+        return text
+    if kind == "bool":
+        return text == "True"
+    try:
+        return int(text) if kind == "int" else float(text)
+    except ValueError:
+        return UNKNOWN
 
 
-def _cast(text: str, cast: str | None) -> object:
-    """An environment string as the reader's typed accessor returns it."""
-    if cast == "bool":
-        return text.strip().lower() in TRUE_WORDS
-    if cast == "int":
-        try:
-            return int(text.strip())
-        except ValueError:
-            return UNKNOWN
-    if cast == "float":
-        try:
-            return float(text.strip())
-        except ValueError:
-            return UNKNOWN
+def unset_value(read: EnvRead) -> object:
+    """What the read returns when the pod does not set the variable: the default *as given* (os.getenv,
+    django-environ and environs cast no default; django-environ's ``parse_default=True`` does), None
+    from ``os.getenv``/``environ.get`` without one, and UNKNOWN where the read raises (``environ[X]``,
+    a typed read without default) or the default is not a literal."""
+    if read.default is None:
+        plain = _library(read) == "os" and read.accessor != "os.environ[]"
+        return None if plain else UNKNOWN
+    default = default_of(read)
+    if read.parse_default and isinstance(default, str):
+        return _django_environ(default, read.cast)
+    return default
+
+
+def set_value(text: str, read: EnvRead) -> object:
+    """What the read returns when the pod sets the variable to ``text``, as its library reads it."""
+    library = _library(read)
+    if library == "os":
+        return text
+    if library == "environs":
+        return _environs(text, read.cast)
+    # django-environ (Env.get_value): a value equal to the default is returned as it is, unparsed; an
+    # empty value with a None default is None; without a cast, the default's type is the cast
+    default = default_of(read) if read.default is not None else UNKNOWN
+    if read.default_kind == "none" and text == "":
+        return None
+    if read.default_kind == "str" and text == default and not read.parse_default:
+        return text
+    cast = read.cast
+    if cast is None and read.default_kind in ("bool", "int", "float", "str"):
+        cast = read.default_kind
+    return _django_environ(text, cast)
+
+
+def _django_environ(text: str, cast: str | None) -> object:
+    """``Env.parse_value(text, cast)`` of django-environ, for the casts a condition can use."""
     if cast in (None, "str"):
         return text
+    if cast == "bool":
+        try:
+            return int(text) != 0
+        except ValueError:
+            return text.lower().strip() in TRUE_WORDS
+    if cast == "int":
+        try:
+            return int(text)
+        except ValueError:
+            return UNKNOWN
+    if cast == "float":  # its own clean-up: keep digits, signs and separators, the last one the point
+        parts = re.split(r"[,.]", re.sub(r"[^\d,.-]", "", text))
+        number = parts[0] if len(parts) == 1 else f"{''.join(parts[:-1])}.{parts[-1]}"
+        try:
+            return float(number)
+        except ValueError:
+            return UNKNOWN
+    return UNKNOWN
+
+
+def _environs(text: str, cast: str | None) -> object:
+    """environs' reading (marshmallow fields): a text it rejects raises, which settles nothing."""
+    if cast in (None, "str"):
+        return text
+    if cast == "bool":
+        if text in ENVIRONS_TRUE:
+            return True
+        return False if text in ENVIRONS_FALSE else UNKNOWN
+    try:
+        if cast == "int":
+            return int(text)
+        if cast == "float":
+            return float(text)
+    except ValueError:
+        return UNKNOWN
     return UNKNOWN
 
 

@@ -22,7 +22,7 @@ from pydantic import Field
 from koku_gap.model.base import Frozen
 from koku_gap.model.location import Notice
 
-ANALYSIS_VERSION = 3  # bump when the reader finds different facts in the same bytes: the cache key holds it
+ANALYSIS_VERSION = 4  # bump when the reader finds different facts in the same bytes: the cache key holds it
 
 
 def is_settings_module(module: str) -> bool:
@@ -187,16 +187,31 @@ class KafkaSite(Frozen):
     place: Place
 
 
+EnvLibrary = Literal["os", "django-environ", "environs"]
+LiteralKind = Literal["str", "bool", "int", "float", "none"]
+
+
 class EnvRead(Frozen):
     """A read of an environment variable: ``accessor`` as written (``os.getenv``, ``ENVIRONMENT.bool``,
-    a project's own wrapper), the ``default`` expression (``None``: no default) and its literal value
-    where it is one, and the name the result is assigned to (``module.NAME`` or ``function.local``)."""
+    a project's own wrapper), the library that reads it (``library``; a wrapper: the one it wraps), the
+    ``default`` expression (``None``: no default) and, where it is a literal, its text
+    (``default_value``) and its Python type (``default_kind``), and the name the result is assigned to
+    (``module.NAME`` or ``function.local``).
+
+    The default is what the code sees when the variable is unset, *as written*: ``os.getenv``,
+    django-environ (``environ/environ.py``, ``Env.get_value``: ``value = default``, parsed only when
+    ``value != default or parse_default``) and environs return it uncast, so
+    ``ENV.bool("X", default="False")`` is the string ``"False"``, which is true where the code tests it.
+    ``parse_default`` is django-environ's ``parse_default=True``, which casts the default too."""
 
     variable: str
     accessor: str
+    library: EnvLibrary | None = None
     cast: str | None = None  # bool, int, str, list, json, ... for typed readers
     default: str | None = None
     default_value: str | None = None
+    default_kind: LiteralKind | None = None  # None: the default is not a literal (a name, a call)
+    parse_default: bool = False
     assigned_to: str | None = None
     place: Place
 

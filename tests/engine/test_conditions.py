@@ -4,13 +4,16 @@ conditions read the settings of fixtures/appsource/queues/depot/settings.py."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from koku_gap.engine.conditions import UNKNOWN, Evaluator, Frame, PodEnv, PodValue, bindings_of
-from koku_gap.model.evidence import Guard
+from koku_gap.model.evidence import AppSource, Guard
+from koku_gap.sources.appsource import load_app_source
 from tests.conftest import examples, line_containing
-from tests.helpers.appsource import QUEUES_APP, queues_source
+from tests.helpers.appsource import QUEUES_APP, paths_source, queues_source
 
 SETTINGS_FILE = "depot/settings.py"
 IN_TASKS = Frame("ledger.tasks")  # a module that reads Django's settings as settings.X
@@ -24,10 +27,11 @@ def value(condition: str, env: PodEnv | None = None, frame: Frame = IN_TASKS) ->
     return Evaluator(queues_source(), env or pod()).condition(condition, frame).value
 
 
-def test_django_environ_bool_words_are_true_and_anything_else_false() -> None:
-    for word in ("True", "true", "on", "ok", "y", "YES", "1", " yes "):
+def test_django_environ_bool_is_an_integer_not_zero_or_one_of_its_words() -> None:
+    """Env.parse_value (environ/environ.py): ``int(value) != 0``, else the lowered, stripped word."""
+    for word in ("True", "true", "on", "ok", "y", "YES", "1", " yes ", "2", "-1", " 1 "):
         assert value("settings.ONPREM", pod(ONPREM=word)) is True, word
-    for word in ("False", "no", "0", "2", "enabled", ""):
+    for word in ("False", "no", "0", "00", "enabled", ""):
         assert value("settings.ONPREM", pod(ONPREM=word)) is False, word
 
 
@@ -196,3 +200,72 @@ def test_a_default_written_as_a_number_or_none_is_that_value_not_its_text() -> N
     assert value("not settings.CACHE_SECONDS") is True
     assert value("settings.CACHE_SECONDS", pod(CACHE_SECONDS="0")) == "0"  # set: the text, uncast
     assert value("settings.TIMEOUT is None") is True  # get_value(..., default=None)
+
+
+def test_a_string_default_is_the_string_as_given_true_where_the_code_tests_it() -> None:
+    """fixtures/appsource/paths: ``ENV.bool("STRICT_AUDIT", default="False")``. django-environ returns a
+    default as given when the variable is unset (Env.get_value parses only ``value != default``), so
+    the code sees the string "False", which is true."""
+    in_celery = Frame("relay.celery")
+    unset = Evaluator(paths_source(), pod()).condition("settings.STRICT_AUDIT", in_celery)
+    assert unset.value == "False" and unset.truth is True
+    assert [f.words for f in unset.facts] == [
+        "settings.STRICT_AUDIT = 'False' (rel-depot-worker does not set STRICT_AUDIT: the default)"
+    ]
+    assert value("not settings.STRICT_AUDIT", frame=in_celery) is UNKNOWN  # queues' tree: no such read
+    assert Evaluator(paths_source(), pod()).condition("not settings.STRICT_AUDIT", in_celery).value is False
+    # set, it is parsed, but for the text equal to the string default, which Env.get_value returns as it is
+    for text, seen in (("false", False), ("no", False), ("yes", True), ("False", "False")):
+        found = Evaluator(paths_source(), pod(STRICT_AUDIT=text)).condition(
+            "settings.STRICT_AUDIT", in_celery
+        )
+        assert found.value == seen and type(found.value) is type(seen), text
+    # a literal False is the bool
+    assert Evaluator(paths_source(), pod()).condition("settings.HOSTED", in_celery).value is False
+
+
+def _tree(tmp_path: Path, settings: str) -> AppSource:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "settings.py").write_text(settings)
+    return load_app_source(tmp_path, cache=False)
+
+
+def _values(source: AppSource, names: str, env: PodEnv) -> list[object]:
+    evaluator = Evaluator(source, env)
+    return [evaluator.condition(f"settings.{n}", Frame("app.tasks")).value for n in names.split()]
+
+
+def test_parse_default_casts_the_default_and_smart_cast_takes_the_default_s_type(tmp_path: Path) -> None:
+    source = _tree(
+        tmp_path,
+        "import environ\nENV = environ.Env()\n"
+        'A = ENV.get_value("A", cast=bool, default="False", parse_default=True)\n'
+        'B = ENV.get_value("B", bool, "False", True)\n'
+        'C = ENV.get_value("C", default=False)\n'  # no cast: the default's type, bool
+        'D = ENV("D", default=0)\n'
+        'E = ENV.get_value("E", default=None)\n',
+    )
+    parsed = {r.variable: r.parse_default for r in source.env_reads}
+    assert parsed == {"A": True, "B": True, "C": False, "D": False, "E": False}
+    assert _values(source, "A B C D E", pod()) == [False, False, False, 0, None]
+    assert _values(source, "C D E", pod(C="false", D="7", E="")) == [False, 7, None]
+
+
+def test_environs_and_os_read_their_own_way(tmp_path: Path) -> None:
+    source = _tree(
+        tmp_path,
+        "import os\nfrom environs import Env\nenv = Env()\n"
+        'A = env.bool("A", default="no")\n'
+        'B = env.bool("B")\n'
+        'C = os.getenv("C", "False")\n'
+        'D = os.environ["D"]\n'
+        'E = os.environ.get("E")\n',
+    )
+    assert {r.variable: r.library for r in source.env_reads} == {
+        "A": "environs", "B": "environs", "C": "os", "D": "os", "E": "os"
+    }  # fmt: skip
+    assert _values(source, "A B C D E", pod()) == ["no", UNKNOWN, "False", UNKNOWN, None]
+    # marshmallow's Boolean: exact words; anything else raises, which settles nothing
+    set_ = pod(A="FALSE", B="yes ", C="0", D="x", E="")
+    assert _values(source, "A B C D E", set_) == [False, UNKNOWN, "0", "x", ""]

@@ -13,7 +13,14 @@ from koku_gap.engine.senders import Pod, QueueEvidence, QueueSenders, Sender, ap
 from koku_gap.sources.appsource import load_app_source
 from koku_gap.sources.manifests import load_manifests
 from tests.conftest import line_containing
-from tests.helpers.appsource import QUEUES_APP, QUEUES_CHART, queues_source
+from tests.helpers.appsource import (
+    PATHS_APP,
+    PATHS_CHART,
+    QUEUES_APP,
+    QUEUES_CHART,
+    paths_source,
+    queues_source,
+)
 
 CELERY_PY = QUEUES_APP / "depot" / "celery.py"
 TASKS_PY = QUEUES_APP / "ledger" / "tasks.py"
@@ -347,3 +354,44 @@ def test_a_beat_whose_task_may_take_one_of_several_queues_proves_none(tmp_path: 
     found = QueueSenders(load_app_source(tmp_path, cache=False), pods, beats).evidence("bulk")
     assert (found.verdict, only(found).liveness) == ("unproven", "unproven")
     assert "which of them depends on what the files do not settle" in only(found).words
+
+
+# --- fixtures/appsource/paths: the paths a sender runs on (issue 13) -----------------------------------
+
+
+@functools.cache
+def relay_pods() -> tuple[list[Pod], list[Pod]]:
+    graph = load_manifests(PATHS_CHART)
+    return app_pods(graph.components, env_keys(graph.resources))
+
+
+def relay(pods: list[Pod] | None = None, beats: list[Pod] | None = None) -> QueueSenders:
+    chart, chart_beats = relay_pods()
+    return QueueSenders(
+        paths_source(), chart if pods is None else pods, chart_beats if beats is None else beats
+    )
+
+
+def relay_at(path: str, needle: str) -> str:
+    return f"{path}:{line_containing(PATHS_APP / path, needle)}"
+
+
+def test_a_beat_under_a_string_default_is_registered_the_string_false_is_true() -> None:
+    """``STRICT_AUDIT = ENV.bool("STRICT_AUDIT", default="False")``, unset in the beat pod: the code sees
+    the string "False", so ``if settings.STRICT_AUDIT:`` registers the audit beat, which lands on
+    ``audit``: a live sender, each link a line."""
+    found = relay().evidence("audit")
+    sender = only(found)
+    assert (found.verdict, sender.liveness) == ("live", "live")
+    assert sender.words.endswith(
+        "; registered in rel-relay-beat: settings.STRICT_AUDIT = 'False' (rel-relay-beat does not set "
+        "STRICT_AUDIT: the default)"
+    )
+    assert relay_at("relay/celery.py", '"audit-hourly"') in sender.words
+    (fact,) = sender.facts
+    assert fact.code is not None and str(fact.code.place.ref) == relay_at(
+        "relay/settings.py", "STRICT_AUDIT ="
+    )
+    _, (beat,) = relay_pods()
+    off = relay(beats=[with_env(beat, STRICT_AUDIT="false")]).evidence("audit")
+    assert (off.verdict, only(off).liveness) == ("unsent", "dead")

@@ -13,12 +13,16 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from koku_gap.model.evidence import Assignment, EnvRead, Guard, Switch, SwitchKind
+from koku_gap.model.evidence import Assignment, EnvLibrary, EnvRead, Guard, LiteralKind, Switch, SwitchKind
 from koku_gap.sources.appsource.index import Context, GuardNode, ModuleInfo, keyword, last_name
 from koku_gap.sources.appsource.installed import INSTALLED_APPS
 from koku_gap.sources.appsource.resolve import ExternalSym, Frame, FunctionSym, Tree, ValueSym
 
-ENV_CLASSES = frozenset({"environ.Env", "environ.environ.Env", "environs.Env"})
+ENV_CLASSES: dict[str, EnvLibrary] = {
+    "environ.Env": "django-environ",
+    "environ.environ.Env": "django-environ",
+    "environs.Env": "environs",
+}
 PLAIN_READERS = frozenset({"os.getenv", "os.environ.get", "posix.getenv"})
 ENV_CASTS = frozenset(
     {
@@ -48,6 +52,8 @@ class EnvCall:
     default: ast.expr | None
     accessor: str
     cast: str | None
+    library: EnvLibrary
+    parse_default: bool = False
 
 
 class Environment:
@@ -88,34 +94,37 @@ class Environment:
         if short in ("getenv", "get") and (short == "getenv" or last_name(func.value) == "environ"):  # type: ignore[attr-defined]
             qualified = self.tree.qualified(func, frame)
             if qualified in PLAIN_READERS:
-                return _read(call, qualified, None, default_at=1)
+                return _read(call, qualified, None, "os", default_at=1)
             return None
         if (
             isinstance(func, ast.Attribute)
             and (func.attr in ENV_CASTS or func.attr in ENV_CASTS_WITH_CAST_ARG)
-            and self.is_env_object(func.value, frame)
+            and (library := self.env_library(func.value, frame)) is not None
         ):
-            at = 2 if func.attr in ENV_CASTS_WITH_CAST_ARG else 1
-            cast = _cast_argument(call) if func.attr in ENV_CASTS_WITH_CAST_ARG else func.attr
-            return _read(call, frame.module.text(func), cast, default_at=at)
-        if short in self._env_names and self.is_env_object(func, frame):  # env("X", cast, default)
-            return _read(call, frame.module.text(func), _cast_argument(call), default_at=2)
+            with_cast = func.attr in ENV_CASTS_WITH_CAST_ARG  # get_value(var, cast, default, parse_default)
+            cast = _cast_argument(call) if with_cast else func.attr
+            return _read(call, frame.module.text(func), cast, library, default_at=2 if with_cast else 1)
+        if short in self._env_names and (library := self.env_library(func, frame)) is not None:  # env("X")
+            return _read(call, frame.module.text(func), _cast_argument(call), library, default_at=2)
         if depth == 0 and short in self._wrapper_names:
             callee = self.tree.function(func, frame)
             if callee is not None:
                 return self.wrapped(call, callee)
         return None
 
-    def is_env_object(self, node: ast.expr, frame: Frame) -> bool:
+    def env_library(self, node: ast.expr, frame: Frame) -> EnvLibrary | None:
+        """The library of the ``Env()`` object ``node`` names, if it names one."""
         if last_name(node) not in self._env_names:
-            return False
+            return None
         symbol = self.tree.symbol(node, frame)
         if not isinstance(symbol, ValueSym):
-            return False
+            return None
         for value, where in symbol.values:
-            if isinstance(value, ast.Call) and self.tree.qualified(value.func, where) in ENV_CLASSES:
-                return True
-        return False
+            if isinstance(value, ast.Call):
+                library = ENV_CLASSES.get(self.tree.qualified(value.func, where) or "")
+                if library is not None:
+                    return library
+        return None
 
     def wrapped(self, call: ast.Call, callee: FunctionSym) -> EnvCall | None:
         """A call of a one-line wrapper ``def f(name, default=None): return os.getenv(name, default)``."""
@@ -134,7 +143,7 @@ class Environment:
         default = bound.get(default_param) if default_param else None
         if default is None and default_param:
             default = callee.scope.params.get(default_param)
-        return EnvCall(bound[name_param], default, callee.qualname, inner.cast)
+        return EnvCall(bound[name_param], default, callee.qualname, inner.cast, inner.library)
 
     def _wrapper(self, callee: FunctionSym) -> tuple[str, str | None, EnvCall] | None:
         body = [
@@ -185,16 +194,17 @@ class Environment:
             read = self.env_call(call, frame)
             if read is None or (variable := self.variable(read.variable, frame)) is None:
                 continue
-            default_value = None
-            if isinstance(read.default, ast.Constant) and read.default.value is not None:
-                default_value = str(read.default.value)
+            default_value, default_kind = _literal(read.default)
             out.append(
                 EnvRead(
                     variable=variable,
                     accessor=read.accessor,
+                    library=read.library,
                     cast=read.cast,
                     default=module.text(read.default) if read.default is not None else None,
                     default_value=default_value,
+                    default_kind=default_kind,
+                    parse_default=read.parse_default,
                     assigned_to=targets.get(id(call)),
                     place=ctx.place(call),
                 )
@@ -205,6 +215,7 @@ class Environment:
                     EnvRead(
                         variable=variable,
                         accessor="os.environ[]",
+                        library="os",
                         assigned_to=targets.get(id(item)),
                         place=ctx.place(item),
                     )
@@ -315,14 +326,42 @@ class Environment:
         )
 
 
-def _read(call: ast.Call, accessor: str, cast: str | None, *, default_at: int) -> EnvCall | None:
+def _read(
+    call: ast.Call, accessor: str, cast: str | None, library: EnvLibrary, *, default_at: int
+) -> EnvCall | None:
     variable = call.args[0] if call.args else keyword(call, "var") or keyword(call, "key")
     if variable is None or isinstance(variable, ast.Starred):
         return None
     default = keyword(call, "default")
     if default is None and len(call.args) > default_at and not isinstance(call.args[default_at], ast.Starred):
         default = call.args[default_at]
-    return EnvCall(variable, default, accessor, cast)
+    parse = keyword(call, "parse_default")
+    if parse is None and default_at == 2 and len(call.args) > 3:
+        parse = call.args[3]  # get_value(var, cast, default, parse_default) and env(var, cast, default, ...)
+    parse_default = isinstance(parse, ast.Constant) and parse.value is True
+    return EnvCall(variable, default, accessor, cast, library, parse_default and library == "django-environ")
+
+
+def _literal(node: ast.expr | None) -> tuple[str | None, LiteralKind | None]:
+    """A default written as a literal: its text and its Python type (``"False"`` is a ``str``, ``False``
+    a ``bool``), which is what the read returns when the variable is unset; ``(None, None)`` otherwise."""
+    if node is None or not isinstance(node, ast.Constant | ast.UnaryOp):
+        return None, None
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None, None
+    if value is None:
+        return None, "none"
+    if isinstance(value, bool):
+        return str(value), "bool"
+    if isinstance(value, str):
+        return value, "str"
+    if isinstance(value, int):
+        return str(value), "int"
+    if isinstance(value, float):
+        return str(value), "float"
+    return None, None
 
 
 def _assignments(module: ModuleInfo, body: list[ast.stmt]) -> tuple[Assignment, ...]:

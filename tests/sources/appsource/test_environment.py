@@ -4,6 +4,7 @@ from pathlib import Path
 
 from koku_gap.model.evidence import AppSource
 from koku_gap.sources.appsource import load_app_source
+from tests.helpers.appsource import paths_source
 
 
 def reads(source: AppSource) -> dict[str, tuple[str, str | None, str | None, str | None]]:
@@ -88,3 +89,31 @@ def test_a_typed_read_by_get_value_or_the_env_call_takes_its_cast_argument(tmp_p
     )
     reads = {r.variable: r.cast for r in load_app_source(tmp_path, cache=False).env_reads}
     assert reads == {"A": "bool", "B": "int", "C": "bool", "D": None}
+
+
+def test_a_default_is_recorded_as_the_code_holds_it_a_string_apart_from_a_bool(shop: AppSource) -> None:
+    """``default="False"`` is the string the read returns when the variable is unset (django-environ casts
+    no default), ``default=False`` the bool: the fact keeps them apart (fixtures/appsource/paths)."""
+    found = {r.variable: r for r in paths_source().env_reads}
+    strict, hosted = found["STRICT_AUDIT"], found["HOSTED"]
+    assert (strict.default, strict.default_value, strict.default_kind) == ('"False"', "False", "str")
+    assert (hosted.default, hosted.default_value, hosted.default_kind) == ("False", "False", "bool")
+    assert strict.library == hosted.library == "django-environ" and not strict.parse_default
+    by_name = {r.variable: r for r in shop.env_reads}
+    assert (by_name["CACHE_SECONDS"].library, by_name["CACHE_SECONDS"].default_kind) == ("os", "str")
+    assert by_name["EXPORT_BUCKET"].library == "os"  # the wrapper's own library
+    assert by_name["SECRET"].library == "os" and by_name["SECRET"].default_kind is None
+
+
+def test_literal_defaults_of_each_type(tmp_path: Path) -> None:
+    (tmp_path / "settings.py").write_text(
+        "import environ\nENV = environ.Env()\n"
+        'A = ENV.int("A", default=-3)\nB = ENV.float("B", default=0.5)\n'
+        'C = ENV.get_value("C", default=None)\n'
+        'D = ENV.str("D", default=NAME)\nE = ENV.str("E", "x", True)\n'  # str(var, default, multiline)
+    )
+    reads = {r.variable: r for r in load_app_source(tmp_path, cache=False).env_reads}
+    assert [(reads[v].default_value, reads[v].default_kind) for v in "ABCDE"] == [
+        ("-3", "int"), ("0.5", "float"), (None, "none"), (None, None), ("x", "str")
+    ]  # fmt: skip
+    assert not reads["E"].parse_default  # a str read's third argument is multiline, not parse_default
