@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from koku_gap.model.evidence import AppSource, CallSite, EnvRead, Guard, is_settings_module
+from koku_gap.model.evidence import AppSource, CallSite, CodeRef, EnvRead, Guard, Helper, is_settings_module
 from koku_gap.model.location import SourceRef
 
 # django-environ's reading of a set boolean variable (environ/environ.py, Env.parse_value): an integer is
@@ -31,6 +31,8 @@ ENVIRONS_FALSE: Final = frozenset(
     {"f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "n", "N", "no", "No", "NO", "0"}
 )
 MAX_DEPTH: Final = 12  # names followed through bindings and assignments before giving up
+MAX_CALLS: Final = 4  # calls of the tree's functions followed from one condition: is_x() -> _helper() -> ...
+CALL_BUDGET: Final = 256  # calls evaluated for one condition, all branches together: no blow-up
 
 
 class _Unknown:
@@ -68,6 +70,7 @@ class Fact:
     words: str
     code: EnvRead | None = None
     chart: SourceRef | None = None
+    ref: CodeRef | None = None  # the line of the code the words say (a return followed into a helper)
 
 
 @dataclass
@@ -83,10 +86,23 @@ class Evaluation:
 @dataclass(frozen=True)
 class Frame:
     """Where a condition is read: its module, and the names bound by the call that runs it (parameter
-    -> (argument text, the caller's module))."""
+    -> (argument text, the caller's module)). ``outer`` gives, for a parameter bound by a call from
+    another function, that function's own frame (its parameters bound in turn): without one, an
+    argument is read in its module alone. ``opaque`` are names the function binds itself, which the
+    files do not settle."""
 
     module: str
     bindings: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    outer: Mapping[str, Frame] = field(default_factory=dict)
+    opaque: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Calls:
+    """The helpers being followed for one condition (innermost last) and what is left of its budget."""
+
+    stack: tuple[str, ...] = ()
+    budget: list[int] = field(default_factory=lambda: [CALL_BUDGET])
 
 
 def bindings_of(call: CallSite) -> dict[str, tuple[str, str]]:
@@ -107,22 +123,23 @@ class Evaluator:
             self._at_line.setdefault((read.place.ref.file, read.place.ref.line, read.variable), read)
         self._settings = [m.name for m in source.modules if is_settings_module(m.name)]
         self._files = {m.name: m.file for m in source.modules}
+        self._helpers = {name: h for h in source.helpers for name in h.names}
 
     # --- entry points ------------------------------------------------------------------------------
 
-    def guard(self, guard: Guard, frame: Frame) -> Evaluation:
+    def guard(self, guard: Guard, frame: Frame, calls: _Calls | None = None) -> Evaluation:
         """Whether the statement under ``guard`` runs: the condition, inverted when it is the else."""
-        found = self.condition(guard.condition, frame, guard.ref.file, guard.ref.line)
+        found = self.condition(guard.condition, frame, guard.ref.file, guard.ref.line, calls)
         if guard.negated and found.value is not UNKNOWN:
             found.value = not found.value
         return found
 
-    def all_hold(self, guards: Sequence[Guard], frame: Frame) -> Evaluation:
+    def all_hold(self, guards: Sequence[Guard], frame: Frame, calls: _Calls | None = None) -> Evaluation:
         """Whether every guard holds: False as soon as one is False, unknown if any is unknown."""
         facts: list[Fact] = []
         unknown = False
         for guard in guards:
-            found = self.guard(guard, frame)
+            found = self.guard(guard, frame, calls)
             facts += found.facts
             if found.value is UNKNOWN:
                 unknown = True
@@ -130,14 +147,23 @@ class Evaluator:
                 return Evaluation(False, found.facts)
         return Evaluation(UNKNOWN if unknown else True, facts)
 
-    def condition(self, text: str, frame: Frame, file: str = "", line: int = 0) -> Evaluation:
+    def condition(
+        self, text: str, frame: Frame, file: str = "", line: int = 0, calls: _Calls | None = None
+    ) -> Evaluation:
         try:
             node = ast.parse(text.strip(), mode="eval").body
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return Evaluation(UNKNOWN)
         facts: list[Fact] = []
-        value = _Walk(self, frame, file, line, facts).value(node, 0)
+        value = _Walk(self, frame, file, line, facts, calls or _Calls()).value(node, 0)
         return Evaluation(value, facts)
+
+    def helper(self, module: str, func: ast.expr) -> Helper | None:
+        """The helper ``func`` (a call's function, as written in ``module``) names, if the tree has one."""
+        try:
+            return self._helpers.get(f"{module}.{ast.unparse(func)}")
+        except (RecursionError, ValueError):
+            return None
 
     # --- names -------------------------------------------------------------------------------------
 
@@ -310,6 +336,7 @@ class _Walk:
     file: str
     line: int
     facts: list[Fact]
+    calls: _Calls = field(default_factory=_Calls)
 
     def value(self, node: ast.expr, depth: int) -> object:
         if depth > MAX_DEPTH:
@@ -339,10 +366,14 @@ class _Walk:
         return UNKNOWN
 
     def named(self, name: str, depth: int) -> object:
+        if name in self.frame.opaque:
+            return UNKNOWN
         bound = self.frame.bindings.get(name)
         if bound is not None:  # a parameter: the caller's argument, read in the caller's module
             text, module = bound
-            caller = _Walk(self.ev, Frame(module), "", 0, self.facts)
+            caller = _Walk(
+                self.ev, self.frame.outer.get(name) or Frame(module), "", 0, self.facts, self.calls
+            )
             try:
                 node = ast.parse(text.strip(), mode="eval").body
             except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -387,8 +418,91 @@ class _Walk:
         if isinstance(func, ast.Attribute) and func.attr in _STR_METHODS and not node.args:
             inner = self.value(func.value, depth + 1)
             return getattr(inner, func.attr)() if isinstance(inner, str) else UNKNOWN
+        if isinstance(func, ast.Name) and func.id == "bool" and len(node.args) == 1 and not node.keywords:
+            inner = self.value(node.args[0], depth + 1)
+            return UNKNOWN if inner is UNKNOWN else bool(inner)
+        helper = self.ev.helper(self.frame.module, func)
+        if helper is not None:
+            return self.through(helper, node, depth)
         first = node.args[0] if node.args else None
         if isinstance(first, ast.Constant) and isinstance(first.value, str) and self.file:
             # an environment read written in the condition itself: ENV.bool("X", default=False)
             return self.ev.read_at(self.file, self.line, first.value, self.facts)
         return UNKNOWN
+
+    # --- calls of the tree's own functions -----------------------------------------------------------
+
+    def through(self, helper: Helper, node: ast.Call, depth: int) -> object:
+        """A call of a helper: its returns, in order, with the call's arguments bound to its parameters
+        (a parameter not passed takes its default): the first whose guards hold gives the value, none
+        holding gives None, and one whose guards are not settled leaves the call unknown."""
+        said = " ".join(ast.unparse(node).split())
+        if (
+            len(self.calls.stack) >= MAX_CALLS
+            or helper.function in self.calls.stack
+            or self.calls.budget[0] <= 0
+        ):
+            why = "a call of itself" if helper.function in self.calls.stack else "too many calls deep"
+            self.facts.append(
+                Fact(f"{said} ({helper.place.ref}) is not followed: {why}", ref=helper.place.ref)
+            )
+            return UNKNOWN
+        self.calls.budget[0] -= 1
+        frame = self.bound(helper, node)
+        if frame is None:
+            self.facts.append(
+                Fact(f"{said}: its arguments do not bind to {helper.place.ref}", ref=helper.place.ref)
+            )
+            return UNKNOWN
+        inner = _Calls((*self.calls.stack, helper.function), self.calls.budget)
+        for ret in helper.returns:
+            runs = self.ev.all_hold(ret.guards, frame, inner)
+            self.facts.extend(runs.facts)
+            if runs.truth is False:
+                continue
+            if runs.truth is None:
+                words = f"{said} may return {ret.expression} ({ret.ref}): whether it does is not settled"
+                self.facts.append(Fact(words, ref=ret.ref))
+                return UNKNOWN
+            try:
+                expression = ast.parse(ret.expression.strip(), mode="eval").body
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return UNKNOWN
+            walk = _Walk(self.ev, frame, ret.ref.file, ret.ref.line, self.facts, inner)
+            value = walk.value(expression, depth + 1)
+            settled = "" if value is not UNKNOWN else ", which the files do not settle"
+            self.facts.append(Fact(f"{said} returns {ret.expression} ({ret.ref}){settled}", ref=ret.ref))
+            return value
+        self.facts.append(
+            Fact(f"{said} returns None: no return of {helper.place.ref} runs", ref=helper.place.ref)
+        )
+        return None
+
+    def bound(self, helper: Helper, node: ast.Call) -> Frame | None:
+        """The helper's frame for this call: each parameter bound to its argument, read in this frame,
+        or to its default, read in the helper's module; None when the call cannot bind (``*args``)."""
+        module = helper.place.module
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            return None
+        named = {n for n, _ in (*helper.params, *helper.keyword_only)}
+        unknown_keyword = any(k.arg not in named for k in node.keywords)
+        if (len(node.args) > len(helper.params) or unknown_keyword) and not helper.variadic:
+            return None  # the call raises TypeError
+        bindings: dict[str, tuple[str, str]] = {}
+        outer: dict[str, Frame] = {}
+        for (name, _), arg in zip(helper.params, node.args, strict=False):
+            bindings[name], outer[name] = (ast.unparse(arg), self.frame.module), self.frame
+        for keyword in node.keywords:
+            if keyword.arg is not None:
+                bindings[keyword.arg], outer[keyword.arg] = (
+                    (ast.unparse(keyword.value), self.frame.module),
+                    self.frame,
+                )
+        opaque = set(helper.locals)  # a parameter the body assigns again is no longer its argument
+        for name, default in (*helper.params, *helper.keyword_only):
+            if name not in bindings:
+                if default is None:
+                    opaque.add(name)  # not passed and no default: the call raises
+                else:
+                    bindings[name] = (default, module)
+        return Frame(module, bindings, outer, frozenset(opaque))

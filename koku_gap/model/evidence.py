@@ -22,7 +22,7 @@ from pydantic import Field
 from koku_gap.model.base import Frozen
 from koku_gap.model.location import Notice
 
-ANALYSIS_VERSION = 4  # bump when the reader finds different facts in the same bytes: the cache key holds it
+ANALYSIS_VERSION = 5  # bump when the reader finds different facts in the same bytes: the cache key holds it
 
 
 def is_settings_module(module: str) -> bool:
@@ -241,6 +241,35 @@ class Switch(Frozen):
     place: Place
 
 
+class Return(Frozen):
+    """One ``return`` of a helper: the expression as written and the ``if``s it runs under."""
+
+    expression: str
+    ref: CodeRef
+    guards: tuple[Guard, ...] = ()
+
+
+class Helper(Frozen):
+    """A small function of the tree that a condition calls (``if is_hosted():``), read so the engine can
+    evaluate the call with a pod's env, through further calls. ``function`` is ``module:qualname``;
+    ``names`` are the expressions it is called by, each prefixed with the calling module
+    (``relay.views.flags.is_hosted``); ``params`` its positional parameters in order and
+    ``keyword_only`` the others, each with its default's text; ``variadic`` when it takes ``*args`` or
+    ``**kwargs``; ``locals`` the names its body binds (a condition reading one is not settled);
+    ``returns`` every ``return`` in source order. Only functions whose body is ``if``s, assignments,
+    expressions, imports and returns are read, so their returns are all the ways out: none running
+    means it returns None."""
+
+    function: str
+    place: Place
+    names: tuple[str, ...]
+    params: tuple[tuple[str, str | None], ...] = ()
+    keyword_only: tuple[tuple[str, str | None], ...] = ()
+    variadic: bool = False
+    locals: tuple[str, ...] = ()
+    returns: tuple[Return, ...] = ()
+
+
 class UrlRoute(Frozen):
     """A URL pattern routing to a view function of the tree (``view``: ``module:qualname``), with the
     ``if``s it is registered under; ``called`` when the tree also calls a function of that name."""
@@ -295,6 +324,7 @@ class AppSource(Frozen):
     switches: tuple[Switch, ...] = ()
     entry_points: tuple[EntryPoint, ...] = ()
     url_routes: tuple[UrlRoute, ...] = ()  # Django URL patterns to view functions of the tree
+    helpers: tuple[Helper, ...] = ()  # small functions the conditions call, to evaluate them through
     installed_apps: tuple[Value, ...] = ()  # INSTALLED_APPS: what autodiscover_tasks() imports
     warnings: tuple[SourceWarning, ...] = ()
 

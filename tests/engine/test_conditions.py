@@ -13,7 +13,7 @@ from koku_gap.engine.conditions import UNKNOWN, Evaluator, Frame, PodEnv, PodVal
 from koku_gap.model.evidence import AppSource, Guard
 from koku_gap.sources.appsource import load_app_source
 from tests.conftest import examples, line_containing
-from tests.helpers.appsource import QUEUES_APP, paths_source, queues_source
+from tests.helpers.appsource import PATHS_APP, QUEUES_APP, paths_source, queues_source
 
 SETTINGS_FILE = "depot/settings.py"
 IN_TASKS = Frame("ledger.tasks")  # a module that reads Django's settings as settings.X
@@ -269,3 +269,144 @@ def test_environs_and_os_read_their_own_way(tmp_path: Path) -> None:
     # marshmallow's Boolean: exact words; anything else raises, which settles nothing
     set_ = pod(A="FALSE", B="yes ", C="0", D="x", E="")
     assert _values(source, "A B C D E", set_) == [False, UNKNOWN, "0", "x", ""]
+
+
+def test_a_condition_is_followed_through_two_calls_to_the_read_each_return_cited() -> None:
+    """fixtures/appsource/paths/relay/sync.py: ``if flags.is_hosted():``, where is_hosted() returns
+    _hosted(), which returns ``ENV.bool("HOSTED", default=False)``."""
+    found = Evaluator(paths_source(), pod()).condition("flags.is_hosted()", Frame("relay.sync"))
+    assert found.value is False
+    flags = PATHS_APP / "relay" / "flags.py"
+    read, inner = (f"relay/flags.py:{line_containing(flags, n)}" for n in ("return ENV", "return _hosted()"))
+    assert [(f.words, str(f.ref) if f.ref else None) for f in found.facts] == [
+        ("HOSTED = False (rel-depot-worker does not set HOSTED: the default)", None),
+        (f'_hosted() returns ENV.bool("HOSTED", default=False) ({read})', read),
+        (f"flags.is_hosted() returns _hosted() ({inner})", inner),
+    ]
+    assert found.facts[0].code is not None and found.facts[0].code.place.ref.file == "relay/flags.py"
+    hosted = Evaluator(paths_source(), pod(HOSTED="yes")).condition(
+        "not flags.is_hosted()", Frame("relay.sync")
+    )
+    assert hosted.value is False
+    # the name is the module's: another module calling is_hosted() bare does not reach it
+    assert Evaluator(paths_source(), pod()).condition("is_hosted()", Frame("relay.sync")).value is UNKNOWN
+
+
+HELPERS = """\
+from django.conf import settings
+
+
+def mode_is(wanted, strict=False):
+    if strict:
+        return False
+    return settings.MODE == wanted
+
+
+def full():
+    return mode_is("full")
+
+
+def full_strictly():
+    return mode_is("full", strict=True)
+
+
+def passes(value):
+    return mode_is(value)
+
+
+def relayed(value):
+    return passes(value)
+
+
+def ping():
+    return pong()
+
+
+def pong():
+    return ping()
+
+
+def level1():
+    return level2()
+
+
+def level2():
+    return level3()
+
+
+def level3():
+    return level4()
+
+
+def level4():
+    return settings.ONPREM
+
+
+def deeper():
+    return level1()
+
+
+def counted():
+    mode = settings.MODE
+    return mode == "full"
+
+
+def looped():
+    for _ in range(3):
+        return settings.ONPREM
+
+
+def nothing():
+    if settings.ONPREM:
+        return True
+
+
+def job():
+    pass
+
+
+def run(value):
+    if full() and full_strictly() is False and relayed(value) and ping() and level1() and deeper():
+        job.delay()
+    if counted():
+        job.delay()
+    if looped() or nothing() is None or mode_is():
+        job.delay()
+"""
+
+
+def test_calls_bind_arguments_and_defaults_and_stop_at_cycles_depth_and_what_they_do_not_settle(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "settings.py").write_text(
+        'import environ\nENV = environ.Env()\nMODE = ENV.str("MODE", default="full")\n'
+        'ONPREM = ENV.bool("ONPREM", default=False)\n'
+    )
+    (tmp_path / "app" / "checks.py").write_text(
+        HELPERS.replace("def job():\n    pass\n", "from app.tasks import job\n")
+    )
+    (tmp_path / "app" / "tasks.py").write_text(
+        "from celery import shared_task\n\n\n@shared_task\ndef job():\n    pass\n"
+    )
+    source = load_app_source(tmp_path, cache=False)
+    in_checks = Frame("app.checks")
+
+    def of(condition: str, env: PodEnv | None = None) -> object:
+        return Evaluator(source, env or pod()).condition(condition, in_checks).value
+
+    assert of("full()") is True and of("full()", pod(MODE="lite")) is False
+    assert of("full_strictly()") is False  # the keyword binds strict, the first return runs
+    assert of("relayed('full')") is True and of("relayed('lite')") is False  # an argument through two calls
+    assert of("ping()") is UNKNOWN  # ping -> pong -> ping: a cycle
+    cycle = Evaluator(source, pod()).condition("ping()", in_checks)
+    assert any("is not followed: a call of itself" in f.words for f in cycle.facts)
+    assert of("level1()") is False  # level1 -> 2 -> 3 -> 4: four calls
+    deep = Evaluator(source, pod()).condition("deeper()", in_checks)
+    assert deep.value is UNKNOWN and any("too many calls deep" in f.words for f in deep.facts)
+    assert of("counted()") is UNKNOWN  # it reads a local the files do not settle
+    assert of("looped()") is UNKNOWN  # a loop: not read, its returns are not all its ways out
+    assert of("nothing()") is None and of("nothing()", pod(ONPREM="1")) is True  # falls off its end
+    assert of("mode_is()") is UNKNOWN  # a parameter without default not passed: the call raises
+    assert of("mode_is('full', 'x', 'y')") is UNKNOWN and of("mode_is('full', other=1)") is UNKNOWN

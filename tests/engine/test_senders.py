@@ -395,3 +395,21 @@ def test_a_beat_under_a_string_default_is_registered_the_string_false_is_true() 
     _, (beat,) = relay_pods()
     off = relay(beats=[with_env(beat, STRICT_AUDIT="false")]).evidence("audit")
     assert (off.verdict, only(off).liveness) == ("unsent", "dead")
+
+
+def test_a_site_under_a_condition_read_through_two_calls_is_dead_each_return_cited() -> None:
+    """relay/sync.py: ``if flags.is_hosted(): mirror.delay(account)``; is_hosted() returns _hosted(),
+    which returns ``ENV.bool("HOSTED", default=False)``; no pod sets HOSTED."""
+    found = relay().evidence("mirror")
+    sender = only(found)
+    assert (found.verdict, sender.liveness) == ("unsent", "dead")
+    assert relay_at("relay/sync.py", "mirror.delay(") in sender.words
+    for needle in ("return ENV.bool", "return _hosted()"):
+        assert f"({relay_at('relay/flags.py', needle)})" in sender.words
+    assert {str(f.ref) for f in sender.facts if f.ref} == {
+        relay_at("relay/flags.py", "return ENV.bool"),
+        relay_at("relay/flags.py", "return _hosted()"),
+    }
+    pods, beats = relay_pods()
+    hosted = relay(pods=[with_env(p, HOSTED="true") for p in pods], beats=beats).evidence("mirror")
+    assert (hosted.verdict, only(hosted).liveness) == ("unproven", "unproven")

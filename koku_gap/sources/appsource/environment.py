@@ -11,12 +11,23 @@ say what setting the variable changes (``ROOT_URLCONF``, ``INSTALLED_APPS``) bef
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from koku_gap.model.evidence import Assignment, EnvLibrary, EnvRead, Guard, LiteralKind, Switch, SwitchKind
+from koku_gap.model.evidence import (
+    Assignment,
+    EnvLibrary,
+    EnvRead,
+    Guard,
+    Helper,
+    LiteralKind,
+    Place,
+    Return,
+    Switch,
+    SwitchKind,
+)
 from koku_gap.sources.appsource.index import Context, GuardNode, ModuleInfo, keyword, last_name
 from koku_gap.sources.appsource.installed import INSTALLED_APPS
-from koku_gap.sources.appsource.resolve import ExternalSym, Frame, FunctionSym, Tree, ValueSym
+from koku_gap.sources.appsource.resolve import SMALL_FUNCTION, ExternalSym, Frame, FunctionSym, Tree, ValueSym
 
 ENV_CLASSES: dict[str, EnvLibrary] = {
     "environ.Env": "django-environ",
@@ -44,6 +55,10 @@ ENV_CASTS = frozenset(
 ENV_CASTS_WITH_CAST_ARG = frozenset({"get_value"})  # get_value(var, cast=None, default=NOTSET)
 URLCONF = "ROOT_URLCONF"
 LIST_CHANGES = frozenset({"append", "extend", "insert", "remove"})
+HELPER_LEVELS = 4  # calls followed from a condition: is_x() -> _helper() -> ... (the engine's bound too)
+MAX_HELPERS = 2_000  # helpers read for one tree
+HELPER_STATEMENTS = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return, ast.Pass, ast.Import,
+                     ast.ImportFrom)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -56,11 +71,24 @@ class EnvCall:
     parse_default: bool = False
 
 
+@dataclass
+class _Called:
+    """A function conditions call: by which names (``module.expression``), from how deep a call chain."""
+
+    callee: FunctionSym
+    level: int
+    names: set[str] = field(default_factory=set)
+
+
 class Environment:
     """Finds env reads in calls and subscripts, and what a condition reads, for one tree."""
 
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
+        self._called: dict[tuple[str, str], _Called] = {}  # (module, qualname) -> the calls of it
+        self._noted: set[int] = set()  # conditions whose calls are noted
+        self._level = 0  # how deep a call chain the conditions being read sit (0: a statement's own)
+        self._returns: dict[int, dict[int, list[tuple[ast.Return, Context]]]] = {}
         self._wrappers: dict[tuple[str, str], tuple[str, str | None, EnvCall] | None] = {}
         self._naming: set[int] = set()  # variable names being resolved: `X = os.getenv(X)` must end
         # cheap tests before a lookup: the names Env() objects are bound to, the one-call functions
@@ -270,6 +298,7 @@ class Environment:
 
     def guard(self, node: GuardNode, module: ModuleInfo, frame: Frame) -> Guard:
         settings, env = self.condition_reads(node.test, frame)
+        self.note_calls(node.test, frame)
         return Guard(
             condition=module.text(node.test),
             negated=node.negated,
@@ -277,6 +306,91 @@ class Environment:
             settings=settings,
             env=env,
         )
+
+    # --- helpers: functions the conditions call ----------------------------------------------------------
+
+    def note_calls(self, test: ast.expr, frame: Frame) -> None:
+        """Note the functions of the tree ``test`` calls, under the names it calls them by."""
+        key = id(test) ^ (id(frame.scope) << 1)
+        if key in self._noted or self._level >= HELPER_LEVELS:
+            return
+        self._noted.add(key)
+        for sub in ast.walk(test):
+            if not isinstance(sub, ast.Call) or not isinstance(sub.func, ast.Name | ast.Attribute):
+                continue
+            callee = self.tree.function(sub.func, frame)
+            if callee is None:
+                continue
+            called = self._called.setdefault(
+                (callee.module.name, callee.qualname), _Called(callee, self._level)
+            )
+            called.level = min(called.level, self._level)
+            called.names.add(f"{frame.module.name}.{ast.unparse(sub.func)}")
+
+    def helpers(self) -> list[Helper]:
+        """Every function the conditions call, read as a :class:`Helper`, and the functions those call in
+        their returns and conditions, to ``HELPER_LEVELS`` calls deep; read once the conditions of every
+        statement are."""
+        out: dict[tuple[str, str], Helper | None] = {}
+        while len(out) < MAX_HELPERS:
+            todo = [(k, c) for k, c in self._called.items() if k not in out and c.level < HELPER_LEVELS]
+            if not todo:
+                break
+            for key, called in sorted(todo, key=lambda item: (item[1].level, item[0])):
+                out[key] = self._helper(called)
+        for key, called in self._called.items():  # names noted after a helper was read
+            helper = out.get(key)
+            if helper is not None and len(called.names) > len(helper.names):
+                out[key] = helper.model_copy(update={"names": tuple(sorted(called.names))})
+        return [h for h in out.values() if h is not None]
+
+    def _helper(self, called: _Called) -> Helper | None:
+        callee = called.callee
+        node, scope, module = callee.node, callee.scope, callee.module
+        if scope.size > SMALL_FUNCTION or not _simple(node.body):
+            return None
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+        defaults += args.defaults
+        previous, self._level = self._level, called.level + 1
+        try:
+            returns = []
+            for stmt, ctx in self._returns_of(module).get(id(scope), []):
+                frame = self.tree.frame(ctx)
+                if stmt.value is not None:
+                    self.note_calls(stmt.value, frame)
+                returns.append(
+                    Return(
+                        expression=module.text(stmt.value) if stmt.value is not None else "None",
+                        ref=module.ref(stmt),
+                        guards=self.guards(ctx),
+                    )
+                )
+        finally:
+            self._level = previous
+        return Helper(
+            function=f"{module.name}:{callee.qualname}",
+            place=Place(module=module.name, function=callee.qualname, ref=module.ref(node)),
+            names=tuple(sorted(called.names)),
+            params=tuple((a.arg, _text(module, d)) for a, d in zip(positional, defaults, strict=True)),
+            keyword_only=tuple(
+                (a.arg, _text(module, d)) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+            ),
+            variadic=args.vararg is not None or args.kwarg is not None,
+            locals=tuple(sorted({*scope.assigned, *scope.imports})),
+            returns=tuple(returns),
+        )
+
+    def _returns_of(self, module: ModuleInfo) -> dict[int, list[tuple[ast.Return, Context]]]:
+        """The module's ``return`` statements by the scope they return from, in source order."""
+        if id(module) not in self._returns:
+            found: dict[int, list[tuple[ast.Return, Context]]] = {}
+            for stmt, ctx in module.statements:
+                if isinstance(stmt, ast.Return):
+                    found.setdefault(id(ctx.scope), []).append((stmt, ctx))
+            self._returns[id(module)] = found
+        return self._returns[id(module)]
 
     def switches(self, module: ModuleInfo) -> list[Switch]:
         out: list[Switch] = []
@@ -390,6 +504,23 @@ def _assignments(module: ModuleInfo, body: list[ast.stmt]) -> tuple[Assignment, 
             changed = module.text(stmt.value.func.value)
             out.append(Assignment(target=changed, value=module.text(stmt.value), ref=module.ref(stmt)))
     return tuple(out)
+
+
+def _simple(body: list[ast.stmt]) -> bool:
+    """A body of ``if``s, assignments, expressions, imports and returns only: no loop, ``try``, ``with``,
+    ``raise`` or nested definition, so every way out of it is a ``return`` or its end."""
+    todo = list(body)
+    while todo:
+        stmt = todo.pop()
+        if isinstance(stmt, ast.If):
+            todo += [*stmt.body, *stmt.orelse]
+        elif not isinstance(stmt, HELPER_STATEMENTS):
+            return False
+    return True
+
+
+def _text(module: ModuleInfo, node: ast.expr | None) -> str | None:
+    return module.text(node) if node is not None else None
 
 
 def _cast_argument(call: ast.Call) -> str | None:

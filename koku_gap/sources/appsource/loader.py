@@ -141,6 +141,10 @@ def _analyse(files: list[SourceFile], key: str) -> AppSource:
             found[name] += values
 
     each(read_facts)
+    try:
+        helpers = environment.helpers()  # the functions the conditions read above call
+    except RecursionError:
+        helpers = []
     return AppSource.model_validate(
         {
             "root": "",
@@ -153,6 +157,7 @@ def _analyse(files: list[SourceFile], key: str) -> AppSource:
             "tasks": celery.tasks,
             "apps": celery.apps,
             "installed_apps": installed_apps(tree),
+            "helpers": helpers,
             **found,
             "warnings": problems,
         }

@@ -117,3 +117,32 @@ def test_literal_defaults_of_each_type(tmp_path: Path) -> None:
         ("-3", "int"), ("0.5", "float"), (None, "none"), (None, None), ("x", "str")
     ]  # fmt: skip
     assert not reads["E"].parse_default  # a str read's third argument is multiline, not parse_default
+
+
+def test_the_functions_a_condition_calls_are_read_with_their_returns_through_each_level() -> None:
+    """``if flags.is_hosted():`` (relay/sync.py): is_hosted and the _hosted it returns are helpers, each
+    named as its callers write it, each return with its line."""
+    helpers = {h.function: h for h in paths_source().helpers}
+    assert set(helpers) == {"relay.flags:is_hosted", "relay.flags:_hosted"}
+    hosted, inner = helpers["relay.flags:is_hosted"], helpers["relay.flags:_hosted"]
+    assert hosted.names == ("relay.sync.flags.is_hosted",) and inner.names == ("relay.flags._hosted",)
+    assert [(r.expression, r.ref.text) for r in hosted.returns] == [("_hosted()", "return _hosted()")]
+    assert [r.expression for r in inner.returns] == ['ENV.bool("HOSTED", default=False)']
+
+
+def test_a_helper_s_parameters_locals_and_guarded_returns_and_what_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(
+        "import os\nfrom celery import shared_task\n\n\n@shared_task\ndef job():\n    pass\n\n\n"
+        "def on(mode, strict=False, *, level=2):\n    wanted = 'full'\n    if strict:\n        return False\n"
+        "    return mode == wanted\n\n\n"
+        "def loops():\n    for x in range(2):\n        return x\n\n\n"
+        "def run():\n    if on(os.getenv('MODE')) or loops():\n        job.delay()\n"
+    )
+    (helper,) = load_app_source(tmp_path, cache=False).helpers  # loops() has a loop: not read
+    assert (helper.function, helper.names) == ("m:on", ("m.on",))
+    assert helper.params == (("mode", None), ("strict", "False")) and helper.keyword_only == (("level", "2"),)
+    assert helper.locals == ("wanted",) and not helper.variadic
+    assert [(r.expression, [(g.condition, g.negated) for g in r.guards]) for r in helper.returns] == [
+        ("False", [("strict", False)]),
+        ("mode == wanted", [("strict", True)]),
+    ]
