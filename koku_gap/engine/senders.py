@@ -344,9 +344,14 @@ class QueueSenders:
         site's guards in every pod."""
         key = id(site)  # the sites of self.source, alive as long as this object
         if key not in self._dead:
-            facts = self._false_everywhere(site.guards, site.place.module)
-            if facts is not None:
-                why = f"a guard is false in every pod of the app ({_because(Evaluation(False, facts))})"
+            false = self._false_guards(site.guards, site.place.module)
+            if false is not None:
+                failing, facts = false
+                named = " and ".join(f"`{_written(g)}` ({g.ref})" for g in failing)
+                guard = "its guard" if len(failing) == 1 else "one of its guards"
+                why = (
+                    f"{guard} {named} is false in every pod of the app ({_because(Evaluation(False, facts))})"
+                )
                 self._dead[key] = (why, facts)
             else:
                 self._dead[key] = self._unrouted(site)
@@ -354,15 +359,27 @@ class QueueSenders:
 
     def _false_everywhere(self, guards: Sequence[Guard], module: str) -> list[Fact] | None:
         """The facts that make some guard false in every pod of the app, or None."""
+        false = self._false_guards(guards, module)
+        return None if false is None else false[1]
+
+    def _false_guards(self, guards: Sequence[Guard], module: str) -> tuple[list[Guard], list[Fact]] | None:
+        """The guards found false, one per pod (the first false in it), and the facts that make them so,
+        when some guard is false in every pod of the app; else None."""
         if not guards or not self.pods:
             return None
+        failing: list[Guard] = []
         facts: list[Fact] = []
         for pod in self.pods:
-            found = self._evaluators[pod.name].all_hold(guards, Frame(module))
-            if found.truth is not False:
+            evaluator = self._evaluators[pod.name]
+            for guard in guards:
+                found = evaluator.guard(guard, Frame(module))
+                if found.truth is False:
+                    failing.append(guard)
+                    facts += found.facts
+                    break
+            else:
                 return None
-            facts += found.facts
-        return list(dict.fromkeys(facts))
+        return list(dict.fromkeys(failing)), list(dict.fromkeys(facts))
 
     def _unrouted(self, site: RoutingSite) -> tuple[str, list[Fact]] | None:
         """A site in a Django view whose every URL pattern is registered under a guard false in every
@@ -428,6 +445,11 @@ def _and(a: Evaluation, b: Evaluation) -> Evaluation:
         return b
     value = UNKNOWN if a.truth is None or b.truth is None else True
     return Evaluation(value, [*a.facts, *b.facts])
+
+
+def _written(guard: Guard) -> str:
+    """A guard as the statement under it needs it: its condition, or ``not (...)`` in an else."""
+    return f"not ({guard.condition})" if guard.negated else guard.condition
 
 
 def _because(found: Evaluation) -> str:

@@ -209,8 +209,9 @@ def test_a_site_whose_guard_is_false_in_every_pod_is_dead_naming_each_pod() -> N
     found = evidence("hosted")
     sender = only(found)
     assert (found.verdict, sender.liveness) == ("unsent", "dead")
+    guard = at("ledger/tasks.py", "if not settings.ONPREM:")
     assert sender.words.endswith(
-        "; never runs here: a guard is false in every pod of the app "
+        f"; never runs here: its guard `not settings.ONPREM` ({guard}) is false in every pod of the app "
         "(settings.ONPREM = True (ONPREM='True' in rel-depot-api); "
         "settings.ONPREM = True (ONPREM='True' in rel-depot-beat); settings.ONPREM = True "
         "(ONPREM='True' in rel-depot-worker))"
