@@ -47,6 +47,7 @@ from koku_gap.model.evidence import (
     Guard,
     Resolution,
     RoutingSite,
+    TaskImports,
     UrlRoute,
 )
 from koku_gap.model.graph import Component
@@ -158,11 +159,18 @@ class QueueSenders:
         self._views: dict[str, list[UrlRoute]] = {}
         for route in source.url_routes:
             self._views.setdefault(route.view, []).append(route)
-        self._startups: dict[str, Startup] = {
-            b.name: celery_startup(source, app_argument(b.component)) for b in self.beats
-        }
+        self._startups: dict[str, Startup] = {b.name: self._startup(b) for b in self.beats}
         self._beat_senders = [s for b in self.beats for s in self._beat(b)]
         self._alive = self._live_tasks()
+
+    def _startup(self, beat: Pod) -> Startup:
+        """What the beat process loads, a guarded ``imports`` setting decided with its pod's env."""
+        evaluator = self._evaluators[beat.name]
+
+        def decide(imports: TaskImports) -> bool | None:
+            return evaluator.all_hold(imports.guards, Frame(imports.place.module)).truth
+
+        return celery_startup(self.source, app_argument(beat.component), decide)
 
     # --- the answer -------------------------------------------------------------------------------
 
@@ -259,13 +267,21 @@ class QueueSenders:
             return _Landing(sure=own, why=why)
         if module in startup.possible:
             via = ", ".join(startup.imported_in(self.source, module)[:3])
+            if module in startup.maybe:
+                cause = f"only if {startup.maybe[module]} holds"
+            elif via:
+                cause = f"only if a function of {via} imports it"
+            else:
+                cause = "only if a module it may load is loaded"
             why = (
-                f"the beat process loads {module} only if a function of {via} imports it: then {own_why}; "
+                f"the beat process loads {module} {cause}: then {own_why}; "
                 f"else it sends the task by name ({route_why})"
             )
             return _Landing(sure=own & by_name, maybe=own ^ by_name, why=why)
+        skipped = f" ({startup.skipped[module]})" if module in startup.skipped else ""
         return _Landing(
-            sure=by_name, why=f"the beat process never imports {module}, so it sends by name: {route_why}"
+            sure=by_name,
+            why=f"the beat process never imports {module}{skipped}, so it sends by name: {route_why}",
         )
 
     def _declared(self, task: CeleryTask) -> tuple[set[str], str]:

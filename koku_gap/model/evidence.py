@@ -22,7 +22,7 @@ from pydantic import Field
 from koku_gap.model.base import Frozen
 from koku_gap.model.location import Notice
 
-ANALYSIS_VERSION = 5  # bump when the reader finds different facts in the same bytes: the cache key holds it
+ANALYSIS_VERSION = 6  # bump when the reader finds different facts in the same bytes: the cache key holds it
 
 
 def is_settings_module(module: str) -> bool:
@@ -142,6 +142,21 @@ class DefaultQueue(Frozen):
 
     queue: Resolution
     place: Place
+
+
+class TaskImports(Frozen):
+    """Modules a Celery process imports when it starts, whatever else it imports: the ``imports`` and
+    ``include`` settings (``CELERY_IMPORTS``/``CELERY_INCLUDE`` among Django's settings, ``imports`` in
+    a module given to ``config_from_object``, ``app.conf.imports``, ``conf.update(imports=...)``), which
+    Celery's loader imports in ``init_worker``, run by the worker and the beat alike. ``setting`` is the
+    name as written (``CELERY_IMPORTS``, ``imports``, ``app.conf.include``); ``modules`` each name with
+    its line; ``guards`` the ``if``s the assignment runs under; ``place.function`` set when a function
+    assigns it (it holds only if that function runs)."""
+
+    setting: str
+    modules: tuple[Value, ...]
+    place: Place
+    guards: tuple[Guard, ...] = ()
 
 
 RoutingKind = Literal["set", "apply_async", "delay", "send_task", "signature"]
@@ -317,6 +332,7 @@ class AppSource(Frozen):
     apps: tuple[CeleryApp, ...] = ()
     task_routes: tuple[TaskRoute, ...] = ()
     default_queues: tuple[DefaultQueue, ...] = ()  # task_default_queue settings (none: Celery's "celery")
+    task_imports: tuple[TaskImports, ...] = ()  # CELERY_IMPORTS / imports / include settings
     routing: tuple[RoutingSite, ...] = ()
     beats: tuple[BeatEntry, ...] = ()
     kafka: tuple[KafkaSite, ...] = ()

@@ -414,3 +414,28 @@ def test_a_site_under_a_condition_read_through_two_calls_is_dead_each_return_cit
     pods, beats = relay_pods()
     hosted = relay(pods=[with_env(p, HOSTED="true") for p in pods], beats=beats).evidence("mirror")
     assert (hosted.verdict, only(hosted).liveness) == ("unproven", "unproven")
+
+
+def test_a_beat_of_a_task_module_celery_imports_loads_lands_on_the_decorator_s_queue() -> None:
+    """``CELERY_IMPORTS = ["relay.jobs"]``: the beat imports relay.jobs at start, so the nightly invoice
+    beat lands on the task's own ``invoices``, which no worker consumes: live, each link a line."""
+    sender = only(relay().evidence("invoices"))
+    assert sender.liveness == "live"
+    setting = relay_at("relay/settings.py", "CELERY_IMPORTS = ")
+    assert (
+        f"the beat process loads relay.jobs (CELERY_IMPORTS ({setting})), "
+        f"so the decorator's queue= applies (invoices, {relay_at('relay/jobs.py', '@app.task')})"
+    ) in sender.words
+
+
+def test_a_task_module_imported_under_an_if_the_beat_pod_fails_is_sent_by_name() -> None:
+    """``if HOSTED: CELERY_IMPORTS += ["relay.hosted_jobs"]``: HOSTED unset (False) in the beat pod, so the
+    beat never imports it and sends reconcile by name, to ``celery``; with HOSTED set, to ``reconcile``."""
+    assert relay().evidence("reconcile").verdict == "unsent"
+    by_name = next(s for s in relay().evidence("celery").senders if s.task == "relay.hosted_jobs.reconcile")
+    assert by_name.liveness == "live"
+    assert "never imports relay.hosted_jobs (CELERY_IMPORTS (" in by_name.words
+    assert "under `HOSTED` does not hold), so it sends by name" in by_name.words
+    _, (beat,) = relay_pods()
+    hosted = relay(beats=[with_env(beat, HOSTED="1")]).evidence("reconcile")
+    assert (hosted.verdict, only(hosted).liveness) == ("live", "live")

@@ -21,7 +21,9 @@ from koku_gap.model.evidence import (
     Resolution,
     RoutingKind,
     RoutingSite,
+    TaskImports,
     TaskRoute,
+    Value,
 )
 from koku_gap.sources.appsource.environment import Environment
 from koku_gap.sources.appsource.index import Context, ModuleInfo, keyword, last_name
@@ -35,6 +37,8 @@ ROUTES_NAMES = frozenset({"task_routes", "celery_task_routes", "celery_routes"})
 DEFAULT_QUEUE_NAMES = frozenset(
     {"task_default_queue", "celery_default_queue"}
 )  # CELERY_TASK_DEFAULT_QUEUE too
+IMPORTS_SETTINGS = frozenset({"celery_imports", "celery_include"})  # Django's settings, old names too
+IMPORTS_CONF = frozenset({"imports", "include"})  # app.conf.imports, a config module's own names
 BEAT_NAMES = ("beat_schedule",)  # CELERY_BEAT_SCHEDULE, app.conf.beat_schedule, a parameter beat_schedule
 
 
@@ -197,6 +201,55 @@ class Celery:
                 queue = keyword(call, "task_default_queue")
                 if queue is not None:
                     yield self._default_queue(queue, call, ctx)
+
+    def task_imports(self, module: ModuleInfo) -> Iterator[TaskImports]:
+        """The ``imports``/``include`` settings a Celery process imports at start (Celery's loader,
+        ``init_worker``): ``CELERY_IMPORTS`` and ``CELERY_INCLUDE`` anywhere (Django's settings), the
+        bare names in a module an app reads with ``config_from_object``, ``<app>.conf.imports`` and
+        ``conf.update(imports=...)``; ``=`` and ``+=``."""
+        config = module.name in {c.split(":", 1)[0] for a in self.apps for c in a.config_from_object}
+        for stmt, ctx in module.statements:
+            if isinstance(stmt, ast.Assign | ast.AugAssign):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    setting = self._imports_setting(module, target, ctx, config)
+                    if setting is not None and stmt.value is not None:
+                        yield self._imports(setting, stmt.value, stmt, ctx)
+        for call, ctx in module.calls:
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "update":
+                for name in ("imports", "include"):
+                    value = keyword(call, name)
+                    if value is not None:
+                        yield self._imports(f"{module.text(call.func.value)}.{name}", value, call, ctx)
+
+    def _imports_setting(
+        self, module: ModuleInfo, target: ast.expr, ctx: Context, config: bool
+    ) -> str | None:
+        """The setting an assignment target names, if it is one a Celery process imports modules by."""
+        if isinstance(target, ast.Name):
+            module_level = ctx.function is None and ctx.scope is module.scope
+            if module_level and target.id.lower() in IMPORTS_SETTINGS:
+                return target.id
+            if module_level and config and target.id in IMPORTS_CONF:
+                return target.id
+            return None
+        if (
+            isinstance(target, ast.Attribute)
+            and target.attr in IMPORTS_CONF
+            and isinstance(target.value, ast.Attribute)
+            and target.value.attr == "conf"
+        ):
+            return module.text(target)
+        return None
+
+    def _imports(self, setting: str, node: ast.expr, where: ast.AST, ctx: Context) -> TaskImports:
+        frame = self.tree.frame(ctx)
+        values: list[Value] = []
+        for element, at in self.elements(node, frame):
+            values += self.tree.values(element, at, (), 0, frozenset())
+        return TaskImports(
+            setting=setting, modules=tuple(values), place=ctx.place(where), guards=self.env.guards(ctx)
+        )
 
     def _default_queue(self, node: ast.expr, where: ast.AST, ctx: Context) -> DefaultQueue:
         return DefaultQueue(queue=self.tree.resolve_in(node, self.tree.frame(ctx)), place=ctx.place(where))

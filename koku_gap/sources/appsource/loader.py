@@ -32,6 +32,7 @@ from koku_gap.sources.appsource.urls import called_names, url_routes
 FACTS = (
     "task_routes",
     "default_queues",
+    "task_imports",
     "url_routes",
     "routing",
     "beats",
@@ -129,6 +130,7 @@ def _analyse(files: list[SourceFile], key: str) -> AppSource:
         facts: dict[str, Sequence[object]] = {  # all of a module's facts or none
             "task_routes": list(celery.task_routes(module)),
             "default_queues": list(celery.default_queues(module)),
+            "task_imports": list(celery.task_imports(module)),
             "url_routes": url_routes(tree, environment, module, called),
             "routing": celery.routing(module),
             "beats": celery.beats(module),

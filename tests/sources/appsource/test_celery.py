@@ -146,3 +146,28 @@ def test_the_default_queue_an_app_sets_in_settings_config_or_update(tmp_path: Pa
         (["bulk"], "svc/celery.py", 6),
         (["work"], "svc/settings.py", 1),
     ]
+
+
+def test_the_modules_a_celery_process_imports_at_start_each_setting_with_its_line(tmp_path: Path) -> None:
+    """``CELERY_IMPORTS`` (Django's settings), ``imports`` of a config module, ``app.conf.include`` and
+    ``conf.update(imports=...)``; a bare ``imports`` of any other module is only a variable."""
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "__init__.py").write_text("")
+    (tmp_path / "proj" / "settings.py").write_text(
+        'import os\nCELERY_IMPORTS = ("proj.a",)\nif os.getenv("EXTRA"):\n    CELERY_IMPORTS += ("proj.b",)\n'
+    )
+    (tmp_path / "proj" / "celeryconfig.py").write_text('imports = ["proj.c"]\n')
+    (tmp_path / "proj" / "other.py").write_text('imports = ["proj.d"]\n')
+    (tmp_path / "proj" / "celery.py").write_text(
+        "from celery import Celery\n\napp = Celery('proj')\napp.config_from_object('proj.celeryconfig')\n"
+        "app.conf.include = ['proj.e']\napp.conf.update(imports=['proj.f'])\n"
+    )
+    found = load_app_source(tmp_path, cache=False).task_imports
+    assert [(i.setting, [v.value for v in i.modules], [g.condition for g in i.guards]) for i in found] == [
+        ("app.conf.include", ["proj.e"], []),
+        ("app.conf.imports", ["proj.f"], []),
+        ("imports", ["proj.c"], []),
+        ("CELERY_IMPORTS", ["proj.a"], []),
+        ("CELERY_IMPORTS", ["proj.b"], ['os.getenv("EXTRA")']),
+    ]
+    assert [str(v.ref) for i in found for v in i.modules][-2:] == ["proj/settings.py:2", "proj/settings.py:4"]
