@@ -48,6 +48,8 @@ from koku_gap.model.evidence import (
     Resolution,
     RoutingSite,
     TaskImports,
+    UrlConf,
+    UrlInclude,
     UrlRoute,
 )
 from koku_gap.model.graph import Component
@@ -157,6 +159,7 @@ class QueueSenders:
         self._evaluators = {p.name: Evaluator(source, p.env) for p in [*self.pods, *self.beats]}
         self._dead: dict[int, tuple[str, list[Fact]] | None] = {}  # site -> why it runs nowhere
         self._views: dict[str, list[UrlRoute]] = {}
+        self._url_confs: dict[str, _Served] = {}  # pod -> the URL conf modules it may serve
         for route in source.url_routes:
             self._views.setdefault(route.view, []).append(route)
         self._startups: dict[str, Startup] = {b.name: self._startup(b) for b in self.beats}
@@ -398,23 +401,70 @@ class QueueSenders:
         return list(dict.fromkeys(failing)), list(dict.fromkeys(facts))
 
     def _unrouted(self, site: RoutingSite) -> tuple[str, list[Fact]] | None:
-        """A site in a Django view whose every URL pattern is registered under a guard false in every
-        pod (and that nothing calls as a function): no request reaches it."""
+        """A site in a Django view (that nothing calls as a function) whose every URL pattern is, in
+        each pod, in a module no URL conf of that pod reaches, or under a guard false there: no request
+        reaches it. A pod whose URL confs the files cannot settle may serve any module."""
         routes = self._views.get(f"{site.place.module}:{site.place.function}")
-        if not routes or any(r.called for r in routes):
+        if not routes or any(r.called for r in routes) or not self.pods:
             return None
         facts: list[Fact] = []
+        shown: list[Fact] = []  # the words cite every guard's facts, and one pod's of each URL conf
+        where: list[str] = []
+        others: dict[str, list[str]] = {}  # what the pods a route's module is not served in serve: pods
+        reached = False  # some pod serves some route's module (its guard false there)
         for route in routes:
-            found = self._false_everywhere(route.guards, route.place.module)
-            if found is None:
-                return None
-            facts += found
-        where = ", ".join(f"{r.place.ref} under `{r.guards[-1].condition}`" for r in routes if r.guards)
-        unique = list(dict.fromkeys(facts))
-        why = (
-            f"its view is routed only at {where}, false in every pod ({_because(Evaluation(False, unique))})"
-        )
-        return why, unique
+            module = route.place.module
+            failing: list[Guard] = []
+            reaching: list[str] = []
+            for pod in self.pods:
+                served = self._served(pod)
+                if served.modules is not None and module not in served.modules:
+                    facts += served.facts
+                    if served.words not in others:
+                        shown += served.facts
+                    others.setdefault(served.words, []).append(pod.name)
+                    continue
+                false = self._false_in(pod, route.guards, module)
+                if false is None:
+                    return None  # this pod may route a request to it
+                failing.append(false[0])
+                reaching.append(pod.name)
+                reached = True
+                facts += false[1]
+                shown += false[1]
+            guards = " and ".join(f"`{_written(g)}` ({g.ref})" for g in dict.fromkeys(failing))
+            if not failing:
+                where.append(f"{route.place.ref} (in {module}), which no pod's URL conf reaches")
+            elif len(reaching) == len(self.pods):
+                where.append(f"{route.place.ref} under {guards}, false in every pod")
+            else:
+                where.append(
+                    f"{route.place.ref} under {guards}, false in the pods whose URL conf reaches {module} "
+                    f"({_names(reaching)})"
+                )
+        why = f"its view is routed only at {'; '.join(where)}"
+        if others:
+            confs = "; ".join(f"{_names(pods)}: {words}" for words, pods in others.items())
+            why += f"; the other pods' URL confs do not reach it ({confs})" if reached else f" ({confs})"
+        unique = list(dict.fromkeys(shown))
+        if unique:
+            why += f" ({_because(Evaluation(False, unique))})"
+        return why, list(dict.fromkeys(facts))
+
+    def _false_in(self, pod: Pod, guards: Sequence[Guard], module: str) -> tuple[Guard, list[Fact]] | None:
+        """The first of ``guards`` false in ``pod``, with why; None when none is."""
+        evaluator = self._evaluators[pod.name]
+        for guard in guards:
+            found = evaluator.guard(guard, Frame(module))
+            if found.truth is False:
+                return guard, found.facts
+        return None
+
+    def _served(self, pod: Pod) -> _Served:
+        """The modules whose URL patterns ``pod`` may route requests through, decided once per pod."""
+        if pod.name not in self._url_confs:
+            self._url_confs[pod.name] = served_modules(self.source, self._evaluators[pod.name])
+        return self._url_confs[pod.name]
 
     def _live_tasks(self) -> set[str]:
         """The tasks something deployed may send: a registered (or maybe registered) beat, or a code
@@ -431,6 +481,85 @@ class QueueSenders:
             if grown == alive:
                 return alive
             alive = grown
+
+
+@dataclass(frozen=True)
+class _Served:
+    """The modules whose URL patterns one pod may route requests through (``modules``; None: the files
+    cannot tell, any), and how that was decided: ``words`` with the lines, and the facts."""
+
+    modules: frozenset[str] | None
+    words: str
+    facts: tuple[Fact, ...] = ()
+
+
+def served_modules(source: AppSource, evaluator: Evaluator) -> _Served:
+    """Where Django routes a request in the pod ``evaluator`` evaluates for: the ``ROOT_URLCONF`` its
+    settings choose (the last assignment that runs; every one that may, when an ``if`` is not settled),
+    any per-request ``urlconf``, each ``include()`` followed whose ``if``s do not fail there, and every
+    module those import (patterns may be built elsewhere)."""
+    confs = [c for c in source.url_confs if c.setting == "ROOT_URLCONF"]
+    if not confs:
+        return _Served(None, "no ROOT_URLCONF is assigned in the files")
+    facts: list[Fact] = []
+    notes: list[str] = []
+    roots: set[str] = set()
+    chosen: list[str] = []
+    unknown = False
+    by_module: dict[str, list[UrlConf]] = {}
+    for conf in source.url_confs:
+        by_module.setdefault(conf.place.module if conf.setting == "ROOT_URLCONF" else "", []).append(conf)
+    for module, assigned in sorted(by_module.items()):
+        current: set[str] = set()
+        said: list[str] = []
+        runs = False
+        for conf in sorted(assigned, key=lambda c: (c.place.ref.file, c.place.ref.line)):
+            held = evaluator.all_hold(conf.guards, Frame(conf.place.module))
+            facts += held.facts
+            if held.truth is False:
+                conditions = " and ".join(_written(g) for g in conf.guards)
+                written = f"{conf.setting} = {conf.value.expression} ({conf.place.ref})"
+                notes.append(f"{written} under `{conditions}` does not run")
+                continue
+            unknown = unknown or bool(conf.value.unknown)
+            words = f"{', '.join(sorted(conf.value.known)) or conf.value.expression} ({conf.place.ref})"
+            if held.truth and module:  # ROOT_URLCONF: the last one that runs wins
+                current, said = set(conf.value.known), [words]
+            else:
+                current |= conf.value.known
+                said.append(words if held.truth else f"{words} if its `if` holds")
+            runs = True
+        unknown = unknown or (bool(module) and not runs)
+        roots |= current
+        chosen += said
+    if unknown:
+        return _Served(None, "the URL conf is not settled by the files", tuple(dict.fromkeys(facts)))
+    includes: dict[str, list[UrlInclude]] = {}
+    for include in source.url_includes:
+        includes.setdefault(include.place.module, []).append(include)
+    reached, todo = set(roots), sorted(roots)
+    while todo:
+        module = todo.pop()
+        for include in includes.get(module, ()):
+            held = evaluator.all_hold(include.guards, Frame(module))
+            facts += held.facts
+            if held.truth is False:
+                conditions = " and ".join(_written(g) for g in include.guards)
+                notes.append(
+                    f"include({include.module}) ({include.place.ref}) under `{conditions}` does not run"
+                )
+                continue
+            if include.module is None:
+                return _Served(None, f"include() at {include.place.ref} names a module the files do not pin")
+            if include.module not in reached:
+                reached.add(include.module)
+                todo.append(include.module)
+    words = f"ROOT_URLCONF {' or '.join(chosen)}"
+    if reached - roots:
+        words += f", including {', '.join(sorted(reached - roots))}"
+    if notes:
+        words += "; " + "; ".join(notes)
+    return _Served(source.closure(reached), words, tuple(dict.fromkeys(facts)))
 
 
 def _call_runs(call: CallSite, startup: Startup) -> Evaluation | None:
@@ -461,6 +590,14 @@ def _and(a: Evaluation, b: Evaluation) -> Evaluation:
         return b
     value = UNKNOWN if a.truth is None or b.truth is None else True
     return Evaluation(value, [*a.facts, *b.facts])
+
+
+def _names(pods: Sequence[str], shown: int = 3) -> str:
+    """Pod names, the first few of a long list and how many more."""
+    unique = list(dict.fromkeys(pods))
+    if len(unique) <= shown:
+        return ", ".join(unique)
+    return f"{', '.join(unique[:shown])} and {len(unique) - shown} more"
 
 
 def _written(guard: Guard) -> str:

@@ -22,7 +22,7 @@ from pydantic import Field
 from koku_gap.model.base import Frozen
 from koku_gap.model.location import Notice
 
-ANALYSIS_VERSION = 6  # bump when the reader finds different facts in the same bytes: the cache key holds it
+ANALYSIS_VERSION = 7  # bump when the reader finds different facts in the same bytes: the cache key holds it
 
 
 def is_settings_module(module: str) -> bool:
@@ -295,6 +295,27 @@ class UrlRoute(Frozen):
     called: bool = False
 
 
+class UrlConf(Frozen):
+    """The URL conf Django serves: a settings module's ``ROOT_URLCONF`` assignment (``setting``
+    ``ROOT_URLCONF``), or a per-request ``request.urlconf = ...`` (``setting`` as written), with the
+    module names it can be and the ``if``s it runs under. Django serves the last assignment that runs."""
+
+    setting: str
+    value: Resolution
+    place: Place
+    guards: tuple[Guard, ...] = ()
+
+
+class UrlInclude(Frozen):
+    """``include(...)`` in a module's URL patterns: the module it routes to (``module``; ``None``: an
+    expression the reader cannot pin, which may be any module), under its ``if``s. A router's ``.urls``
+    (class-based views only) and a list of patterns written in place are not includes of a module."""
+
+    module: str | None
+    place: Place
+    guards: tuple[Guard, ...] = ()
+
+
 EntryKind = Literal["management-command", "celery-app", "wsgi", "asgi", "main-script"]
 
 
@@ -340,6 +361,8 @@ class AppSource(Frozen):
     switches: tuple[Switch, ...] = ()
     entry_points: tuple[EntryPoint, ...] = ()
     url_routes: tuple[UrlRoute, ...] = ()  # Django URL patterns to view functions of the tree
+    url_confs: tuple[UrlConf, ...] = ()  # ROOT_URLCONF assignments: where Django starts routing
+    url_includes: tuple[UrlInclude, ...] = ()  # include() of another URL conf module
     helpers: tuple[Helper, ...] = ()  # small functions the conditions call, to evaluate them through
     installed_apps: tuple[Value, ...] = ()  # INSTALLED_APPS: what autodiscover_tasks() imports
     warnings: tuple[SourceWarning, ...] = ()

@@ -327,7 +327,8 @@ def test_a_view_no_url_routes_in_any_pod_sends_nothing() -> None:
     sender = only(found)
     assert (found.verdict, sender.liveness) == ("unsent", "dead")
     assert "its view is routed only at depot/urls.py:" in sender.words
-    assert "under `not settings.ONPREM`, false in every pod" in sender.words
+    guard = at("depot/urls.py", "if not settings.ONPREM:")
+    assert f"under `not settings.ONPREM` ({guard}), false in every pod" in sender.words
     pods, beats = chart_pods()
     hosted = senders(pods=[with_env(p) for p in pods], beats=beats).evidence("admin")  # ONPREM unset
     assert (hosted.verdict, only(hosted).liveness) == ("unproven", "unproven")
@@ -439,3 +440,61 @@ def test_a_task_module_imported_under_an_if_the_beat_pod_fails_is_sent_by_name()
     _, (beat,) = relay_pods()
     hosted = relay(beats=[with_env(beat, HOSTED="1")]).evidence("reconcile")
     assert (hosted.verdict, only(hosted).liveness) == ("live", "live")
+
+
+def test_a_view_routed_only_by_a_url_conf_no_pod_serves_sends_nothing() -> None:
+    """relay/views.purge_all is routed only by relay.admin_urls, the ROOT_URLCONF of a pod that sets
+    ADMIN (relay/settings.py); no pod of the chart does, so no request reaches it."""
+    sender = only(relay().evidence("purge"))
+    assert sender.liveness == "dead"
+    admin = relay_at("relay/settings.py", 'ROOT_URLCONF = "relay.admin_urls"')
+    assert sender.words.endswith(
+        f"never runs here: its view is routed only at {relay_at('relay/admin_urls.py', 'path(')} "
+        "(in relay.admin_urls), which no pod's URL conf reaches (rel-relay-api, rel-relay-beat, "
+        f"rel-relay-worker: ROOT_URLCONF relay.urls ({relay_at('relay/settings.py', 'ROOT_URLCONF = ')}); "
+        f'ROOT_URLCONF = "relay.admin_urls" ({admin}) under `ADMIN` does not run; '
+        f"include(relay.billing_urls) ({relay_at('relay/urls.py', 'include(')}) under `settings.HOSTED` does "
+        "not run) (relay.settings.ADMIN = False (rel-relay-api does not set ADMIN: the default); "
+        "settings.HOSTED = False (rel-relay-api does not set HOSTED: the default))"
+    )
+    pods, beats = relay_pods()
+    admin_pod = [with_env(pods[0], ADMIN="1"), *pods[1:]]
+    assert only(relay(pods=admin_pod, beats=beats).evidence("purge")).liveness == "unproven"
+
+
+def test_a_view_routed_only_through_an_include_under_a_false_if_sends_nothing() -> None:
+    """relay.urls includes relay.billing_urls only ``if settings.HOSTED:``: its rebill view is reached in
+    no pod; in a pod that sets HOSTED it may be."""
+    sender = only(relay().evidence("rebill"))
+    assert sender.liveness == "dead"
+    assert (
+        f"routed only at {relay_at('relay/billing_urls.py', 'path(')} (in relay.billing_urls)" in sender.words
+    )
+    assert "include(relay.billing_urls) (relay/urls.py:" in sender.words
+    pods, beats = relay_pods()
+    hosted = [with_env(pods[0], HOSTED="yes"), *pods[1:]]
+    assert only(relay(pods=hosted, beats=beats).evidence("rebill")).liveness == "unproven"
+
+
+def test_a_url_conf_the_files_cannot_settle_may_serve_any_module(tmp_path: Path) -> None:
+    """``ROOT_URLCONF = os.environ["URLCONF"]``: any module may be the URL conf, so a view routed only in
+    a module nothing includes is not counted out."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "settings.py").write_text('import os\nROOT_URLCONF = os.environ["URLCONF"]\n')
+    (package / "tasks.py").write_text(
+        "from celery import shared_task\n\n\n@shared_task(queue='side')\ndef side():\n    pass\n"
+    )
+    (package / "views.py").write_text(
+        "from app.tasks import side\n\n\ndef poke(request):\n    side.delay()\n"
+    )
+    (package / "side_urls.py").write_text(
+        "from django.urls import path\nfrom app.views import poke\n\nurlpatterns = [path('p/', poke)]\n"
+    )
+    pods, _ = relay_pods()
+    found = QueueSenders(load_app_source(tmp_path, cache=False), pods, []).evidence("side")
+    assert only(found).liveness == "unproven"
+    (package / "settings.py").write_text('ROOT_URLCONF = "app.main_urls"\n')
+    found = QueueSenders(load_app_source(tmp_path, cache=False), pods, []).evidence("side")
+    assert only(found).liveness == "dead"  # app.side_urls: included by nothing, imported by nothing

@@ -27,13 +27,15 @@ from koku_gap.sources.appsource.index import ModuleInfo, index_module
 from koku_gap.sources.appsource.installed import installed_apps
 from koku_gap.sources.appsource.kafka import kafka_sites
 from koku_gap.sources.appsource.resolve import Tree
-from koku_gap.sources.appsource.urls import called_names, url_routes
+from koku_gap.sources.appsource.urls import called_names, url_confs, url_includes, url_routes
 
 FACTS = (
     "task_routes",
     "default_queues",
     "task_imports",
     "url_routes",
+    "url_confs",
+    "url_includes",
     "routing",
     "beats",
     "kafka",
@@ -132,6 +134,8 @@ def _analyse(files: list[SourceFile], key: str) -> AppSource:
             "default_queues": list(celery.default_queues(module)),
             "task_imports": list(celery.task_imports(module)),
             "url_routes": url_routes(tree, environment, module, called),
+            "url_confs": url_confs(tree, environment, module),
+            "url_includes": url_includes(tree, environment, module),
             "routing": celery.routing(module),
             "beats": celery.beats(module),
             "kafka": kafka_sites(tree, celery, module),
