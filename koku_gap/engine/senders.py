@@ -45,6 +45,7 @@ from koku_gap.model.evidence import (
     CeleryTask,
     CodeRef,
     Guard,
+    QueueChoices,
     Resolution,
     RoutingSite,
     TaskImports,
@@ -319,6 +320,7 @@ class QueueSenders:
             chain = " -> ".join(member.via) if member.via else site.queue.expression
             how = f"queue={site.queue.expression} can be {queue} ({chain}, {member.ref})"
             refs: tuple[CodeRef, ...] = (site.place.ref, member.ref)
+            return self._site_sender(site, how, refs, queue)
         elif site.task is not None and site.kind != "send_task":
             task = self.tasks.get(site.task)
             if task is None:
@@ -336,7 +338,9 @@ class QueueSenders:
             return None
         return self._site_sender(site, how, refs)
 
-    def _site_sender(self, site: RoutingSite, how: str, refs: tuple[CodeRef, ...]) -> Sender:
+    def _site_sender(
+        self, site: RoutingSite, how: str, refs: tuple[CodeRef, ...], queue: str | None = None
+    ) -> Sender:
         where = f"{site.place.function or 'module level'} ({site.place.ref})"
         words = f"{site.kind} of {site.task or site.task_expression} in {where}: {how}"
         dead = self._dead_in_every_pod(site)
@@ -348,13 +352,80 @@ class QueueSenders:
         if inside is not None and inside.name not in self._alive:
             why = f"it runs only inside task {inside.name}, which nothing deployed sends"
             return Sender("code", site.task, "dead", f"{words}; never runs here: {why}", (), refs)
+        picked = self._picked(site, queue) if queue is not None else None
+        if picked is not None and picked.truth is False:
+            return Sender(
+                "code", site.task, "dead", f"{words}; never runs here: {picked.words}", picked.facts, refs
+            )
         unsettled = [f"not ({g.condition})" if g.negated else g.condition for g in site.guards]
         runs = (
             f" when {' and '.join(unsettled[:3])}{' ...' if len(unsettled) > 3 else ''}" if unsettled else ""
         )
-        return Sender(
-            "code", site.task, "unproven", f"{words}; runs{runs} whenever {where} is called", (), refs
+        words += f"; runs{runs} whenever {where} is called"
+        if picked is not None:
+            words += f"; {picked.words}"
+            refs = (*refs, *picked.refs)
+        return Sender("code", site.task, "unproven", words, picked.facts if picked else (), refs)
+
+    # --- a queue a helper picks -------------------------------------------------------------------
+
+    def _picked(self, site: RoutingSite, queue: str) -> _Picked | None:
+        """Whether the site's helper picks ``queue`` in the pods: False when every member that is
+        ``queue`` is false in every pod, unknown (a condition the files do not settle, such as a feature
+        flag: the assumption that decides it named) when none is surely picked; None when a pod surely
+        picks it, or no helper picks among the site's queues."""
+        choices = site.choices
+        if choices is None or not self.pods:
+            return None
+        indexes = [i for i, m in enumerate(choices.members) if queue in m.queues]
+        if not indexes:
+            return None
+        truths: list[bool | None] = []
+        facts: list[Fact] = []
+        for pod in self.pods:
+            holds = self._member_holds(choices, pod)
+            picks = [_picks(holds, i, choices.last_wins) for i in indexes]
+            truth = (
+                True
+                if any(p.truth for p in picks)
+                else False
+                if all(p.truth is False for p in picks)
+                else None
+            )
+            if truth is True:
+                return None
+            truths.append(truth)
+            if not facts or truth is False:
+                facts += [f for p in picks for f in p.facts]
+        member = choices.members[indexes[0]]
+        said = _member_words(choices, indexes[0], queue)
+        refs = tuple(dict.fromkeys(m.ref for i in indexes for m in (choices.members[i],)))
+        unique = tuple(dict.fromkeys(facts))
+        if all(t is False for t in truths):
+            because = f" ({_because(Evaluation(False, list(unique)))})" if unique else ""
+            return _Picked(False, f"{said}, false in every pod{because}", unique, refs)
+        calls = [f.words for f in unique if f.ref is not None] or [f.words for f in unique]
+        settled = f" ({'; '.join(dict.fromkeys(calls))})" if calls else ""
+        assumption = (
+            "assumed: none of those holds on this install"
+            if not member.when and choices.last_wins
+            else "assumed: that condition holds on this install"
         )
+        words = f"{said}, which the files do not settle{settled}: {assumption}"
+        return _Picked(None, words, unique, refs)
+
+    def _member_holds(self, choices: QueueChoices, pod: Pod) -> list[Evaluation]:
+        """Whether each member's ``if``s hold in ``pod``: the helper's parameters bound to the call's
+        arguments (read in the calling module, its own locals unsettled) or to its defaults."""
+        caller_module = choices.call.place.module
+        caller = Frame(caller_module, opaque=frozenset(choices.caller_locals))
+        bindings: dict[str, tuple[str, str]] = {p: (t, caller_module) for p, t in choices.call.bindings}
+        outer = dict.fromkeys(bindings, caller)
+        for name, default in choices.defaults:
+            bindings.setdefault(name, (default, choices.helper.module))
+        frame = Frame(choices.helper.module, bindings, outer, frozenset(choices.locals))
+        evaluator = self._evaluators[pod.name]
+        return [evaluator.all_hold(m.when, frame) for m in choices.members]
 
     def _dead_in_every_pod(self, site: RoutingSite) -> tuple[str, list[Fact]] | None:
         """Why a site runs in no pod (a guard false in each, or it sits in a view no URL pattern routes
@@ -484,6 +555,57 @@ class QueueSenders:
 
 
 @dataclass(frozen=True)
+class _Picked:
+    """Whether a routing helper picks one queue in the pods (``truth``: False in none, None unknown),
+    in words, with the facts and the lines of its members."""
+
+    truth: bool | None
+    words: str
+    facts: tuple[Fact, ...] = ()
+    refs: tuple[CodeRef, ...] = ()
+
+
+def _picks(holds: Sequence[Evaluation], index: int, last_wins: bool) -> Evaluation:
+    """Whether member ``index`` is what the helper returns: its own ``if``s hold and no member that
+    would replace it runs (a later assignment, or an earlier return)."""
+    own = holds[index]
+    others = holds[index + 1 :] if last_wins else holds[:index]
+    if own.truth is False:
+        return Evaluation(False, own.facts)
+    for other in others:
+        if other.truth is True:
+            return Evaluation(False, other.facts)
+    facts = [*own.facts, *(f for o in others for f in o.facts)]
+    sure = own.truth is True and all(o.truth is False for o in others)
+    return Evaluation(True if sure else UNKNOWN, facts)
+
+
+def _member_words(choices: QueueChoices, index: int, queue: str) -> str:
+    """How the helper picks member ``index``: under which ``if``s, and unless which later ones."""
+    member = choices.members[index]
+    helper = choices.helper.function or choices.helper.module
+    passed = ", ".join(f"{name}={text}" for name, text in choices.call.bindings)
+    defaults = ", ".join(f"{name}={text}" for name, text in choices.defaults)
+    called = " and ".join(part for part in (passed, defaults and f"{defaults} by default") if part)
+    helper += f" (called at {choices.call.place.ref}{' with ' + called if called else ''})"
+    own = _all(member.when)
+    others = choices.members[index + 1 :] if choices.last_wins else choices.members[:index]
+    exclusive = {(g.ref, g.condition, not g.negated) for g in member.when}  # an elif of this one
+    unless = [
+        f"`{_all(m.when)}` ({m.ref})"
+        for m in others
+        if m.when and not any((g.ref, g.condition, g.negated) in exclusive for g in m.when)
+    ]
+    if not member.when:
+        said = f"{helper} picks {queue} by default ({member.ref})"
+    else:
+        said = f"{helper} picks {queue} only when `{own}` ({member.ref})"
+    if unless:
+        said += f" {'and not' if member.when else 'unless'} {' or '.join(unless)}"
+    return said
+
+
+@dataclass(frozen=True)
 class _Served:
     """The modules whose URL patterns one pod may route requests through (``modules``; None: the files
     cannot tell, any), and how that was decided: ``words`` with the lines, and the facts."""
@@ -590,6 +712,14 @@ def _and(a: Evaluation, b: Evaluation) -> Evaluation:
         return b
     value = UNKNOWN if a.truth is None or b.truth is None else True
     return Evaluation(value, [*a.facts, *b.facts])
+
+
+def _all(guards: Sequence[Guard]) -> str:
+    """Guards as one condition: each in parentheses when it is itself an ``and``/``or``."""
+    written = [_written(g) for g in guards]
+    if len(written) == 1:
+        return written[0]
+    return " and ".join(f"({w})" if " or " in w or " and " in w else w for w in written)
 
 
 def _names(pods: Sequence[str], shown: int = 3) -> str:

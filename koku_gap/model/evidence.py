@@ -22,7 +22,7 @@ from pydantic import Field
 from koku_gap.model.base import Frozen
 from koku_gap.model.location import Notice
 
-ANALYSIS_VERSION = 7  # bump when the reader finds different facts in the same bytes: the cache key holds it
+ANALYSIS_VERSION = 8  # bump when the reader finds different facts in the same bytes: the cache key holds it
 
 
 def is_settings_module(module: str) -> bool:
@@ -162,10 +162,37 @@ class TaskImports(Frozen):
 RoutingKind = Literal["set", "apply_async", "delay", "send_task", "signature"]
 
 
+class QueueChoice(Frozen):
+    """One way a routing helper picks its queue: the strings it picks (``queues``), the line that picks
+    them (an assignment to the local it returns, or a ``return``) and the ``if``s that line runs under."""
+
+    queues: tuple[str, ...]
+    ref: CodeRef
+    when: tuple[Guard, ...] = ()
+
+
+class QueueChoices(Frozen):
+    """How a small helper of the tree picks a routing site's queue (``get_queue(account, Queues)``):
+    ``helper`` its place, ``call`` the call with its arguments (source text, read in the calling
+    module) and ``defaults`` the helper's own for the parameters the call does not pass; ``members`` in
+    source order; ``last_wins`` when they are assignments to the local the helper returns (the last
+    that runs is returned: ``queue = DEFAULT; if flag: queue = XL``), else its returns (the first that
+    runs); ``locals`` the names the helper binds itself and ``caller_locals`` those of the calling
+    function (a condition or an argument reading one is not settled)."""
+
+    helper: Place
+    call: CallSite
+    defaults: tuple[tuple[str, str], ...] = ()
+    members: tuple[QueueChoice, ...]
+    last_wins: bool
+    locals: tuple[str, ...] = ()
+    caller_locals: tuple[str, ...] = ()  # the calling function's own names: its arguments read them
+
+
 class RoutingSite(Frozen):
     """Code that sends a task: ``task`` is its registered name when the reader could tell, else ``None``
     (``task_expression`` is the expression); ``queue`` is ``None`` when the site names no queue (the
-    task's own routing applies)."""
+    task's own routing applies); ``choices`` how a helper picks among its queues, when one does."""
 
     kind: RoutingKind
     task: str | None
@@ -173,6 +200,7 @@ class RoutingSite(Frozen):
     queue: Resolution | None
     place: Place
     guards: tuple[Guard, ...] = ()
+    choices: QueueChoices | None = None
 
 
 class BeatEntry(Frozen):

@@ -498,3 +498,51 @@ def test_a_url_conf_the_files_cannot_settle_may_serve_any_module(tmp_path: Path)
     (package / "settings.py").write_text('ROOT_URLCONF = "app.main_urls"\n')
     found = QueueSenders(load_app_source(tmp_path, cache=False), pods, []).evidence("side")
     assert only(found).liveness == "dead"  # app.side_urls: included by nothing, imported by nothing
+
+
+def test_a_helper_s_member_no_call_picks_is_dead_and_a_flag_s_member_unproven_with_its_assumption() -> None:
+    """relay/queues.export_queue: "export" by default, "export_fast" when is_priority_account() (a flag
+    client outside the tree), "export_bulk" ``elif bulk:``; relay/exports.py calls it without bulk."""
+    queues = relay_at("relay/queues.py", 'queue = "export_bulk"')
+    bulk = only(relay().evidence("export_bulk"))
+    assert bulk.liveness == "dead"
+    assert bulk.words.endswith(
+        f"never runs here: export_queue (called at {relay_at('relay/exports.py', 'apply_async')} with "
+        "account=account and bulk=False by default) picks export_bulk only when "
+        f"`not (is_priority_account(account)) and bulk` ({queues}), false in every pod"
+    )
+    fast = only(relay().evidence("export_fast"))
+    assert fast.liveness == "unproven"
+    flag = relay_at("relay/flags.py", "return FLAGS.is_enabled")
+    picked = relay_at("relay/queues.py", 'queue = "export_fast"')
+    assert fast.words.endswith(
+        f"picks export_fast only when `is_priority_account(account)` "
+        f"({picked}), which the files do not settle "
+        f'(is_priority_account(account) returns FLAGS.is_enabled("priority-account", {{"account": account}}) '
+        f"({flag}), which the files do not settle): assumed: that condition holds on this install"
+    )
+    assert any(str(r) == flag for r in (f.ref for f in fast.facts) if r is not None)
+    default = only(relay().evidence("export"))
+    assert default.liveness == "unproven"
+    by_default = relay_at("relay/queues.py", 'queue = "export"')
+    assert f"picks export by default ({by_default}) unless" in default.words
+    assert default.words.endswith("assumed: none of those holds on this install")
+
+
+def test_a_member_picked_by_an_argument_the_call_passes(tmp_path: Path) -> None:
+    """``queue=pick(True)`` of ``def pick(big): if big: return "large"; return "small"``: the call picks
+    "large" for sure (no change: unproven as any site), and never "small" (dead)."""
+    (tmp_path / "m.py").write_text(
+        "from celery import shared_task\n\n\n@shared_task\ndef job():\n    pass\n\n\n"
+        "def pick(big):\n    if big:\n        return 'large'\n    return 'small'\n\n\n"
+        "def run():\n    job.s().set(queue=pick(True)).apply_async()\n"
+    )
+    pods, _ = relay_pods()
+    found = QueueSenders(load_app_source(tmp_path, cache=False), pods, [])
+    large, small = only(found.evidence("large")), only(found.evidence("small"))
+    assert large.liveness == "unproven" and "picks" not in large.words
+    assert small.liveness == "dead"
+    assert (
+        "never runs here: pick (called at m.py:16 with big=True) picks small only when `not (big)`"
+        in small.words
+    )

@@ -347,7 +347,7 @@ class Environment:
     def _helper(self, called: _Called) -> Helper | None:
         callee = called.callee
         node, scope, module = callee.node, callee.scope, callee.module
-        if scope.size > SMALL_FUNCTION or not _simple(node.body):
+        if scope.size > SMALL_FUNCTION or not simple_body(node.body):
             return None
         args = node.args
         positional = [*args.posonlyargs, *args.args]
@@ -356,7 +356,7 @@ class Environment:
         previous, self._level = self._level, called.level + 1
         try:
             returns = []
-            for stmt, ctx in self._returns_of(module).get(id(scope), []):
+            for stmt, ctx in self.returns_of(module).get(id(scope), []):
                 frame = self.tree.frame(ctx)
                 if stmt.value is not None:
                     self.note_calls(stmt.value, frame)
@@ -382,7 +382,7 @@ class Environment:
             returns=tuple(returns),
         )
 
-    def _returns_of(self, module: ModuleInfo) -> dict[int, list[tuple[ast.Return, Context]]]:
+    def returns_of(self, module: ModuleInfo) -> dict[int, list[tuple[ast.Return, Context]]]:
         """The module's ``return`` statements by the scope they return from, in source order."""
         if id(module) not in self._returns:
             found: dict[int, list[tuple[ast.Return, Context]]] = {}
@@ -506,7 +506,7 @@ def _assignments(module: ModuleInfo, body: list[ast.stmt]) -> tuple[Assignment, 
     return tuple(out)
 
 
-def _simple(body: list[ast.stmt]) -> bool:
+def simple_body(body: list[ast.stmt]) -> bool:
     """A body of ``if``s, assignments, expressions, imports and returns only: no loop, ``try``, ``with``,
     ``raise`` or nested definition, so every way out of it is a ``return`` or its end."""
     todo = list(body)
