@@ -27,10 +27,9 @@ from koku_gap.model.evidence import (
     TaskRoute,
     Value,
 )
-from koku_gap.sources.appsource.environment import Environment, simple_body
+from koku_gap.sources.appsource.environment import Environment, followable
 from koku_gap.sources.appsource.index import Context, ModuleInfo, keyword, last_name
 from koku_gap.sources.appsource.resolve import (
-    SMALL_FUNCTION,
     ClassSym,
     Frame,
     FunctionSym,
@@ -400,7 +399,7 @@ class Celery:
         if not isinstance(node, ast.Call) or any(isinstance(a, ast.Starred) for a in node.args):
             return None
         callee = self.tree.function(node.func, at)
-        if callee is None or callee.scope.size > SMALL_FUNCTION or not simple_body(callee.node.body):
+        if callee is None or not followable(self.tree, callee):
             return None
         module, scope = callee.module, callee.scope
         inner = Frame(module, scope, bind_arguments(node, callee, at))

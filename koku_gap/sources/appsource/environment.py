@@ -347,7 +347,7 @@ class Environment:
     def _helper(self, called: _Called) -> Helper | None:
         callee = called.callee
         node, scope, module = callee.node, callee.scope, callee.module
-        if scope.size > SMALL_FUNCTION or not simple_body(node.body):
+        if not followable(self.tree, callee):
             return None
         args = node.args
         positional = [*args.posonlyargs, *args.args]
@@ -504,6 +504,27 @@ def _assignments(module: ModuleInfo, body: list[ast.stmt]) -> tuple[Assignment, 
             changed = module.text(stmt.value.func.value)
             out.append(Assignment(target=changed, value=module.text(stmt.value), ref=module.ref(stmt)))
     return tuple(out)
+
+
+TRANSPARENT_DECORATORS = frozenset({"functools.cache", "functools.lru_cache", "functools.wraps"})
+
+
+def followable(tree: Tree, callee: FunctionSym) -> bool:
+    """A function whose returns say what a call of it returns: small, of a simple body, defined once at
+    the top of its module and under no ``if`` (another ``def`` of the name may be the one that runs),
+    and decorated by nothing that could replace it (``functools.cache`` and ``lru_cache`` keep it)."""
+    node, scope, module = callee.node, callee.scope, callee.module
+    if scope.size > SMALL_FUNCTION or not simple_body(node.body) or "." in callee.qualname:
+        return False
+    _, _, ctx = module.functions[callee.qualname]
+    if ctx.guards or len(module.scope.assigned.get(node.name, ())) != 1:
+        return False
+    frame = Frame(module, module.scope)
+    for decorator in node.decorator_list:
+        func = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if tree.qualified(func, frame) not in TRANSPARENT_DECORATORS:
+            return False
+    return True
 
 
 def simple_body(body: list[ast.stmt]) -> bool:

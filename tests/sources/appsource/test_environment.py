@@ -123,7 +123,7 @@ def test_the_functions_a_condition_calls_are_read_with_their_returns_through_eac
     """``if flags.is_hosted():`` (relay/sync.py): is_hosted and the _hosted it returns are helpers, each
     named as its callers write it, each return with its line."""
     helpers = {h.function: h for h in paths_source().helpers}
-    assert set(helpers) == {"relay.flags:is_hosted", "relay.flags:_hosted"}
+    assert set(helpers) == {"relay.flags:is_hosted", "relay.flags:_hosted", "relay.flags:is_priority_account"}
     hosted, inner = helpers["relay.flags:is_hosted"], helpers["relay.flags:_hosted"]
     assert hosted.names == ("relay.sync.flags.is_hosted",) and inner.names == ("relay.flags._hosted",)
     assert [(r.expression, r.ref.text) for r in hosted.returns] == [("_hosted()", "return _hosted()")]
@@ -146,3 +146,18 @@ def test_a_helper_s_parameters_locals_and_guarded_returns_and_what_is_not_read(t
         ("False", [("strict", False)]),
         ("mode == wanted", [("strict", True)]),
     ]
+
+
+def test_a_function_defined_twice_under_an_if_or_replaced_by_a_decorator_is_not_followed(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "m.py").write_text(
+        "import functools\nimport os\nfrom celery import shared_task\nfrom flags import negate\n\n\n"
+        "@shared_task\ndef job():\n    pass\n\n\n"
+        "if os.getenv('A'):\n    def twice():\n        return True\n"
+        "else:\n    def twice():\n        return False\n\n\n"
+        "@negate\ndef wrapped():\n    return True\n\n\n"
+        "@functools.lru_cache\ndef cached():\n    return os.getenv('B')\n\n\n"
+        "def run():\n    if twice() or wrapped() or cached():\n        job.delay()\n"
+    )
+    assert [h.function for h in load_app_source(tmp_path, cache=False).helpers] == ["m:cached"]
