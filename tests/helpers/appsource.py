@@ -22,6 +22,7 @@ def queues_source() -> AppSource:
 
 PATHS_APP = ROOT / "fixtures" / "appsource" / "paths"  # the call paths a sender runs on (issue 13)
 PATHS_CHART = ROOT / "fixtures" / "appsource" / "paths-rendered.yaml"
+PATHS_CLOWDAPP = ROOT / "fixtures" / "appsource" / "paths-clowdapp.yaml"
 
 
 @functools.cache
