@@ -22,7 +22,7 @@ from pydantic import Field
 from koku_gap.model.base import Frozen
 from koku_gap.model.location import Notice
 
-ANALYSIS_VERSION = 9  # bump when the reader finds different facts in the same bytes: the cache key holds it
+ANALYSIS_VERSION = 10  # bump when the reader finds different facts in the same bytes: the cache key holds it
 
 
 def is_settings_module(module: str) -> bool:

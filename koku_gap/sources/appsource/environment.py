@@ -86,7 +86,7 @@ class Environment:
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
         self._called: dict[tuple[str, str], _Called] = {}  # (module, qualname) -> the calls of it
-        self._noted: set[int] = set()  # conditions whose calls are noted
+        self._noted: set[tuple[int, int]] = set()  # (condition, scope) whose calls are noted
         self._level = 0  # how deep a call chain the conditions being read sit (0: a statement's own)
         self._returns: dict[int, dict[int, list[tuple[ast.Return, Context]]]] = {}
         self._wrappers: dict[tuple[str, str], tuple[str, str | None, EnvCall] | None] = {}
@@ -311,7 +311,7 @@ class Environment:
 
     def note_calls(self, test: ast.expr, frame: Frame) -> None:
         """Note the functions of the tree ``test`` calls, under the names it calls them by."""
-        key = id(test) ^ (id(frame.scope) << 1)
+        key = (id(test), id(frame.scope))
         if key in self._noted or self._level >= HELPER_LEVELS:
             return
         self._noted.add(key)
