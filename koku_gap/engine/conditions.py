@@ -12,16 +12,27 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from koku_gap.model.evidence import AppSource, CallSite, EnvRead, Guard, is_settings_module
+from koku_gap.model.evidence import AppSource, CallSite, CodeRef, EnvRead, Guard, Helper, is_settings_module
 from koku_gap.model.location import SourceRef
 
-# django-environ's and environs' reading of a boolean variable (smart_cast): anything else is False.
+# django-environ's reading of a set boolean variable (environ/environ.py, Env.parse_value): an integer is
+# true unless 0, else one of these words (lowered, stripped) is true and anything else False.
 TRUE_WORDS: Final = frozenset({"true", "on", "ok", "y", "yes", "1"})
+# environs reads a boolean with marshmallow's Boolean field: exactly these texts, anything else an error.
+ENVIRONS_TRUE: Final = frozenset(
+    {"t", "T", "true", "True", "TRUE", "on", "On", "ON", "y", "Y", "yes", "Yes", "YES", "1"}
+)
+ENVIRONS_FALSE: Final = frozenset(
+    {"f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "n", "N", "no", "No", "NO", "0"}
+)
 MAX_DEPTH: Final = 12  # names followed through bindings and assignments before giving up
+MAX_CALLS: Final = 4  # calls of the tree's functions followed from one condition: is_x() -> _helper() -> ...
+CALL_BUDGET: Final = 256  # calls evaluated for one condition, all branches together: no blow-up
 
 
 class _Unknown:
@@ -59,6 +70,7 @@ class Fact:
     words: str
     code: EnvRead | None = None
     chart: SourceRef | None = None
+    ref: CodeRef | None = None  # the line of the code the words say (a return followed into a helper)
 
 
 @dataclass
@@ -74,10 +86,23 @@ class Evaluation:
 @dataclass(frozen=True)
 class Frame:
     """Where a condition is read: its module, and the names bound by the call that runs it (parameter
-    -> (argument text, the caller's module))."""
+    -> (argument text, the caller's module)). ``outer`` gives, for a parameter bound by a call from
+    another function, that function's own frame (its parameters bound in turn): without one, an
+    argument is read in its module alone. ``opaque`` are names the function binds itself, which the
+    files do not settle."""
 
     module: str
     bindings: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    outer: Mapping[str, Frame] = field(default_factory=dict)
+    opaque: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Calls:
+    """The helpers being followed for one condition (innermost last) and what is left of its budget."""
+
+    stack: tuple[str, ...] = ()
+    budget: list[int] = field(default_factory=lambda: [CALL_BUDGET])
 
 
 def bindings_of(call: CallSite) -> dict[str, tuple[str, str]]:
@@ -98,22 +123,23 @@ class Evaluator:
             self._at_line.setdefault((read.place.ref.file, read.place.ref.line, read.variable), read)
         self._settings = [m.name for m in source.modules if is_settings_module(m.name)]
         self._files = {m.name: m.file for m in source.modules}
+        self._helpers = {name: h for h in source.helpers for name in h.names}
 
     # --- entry points ------------------------------------------------------------------------------
 
-    def guard(self, guard: Guard, frame: Frame) -> Evaluation:
+    def guard(self, guard: Guard, frame: Frame, calls: _Calls | None = None) -> Evaluation:
         """Whether the statement under ``guard`` runs: the condition, inverted when it is the else."""
-        found = self.condition(guard.condition, frame, guard.ref.file, guard.ref.line)
+        found = self.condition(guard.condition, frame, guard.ref.file, guard.ref.line, calls)
         if guard.negated and found.value is not UNKNOWN:
             found.value = not found.value
         return found
 
-    def all_hold(self, guards: Sequence[Guard], frame: Frame) -> Evaluation:
+    def all_hold(self, guards: Sequence[Guard], frame: Frame, calls: _Calls | None = None) -> Evaluation:
         """Whether every guard holds: False as soon as one is False, unknown if any is unknown."""
         facts: list[Fact] = []
         unknown = False
         for guard in guards:
-            found = self.guard(guard, frame)
+            found = self.guard(guard, frame, calls)
             facts += found.facts
             if found.value is UNKNOWN:
                 unknown = True
@@ -121,14 +147,23 @@ class Evaluator:
                 return Evaluation(False, found.facts)
         return Evaluation(UNKNOWN if unknown else True, facts)
 
-    def condition(self, text: str, frame: Frame, file: str = "", line: int = 0) -> Evaluation:
+    def condition(
+        self, text: str, frame: Frame, file: str = "", line: int = 0, calls: _Calls | None = None
+    ) -> Evaluation:
         try:
             node = ast.parse(text.strip(), mode="eval").body
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return Evaluation(UNKNOWN)
         facts: list[Fact] = []
-        value = _Walk(self, frame, file, line, facts).value(node, 0)
+        value = _Walk(self, frame, file, line, facts, calls or _Calls()).value(node, 0)
         return Evaluation(value, facts)
+
+    def helper(self, module: str, func: ast.expr) -> Helper | None:
+        """The helper ``func`` (a call's function, as written in ``module``) names, if the tree has one."""
+        try:
+            return self._helpers.get(f"{module}.{ast.unparse(func)}")
+        except (RecursionError, ValueError):
+            return None
 
     # --- names -------------------------------------------------------------------------------------
 
@@ -158,7 +193,7 @@ class Evaluator:
             if pod.value is None:
                 facts.append(Fact(f"{label} reads {read.variable}, set from a Secret or ConfigMap", read))
                 return UNKNOWN
-            value = _cast(pod.value, read.cast)
+            value = set_value(pod.value, read)
             said = f"{read.variable}={pod.value!r} in {self.env.pod}"
             facts.append(Fact(f"{label} = {value!r} ({said})", read, pod.where))
             return value
@@ -167,14 +202,7 @@ class Evaluator:
                 Fact(f"{label} reads {read.variable}: {self.env.pod} may set it through envFrom", read)
             )
             return UNKNOWN
-        if read.default is None:
-            value = None if read.accessor.endswith(("get", "getenv")) else UNKNOWN
-        elif (literal := _literal(read.default)) is not UNKNOWN:
-            value = literal  # os.getenv and django-environ return a default as given, uncast
-        elif read.default_value is None:
-            value = UNKNOWN
-        else:
-            value = _cast(read.default_value, read.cast)
+        value = unset_value(read)
         if value is not UNKNOWN:
             facts.append(
                 Fact(f"{label} = {value!r} ({self.env.pod} does not set {read.variable}: the default)", read)
@@ -182,31 +210,104 @@ class Evaluator:
         return value
 
 
-def _literal(text: str) -> object:
-    """A default written as a constant other than a string (``0``, ``False``, ``None``): its value."""
-    try:
-        value = ast.literal_eval(text.strip())
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+def _library(read: EnvRead) -> str:
+    """The library of a read; one recorded before reads named theirs: ``os`` by its accessor."""
+    if read.library is not None:
+        return read.library
+    return "os" if read.accessor.startswith("os.") else "django-environ"
+
+
+def default_of(read: EnvRead) -> object:
+    """The read's default as the code holds it (UNKNOWN when it is not a literal): its own type, so
+    the string ``"False"`` stays a string."""
+    text, kind = read.default_value, read.default_kind
+    if kind == "none":
+        return None
+    if kind is None or text is None:
         return UNKNOWN
-    return value if value is None or isinstance(value, bool | int | float) else UNKNOWN
+    if kind == "str":
+        return text
+    if kind == "bool":
+        return text == "True"
+    try:
+        return int(text) if kind == "int" else float(text)
+    except ValueError:
+        return UNKNOWN
 
 
-def _cast(text: str, cast: str | None) -> object:
-    """An environment string as the reader's typed accessor returns it."""
-    if cast == "bool":
-        return text.strip().lower() in TRUE_WORDS
-    if cast == "int":
-        try:
-            return int(text.strip())
-        except ValueError:
-            return UNKNOWN
-    if cast == "float":
-        try:
-            return float(text.strip())
-        except ValueError:
-            return UNKNOWN
+def unset_value(read: EnvRead) -> object:
+    """What the read returns when the pod does not set the variable: the default *as given* (os.getenv,
+    django-environ and environs cast no default; django-environ's ``parse_default=True`` does), None
+    from ``os.getenv``/``environ.get`` without one, and UNKNOWN where the read raises (``environ[X]``,
+    a typed read without default) or the default is not a literal."""
+    if read.default is None:
+        plain = _library(read) == "os" and read.accessor != "os.environ[]"
+        return None if plain else UNKNOWN
+    default = default_of(read)
+    if read.parse_default and isinstance(default, str):
+        return _django_environ(default, read.cast)
+    return default
+
+
+def set_value(text: str, read: EnvRead) -> object:
+    """What the read returns when the pod sets the variable to ``text``, as its library reads it."""
+    library = _library(read)
+    if library == "os":
+        return text
+    if library == "environs":
+        return _environs(text, read.cast)
+    # django-environ (Env.get_value): a value equal to the default is returned as it is, unparsed; an
+    # empty value with a None default is None; without a cast, the default's type is the cast
+    default = default_of(read) if read.default is not None else UNKNOWN
+    if read.default_kind == "none" and text == "":
+        return None
+    if read.default_kind == "str" and text == default and not read.parse_default:
+        return text
+    cast = read.cast
+    if cast is None and read.default_kind in ("bool", "int", "float", "str"):
+        cast = read.default_kind
+    return _django_environ(text, cast)
+
+
+def _django_environ(text: str, cast: str | None) -> object:
+    """``Env.parse_value(text, cast)`` of django-environ, for the casts a condition can use."""
     if cast in (None, "str"):
         return text
+    if cast == "bool":
+        try:
+            return int(text) != 0
+        except ValueError:
+            return text.lower().strip() in TRUE_WORDS
+    if cast == "int":
+        try:
+            return int(text)
+        except ValueError:
+            return UNKNOWN
+    if cast == "float":  # its own clean-up: keep digits, signs and separators, the last one the point
+        parts = re.split(r"[,.]", re.sub(r"[^\d,.-]", "", text))
+        number = parts[0] if len(parts) == 1 else f"{''.join(parts[:-1])}.{parts[-1]}"
+        try:
+            return float(number)
+        except ValueError:
+            return UNKNOWN
+    return UNKNOWN
+
+
+def _environs(text: str, cast: str | None) -> object:
+    """environs' reading (marshmallow fields): a text it rejects raises, which settles nothing."""
+    if cast in (None, "str"):
+        return text
+    if cast == "bool":
+        if text in ENVIRONS_TRUE:
+            return True
+        return False if text in ENVIRONS_FALSE else UNKNOWN
+    try:
+        if cast == "int":
+            return int(text)
+        if cast == "float":
+            return float(text)
+    except ValueError:
+        return UNKNOWN
     return UNKNOWN
 
 
@@ -235,6 +336,7 @@ class _Walk:
     file: str
     line: int
     facts: list[Fact]
+    calls: _Calls = field(default_factory=_Calls)
 
     def value(self, node: ast.expr, depth: int) -> object:
         if depth > MAX_DEPTH:
@@ -264,10 +366,14 @@ class _Walk:
         return UNKNOWN
 
     def named(self, name: str, depth: int) -> object:
+        if name in self.frame.opaque:
+            return UNKNOWN
         bound = self.frame.bindings.get(name)
         if bound is not None:  # a parameter: the caller's argument, read in the caller's module
             text, module = bound
-            caller = _Walk(self.ev, Frame(module), "", 0, self.facts)
+            caller = _Walk(
+                self.ev, self.frame.outer.get(name) or Frame(module), "", 0, self.facts, self.calls
+            )
             try:
                 node = ast.parse(text.strip(), mode="eval").body
             except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -312,8 +418,91 @@ class _Walk:
         if isinstance(func, ast.Attribute) and func.attr in _STR_METHODS and not node.args:
             inner = self.value(func.value, depth + 1)
             return getattr(inner, func.attr)() if isinstance(inner, str) else UNKNOWN
+        if isinstance(func, ast.Name) and func.id == "bool" and len(node.args) == 1 and not node.keywords:
+            inner = self.value(node.args[0], depth + 1)
+            return UNKNOWN if inner is UNKNOWN else bool(inner)
+        helper = self.ev.helper(self.frame.module, func)
+        if helper is not None:
+            return self.through(helper, node, depth)
         first = node.args[0] if node.args else None
         if isinstance(first, ast.Constant) and isinstance(first.value, str) and self.file:
             # an environment read written in the condition itself: ENV.bool("X", default=False)
             return self.ev.read_at(self.file, self.line, first.value, self.facts)
         return UNKNOWN
+
+    # --- calls of the tree's own functions -----------------------------------------------------------
+
+    def through(self, helper: Helper, node: ast.Call, depth: int) -> object:
+        """A call of a helper: its returns, in order, with the call's arguments bound to its parameters
+        (a parameter not passed takes its default): the first whose guards hold gives the value, none
+        holding gives None, and one whose guards are not settled leaves the call unknown."""
+        said = " ".join(ast.unparse(node).split())
+        if (
+            len(self.calls.stack) >= MAX_CALLS
+            or helper.function in self.calls.stack
+            or self.calls.budget[0] <= 0
+        ):
+            why = "a call of itself" if helper.function in self.calls.stack else "too many calls deep"
+            self.facts.append(
+                Fact(f"{said} ({helper.place.ref}) is not followed: {why}", ref=helper.place.ref)
+            )
+            return UNKNOWN
+        self.calls.budget[0] -= 1
+        frame = self.bound(helper, node)
+        if frame is None:
+            self.facts.append(
+                Fact(f"{said}: its arguments do not bind to {helper.place.ref}", ref=helper.place.ref)
+            )
+            return UNKNOWN
+        inner = _Calls((*self.calls.stack, helper.function), self.calls.budget)
+        for ret in helper.returns:
+            runs = self.ev.all_hold(ret.guards, frame, inner)
+            self.facts.extend(runs.facts)
+            if runs.truth is False:
+                continue
+            if runs.truth is None:
+                words = f"{said} may return {ret.expression} ({ret.ref}): whether it does is not settled"
+                self.facts.append(Fact(words, ref=ret.ref))
+                return UNKNOWN
+            try:
+                expression = ast.parse(ret.expression.strip(), mode="eval").body
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return UNKNOWN
+            walk = _Walk(self.ev, frame, ret.ref.file, ret.ref.line, self.facts, inner)
+            value = walk.value(expression, depth + 1)
+            settled = "" if value is not UNKNOWN else ", which the files do not settle"
+            self.facts.append(Fact(f"{said} returns {ret.expression} ({ret.ref}){settled}", ref=ret.ref))
+            return value
+        self.facts.append(
+            Fact(f"{said} returns None: no return of {helper.place.ref} runs", ref=helper.place.ref)
+        )
+        return None
+
+    def bound(self, helper: Helper, node: ast.Call) -> Frame | None:
+        """The helper's frame for this call: each parameter bound to its argument, read in this frame,
+        or to its default, read in the helper's module; None when the call cannot bind (``*args``)."""
+        module = helper.place.module
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            return None
+        named = {n for n, _ in (*helper.params, *helper.keyword_only)}
+        unknown_keyword = any(k.arg not in named for k in node.keywords)
+        if (len(node.args) > len(helper.params) or unknown_keyword) and not helper.variadic:
+            return None  # the call raises TypeError
+        bindings: dict[str, tuple[str, str]] = {}
+        outer: dict[str, Frame] = {}
+        for (name, _), arg in zip(helper.params, node.args, strict=False):
+            bindings[name], outer[name] = (ast.unparse(arg), self.frame.module), self.frame
+        for keyword in node.keywords:
+            if keyword.arg is not None:
+                bindings[keyword.arg], outer[keyword.arg] = (
+                    (ast.unparse(keyword.value), self.frame.module),
+                    self.frame,
+                )
+        opaque = set(helper.locals)  # a parameter the body assigns again is no longer its argument
+        for name, default in (*helper.params, *helper.keyword_only):
+            if name not in bindings:
+                if default is None:
+                    opaque.add(name)  # not passed and no default: the call raises
+                else:
+                    bindings[name] = (default, module)
+        return Frame(module, bindings, outer, frozenset(opaque))

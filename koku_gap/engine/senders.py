@@ -45,8 +45,12 @@ from koku_gap.model.evidence import (
     CeleryTask,
     CodeRef,
     Guard,
+    QueueChoices,
     Resolution,
     RoutingSite,
+    TaskImports,
+    UrlConf,
+    UrlInclude,
     UrlRoute,
 )
 from koku_gap.model.graph import Component
@@ -156,13 +160,21 @@ class QueueSenders:
         self._evaluators = {p.name: Evaluator(source, p.env) for p in [*self.pods, *self.beats]}
         self._dead: dict[int, tuple[str, list[Fact]] | None] = {}  # site -> why it runs nowhere
         self._views: dict[str, list[UrlRoute]] = {}
+        self._url_confs: dict[str, _Served] = {}  # pod -> the URL conf modules it may serve
         for route in source.url_routes:
             self._views.setdefault(route.view, []).append(route)
-        self._startups: dict[str, Startup] = {
-            b.name: celery_startup(source, app_argument(b.component)) for b in self.beats
-        }
+        self._startups: dict[str, Startup] = {b.name: self._startup(b) for b in self.beats}
         self._beat_senders = [s for b in self.beats for s in self._beat(b)]
         self._alive = self._live_tasks()
+
+    def _startup(self, beat: Pod) -> Startup:
+        """What the beat process loads, a guarded ``imports`` setting decided with its pod's env."""
+        evaluator = self._evaluators[beat.name]
+
+        def decide(imports: TaskImports) -> bool | None:
+            return evaluator.all_hold(imports.guards, Frame(imports.place.module)).truth
+
+        return celery_startup(self.source, app_argument(beat.component), decide)
 
     # --- the answer -------------------------------------------------------------------------------
 
@@ -259,13 +271,21 @@ class QueueSenders:
             return _Landing(sure=own, why=why)
         if module in startup.possible:
             via = ", ".join(startup.imported_in(self.source, module)[:3])
+            if module in startup.maybe:
+                cause = f"only if {startup.maybe[module]} holds"
+            elif via:
+                cause = f"only if a function of {via} imports it"
+            else:
+                cause = "only if a module it may load is loaded"
             why = (
-                f"the beat process loads {module} only if a function of {via} imports it: then {own_why}; "
+                f"the beat process loads {module} {cause}: then {own_why}; "
                 f"else it sends the task by name ({route_why})"
             )
             return _Landing(sure=own & by_name, maybe=own ^ by_name, why=why)
+        skipped = f" ({startup.skipped[module]})" if module in startup.skipped else ""
         return _Landing(
-            sure=by_name, why=f"the beat process never imports {module}, so it sends by name: {route_why}"
+            sure=by_name,
+            why=f"the beat process never imports {module}{skipped}, so it sends by name: {route_why}",
         )
 
     def _declared(self, task: CeleryTask) -> tuple[set[str], str]:
@@ -300,6 +320,7 @@ class QueueSenders:
             chain = " -> ".join(member.via) if member.via else site.queue.expression
             how = f"queue={site.queue.expression} can be {queue} ({chain}, {member.ref})"
             refs: tuple[CodeRef, ...] = (site.place.ref, member.ref)
+            return self._site_sender(site, how, refs, queue)
         elif site.task is not None and site.kind != "send_task":
             task = self.tasks.get(site.task)
             if task is None:
@@ -317,7 +338,9 @@ class QueueSenders:
             return None
         return self._site_sender(site, how, refs)
 
-    def _site_sender(self, site: RoutingSite, how: str, refs: tuple[CodeRef, ...]) -> Sender:
+    def _site_sender(
+        self, site: RoutingSite, how: str, refs: tuple[CodeRef, ...], queue: str | None = None
+    ) -> Sender:
         where = f"{site.place.function or 'module level'} ({site.place.ref})"
         words = f"{site.kind} of {site.task or site.task_expression} in {where}: {how}"
         dead = self._dead_in_every_pod(site)
@@ -329,13 +352,80 @@ class QueueSenders:
         if inside is not None and inside.name not in self._alive:
             why = f"it runs only inside task {inside.name}, which nothing deployed sends"
             return Sender("code", site.task, "dead", f"{words}; never runs here: {why}", (), refs)
+        picked = self._picked(site, queue) if queue is not None else None
+        if picked is not None and picked.truth is False:
+            return Sender(
+                "code", site.task, "dead", f"{words}; never runs here: {picked.words}", picked.facts, refs
+            )
         unsettled = [f"not ({g.condition})" if g.negated else g.condition for g in site.guards]
         runs = (
             f" when {' and '.join(unsettled[:3])}{' ...' if len(unsettled) > 3 else ''}" if unsettled else ""
         )
-        return Sender(
-            "code", site.task, "unproven", f"{words}; runs{runs} whenever {where} is called", (), refs
+        words += f"; runs{runs} whenever {where} is called"
+        if picked is not None:
+            words += f"; {picked.words}"
+            refs = (*refs, *picked.refs)
+        return Sender("code", site.task, "unproven", words, picked.facts if picked else (), refs)
+
+    # --- a queue a helper picks -------------------------------------------------------------------
+
+    def _picked(self, site: RoutingSite, queue: str) -> _Picked | None:
+        """Whether the site's helper picks ``queue`` in the pods: False when every member that is
+        ``queue`` is false in every pod, unknown (a condition the files do not settle, such as a feature
+        flag: the assumption that decides it named) when none is surely picked; None when a pod surely
+        picks it, or no helper picks among the site's queues."""
+        choices = site.choices
+        if choices is None or not self.pods:
+            return None
+        indexes = [i for i, m in enumerate(choices.members) if queue in m.queues]
+        if not indexes:
+            return None
+        truths: list[bool | None] = []
+        facts: list[Fact] = []
+        for pod in self.pods:
+            holds = self._member_holds(choices, pod)
+            picks = [_picks(holds, i, choices.last_wins) for i in indexes]
+            truth = (
+                True
+                if any(p.truth for p in picks)
+                else False
+                if all(p.truth is False for p in picks)
+                else None
+            )
+            if truth is True:
+                return None
+            truths.append(truth)
+            if not facts or truth is False:
+                facts += [f for p in picks for f in p.facts]
+        member = choices.members[indexes[0]]
+        said = _member_words(choices, indexes[0], queue)
+        refs = tuple(dict.fromkeys(m.ref for i in indexes for m in (choices.members[i],)))
+        unique = tuple(dict.fromkeys(facts))
+        if all(t is False for t in truths):
+            because = f" ({_because(Evaluation(False, list(unique)))})" if unique else ""
+            return _Picked(False, f"{said}, false in every pod{because}", unique, refs)
+        calls = [f.words for f in unique if f.ref is not None] or [f.words for f in unique]
+        settled = f" ({'; '.join(dict.fromkeys(calls))})" if calls else ""
+        assumption = (
+            "assumed: none of those holds on this install"
+            if not member.when and choices.last_wins
+            else "assumed: that condition holds on this install"
         )
+        words = f"{said}, which the files do not settle{settled}: {assumption}"
+        return _Picked(None, words, unique, refs)
+
+    def _member_holds(self, choices: QueueChoices, pod: Pod) -> list[Evaluation]:
+        """Whether each member's ``if``s hold in ``pod``: the helper's parameters bound to the call's
+        arguments (read in the calling module, its own locals unsettled) or to its defaults."""
+        caller_module = choices.call.place.module
+        caller = Frame(caller_module, opaque=frozenset(choices.caller_locals))
+        bindings: dict[str, tuple[str, str]] = {p: (t, caller_module) for p, t in choices.call.bindings}
+        outer = dict.fromkeys(bindings, caller)
+        for name, default in choices.defaults:
+            bindings.setdefault(name, (default, choices.helper.module))
+        frame = Frame(choices.helper.module, bindings, outer, frozenset(choices.locals))
+        evaluator = self._evaluators[pod.name]
+        return [evaluator.all_hold(m.when, frame) for m in choices.members]
 
     def _dead_in_every_pod(self, site: RoutingSite) -> tuple[str, list[Fact]] | None:
         """Why a site runs in no pod (a guard false in each, or it sits in a view no URL pattern routes
@@ -344,9 +434,14 @@ class QueueSenders:
         site's guards in every pod."""
         key = id(site)  # the sites of self.source, alive as long as this object
         if key not in self._dead:
-            facts = self._false_everywhere(site.guards, site.place.module)
-            if facts is not None:
-                why = f"a guard is false in every pod of the app ({_because(Evaluation(False, facts))})"
+            false = self._false_guards(site.guards, site.place.module)
+            if false is not None:
+                failing, facts = false
+                named = " and ".join(f"`{_written(g)}` ({g.ref})" for g in failing)
+                guard = "its guard" if len(failing) == 1 else "one of its guards"
+                why = (
+                    f"{guard} {named} is false in every pod of the app ({_because(Evaluation(False, facts))})"
+                )
                 self._dead[key] = (why, facts)
             else:
                 self._dead[key] = self._unrouted(site)
@@ -354,34 +449,93 @@ class QueueSenders:
 
     def _false_everywhere(self, guards: Sequence[Guard], module: str) -> list[Fact] | None:
         """The facts that make some guard false in every pod of the app, or None."""
+        false = self._false_guards(guards, module)
+        return None if false is None else false[1]
+
+    def _false_guards(self, guards: Sequence[Guard], module: str) -> tuple[list[Guard], list[Fact]] | None:
+        """The guards found false, one per pod (the first false in it), and the facts that make them so,
+        when some guard is false in every pod of the app; else None."""
         if not guards or not self.pods:
             return None
+        failing: list[Guard] = []
         facts: list[Fact] = []
         for pod in self.pods:
-            found = self._evaluators[pod.name].all_hold(guards, Frame(module))
-            if found.truth is not False:
+            evaluator = self._evaluators[pod.name]
+            for guard in guards:
+                found = evaluator.guard(guard, Frame(module))
+                if found.truth is False:
+                    failing.append(guard)
+                    facts += found.facts
+                    break
+            else:
                 return None
-            facts += found.facts
-        return list(dict.fromkeys(facts))
+        return list(dict.fromkeys(failing)), list(dict.fromkeys(facts))
 
     def _unrouted(self, site: RoutingSite) -> tuple[str, list[Fact]] | None:
-        """A site in a Django view whose every URL pattern is registered under a guard false in every
-        pod (and that nothing calls as a function): no request reaches it."""
+        """A site in a Django view (that nothing calls as a function) whose every URL pattern is, in
+        each pod, in a module no URL conf of that pod reaches, or under a guard false there: no request
+        reaches it. A pod whose URL confs the files cannot settle may serve any module."""
         routes = self._views.get(f"{site.place.module}:{site.place.function}")
-        if not routes or any(r.called for r in routes):
+        if not routes or any(r.called for r in routes) or not self.pods:
             return None
         facts: list[Fact] = []
+        shown: list[Fact] = []  # the words cite every guard's facts, and one pod's of each URL conf
+        where: list[str] = []
+        others: dict[str, list[str]] = {}  # what the pods a route's module is not served in serve: pods
+        reached = False  # some pod serves some route's module (its guard false there)
         for route in routes:
-            found = self._false_everywhere(route.guards, route.place.module)
-            if found is None:
-                return None
-            facts += found
-        where = ", ".join(f"{r.place.ref} under `{r.guards[-1].condition}`" for r in routes if r.guards)
-        unique = list(dict.fromkeys(facts))
-        why = (
-            f"its view is routed only at {where}, false in every pod ({_because(Evaluation(False, unique))})"
-        )
-        return why, unique
+            module = route.place.module
+            failing: list[Guard] = []
+            reaching: list[str] = []
+            for pod in self.pods:
+                served = self._served(pod)
+                if served.modules is not None and module not in served.modules:
+                    facts += served.facts
+                    if served.words not in others:
+                        shown += served.facts
+                    others.setdefault(served.words, []).append(pod.name)
+                    continue
+                false = self._false_in(pod, route.guards, module)
+                if false is None:
+                    return None  # this pod may route a request to it
+                failing.append(false[0])
+                reaching.append(pod.name)
+                reached = True
+                facts += false[1]
+                shown += false[1]
+            guards = " and ".join(f"`{_written(g)}` ({g.ref})" for g in dict.fromkeys(failing))
+            if not failing:
+                where.append(f"{route.place.ref} (in {module}), which no pod's URL conf reaches")
+            elif len(reaching) == len(self.pods):
+                where.append(f"{route.place.ref} under {guards}, false in every pod")
+            else:
+                where.append(
+                    f"{route.place.ref} under {guards}, false in the pods whose URL conf reaches {module} "
+                    f"({_names(reaching)})"
+                )
+        why = f"its view is routed only at {'; '.join(where)}"
+        if others:
+            confs = "; ".join(f"{_names(pods)}: {words}" for words, pods in others.items())
+            why += f"; the other pods' URL confs do not reach it ({confs})" if reached else f" ({confs})"
+        unique = list(dict.fromkeys(shown))
+        if unique:
+            why += f" ({_because(Evaluation(False, unique))})"
+        return why, list(dict.fromkeys(facts))
+
+    def _false_in(self, pod: Pod, guards: Sequence[Guard], module: str) -> tuple[Guard, list[Fact]] | None:
+        """The first of ``guards`` false in ``pod``, with why; None when none is."""
+        evaluator = self._evaluators[pod.name]
+        for guard in guards:
+            found = evaluator.guard(guard, Frame(module))
+            if found.truth is False:
+                return guard, found.facts
+        return None
+
+    def _served(self, pod: Pod) -> _Served:
+        """The modules whose URL patterns ``pod`` may route requests through, decided once per pod."""
+        if pod.name not in self._url_confs:
+            self._url_confs[pod.name] = served_modules(self.source, self._evaluators[pod.name])
+        return self._url_confs[pod.name]
 
     def _live_tasks(self) -> set[str]:
         """The tasks something deployed may send: a registered (or maybe registered) beat, or a code
@@ -398,6 +552,136 @@ class QueueSenders:
             if grown == alive:
                 return alive
             alive = grown
+
+
+@dataclass(frozen=True)
+class _Picked:
+    """Whether a routing helper picks one queue in the pods (``truth``: False in none, None unknown),
+    in words, with the facts and the lines of its members."""
+
+    truth: bool | None
+    words: str
+    facts: tuple[Fact, ...] = ()
+    refs: tuple[CodeRef, ...] = ()
+
+
+def _picks(holds: Sequence[Evaluation], index: int, last_wins: bool) -> Evaluation:
+    """Whether member ``index`` is what the helper returns: its own ``if``s hold and no member that
+    would replace it runs (a later assignment, or an earlier return)."""
+    own = holds[index]
+    others = holds[index + 1 :] if last_wins else holds[:index]
+    if own.truth is False:
+        return Evaluation(False, own.facts)
+    for other in others:
+        if other.truth is True:
+            return Evaluation(False, other.facts)
+    facts = [*own.facts, *(f for o in others for f in o.facts)]
+    sure = own.truth is True and all(o.truth is False for o in others)
+    return Evaluation(True if sure else UNKNOWN, facts)
+
+
+def _member_words(choices: QueueChoices, index: int, queue: str) -> str:
+    """How the helper picks member ``index``: under which ``if``s, and unless which later ones."""
+    member = choices.members[index]
+    helper = choices.helper.function or choices.helper.module
+    passed = ", ".join(f"{name}={text}" for name, text in choices.call.bindings)
+    defaults = ", ".join(f"{name}={text}" for name, text in choices.defaults)
+    called = " and ".join(part for part in (passed, defaults and f"{defaults} by default") if part)
+    helper += f" (called at {choices.call.place.ref}{' with ' + called if called else ''})"
+    own = _all(member.when)
+    others = choices.members[index + 1 :] if choices.last_wins else choices.members[:index]
+    exclusive = {(g.ref, g.condition, not g.negated) for g in member.when}  # an elif of this one
+    unless = [
+        f"`{_all(m.when)}` ({m.ref})"
+        for m in others
+        if m.when and not any((g.ref, g.condition, g.negated) in exclusive for g in m.when)
+    ]
+    if not member.when:
+        said = f"{helper} picks {queue} by default ({member.ref})"
+    else:
+        said = f"{helper} picks {queue} only when `{own}` ({member.ref})"
+    if unless:
+        said += f" {'and not' if member.when else 'unless'} {' or '.join(unless)}"
+    return said
+
+
+@dataclass(frozen=True)
+class _Served:
+    """The modules whose URL patterns one pod may route requests through (``modules``; None: the files
+    cannot tell, any), and how that was decided: ``words`` with the lines, and the facts."""
+
+    modules: frozenset[str] | None
+    words: str
+    facts: tuple[Fact, ...] = ()
+
+
+def served_modules(source: AppSource, evaluator: Evaluator) -> _Served:
+    """Where Django routes a request in the pod ``evaluator`` evaluates for: the ``ROOT_URLCONF`` its
+    settings choose (the last assignment that runs; every one that may, when an ``if`` is not settled),
+    any per-request ``urlconf``, each ``include()`` followed whose ``if``s do not fail there, and every
+    module those import (patterns may be built elsewhere)."""
+    confs = [c for c in source.url_confs if c.setting == "ROOT_URLCONF"]
+    if not confs:
+        return _Served(None, "no ROOT_URLCONF is assigned in the files")
+    facts: list[Fact] = []
+    notes: list[str] = []
+    roots: set[str] = set()
+    chosen: list[str] = []
+    unknown = False
+    by_module: dict[str, list[UrlConf]] = {}
+    for conf in source.url_confs:
+        by_module.setdefault(conf.place.module if conf.setting == "ROOT_URLCONF" else "", []).append(conf)
+    for module, assigned in sorted(by_module.items()):
+        current: set[str] = set()
+        said: list[str] = []
+        runs = False
+        for conf in sorted(assigned, key=lambda c: (c.place.ref.file, c.place.ref.line)):
+            held = evaluator.all_hold(conf.guards, Frame(conf.place.module))
+            facts += held.facts
+            if held.truth is False:
+                conditions = " and ".join(_written(g) for g in conf.guards)
+                written = f"{conf.setting} = {conf.value.expression} ({conf.place.ref})"
+                notes.append(f"{written} under `{conditions}` does not run")
+                continue
+            unknown = unknown or bool(conf.value.unknown)
+            words = f"{', '.join(sorted(conf.value.known)) or conf.value.expression} ({conf.place.ref})"
+            if held.truth and module:  # ROOT_URLCONF: the last one that runs wins
+                current, said = set(conf.value.known), [words]
+            else:
+                current |= conf.value.known
+                said.append(words if held.truth else f"{words} if its `if` holds")
+            runs = True
+        unknown = unknown or (bool(module) and not runs)
+        roots |= current
+        chosen += said
+    if unknown:
+        return _Served(None, "the URL conf is not settled by the files", tuple(dict.fromkeys(facts)))
+    includes: dict[str, list[UrlInclude]] = {}
+    for include in source.url_includes:
+        includes.setdefault(include.place.module, []).append(include)
+    reached, todo = set(roots), sorted(roots)
+    while todo:
+        module = todo.pop()
+        for include in includes.get(module, ()):
+            held = evaluator.all_hold(include.guards, Frame(module))
+            facts += held.facts
+            if held.truth is False:
+                conditions = " and ".join(_written(g) for g in include.guards)
+                notes.append(
+                    f"include({include.module}) ({include.place.ref}) under `{conditions}` does not run"
+                )
+                continue
+            if include.module is None:
+                return _Served(None, f"include() at {include.place.ref} names a module the files do not pin")
+            if include.module not in reached:
+                reached.add(include.module)
+                todo.append(include.module)
+    words = f"ROOT_URLCONF {' or '.join(chosen)}"
+    if reached - roots:
+        words += f", including {', '.join(sorted(reached - roots))}"
+    if notes:
+        words += "; " + "; ".join(notes)
+    return _Served(source.closure(reached), words, tuple(dict.fromkeys(facts)))
 
 
 def _call_runs(call: CallSite, startup: Startup) -> Evaluation | None:
@@ -428,6 +712,27 @@ def _and(a: Evaluation, b: Evaluation) -> Evaluation:
         return b
     value = UNKNOWN if a.truth is None or b.truth is None else True
     return Evaluation(value, [*a.facts, *b.facts])
+
+
+def _all(guards: Sequence[Guard]) -> str:
+    """Guards as one condition: each in parentheses when it is itself an ``and``/``or``."""
+    written = [_written(g) for g in guards]
+    if len(written) == 1:
+        return written[0]
+    return " and ".join(f"({w})" if " or " in w or " and " in w else w for w in written)
+
+
+def _names(pods: Sequence[str], shown: int = 3) -> str:
+    """Pod names, the first few of a long list and how many more."""
+    unique = list(dict.fromkeys(pods))
+    if len(unique) <= shown:
+        return ", ".join(unique)
+    return f"{', '.join(unique[:shown])} and {len(unique) - shown} more"
+
+
+def _written(guard: Guard) -> str:
+    """A guard as the statement under it needs it: its condition, or ``not (...)`` in an else."""
+    return f"not ({guard.condition})" if guard.negated else guard.condition
 
 
 def _because(found: Evaluation) -> str:

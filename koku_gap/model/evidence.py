@@ -22,7 +22,7 @@ from pydantic import Field
 from koku_gap.model.base import Frozen
 from koku_gap.model.location import Notice
 
-ANALYSIS_VERSION = 3  # bump when the reader finds different facts in the same bytes: the cache key holds it
+ANALYSIS_VERSION = 10  # bump when the reader finds different facts in the same bytes: the cache key holds it
 
 
 def is_settings_module(module: str) -> bool:
@@ -144,13 +144,55 @@ class DefaultQueue(Frozen):
     place: Place
 
 
+class TaskImports(Frozen):
+    """Modules a Celery process imports when it starts, whatever else it imports: the ``imports`` and
+    ``include`` settings (``CELERY_IMPORTS``/``CELERY_INCLUDE`` among Django's settings, ``imports`` in
+    a module given to ``config_from_object``, ``app.conf.imports``, ``conf.update(imports=...)``), which
+    Celery's loader imports in ``init_worker``, run by the worker and the beat alike. ``setting`` is the
+    name as written (``CELERY_IMPORTS``, ``imports``, ``app.conf.include``); ``modules`` each name with
+    its line; ``guards`` the ``if``s the assignment runs under; ``place.function`` set when a function
+    assigns it (it holds only if that function runs)."""
+
+    setting: str
+    modules: tuple[Value, ...]
+    place: Place
+    guards: tuple[Guard, ...] = ()
+
+
 RoutingKind = Literal["set", "apply_async", "delay", "send_task", "signature"]
+
+
+class QueueChoice(Frozen):
+    """One way a routing helper picks its queue: the strings it picks (``queues``), the line that picks
+    them (an assignment to the local it returns, or a ``return``) and the ``if``s that line runs under."""
+
+    queues: tuple[str, ...]
+    ref: CodeRef
+    when: tuple[Guard, ...] = ()
+
+
+class QueueChoices(Frozen):
+    """How a small helper of the tree picks a routing site's queue (``get_queue(account, Queues)``):
+    ``helper`` its place, ``call`` the call with its arguments (source text, read in the calling
+    module) and ``defaults`` the helper's own for the parameters the call does not pass; ``members`` in
+    source order; ``last_wins`` when they are assignments to the local the helper returns (the last
+    that runs is returned: ``queue = DEFAULT; if flag: queue = XL``), else its returns (the first that
+    runs); ``locals`` the names the helper binds itself and ``caller_locals`` those of the calling
+    function (a condition or an argument reading one is not settled)."""
+
+    helper: Place
+    call: CallSite
+    defaults: tuple[tuple[str, str], ...] = ()
+    members: tuple[QueueChoice, ...]
+    last_wins: bool
+    locals: tuple[str, ...] = ()
+    caller_locals: tuple[str, ...] = ()  # the calling function's own names: its arguments read them
 
 
 class RoutingSite(Frozen):
     """Code that sends a task: ``task`` is its registered name when the reader could tell, else ``None``
     (``task_expression`` is the expression); ``queue`` is ``None`` when the site names no queue (the
-    task's own routing applies)."""
+    task's own routing applies); ``choices`` how a helper picks among its queues, when one does."""
 
     kind: RoutingKind
     task: str | None
@@ -158,6 +200,7 @@ class RoutingSite(Frozen):
     queue: Resolution | None
     place: Place
     guards: tuple[Guard, ...] = ()
+    choices: QueueChoices | None = None
 
 
 class BeatEntry(Frozen):
@@ -187,16 +230,31 @@ class KafkaSite(Frozen):
     place: Place
 
 
+EnvLibrary = Literal["os", "django-environ", "environs"]
+LiteralKind = Literal["str", "bool", "int", "float", "none"]
+
+
 class EnvRead(Frozen):
     """A read of an environment variable: ``accessor`` as written (``os.getenv``, ``ENVIRONMENT.bool``,
-    a project's own wrapper), the ``default`` expression (``None``: no default) and its literal value
-    where it is one, and the name the result is assigned to (``module.NAME`` or ``function.local``)."""
+    a project's own wrapper), the library that reads it (``library``; a wrapper: the one it wraps), the
+    ``default`` expression (``None``: no default) and, where it is a literal, its text
+    (``default_value``) and its Python type (``default_kind``), and the name the result is assigned to
+    (``module.NAME`` or ``function.local``).
+
+    The default is what the code sees when the variable is unset, *as written*: ``os.getenv``,
+    django-environ (``environ/environ.py``, ``Env.get_value``: ``value = default``, parsed only when
+    ``value != default or parse_default``) and environs return it uncast, so
+    ``ENV.bool("X", default="False")`` is the string ``"False"``, which is true where the code tests it.
+    ``parse_default`` is django-environ's ``parse_default=True``, which casts the default too."""
 
     variable: str
     accessor: str
+    library: EnvLibrary | None = None
     cast: str | None = None  # bool, int, str, list, json, ... for typed readers
     default: str | None = None
     default_value: str | None = None
+    default_kind: LiteralKind | None = None  # None: the default is not a literal (a name, a call)
+    parse_default: bool = False
     assigned_to: str | None = None
     place: Place
 
@@ -226,6 +284,35 @@ class Switch(Frozen):
     place: Place
 
 
+class Return(Frozen):
+    """One ``return`` of a helper: the expression as written and the ``if``s it runs under."""
+
+    expression: str
+    ref: CodeRef
+    guards: tuple[Guard, ...] = ()
+
+
+class Helper(Frozen):
+    """A small function of the tree that a condition calls (``if is_hosted():``), read so the engine can
+    evaluate the call with a pod's env, through further calls. ``function`` is ``module:qualname``;
+    ``names`` are the expressions it is called by, each prefixed with the calling module
+    (``relay.views.flags.is_hosted``); ``params`` its positional parameters in order and
+    ``keyword_only`` the others, each with its default's text; ``variadic`` when it takes ``*args`` or
+    ``**kwargs``; ``locals`` the names its body binds (a condition reading one is not settled);
+    ``returns`` every ``return`` in source order. Only functions whose body is ``if``s, assignments,
+    expressions, imports and returns are read, so their returns are all the ways out: none running
+    means it returns None."""
+
+    function: str
+    place: Place
+    names: tuple[str, ...]
+    params: tuple[tuple[str, str | None], ...] = ()
+    keyword_only: tuple[tuple[str, str | None], ...] = ()
+    variadic: bool = False
+    locals: tuple[str, ...] = ()
+    returns: tuple[Return, ...] = ()
+
+
 class UrlRoute(Frozen):
     """A URL pattern routing to a view function of the tree (``view``: ``module:qualname``), with the
     ``if``s it is registered under; ``called`` when the tree also calls a function of that name."""
@@ -234,6 +321,27 @@ class UrlRoute(Frozen):
     place: Place
     guards: tuple[Guard, ...] = ()
     called: bool = False
+
+
+class UrlConf(Frozen):
+    """The URL conf Django serves: a settings module's ``ROOT_URLCONF`` assignment (``setting``
+    ``ROOT_URLCONF``), or a per-request ``request.urlconf = ...`` (``setting`` as written), with the
+    module names it can be and the ``if``s it runs under. Django serves the last assignment that runs."""
+
+    setting: str
+    value: Resolution
+    place: Place
+    guards: tuple[Guard, ...] = ()
+
+
+class UrlInclude(Frozen):
+    """``include(...)`` in a module's URL patterns: the module it routes to (``module``; ``None``: an
+    expression the reader cannot pin, which may be any module), under its ``if``s. A router's ``.urls``
+    (class-based views only) and a list of patterns written in place are not includes of a module."""
+
+    module: str | None
+    place: Place
+    guards: tuple[Guard, ...] = ()
 
 
 EntryKind = Literal["management-command", "celery-app", "wsgi", "asgi", "main-script"]
@@ -273,6 +381,7 @@ class AppSource(Frozen):
     apps: tuple[CeleryApp, ...] = ()
     task_routes: tuple[TaskRoute, ...] = ()
     default_queues: tuple[DefaultQueue, ...] = ()  # task_default_queue settings (none: Celery's "celery")
+    task_imports: tuple[TaskImports, ...] = ()  # CELERY_IMPORTS / imports / include settings
     routing: tuple[RoutingSite, ...] = ()
     beats: tuple[BeatEntry, ...] = ()
     kafka: tuple[KafkaSite, ...] = ()
@@ -280,6 +389,9 @@ class AppSource(Frozen):
     switches: tuple[Switch, ...] = ()
     entry_points: tuple[EntryPoint, ...] = ()
     url_routes: tuple[UrlRoute, ...] = ()  # Django URL patterns to view functions of the tree
+    url_confs: tuple[UrlConf, ...] = ()  # ROOT_URLCONF assignments: where Django starts routing
+    url_includes: tuple[UrlInclude, ...] = ()  # include() of another URL conf module
+    helpers: tuple[Helper, ...] = ()  # small functions the conditions call, to evaluate them through
     installed_apps: tuple[Value, ...] = ()  # INSTALLED_APPS: what autodiscover_tasks() imports
     warnings: tuple[SourceWarning, ...] = ()
 

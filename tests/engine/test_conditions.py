@@ -4,13 +4,16 @@ conditions read the settings of fixtures/appsource/queues/depot/settings.py."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from koku_gap.engine.conditions import UNKNOWN, Evaluator, Frame, PodEnv, PodValue, bindings_of
-from koku_gap.model.evidence import Guard
+from koku_gap.model.evidence import AppSource, Guard
+from koku_gap.sources.appsource import load_app_source
 from tests.conftest import examples, line_containing
-from tests.helpers.appsource import QUEUES_APP, queues_source
+from tests.helpers.appsource import PATHS_APP, QUEUES_APP, paths_source, queues_source
 
 SETTINGS_FILE = "depot/settings.py"
 IN_TASKS = Frame("ledger.tasks")  # a module that reads Django's settings as settings.X
@@ -24,10 +27,11 @@ def value(condition: str, env: PodEnv | None = None, frame: Frame = IN_TASKS) ->
     return Evaluator(queues_source(), env or pod()).condition(condition, frame).value
 
 
-def test_django_environ_bool_words_are_true_and_anything_else_false() -> None:
-    for word in ("True", "true", "on", "ok", "y", "YES", "1", " yes "):
+def test_django_environ_bool_is_an_integer_not_zero_or_one_of_its_words() -> None:
+    """Env.parse_value (environ/environ.py): ``int(value) != 0``, else the lowered, stripped word."""
+    for word in ("True", "true", "on", "ok", "y", "YES", "1", " yes ", "2", "-1", " 1 "):
         assert value("settings.ONPREM", pod(ONPREM=word)) is True, word
-    for word in ("False", "no", "0", "2", "enabled", ""):
+    for word in ("False", "no", "0", "00", "enabled", ""):
         assert value("settings.ONPREM", pod(ONPREM=word)) is False, word
 
 
@@ -196,3 +200,213 @@ def test_a_default_written_as_a_number_or_none_is_that_value_not_its_text() -> N
     assert value("not settings.CACHE_SECONDS") is True
     assert value("settings.CACHE_SECONDS", pod(CACHE_SECONDS="0")) == "0"  # set: the text, uncast
     assert value("settings.TIMEOUT is None") is True  # get_value(..., default=None)
+
+
+def test_a_string_default_is_the_string_as_given_true_where_the_code_tests_it() -> None:
+    """fixtures/appsource/paths: ``ENV.bool("STRICT_AUDIT", default="False")``. django-environ returns a
+    default as given when the variable is unset (Env.get_value parses only ``value != default``), so
+    the code sees the string "False", which is true."""
+    in_celery = Frame("relay.celery")
+    unset = Evaluator(paths_source(), pod()).condition("settings.STRICT_AUDIT", in_celery)
+    assert unset.value == "False" and unset.truth is True
+    assert [f.words for f in unset.facts] == [
+        "settings.STRICT_AUDIT = 'False' (rel-depot-worker does not set STRICT_AUDIT: the default)"
+    ]
+    assert value("not settings.STRICT_AUDIT", frame=in_celery) is UNKNOWN  # queues' tree: no such read
+    assert Evaluator(paths_source(), pod()).condition("not settings.STRICT_AUDIT", in_celery).value is False
+    # set, it is parsed, but for the text equal to the string default, which Env.get_value returns as it is
+    for text, seen in (("false", False), ("no", False), ("yes", True), ("False", "False")):
+        found = Evaluator(paths_source(), pod(STRICT_AUDIT=text)).condition(
+            "settings.STRICT_AUDIT", in_celery
+        )
+        assert found.value == seen and type(found.value) is type(seen), text
+    # a literal False is the bool
+    assert Evaluator(paths_source(), pod()).condition("settings.HOSTED", in_celery).value is False
+
+
+def _tree(tmp_path: Path, settings: str) -> AppSource:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "settings.py").write_text(settings)
+    return load_app_source(tmp_path, cache=False)
+
+
+def _values(source: AppSource, names: str, env: PodEnv) -> list[object]:
+    evaluator = Evaluator(source, env)
+    return [evaluator.condition(f"settings.{n}", Frame("app.tasks")).value for n in names.split()]
+
+
+def test_parse_default_casts_the_default_and_smart_cast_takes_the_default_s_type(tmp_path: Path) -> None:
+    source = _tree(
+        tmp_path,
+        "import environ\nENV = environ.Env()\n"
+        'A = ENV.get_value("A", cast=bool, default="False", parse_default=True)\n'
+        'B = ENV.get_value("B", bool, "False", True)\n'
+        'C = ENV.get_value("C", default=False)\n'  # no cast: the default's type, bool
+        'D = ENV("D", default=0)\n'
+        'E = ENV.get_value("E", default=None)\n',
+    )
+    parsed = {r.variable: r.parse_default for r in source.env_reads}
+    assert parsed == {"A": True, "B": True, "C": False, "D": False, "E": False}
+    assert _values(source, "A B C D E", pod()) == [False, False, False, 0, None]
+    assert _values(source, "C D E", pod(C="false", D="7", E="")) == [False, 7, None]
+
+
+def test_environs_and_os_read_their_own_way(tmp_path: Path) -> None:
+    source = _tree(
+        tmp_path,
+        "import os\nfrom environs import Env\nenv = Env()\n"
+        'A = env.bool("A", default="no")\n'
+        'B = env.bool("B")\n'
+        'C = os.getenv("C", "False")\n'
+        'D = os.environ["D"]\n'
+        'E = os.environ.get("E")\n',
+    )
+    assert {r.variable: r.library for r in source.env_reads} == {
+        "A": "environs", "B": "environs", "C": "os", "D": "os", "E": "os"
+    }  # fmt: skip
+    assert _values(source, "A B C D E", pod()) == ["no", UNKNOWN, "False", UNKNOWN, None]
+    # marshmallow's Boolean: exact words; anything else raises, which settles nothing
+    set_ = pod(A="FALSE", B="yes ", C="0", D="x", E="")
+    assert _values(source, "A B C D E", set_) == [False, UNKNOWN, "0", "x", ""]
+
+
+def test_a_condition_is_followed_through_two_calls_to_the_read_each_return_cited() -> None:
+    """fixtures/appsource/paths/relay/sync.py: ``if flags.is_hosted():``, where is_hosted() returns
+    _hosted(), which returns ``ENV.bool("HOSTED", default=False)``."""
+    found = Evaluator(paths_source(), pod()).condition("flags.is_hosted()", Frame("relay.sync"))
+    assert found.value is False
+    flags = PATHS_APP / "relay" / "flags.py"
+    read, inner = (f"relay/flags.py:{line_containing(flags, n)}" for n in ("return ENV", "return _hosted()"))
+    assert [(f.words, str(f.ref) if f.ref else None) for f in found.facts] == [
+        ("HOSTED = False (rel-depot-worker does not set HOSTED: the default)", None),
+        (f'_hosted() returns ENV.bool("HOSTED", default=False) ({read})', read),
+        (f"flags.is_hosted() returns _hosted() ({inner})", inner),
+    ]
+    assert found.facts[0].code is not None and found.facts[0].code.place.ref.file == "relay/flags.py"
+    hosted = Evaluator(paths_source(), pod(HOSTED="yes")).condition(
+        "not flags.is_hosted()", Frame("relay.sync")
+    )
+    assert hosted.value is False
+    # the name is the module's: another module calling is_hosted() bare does not reach it
+    assert Evaluator(paths_source(), pod()).condition("is_hosted()", Frame("relay.sync")).value is UNKNOWN
+
+
+HELPERS = """\
+from django.conf import settings
+
+
+def mode_is(wanted, strict=False):
+    if strict:
+        return False
+    return settings.MODE == wanted
+
+
+def full():
+    return mode_is("full")
+
+
+def full_strictly():
+    return mode_is("full", strict=True)
+
+
+def passes(value):
+    return mode_is(value)
+
+
+def relayed(value):
+    return passes(value)
+
+
+def ping():
+    return pong()
+
+
+def pong():
+    return ping()
+
+
+def level1():
+    return level2()
+
+
+def level2():
+    return level3()
+
+
+def level3():
+    return level4()
+
+
+def level4():
+    return settings.ONPREM
+
+
+def deeper():
+    return level1()
+
+
+def counted():
+    mode = settings.MODE
+    return mode == "full"
+
+
+def looped():
+    for _ in range(3):
+        return settings.ONPREM
+
+
+def nothing():
+    if settings.ONPREM:
+        return True
+
+
+def job():
+    pass
+
+
+def run(value):
+    if full() and full_strictly() is False and relayed(value) and ping() and level1() and deeper():
+        job.delay()
+    if counted():
+        job.delay()
+    if looped() or nothing() is None or mode_is():
+        job.delay()
+"""
+
+
+def test_calls_bind_arguments_and_defaults_and_stop_at_cycles_depth_and_what_they_do_not_settle(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "settings.py").write_text(
+        'import environ\nENV = environ.Env()\nMODE = ENV.str("MODE", default="full")\n'
+        'ONPREM = ENV.bool("ONPREM", default=False)\n'
+    )
+    (tmp_path / "app" / "checks.py").write_text(
+        HELPERS.replace("def job():\n    pass\n", "from app.tasks import job\n")
+    )
+    (tmp_path / "app" / "tasks.py").write_text(
+        "from celery import shared_task\n\n\n@shared_task\ndef job():\n    pass\n"
+    )
+    source = load_app_source(tmp_path, cache=False)
+    in_checks = Frame("app.checks")
+
+    def of(condition: str, env: PodEnv | None = None) -> object:
+        return Evaluator(source, env or pod()).condition(condition, in_checks).value
+
+    assert of("full()") is True and of("full()", pod(MODE="lite")) is False
+    assert of("full_strictly()") is False  # the keyword binds strict, the first return runs
+    assert of("relayed('full')") is True and of("relayed('lite')") is False  # an argument through two calls
+    assert of("ping()") is UNKNOWN  # ping -> pong -> ping: a cycle
+    cycle = Evaluator(source, pod()).condition("ping()", in_checks)
+    assert any("is not followed: a call of itself" in f.words for f in cycle.facts)
+    assert of("level1()") is False  # level1 -> 2 -> 3 -> 4: four calls
+    deep = Evaluator(source, pod()).condition("deeper()", in_checks)
+    assert deep.value is UNKNOWN and any("too many calls deep" in f.words for f in deep.facts)
+    assert of("counted()") is UNKNOWN  # it reads a local the files do not settle
+    assert of("looped()") is UNKNOWN  # a loop: not read, its returns are not all its ways out
+    assert of("nothing()") is None and of("nothing()", pod(ONPREM="1")) is True  # falls off its end
+    assert of("mode_is()") is UNKNOWN  # a parameter without default not passed: the call raises
+    assert of("mode_is('full', 'x', 'y')") is UNKNOWN and of("mode_is('full', other=1)") is UNKNOWN

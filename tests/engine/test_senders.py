@@ -13,7 +13,14 @@ from koku_gap.engine.senders import Pod, QueueEvidence, QueueSenders, Sender, ap
 from koku_gap.sources.appsource import load_app_source
 from koku_gap.sources.manifests import load_manifests
 from tests.conftest import line_containing
-from tests.helpers.appsource import QUEUES_APP, QUEUES_CHART, queues_source
+from tests.helpers.appsource import (
+    PATHS_APP,
+    PATHS_CHART,
+    QUEUES_APP,
+    QUEUES_CHART,
+    paths_source,
+    queues_source,
+)
 
 CELERY_PY = QUEUES_APP / "depot" / "celery.py"
 TASKS_PY = QUEUES_APP / "ledger" / "tasks.py"
@@ -202,8 +209,9 @@ def test_a_site_whose_guard_is_false_in_every_pod_is_dead_naming_each_pod() -> N
     found = evidence("hosted")
     sender = only(found)
     assert (found.verdict, sender.liveness) == ("unsent", "dead")
+    guard = at("ledger/tasks.py", "if not settings.ONPREM:")
     assert sender.words.endswith(
-        "; never runs here: a guard is false in every pod of the app "
+        f"; never runs here: its guard `not settings.ONPREM` ({guard}) is false in every pod of the app "
         "(settings.ONPREM = True (ONPREM='True' in rel-depot-api); "
         "settings.ONPREM = True (ONPREM='True' in rel-depot-beat); settings.ONPREM = True "
         "(ONPREM='True' in rel-depot-worker))"
@@ -319,7 +327,8 @@ def test_a_view_no_url_routes_in_any_pod_sends_nothing() -> None:
     sender = only(found)
     assert (found.verdict, sender.liveness) == ("unsent", "dead")
     assert "its view is routed only at depot/urls.py:" in sender.words
-    assert "under `not settings.ONPREM`, false in every pod" in sender.words
+    guard = at("depot/urls.py", "if not settings.ONPREM:")
+    assert f"under `not settings.ONPREM` ({guard}), false in every pod" in sender.words
     pods, beats = chart_pods()
     hosted = senders(pods=[with_env(p) for p in pods], beats=beats).evidence("admin")  # ONPREM unset
     assert (hosted.verdict, only(hosted).liveness) == ("unproven", "unproven")
@@ -347,3 +356,193 @@ def test_a_beat_whose_task_may_take_one_of_several_queues_proves_none(tmp_path: 
     found = QueueSenders(load_app_source(tmp_path, cache=False), pods, beats).evidence("bulk")
     assert (found.verdict, only(found).liveness) == ("unproven", "unproven")
     assert "which of them depends on what the files do not settle" in only(found).words
+
+
+# --- fixtures/appsource/paths: the paths a sender runs on (issue 13) -----------------------------------
+
+
+@functools.cache
+def relay_pods() -> tuple[list[Pod], list[Pod]]:
+    graph = load_manifests(PATHS_CHART)
+    return app_pods(graph.components, env_keys(graph.resources))
+
+
+def relay(pods: list[Pod] | None = None, beats: list[Pod] | None = None) -> QueueSenders:
+    chart, chart_beats = relay_pods()
+    return QueueSenders(
+        paths_source(), chart if pods is None else pods, chart_beats if beats is None else beats
+    )
+
+
+def relay_at(path: str, needle: str) -> str:
+    return f"{path}:{line_containing(PATHS_APP / path, needle)}"
+
+
+def test_a_beat_under_a_string_default_is_registered_the_string_false_is_true() -> None:
+    """``STRICT_AUDIT = ENV.bool("STRICT_AUDIT", default="False")``, unset in the beat pod: the code sees
+    the string "False", so ``if settings.STRICT_AUDIT:`` registers the audit beat, which lands on
+    ``audit``: a live sender, each link a line."""
+    found = relay().evidence("audit")
+    sender = only(found)
+    assert (found.verdict, sender.liveness) == ("live", "live")
+    assert sender.words.endswith(
+        "; registered in rel-relay-beat: settings.STRICT_AUDIT = 'False' (rel-relay-beat does not set "
+        "STRICT_AUDIT: the default)"
+    )
+    assert relay_at("relay/celery.py", '"audit-hourly"') in sender.words
+    (fact,) = sender.facts
+    assert fact.code is not None and str(fact.code.place.ref) == relay_at(
+        "relay/settings.py", "STRICT_AUDIT ="
+    )
+    _, (beat,) = relay_pods()
+    off = relay(beats=[with_env(beat, STRICT_AUDIT="false")]).evidence("audit")
+    assert (off.verdict, only(off).liveness) == ("unsent", "dead")
+
+
+def test_a_site_under_a_condition_read_through_two_calls_is_dead_each_return_cited() -> None:
+    """relay/sync.py: ``if flags.is_hosted(): mirror.delay(account)``; is_hosted() returns _hosted(),
+    which returns ``ENV.bool("HOSTED", default=False)``; no pod sets HOSTED."""
+    found = relay().evidence("mirror")
+    sender = only(found)
+    assert (found.verdict, sender.liveness) == ("unsent", "dead")
+    assert relay_at("relay/sync.py", "mirror.delay(") in sender.words
+    for needle in ("return ENV.bool", "return _hosted()"):
+        assert f"({relay_at('relay/flags.py', needle)})" in sender.words
+    assert {str(f.ref) for f in sender.facts if f.ref} == {
+        relay_at("relay/flags.py", "return ENV.bool"),
+        relay_at("relay/flags.py", "return _hosted()"),
+    }
+    pods, beats = relay_pods()
+    hosted = relay(pods=[with_env(p, HOSTED="true") for p in pods], beats=beats).evidence("mirror")
+    assert (hosted.verdict, only(hosted).liveness) == ("unproven", "unproven")
+
+
+def test_a_beat_of_a_task_module_celery_imports_loads_lands_on_the_decorator_s_queue() -> None:
+    """``CELERY_IMPORTS = ["relay.jobs"]``: the beat imports relay.jobs at start, so the nightly invoice
+    beat lands on the task's own ``invoices``, which no worker consumes: live, each link a line."""
+    sender = only(relay().evidence("invoices"))
+    assert sender.liveness == "live"
+    setting = relay_at("relay/settings.py", "CELERY_IMPORTS = ")
+    assert (
+        f"the beat process loads relay.jobs (CELERY_IMPORTS ({setting})), "
+        f"so the decorator's queue= applies (invoices, {relay_at('relay/jobs.py', '@app.task')})"
+    ) in sender.words
+
+
+def test_a_task_module_imported_under_an_if_the_beat_pod_fails_is_sent_by_name() -> None:
+    """``if HOSTED: CELERY_IMPORTS += ["relay.hosted_jobs"]``: HOSTED unset (False) in the beat pod, so the
+    beat never imports it and sends reconcile by name, to ``celery``; with HOSTED set, to ``reconcile``."""
+    assert relay().evidence("reconcile").verdict == "unsent"
+    by_name = next(s for s in relay().evidence("celery").senders if s.task == "relay.hosted_jobs.reconcile")
+    assert by_name.liveness == "live"
+    assert "never imports relay.hosted_jobs (CELERY_IMPORTS (" in by_name.words
+    assert "under `HOSTED` does not hold), so it sends by name" in by_name.words
+    _, (beat,) = relay_pods()
+    hosted = relay(beats=[with_env(beat, HOSTED="1")]).evidence("reconcile")
+    assert (hosted.verdict, only(hosted).liveness) == ("live", "live")
+
+
+def test_a_view_routed_only_by_a_url_conf_no_pod_serves_sends_nothing() -> None:
+    """relay/views.purge_all is routed only by relay.admin_urls, the ROOT_URLCONF of a pod that sets
+    ADMIN (relay/settings.py); no pod of the chart does, so no request reaches it."""
+    sender = only(relay().evidence("purge"))
+    assert sender.liveness == "dead"
+    admin = relay_at("relay/settings.py", 'ROOT_URLCONF = "relay.admin_urls"')
+    assert sender.words.endswith(
+        f"never runs here: its view is routed only at {relay_at('relay/admin_urls.py', 'path(')} "
+        "(in relay.admin_urls), which no pod's URL conf reaches (rel-relay-api, rel-relay-beat, "
+        f"rel-relay-worker: ROOT_URLCONF relay.urls ({relay_at('relay/settings.py', 'ROOT_URLCONF = ')}); "
+        f'ROOT_URLCONF = "relay.admin_urls" ({admin}) under `ADMIN` does not run; '
+        f"include(relay.billing_urls) ({relay_at('relay/urls.py', 'include(')}) under `settings.HOSTED` does "
+        "not run) (relay.settings.ADMIN = False (rel-relay-api does not set ADMIN: the default); "
+        "settings.HOSTED = False (rel-relay-api does not set HOSTED: the default))"
+    )
+    pods, beats = relay_pods()
+    admin_pod = [with_env(pods[0], ADMIN="1"), *pods[1:]]
+    assert only(relay(pods=admin_pod, beats=beats).evidence("purge")).liveness == "unproven"
+
+
+def test_a_view_routed_only_through_an_include_under_a_false_if_sends_nothing() -> None:
+    """relay.urls includes relay.billing_urls only ``if settings.HOSTED:``: its rebill view is reached in
+    no pod; in a pod that sets HOSTED it may be."""
+    sender = only(relay().evidence("rebill"))
+    assert sender.liveness == "dead"
+    assert (
+        f"routed only at {relay_at('relay/billing_urls.py', 'path(')} (in relay.billing_urls)" in sender.words
+    )
+    assert "include(relay.billing_urls) (relay/urls.py:" in sender.words
+    pods, beats = relay_pods()
+    hosted = [with_env(pods[0], HOSTED="yes"), *pods[1:]]
+    assert only(relay(pods=hosted, beats=beats).evidence("rebill")).liveness == "unproven"
+
+
+def test_a_url_conf_the_files_cannot_settle_may_serve_any_module(tmp_path: Path) -> None:
+    """``ROOT_URLCONF = os.environ["URLCONF"]``: any module may be the URL conf, so a view routed only in
+    a module nothing includes is not counted out."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "settings.py").write_text('import os\nROOT_URLCONF = os.environ["URLCONF"]\n')
+    (package / "tasks.py").write_text(
+        "from celery import shared_task\n\n\n@shared_task(queue='side')\ndef side():\n    pass\n"
+    )
+    (package / "views.py").write_text(
+        "from app.tasks import side\n\n\ndef poke(request):\n    side.delay()\n"
+    )
+    (package / "side_urls.py").write_text(
+        "from django.urls import path\nfrom app.views import poke\n\nurlpatterns = [path('p/', poke)]\n"
+    )
+    pods, _ = relay_pods()
+    found = QueueSenders(load_app_source(tmp_path, cache=False), pods, []).evidence("side")
+    assert only(found).liveness == "unproven"
+    (package / "settings.py").write_text('ROOT_URLCONF = "app.main_urls"\n')
+    found = QueueSenders(load_app_source(tmp_path, cache=False), pods, []).evidence("side")
+    assert only(found).liveness == "dead"  # app.side_urls: included by nothing, imported by nothing
+
+
+def test_a_helper_s_member_no_call_picks_is_dead_and_a_flag_s_member_unproven_with_its_assumption() -> None:
+    """relay/queues.export_queue: "export" by default, "export_fast" when is_priority_account() (a flag
+    client outside the tree), "export_bulk" ``elif bulk:``; relay/exports.py calls it without bulk."""
+    queues = relay_at("relay/queues.py", 'queue = "export_bulk"')
+    bulk = only(relay().evidence("export_bulk"))
+    assert bulk.liveness == "dead"
+    assert bulk.words.endswith(
+        f"never runs here: export_queue (called at {relay_at('relay/exports.py', 'apply_async')} with "
+        "account=account and bulk=False by default) picks export_bulk only when "
+        f"`not (is_priority_account(account)) and bulk` ({queues}), false in every pod"
+    )
+    fast = only(relay().evidence("export_fast"))
+    assert fast.liveness == "unproven"
+    flag = relay_at("relay/flags.py", "return FLAGS.is_enabled")
+    picked = relay_at("relay/queues.py", 'queue = "export_fast"')
+    assert fast.words.endswith(
+        f"picks export_fast only when `is_priority_account(account)` "
+        f"({picked}), which the files do not settle "
+        f'(is_priority_account(account) returns FLAGS.is_enabled("priority-account", {{"account": account}}) '
+        f"({flag}), which the files do not settle): assumed: that condition holds on this install"
+    )
+    assert any(str(r) == flag for r in (f.ref for f in fast.facts) if r is not None)
+    default = only(relay().evidence("export"))
+    assert default.liveness == "unproven"
+    by_default = relay_at("relay/queues.py", 'queue = "export"')
+    assert f"picks export by default ({by_default}) unless" in default.words
+    assert default.words.endswith("assumed: none of those holds on this install")
+
+
+def test_a_member_picked_by_an_argument_the_call_passes(tmp_path: Path) -> None:
+    """``queue=pick(True)`` of ``def pick(big): if big: return "large"; return "small"``: the call picks
+    "large" for sure (no change: unproven as any site), and never "small" (dead)."""
+    (tmp_path / "m.py").write_text(
+        "from celery import shared_task\n\n\n@shared_task\ndef job():\n    pass\n\n\n"
+        "def pick(big):\n    if big:\n        return 'large'\n    return 'small'\n\n\n"
+        "def run():\n    job.s().set(queue=pick(True)).apply_async()\n"
+    )
+    pods, _ = relay_pods()
+    found = QueueSenders(load_app_source(tmp_path, cache=False), pods, [])
+    large, small = only(found.evidence("large")), only(found.evidence("small"))
+    assert large.liveness == "unproven" and "picks" not in large.words
+    assert small.liveness == "dead"
+    assert (
+        "never runs here: pick (called at m.py:16 with big=True) picks small only when `not (big)`"
+        in small.words
+    )

@@ -18,3 +18,13 @@ QUEUES_CHART = ROOT / "fixtures" / "appsource" / "queues-rendered.yaml"
 def queues_source() -> AppSource:
     """The app's source as read (frozen: tests share it)."""
     return load_app_source(QUEUES_APP, cache=False)
+
+
+PATHS_APP = ROOT / "fixtures" / "appsource" / "paths"  # the call paths a sender runs on (issue 13)
+PATHS_CHART = ROOT / "fixtures" / "appsource" / "paths-rendered.yaml"
+PATHS_CLOWDAPP = ROOT / "fixtures" / "appsource" / "paths-clowdapp.yaml"
+
+
+@functools.cache
+def paths_source() -> AppSource:
+    return load_app_source(PATHS_APP, cache=False)

@@ -18,14 +18,25 @@ from koku_gap.model.evidence import (
     CodeRef,
     DefaultQueue,
     Place,
+    QueueChoice,
+    QueueChoices,
     Resolution,
     RoutingKind,
     RoutingSite,
+    TaskImports,
     TaskRoute,
+    Value,
 )
-from koku_gap.sources.appsource.environment import Environment
+from koku_gap.sources.appsource.environment import Environment, followable
 from koku_gap.sources.appsource.index import Context, ModuleInfo, keyword, last_name
-from koku_gap.sources.appsource.resolve import ClassSym, Frame, FunctionSym, Tree, ValueSym
+from koku_gap.sources.appsource.resolve import (
+    ClassSym,
+    Frame,
+    FunctionSym,
+    Tree,
+    ValueSym,
+    bind_arguments,
+)
 
 CELERY_CLASSES = frozenset({"celery.Celery", "celery.app.Celery", "celery.app.base.Celery"})
 TASK_DECORATORS = frozenset({"celery.shared_task", "celery.task", "celery.app.shared_task"})
@@ -35,6 +46,8 @@ ROUTES_NAMES = frozenset({"task_routes", "celery_task_routes", "celery_routes"})
 DEFAULT_QUEUE_NAMES = frozenset(
     {"task_default_queue", "celery_default_queue"}
 )  # CELERY_TASK_DEFAULT_QUEUE too
+IMPORTS_SETTINGS = frozenset({"celery_imports", "celery_include"})  # Django's settings, old names too
+IMPORTS_CONF = frozenset({"imports", "include"})  # app.conf.imports, a config module's own names
 BEAT_NAMES = ("beat_schedule",)  # CELERY_BEAT_SCHEDULE, app.conf.beat_schedule, a parameter beat_schedule
 
 
@@ -198,6 +211,55 @@ class Celery:
                 if queue is not None:
                     yield self._default_queue(queue, call, ctx)
 
+    def task_imports(self, module: ModuleInfo) -> Iterator[TaskImports]:
+        """The ``imports``/``include`` settings a Celery process imports at start (Celery's loader,
+        ``init_worker``): ``CELERY_IMPORTS`` and ``CELERY_INCLUDE`` anywhere (Django's settings), the
+        bare names in a module an app reads with ``config_from_object``, ``<app>.conf.imports`` and
+        ``conf.update(imports=...)``; ``=`` and ``+=``."""
+        config = module.name in {c.split(":", 1)[0] for a in self.apps for c in a.config_from_object}
+        for stmt, ctx in module.statements:
+            if isinstance(stmt, ast.Assign | ast.AugAssign):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    setting = self._imports_setting(module, target, ctx, config)
+                    if setting is not None and stmt.value is not None:
+                        yield self._imports(setting, stmt.value, stmt, ctx)
+        for call, ctx in module.calls:
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "update":
+                for name in ("imports", "include"):
+                    value = keyword(call, name)
+                    if value is not None:
+                        yield self._imports(f"{module.text(call.func.value)}.{name}", value, call, ctx)
+
+    def _imports_setting(
+        self, module: ModuleInfo, target: ast.expr, ctx: Context, config: bool
+    ) -> str | None:
+        """The setting an assignment target names, if it is one a Celery process imports modules by."""
+        if isinstance(target, ast.Name):
+            module_level = ctx.function is None and ctx.scope is module.scope
+            if module_level and target.id.lower() in IMPORTS_SETTINGS:
+                return target.id
+            if module_level and config and target.id in IMPORTS_CONF:
+                return target.id
+            return None
+        if (
+            isinstance(target, ast.Attribute)
+            and target.attr in IMPORTS_CONF
+            and isinstance(target.value, ast.Attribute)
+            and target.value.attr == "conf"
+        ):
+            return module.text(target)
+        return None
+
+    def _imports(self, setting: str, node: ast.expr, where: ast.AST, ctx: Context) -> TaskImports:
+        frame = self.tree.frame(ctx)
+        values: list[Value] = []
+        for element, at in self.elements(node, frame):
+            values += self.tree.values(element, at, (), 0, frozenset())
+        return TaskImports(
+            setting=setting, modules=tuple(values), place=ctx.place(where), guards=self.env.guards(ctx)
+        )
+
     def _default_queue(self, node: ast.expr, where: ast.AST, ctx: Context) -> DefaultQueue:
         return DefaultQueue(queue=self.tree.resolve_in(node, self.tree.frame(ctx)), place=ctx.place(where))
 
@@ -318,7 +380,84 @@ class Celery:
             queue=self.tree.resolve(queue, ctx) if queue is not None else None,
             place=ctx.place(call),
             guards=self.env.guards(ctx),
+            choices=self._choices(queue, self.tree.frame(ctx)) if queue is not None else None,
         )
+
+    def _choices(self, queue: ast.expr, frame: Frame) -> QueueChoices | None:
+        """How a small helper picks the queue, when ``queue`` is its call (or a name bound once to one):
+        each assignment to the local it returns (``queue = DEFAULT; if flag: queue = XL; return queue``),
+        or each of its returns, with the ``if``s it runs under and the strings it picks."""
+        node, at = queue, frame
+        for _ in range(3):  # queue=name -> name = helper(...)
+            symbol = self.tree.symbol(node, at) if isinstance(node, ast.Name | ast.Attribute) else None
+            if not isinstance(symbol, ValueSym) or len(symbol.values) != 1:
+                break
+            value, where = symbol.values[0]
+            if value is None:
+                break
+            node, at = value, where
+        if not isinstance(node, ast.Call) or any(isinstance(a, ast.Starred) for a in node.args):
+            return None
+        callee = self.tree.function(node.func, at)
+        if callee is None or not followable(self.tree, callee):
+            return None
+        module, scope = callee.module, callee.scope
+        inner = Frame(module, scope, bind_arguments(node, callee, at))
+        returns = self.env.returns_of(module).get(id(scope), [])
+        if not returns:
+            return None
+        members: list[QueueChoice] = []
+        last = returns[-1][0].value
+        local = last.id if isinstance(last, ast.Name) and last.id in scope.assigned else None
+        if local is not None and len(returns) == 1 and not returns[0][1].guards:
+            for stmt, ctx in module.statements:
+                if ctx.scope is not scope:
+                    continue
+                if isinstance(stmt, ast.AugAssign | ast.AnnAssign) and _assigns(stmt.target, local):
+                    return None
+                if isinstance(stmt, ast.Assign) and any(_assigns(t, local) for t in stmt.targets):
+                    if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+                        return None  # an unpacking: not one value
+                    members.append(self._choice(stmt.value, inner, module.ref(stmt), ctx))
+            if len(members) != len(scope.assigned[local]):
+                return None  # bound otherwise too (a loop, a with, a walrus)
+        else:
+            members = [
+                self._choice(stmt.value, inner, module.ref(stmt), ctx)
+                for stmt, ctx in returns
+                if stmt.value is not None
+            ]
+        if len(members) < 2:
+            return None
+        params = [*callee.node.args.posonlyargs, *callee.node.args.args, *callee.node.args.kwonlyargs]
+        passed = {p for p, _ in zip(scope.param_order, node.args, strict=False)}
+        passed |= {k.arg for k in node.keywords if k.arg is not None}
+        defaults = tuple(
+            (p.arg, module.text(default))
+            for p in params
+            if p.arg not in passed and (default := scope.params.get(p.arg)) is not None
+        )
+        bindings = [(p, at.module.text(a)) for p, a in zip(scope.param_order, node.args, strict=False)]
+        bindings += [(k.arg, at.module.text(k.value)) for k in node.keywords if k.arg is not None]
+        call = CallSite(
+            place=Place(module=at.module.name, function=at.scope.qualname, ref=at.module.ref(node)),
+            bindings=tuple(bindings),
+        )
+        return QueueChoices(
+            helper=Place(module=module.name, function=callee.qualname, ref=module.ref(callee.node)),
+            call=call,
+            defaults=defaults,
+            members=tuple(members),
+            last_wins=local is not None,
+            locals=tuple(sorted({*scope.assigned, *scope.imports})),
+            caller_locals=()
+            if at.scope is at.module.scope
+            else tuple(sorted({*at.scope.assigned, *at.scope.params, *at.scope.imports})),
+        )
+
+    def _choice(self, value: ast.expr | None, inner: Frame, ref: CodeRef, ctx: Context) -> QueueChoice:
+        known = self.tree.resolve_in(value, inner).known if value is not None else frozenset()
+        return QueueChoice(queues=tuple(sorted(known)), ref=ref, when=self.env.guards(ctx))
 
     def _task_of(self, node: ast.expr, frame: Frame) -> str | None:
         symbol = self.tree.symbol(node, frame)
@@ -432,6 +571,11 @@ class Celery:
                     CallSite(place=where.place(call), bindings=tuple(bindings), guards=self.env.guards(where))
                 )
         return tuple(sorted(out, key=lambda c: (c.place.ref.file, c.place.ref.line)))
+
+
+def _assigns(target: ast.expr, name: str) -> bool:
+    """Whether an assignment target binds ``name`` (also inside an unpacking)."""
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target))
 
 
 def _is_str(node: ast.expr | None, value: str | None = None) -> bool:

@@ -11,14 +11,29 @@ say what setting the variable changes (``ROOT_URLCONF``, ``INSTALLED_APPS``) bef
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from koku_gap.model.evidence import Assignment, EnvRead, Guard, Switch, SwitchKind
+from koku_gap.model.evidence import (
+    Assignment,
+    EnvLibrary,
+    EnvRead,
+    Guard,
+    Helper,
+    LiteralKind,
+    Place,
+    Return,
+    Switch,
+    SwitchKind,
+)
 from koku_gap.sources.appsource.index import Context, GuardNode, ModuleInfo, keyword, last_name
 from koku_gap.sources.appsource.installed import INSTALLED_APPS
-from koku_gap.sources.appsource.resolve import ExternalSym, Frame, FunctionSym, Tree, ValueSym
+from koku_gap.sources.appsource.resolve import SMALL_FUNCTION, ExternalSym, Frame, FunctionSym, Tree, ValueSym
 
-ENV_CLASSES = frozenset({"environ.Env", "environ.environ.Env", "environs.Env"})
+ENV_CLASSES: dict[str, EnvLibrary] = {
+    "environ.Env": "django-environ",
+    "environ.environ.Env": "django-environ",
+    "environs.Env": "environs",
+}
 PLAIN_READERS = frozenset({"os.getenv", "os.environ.get", "posix.getenv"})
 ENV_CASTS = frozenset(
     {
@@ -40,6 +55,10 @@ ENV_CASTS = frozenset(
 ENV_CASTS_WITH_CAST_ARG = frozenset({"get_value"})  # get_value(var, cast=None, default=NOTSET)
 URLCONF = "ROOT_URLCONF"
 LIST_CHANGES = frozenset({"append", "extend", "insert", "remove"})
+HELPER_LEVELS = 4  # calls followed from a condition: is_x() -> _helper() -> ... (the engine's bound too)
+MAX_HELPERS = 2_000  # helpers read for one tree
+HELPER_STATEMENTS = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return, ast.Pass, ast.Import,
+                     ast.ImportFrom)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -48,6 +67,17 @@ class EnvCall:
     default: ast.expr | None
     accessor: str
     cast: str | None
+    library: EnvLibrary
+    parse_default: bool = False
+
+
+@dataclass
+class _Called:
+    """A function conditions call: by which names (``module.expression``), from how deep a call chain."""
+
+    callee: FunctionSym
+    level: int
+    names: set[str] = field(default_factory=set)
 
 
 class Environment:
@@ -55,6 +85,10 @@ class Environment:
 
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
+        self._called: dict[tuple[str, str], _Called] = {}  # (module, qualname) -> the calls of it
+        self._noted: set[tuple[int, int]] = set()  # (condition, scope) whose calls are noted
+        self._level = 0  # how deep a call chain the conditions being read sit (0: a statement's own)
+        self._returns: dict[int, dict[int, list[tuple[ast.Return, Context]]]] = {}
         self._wrappers: dict[tuple[str, str], tuple[str, str | None, EnvCall] | None] = {}
         self._naming: set[int] = set()  # variable names being resolved: `X = os.getenv(X)` must end
         # cheap tests before a lookup: the names Env() objects are bound to, the one-call functions
@@ -88,34 +122,37 @@ class Environment:
         if short in ("getenv", "get") and (short == "getenv" or last_name(func.value) == "environ"):  # type: ignore[attr-defined]
             qualified = self.tree.qualified(func, frame)
             if qualified in PLAIN_READERS:
-                return _read(call, qualified, None, default_at=1)
+                return _read(call, qualified, None, "os", default_at=1)
             return None
         if (
             isinstance(func, ast.Attribute)
             and (func.attr in ENV_CASTS or func.attr in ENV_CASTS_WITH_CAST_ARG)
-            and self.is_env_object(func.value, frame)
+            and (library := self.env_library(func.value, frame)) is not None
         ):
-            at = 2 if func.attr in ENV_CASTS_WITH_CAST_ARG else 1
-            cast = _cast_argument(call) if func.attr in ENV_CASTS_WITH_CAST_ARG else func.attr
-            return _read(call, frame.module.text(func), cast, default_at=at)
-        if short in self._env_names and self.is_env_object(func, frame):  # env("X", cast, default)
-            return _read(call, frame.module.text(func), _cast_argument(call), default_at=2)
+            with_cast = func.attr in ENV_CASTS_WITH_CAST_ARG  # get_value(var, cast, default, parse_default)
+            cast = _cast_argument(call) if with_cast else func.attr
+            return _read(call, frame.module.text(func), cast, library, default_at=2 if with_cast else 1)
+        if short in self._env_names and (library := self.env_library(func, frame)) is not None:  # env("X")
+            return _read(call, frame.module.text(func), _cast_argument(call), library, default_at=2)
         if depth == 0 and short in self._wrapper_names:
             callee = self.tree.function(func, frame)
             if callee is not None:
                 return self.wrapped(call, callee)
         return None
 
-    def is_env_object(self, node: ast.expr, frame: Frame) -> bool:
+    def env_library(self, node: ast.expr, frame: Frame) -> EnvLibrary | None:
+        """The library of the ``Env()`` object ``node`` names, if it names one."""
         if last_name(node) not in self._env_names:
-            return False
+            return None
         symbol = self.tree.symbol(node, frame)
         if not isinstance(symbol, ValueSym):
-            return False
+            return None
         for value, where in symbol.values:
-            if isinstance(value, ast.Call) and self.tree.qualified(value.func, where) in ENV_CLASSES:
-                return True
-        return False
+            if isinstance(value, ast.Call):
+                library = ENV_CLASSES.get(self.tree.qualified(value.func, where) or "")
+                if library is not None:
+                    return library
+        return None
 
     def wrapped(self, call: ast.Call, callee: FunctionSym) -> EnvCall | None:
         """A call of a one-line wrapper ``def f(name, default=None): return os.getenv(name, default)``."""
@@ -134,7 +171,7 @@ class Environment:
         default = bound.get(default_param) if default_param else None
         if default is None and default_param:
             default = callee.scope.params.get(default_param)
-        return EnvCall(bound[name_param], default, callee.qualname, inner.cast)
+        return EnvCall(bound[name_param], default, callee.qualname, inner.cast, inner.library)
 
     def _wrapper(self, callee: FunctionSym) -> tuple[str, str | None, EnvCall] | None:
         body = [
@@ -185,16 +222,17 @@ class Environment:
             read = self.env_call(call, frame)
             if read is None or (variable := self.variable(read.variable, frame)) is None:
                 continue
-            default_value = None
-            if isinstance(read.default, ast.Constant) and read.default.value is not None:
-                default_value = str(read.default.value)
+            default_value, default_kind = _literal(read.default)
             out.append(
                 EnvRead(
                     variable=variable,
                     accessor=read.accessor,
+                    library=read.library,
                     cast=read.cast,
                     default=module.text(read.default) if read.default is not None else None,
                     default_value=default_value,
+                    default_kind=default_kind,
+                    parse_default=read.parse_default,
                     assigned_to=targets.get(id(call)),
                     place=ctx.place(call),
                 )
@@ -205,6 +243,7 @@ class Environment:
                     EnvRead(
                         variable=variable,
                         accessor="os.environ[]",
+                        library="os",
                         assigned_to=targets.get(id(item)),
                         place=ctx.place(item),
                     )
@@ -259,6 +298,7 @@ class Environment:
 
     def guard(self, node: GuardNode, module: ModuleInfo, frame: Frame) -> Guard:
         settings, env = self.condition_reads(node.test, frame)
+        self.note_calls(node.test, frame)
         return Guard(
             condition=module.text(node.test),
             negated=node.negated,
@@ -266,6 +306,91 @@ class Environment:
             settings=settings,
             env=env,
         )
+
+    # --- helpers: functions the conditions call ----------------------------------------------------------
+
+    def note_calls(self, test: ast.expr, frame: Frame) -> None:
+        """Note the functions of the tree ``test`` calls, under the names it calls them by."""
+        key = (id(test), id(frame.scope))
+        if key in self._noted or self._level >= HELPER_LEVELS:
+            return
+        self._noted.add(key)
+        for sub in ast.walk(test):
+            if not isinstance(sub, ast.Call) or not isinstance(sub.func, ast.Name | ast.Attribute):
+                continue
+            callee = self.tree.function(sub.func, frame)
+            if callee is None:
+                continue
+            called = self._called.setdefault(
+                (callee.module.name, callee.qualname), _Called(callee, self._level)
+            )
+            called.level = min(called.level, self._level)
+            called.names.add(f"{frame.module.name}.{ast.unparse(sub.func)}")
+
+    def helpers(self) -> list[Helper]:
+        """Every function the conditions call, read as a :class:`Helper`, and the functions those call in
+        their returns and conditions, to ``HELPER_LEVELS`` calls deep; read once the conditions of every
+        statement are."""
+        out: dict[tuple[str, str], Helper | None] = {}
+        while len(out) < MAX_HELPERS:
+            todo = [(k, c) for k, c in self._called.items() if k not in out and c.level < HELPER_LEVELS]
+            if not todo:
+                break
+            for key, called in sorted(todo, key=lambda item: (item[1].level, item[0])):
+                out[key] = self._helper(called)
+        for key, called in self._called.items():  # names noted after a helper was read
+            helper = out.get(key)
+            if helper is not None and len(called.names) > len(helper.names):
+                out[key] = helper.model_copy(update={"names": tuple(sorted(called.names))})
+        return [h for h in out.values() if h is not None]
+
+    def _helper(self, called: _Called) -> Helper | None:
+        callee = called.callee
+        node, scope, module = callee.node, callee.scope, callee.module
+        if not followable(self.tree, callee):
+            return None
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+        defaults += args.defaults
+        previous, self._level = self._level, called.level + 1
+        try:
+            returns = []
+            for stmt, ctx in self.returns_of(module).get(id(scope), []):
+                frame = self.tree.frame(ctx)
+                if stmt.value is not None:
+                    self.note_calls(stmt.value, frame)
+                returns.append(
+                    Return(
+                        expression=module.text(stmt.value) if stmt.value is not None else "None",
+                        ref=module.ref(stmt),
+                        guards=self.guards(ctx),
+                    )
+                )
+        finally:
+            self._level = previous
+        return Helper(
+            function=f"{module.name}:{callee.qualname}",
+            place=Place(module=module.name, function=callee.qualname, ref=module.ref(node)),
+            names=tuple(sorted(called.names)),
+            params=tuple((a.arg, _text(module, d)) for a, d in zip(positional, defaults, strict=True)),
+            keyword_only=tuple(
+                (a.arg, _text(module, d)) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+            ),
+            variadic=args.vararg is not None or args.kwarg is not None,
+            locals=tuple(sorted({*scope.assigned, *scope.imports})),
+            returns=tuple(returns),
+        )
+
+    def returns_of(self, module: ModuleInfo) -> dict[int, list[tuple[ast.Return, Context]]]:
+        """The module's ``return`` statements by the scope they return from, in source order."""
+        if id(module) not in self._returns:
+            found: dict[int, list[tuple[ast.Return, Context]]] = {}
+            for stmt, ctx in module.statements:
+                if isinstance(stmt, ast.Return):
+                    found.setdefault(id(ctx.scope), []).append((stmt, ctx))
+            self._returns[id(module)] = found
+        return self._returns[id(module)]
 
     def switches(self, module: ModuleInfo) -> list[Switch]:
         out: list[Switch] = []
@@ -315,14 +440,42 @@ class Environment:
         )
 
 
-def _read(call: ast.Call, accessor: str, cast: str | None, *, default_at: int) -> EnvCall | None:
+def _read(
+    call: ast.Call, accessor: str, cast: str | None, library: EnvLibrary, *, default_at: int
+) -> EnvCall | None:
     variable = call.args[0] if call.args else keyword(call, "var") or keyword(call, "key")
     if variable is None or isinstance(variable, ast.Starred):
         return None
     default = keyword(call, "default")
     if default is None and len(call.args) > default_at and not isinstance(call.args[default_at], ast.Starred):
         default = call.args[default_at]
-    return EnvCall(variable, default, accessor, cast)
+    parse = keyword(call, "parse_default")
+    if parse is None and default_at == 2 and len(call.args) > 3:
+        parse = call.args[3]  # get_value(var, cast, default, parse_default) and env(var, cast, default, ...)
+    parse_default = isinstance(parse, ast.Constant) and parse.value is True
+    return EnvCall(variable, default, accessor, cast, library, parse_default and library == "django-environ")
+
+
+def _literal(node: ast.expr | None) -> tuple[str | None, LiteralKind | None]:
+    """A default written as a literal: its text and its Python type (``"False"`` is a ``str``, ``False``
+    a ``bool``), which is what the read returns when the variable is unset; ``(None, None)`` otherwise."""
+    if node is None or not isinstance(node, ast.Constant | ast.UnaryOp):
+        return None, None
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None, None
+    if value is None:
+        return None, "none"
+    if isinstance(value, bool):
+        return str(value), "bool"
+    if isinstance(value, str):
+        return value, "str"
+    if isinstance(value, int):
+        return str(value), "int"
+    if isinstance(value, float):
+        return str(value), "float"
+    return None, None
 
 
 def _assignments(module: ModuleInfo, body: list[ast.stmt]) -> tuple[Assignment, ...]:
@@ -351,6 +504,44 @@ def _assignments(module: ModuleInfo, body: list[ast.stmt]) -> tuple[Assignment, 
             changed = module.text(stmt.value.func.value)
             out.append(Assignment(target=changed, value=module.text(stmt.value), ref=module.ref(stmt)))
     return tuple(out)
+
+
+TRANSPARENT_DECORATORS = frozenset({"functools.cache", "functools.lru_cache", "functools.wraps"})
+
+
+def followable(tree: Tree, callee: FunctionSym) -> bool:
+    """A function whose returns say what a call of it returns: small, of a simple body, defined once at
+    the top of its module and under no ``if`` (another ``def`` of the name may be the one that runs),
+    and decorated by nothing that could replace it (``functools.cache`` and ``lru_cache`` keep it)."""
+    node, scope, module = callee.node, callee.scope, callee.module
+    if scope.size > SMALL_FUNCTION or not simple_body(node.body) or "." in callee.qualname:
+        return False
+    _, _, ctx = module.functions[callee.qualname]
+    if ctx.guards or len(module.scope.assigned.get(node.name, ())) != 1:
+        return False
+    frame = Frame(module, module.scope)
+    for decorator in node.decorator_list:
+        func = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if tree.qualified(func, frame) not in TRANSPARENT_DECORATORS:
+            return False
+    return True
+
+
+def simple_body(body: list[ast.stmt]) -> bool:
+    """A body of ``if``s, assignments, expressions, imports and returns only: no loop, ``try``, ``with``,
+    ``raise`` or nested definition, so every way out of it is a ``return`` or its end."""
+    todo = list(body)
+    while todo:
+        stmt = todo.pop()
+        if isinstance(stmt, ast.If):
+            todo += [*stmt.body, *stmt.orelse]
+        elif not isinstance(stmt, HELPER_STATEMENTS):
+            return False
+    return True
+
+
+def _text(module: ModuleInfo, node: ast.expr | None) -> str | None:
+    return module.text(node) if node is not None else None
 
 
 def _cast_argument(call: ast.Call) -> str | None:

@@ -27,12 +27,15 @@ from koku_gap.sources.appsource.index import ModuleInfo, index_module
 from koku_gap.sources.appsource.installed import installed_apps
 from koku_gap.sources.appsource.kafka import kafka_sites
 from koku_gap.sources.appsource.resolve import Tree
-from koku_gap.sources.appsource.urls import called_names, url_routes
+from koku_gap.sources.appsource.urls import called_names, url_confs, url_includes, url_routes
 
 FACTS = (
     "task_routes",
     "default_queues",
+    "task_imports",
     "url_routes",
+    "url_confs",
+    "url_includes",
     "routing",
     "beats",
     "kafka",
@@ -129,7 +132,10 @@ def _analyse(files: list[SourceFile], key: str) -> AppSource:
         facts: dict[str, Sequence[object]] = {  # all of a module's facts or none
             "task_routes": list(celery.task_routes(module)),
             "default_queues": list(celery.default_queues(module)),
+            "task_imports": list(celery.task_imports(module)),
             "url_routes": url_routes(tree, environment, module, called),
+            "url_confs": url_confs(tree, environment, module),
+            "url_includes": url_includes(tree, environment, module),
             "routing": celery.routing(module),
             "beats": celery.beats(module),
             "kafka": kafka_sites(tree, celery, module),
@@ -141,6 +147,10 @@ def _analyse(files: list[SourceFile], key: str) -> AppSource:
             found[name] += values
 
     each(read_facts)
+    try:
+        helpers = environment.helpers()  # the functions the conditions read above call
+    except RecursionError:
+        helpers = []
     return AppSource.model_validate(
         {
             "root": "",
@@ -153,6 +163,7 @@ def _analyse(files: list[SourceFile], key: str) -> AppSource:
             "tasks": celery.tasks,
             "apps": celery.apps,
             "installed_apps": installed_apps(tree),
+            "helpers": helpers,
             **found,
             "warnings": problems,
         }

@@ -193,7 +193,7 @@ class Tree:
         return Resolution(expression=frame.module.text(node), values=tuple(found.values()))
 
     def values(
-        self, node: ast.expr, frame: Frame, via: tuple[str, ...], depth: int, path: frozenset[int]
+        self, node: ast.expr, frame: Frame, via: tuple[str, ...], depth: int, path: frozenset[tuple[int, int]]
     ) -> list[Value]:
         module = frame.module
         text = module.text(node)
@@ -204,7 +204,7 @@ class Tree:
 
         if depth > MAX_DEPTH:
             return unknown("too many names to follow")
-        key = id(node) ^ (id(frame.scope) << 1)
+        key = (id(node), id(frame.scope))  # a pair: an xor of the two ids can collide
         if key in path:
             return unknown("defined in terms of itself")
         path = path | {key}
@@ -253,7 +253,7 @@ class Tree:
         frame: Frame,
         via: tuple[str, ...],
         depth: int,
-        path: frozenset[int],
+        path: frozenset[tuple[int, int]],
         unknown: Callable[..., list[Value]],
     ) -> list[Value]:
         if self.env_default is not None and (read := self.env_default(node, frame)) is not None:
@@ -281,7 +281,9 @@ class Tree:
         inner = Frame(callee.module, callee.scope, bindings)
         return [v for ret in callee.scope.returns for v in self.values(ret, inner, via, depth, path)]
 
-    def hints(self, node: ast.Call, frame: Frame, depth: int, path: frozenset[int]) -> tuple[str, ...]:
+    def hints(
+        self, node: ast.Call, frame: Frame, depth: int, path: frozenset[tuple[int, int]]
+    ) -> tuple[str, ...]:
         """The strings a call the reader gives up on is passed (``get_topic("x")``: often the answer)."""
         found: list[str] = []
         for arg in node.args:

@@ -8,15 +8,19 @@ queue, whatever the task's decorator says (``celery/beat.py``: ``self.app.tasks.
 ``include=`` and ``autodiscover_tasks()`` (``<app>.tasks`` for each installed app, or the packages it
 names) load the task modules. Imports inside functions load only when those functions run (a
 worker-only signal hook): such modules are *possible*, not loaded, and a verdict depending on them
-gives both answers. Not followed: the URL conf Django's checks import, ``importlib`` and the
-``CELERY_IMPORTS`` setting.
+gives both answers. The ``imports``/``include`` settings (``CELERY_IMPORTS``) are loaded too: Celery's
+loader imports them in ``init_worker``, which ``celery beat`` runs as well (``celery/apps/beat.py``,
+``init_loader``); one assigned under an ``if`` or in a function is possible only, and one whose modules
+the files do not pin makes every module possible. Not followed: the URL conf Django's checks import
+(workers only) and ``importlib``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from koku_gap.model.evidence import AppSource, CeleryApp, is_settings_module
+from koku_gap.model.evidence import AppSource, CeleryApp, TaskImports, is_settings_module
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class Startup:
     loaded: frozenset[str]
     possible: frozenset[str]
     roots: dict[str, str]
+    maybe: dict[str, str] = field(default_factory=dict)  # possible roots (a guarded CELERY_IMPORTS): why
+    skipped: dict[str, str] = field(default_factory=dict)  # imports settings whose ifs fail here: why
 
     def imported_in(self, source: AppSource, module: str) -> list[str]:
         """The loaded modules that import ``module`` only inside a function: where it may come from."""
@@ -38,8 +44,14 @@ class Startup:
         )
 
 
-def celery_startup(source: AppSource, app_argument: str | None) -> Startup:
-    """The modules loaded by ``celery -A app_argument ...`` (None: the tree's only Celery app)."""
+def celery_startup(
+    source: AppSource,
+    app_argument: str | None,
+    decide: Callable[[TaskImports], bool | None] | None = None,
+) -> Startup:
+    """The modules loaded by ``celery -A app_argument ...`` (None: the tree's only Celery app).
+    ``decide`` says whether the ``if``s of a guarded ``imports`` setting hold in the process (the
+    engine evaluates them with the pod's env; None: unknown, the modules possible only)."""
     modules = {m.name for m in source.modules}
     roots: dict[str, str] = {}
     if app_argument:
@@ -68,7 +80,49 @@ def celery_startup(source: AppSource, app_argument: str | None) -> Startup:
                 where = app.autodiscover[0].ref if app.autodiscover else app.place.ref
                 roots.setdefault(f"{package}.tasks", f"autodiscover_tasks() ({where})")
         loaded = _loaded(source, roots, modules)
-    return Startup(app=app, loaded=loaded, possible=source.closure(loaded), roots=roots)
+    maybe: dict[str, str] = {}
+    skipped: dict[str, str] = {}
+    if app is not None:
+        django = _uses_django(app, source)
+        for imports in (i for i in source.task_imports if _applies(i, app, django, loaded)):
+            said = f"{imports.setting} ({imports.place.ref})"
+            sure = not imports.guards and imports.place.function is None
+            if imports.place.function is not None:
+                said += f" in {imports.place.function}"
+            elif imports.guards:
+                said += " under `" + " and ".join(g.condition for g in imports.guards) + "`"
+                holds = decide(imports) if decide is not None else None
+                if holds is False:
+                    for value in imports.modules:
+                        if value.value in modules:
+                            skipped.setdefault(value.value, f"{said} does not hold")
+                    continue
+                sure = holds is True
+                said += ", which holds" if sure else ""
+            for value in imports.modules:
+                if value.value is None:  # a module the files do not pin: any may be imported
+                    unpinned = f"{said}, whose modules the files do not pin"
+                    maybe.update({m: unpinned for m in sorted(modules) if m not in loaded and m not in maybe})
+                elif value.value in modules:
+                    (roots if sure else maybe).setdefault(value.value, said)
+        loaded = _loaded(source, roots, modules)
+    possible = source.closure({*loaded, *maybe})
+    skipped = {m: why for m, why in skipped.items() if m not in possible}
+    return Startup(app=app, loaded=loaded, possible=possible, roots=roots, maybe=maybe, skipped=skipped)
+
+
+def _applies(imports: TaskImports, app: CeleryApp, django: bool, loaded: frozenset[str]) -> bool:
+    """Whether the app reads this ``imports`` setting: Django's settings (``CELERY_IMPORTS``) when it is
+    configured from them, a module it is configured from, or its own ``conf``, in a loaded module."""
+    module = imports.place.module
+    if module not in loaded:
+        return False
+    if imports.setting.endswith((".imports", ".include")):
+        return True
+    configured = {c.split(":", 1)[0] for c in app.config_from_object}
+    if module in configured:
+        return True
+    return django and is_settings_module(module) and imports.setting.lower().startswith("celery_")
 
 
 def _loaded(source: AppSource, roots: dict[str, str], modules: set[str]) -> frozenset[str]:

@@ -11,7 +11,14 @@ import koku_gap
 from koku_gap.model import rules
 from koku_gap.model.report import Report, Row
 from tests.conftest import line_containing
-from tests.helpers.appsource import QUEUES_APP, QUEUES_CHART, QUEUES_CLOWDAPP
+from tests.helpers.appsource import (
+    PATHS_APP,
+    PATHS_CHART,
+    PATHS_CLOWDAPP,
+    QUEUES_APP,
+    QUEUES_CHART,
+    QUEUES_CLOWDAPP,
+)
 from tests.helpers.engine import row
 
 WORKERS = [
@@ -21,6 +28,18 @@ WORKERS = [
     "worker-export",
     "worker-priority",
     "worker-remote",
+]
+
+RELAY_WORKERS = [
+    "worker-default",
+    "worker-audit",
+    "worker-invoices",
+    "worker-export",
+    "worker-export-fast",
+    "worker-mirror",
+    "worker-views",
+    "worker-export-bulk",
+    "worker-reconcile",
 ]
 
 
@@ -181,3 +200,31 @@ def test_a_worker_with_queues_of_several_verdicts_names_the_others_too(tmp_path:
         "the other unconsumed queue(s): priority (sent to only on unproven paths), "
         "remote (nothing deployed sends there)"
     ) in summary.reasons
+
+
+@functools.cache
+def relay_report() -> Report:
+    return koku_gap.analyze(
+        clowdapps=[PATHS_CLOWDAPP], manifests=[PATHS_CHART], app_sources={"relay": PATHS_APP}
+    )
+
+
+def test_the_call_paths_of_fixtures_appsource_paths_each_worker_s_verdict() -> None:
+    """One worker per call path (issue 13): a string default and CELERY_IMPORTS prove beats (P0); a flag
+    leaves its member and the default unproven (P1); two calls deep, URL confs no pod serves, a member no
+    call picks and an import under a false ``if`` send nothing (P3)."""
+    found = {w: verdict(row(relay_report(), w)) for w in RELAY_WORKERS}
+    assert found == {
+        "worker-default": ("match", None, None),
+        "worker-audit": ("missing", "P0", rules.UNCOVERED_QUEUE),
+        "worker-invoices": ("missing", "P0", rules.UNCOVERED_QUEUE),
+        "worker-export": ("missing", "P1", rules.UNPROVEN_QUEUE),
+        "worker-export-fast": ("missing", "P1", rules.UNPROVEN_QUEUE),
+        "worker-mirror": ("optional", "P3", rules.UNSENT_QUEUE),
+        "worker-views": ("optional", "P3", rules.UNSENT_QUEUE),
+        "worker-export-bulk": ("optional", "P3", rules.UNSENT_QUEUE),
+        "worker-reconcile": ("optional", "P3", rules.UNSENT_QUEUE),
+    }
+    for worker in ("worker-audit", "worker-invoices"):  # a P0: no assumption, every link a line
+        proven = row(relay_report(), worker)
+        assert proven.assumptions == [] and any(".py:" in e for e in code_lines(proven))

@@ -146,3 +146,65 @@ def test_the_default_queue_an_app_sets_in_settings_config_or_update(tmp_path: Pa
         (["bulk"], "svc/celery.py", 6),
         (["work"], "svc/settings.py", 1),
     ]
+
+
+def test_the_modules_a_celery_process_imports_at_start_each_setting_with_its_line(tmp_path: Path) -> None:
+    """``CELERY_IMPORTS`` (Django's settings), ``imports`` of a config module, ``app.conf.include`` and
+    ``conf.update(imports=...)``; a bare ``imports`` of any other module is only a variable."""
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "__init__.py").write_text("")
+    (tmp_path / "proj" / "settings.py").write_text(
+        'import os\nCELERY_IMPORTS = ("proj.a",)\nif os.getenv("EXTRA"):\n    CELERY_IMPORTS += ("proj.b",)\n'
+    )
+    (tmp_path / "proj" / "celeryconfig.py").write_text('imports = ["proj.c"]\n')
+    (tmp_path / "proj" / "other.py").write_text('imports = ["proj.d"]\n')
+    (tmp_path / "proj" / "celery.py").write_text(
+        "from celery import Celery\n\napp = Celery('proj')\napp.config_from_object('proj.celeryconfig')\n"
+        "app.conf.include = ['proj.e']\napp.conf.update(imports=['proj.f'])\n"
+    )
+    found = load_app_source(tmp_path, cache=False).task_imports
+    assert [(i.setting, [v.value for v in i.modules], [g.condition for g in i.guards]) for i in found] == [
+        ("app.conf.include", ["proj.e"], []),
+        ("app.conf.imports", ["proj.f"], []),
+        ("imports", ["proj.c"], []),
+        ("CELERY_IMPORTS", ["proj.a"], []),
+        ("CELERY_IMPORTS", ["proj.b"], ['os.getenv("EXTRA")']),
+    ]
+    assert [str(v.ref) for i in found for v in i.modules][-2:] == ["proj/settings.py:2", "proj/settings.py:4"]
+
+
+def test_a_routing_helper_s_choices_each_member_with_its_ifs_and_the_call_s_arguments() -> None:
+    """relay/exports.py: ``.set(queue=export_queue(account))``; export_queue assigns ``queue`` the
+    default "export", then "export_fast" under a flag, then "export_bulk" under ``elif bulk:``."""
+    from tests.helpers.appsource import paths_source
+
+    (site,) = [r for r in paths_source().routing if r.task == "relay.tasks.export"]
+    choices = site.choices
+    assert choices is not None and choices.last_wins
+    assert (choices.helper.function, str(choices.call.place.ref)) == ("export_queue", "relay/exports.py:7")
+    assert choices.call.bindings == (("account", "account"),) and choices.defaults == (("bulk", "False"),)
+    assert choices.caller_locals == ("account",) and "queue" in choices.locals
+    assert [(m.queues, [(g.condition, g.negated) for g in m.when]) for m in choices.members] == [
+        (("export",), []),
+        (("export_fast",), [("is_priority_account(account)", False)]),
+        (("export_bulk",), [("is_priority_account(account)", True), ("bulk", False)]),
+    ]
+
+
+def test_a_helper_returning_its_choice_and_helpers_the_reader_does_not_split(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(
+        "from celery import shared_task\n\n\n@shared_task\ndef job():\n    pass\n\n\n"
+        "def by_return(big):\n    if big:\n        return 'large'\n    return 'small'\n\n\n"
+        "def looped(n):\n    q = 'a'\n    for _ in range(n):\n        q = 'b'\n    return q\n\n\n"
+        "def added(n):\n    q = 'a'\n    q += '_x'\n    return q\n\n\n"
+        "def run(n):\n    job.s().set(queue=by_return(n > 3)).apply_async()\n"
+        "    job.s().set(queue=looped(n)).apply_async()\n    job.s().set(queue=added(n)).apply_async()\n"
+    )
+    sites = load_app_source(tmp_path, cache=False).routing
+    first, loop, aug = sites
+    assert first.choices is not None and not first.choices.last_wins
+    assert [(m.queues, [g.condition for g in m.when]) for m in first.choices.members] == [
+        (("large",), ["big"]), (("small",), ["big"])
+    ]  # fmt: skip
+    assert first.choices.call.bindings == (("big", "n > 3"),)
+    assert loop.choices is None and aug.choices is None  # a loop or a += : no single assignment per member

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from koku_gap.model.evidence import AppSource
 from koku_gap.sources.appsource import load_app_source
+from tests.helpers.appsource import paths_source
 
 
 def reads(source: AppSource) -> dict[str, tuple[str, str | None, str | None, str | None]]:
@@ -88,3 +89,75 @@ def test_a_typed_read_by_get_value_or_the_env_call_takes_its_cast_argument(tmp_p
     )
     reads = {r.variable: r.cast for r in load_app_source(tmp_path, cache=False).env_reads}
     assert reads == {"A": "bool", "B": "int", "C": "bool", "D": None}
+
+
+def test_a_default_is_recorded_as_the_code_holds_it_a_string_apart_from_a_bool(shop: AppSource) -> None:
+    """``default="False"`` is the string the read returns when the variable is unset (django-environ casts
+    no default), ``default=False`` the bool: the fact keeps them apart (fixtures/appsource/paths)."""
+    found = {r.variable: r for r in paths_source().env_reads}
+    strict, hosted = found["STRICT_AUDIT"], found["HOSTED"]
+    assert (strict.default, strict.default_value, strict.default_kind) == ('"False"', "False", "str")
+    assert (hosted.default, hosted.default_value, hosted.default_kind) == ("False", "False", "bool")
+    assert strict.library == hosted.library == "django-environ" and not strict.parse_default
+    by_name = {r.variable: r for r in shop.env_reads}
+    assert (by_name["CACHE_SECONDS"].library, by_name["CACHE_SECONDS"].default_kind) == ("os", "str")
+    assert by_name["EXPORT_BUCKET"].library == "os"  # the wrapper's own library
+    assert by_name["SECRET"].library == "os" and by_name["SECRET"].default_kind is None
+
+
+def test_literal_defaults_of_each_type(tmp_path: Path) -> None:
+    (tmp_path / "settings.py").write_text(
+        "import environ\nENV = environ.Env()\n"
+        'A = ENV.int("A", default=-3)\nB = ENV.float("B", default=0.5)\n'
+        'C = ENV.get_value("C", default=None)\n'
+        'D = ENV.str("D", default=NAME)\nE = ENV.str("E", "x", True)\n'  # str(var, default, multiline)
+    )
+    reads = {r.variable: r for r in load_app_source(tmp_path, cache=False).env_reads}
+    assert [(reads[v].default_value, reads[v].default_kind) for v in "ABCDE"] == [
+        ("-3", "int"), ("0.5", "float"), (None, "none"), (None, None), ("x", "str")
+    ]  # fmt: skip
+    assert not reads["E"].parse_default  # a str read's third argument is multiline, not parse_default
+
+
+def test_the_functions_a_condition_calls_are_read_with_their_returns_through_each_level() -> None:
+    """``if flags.is_hosted():`` (relay/sync.py): is_hosted and the _hosted it returns are helpers, each
+    named as its callers write it, each return with its line."""
+    helpers = {h.function: h for h in paths_source().helpers}
+    assert set(helpers) == {"relay.flags:is_hosted", "relay.flags:_hosted", "relay.flags:is_priority_account"}
+    hosted, inner = helpers["relay.flags:is_hosted"], helpers["relay.flags:_hosted"]
+    assert hosted.names == ("relay.sync.flags.is_hosted",) and inner.names == ("relay.flags._hosted",)
+    assert [(r.expression, r.ref.text) for r in hosted.returns] == [("_hosted()", "return _hosted()")]
+    assert [r.expression for r in inner.returns] == ['ENV.bool("HOSTED", default=False)']
+
+
+def test_a_helper_s_parameters_locals_and_guarded_returns_and_what_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(
+        "import os\nfrom celery import shared_task\n\n\n@shared_task\ndef job():\n    pass\n\n\n"
+        "def on(mode, strict=False, *, level=2):\n    wanted = 'full'\n    if strict:\n        return False\n"
+        "    return mode == wanted\n\n\n"
+        "def loops():\n    for x in range(2):\n        return x\n\n\n"
+        "def run():\n    if on(os.getenv('MODE')) or loops():\n        job.delay()\n"
+    )
+    (helper,) = load_app_source(tmp_path, cache=False).helpers  # loops() has a loop: not read
+    assert (helper.function, helper.names) == ("m:on", ("m.on",))
+    assert helper.params == (("mode", None), ("strict", "False")) and helper.keyword_only == (("level", "2"),)
+    assert helper.locals == ("wanted",) and not helper.variadic
+    assert [(r.expression, [(g.condition, g.negated) for g in r.guards]) for r in helper.returns] == [
+        ("False", [("strict", False)]),
+        ("mode == wanted", [("strict", True)]),
+    ]
+
+
+def test_a_function_defined_twice_under_an_if_or_replaced_by_a_decorator_is_not_followed(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "m.py").write_text(
+        "import functools\nimport os\nfrom celery import shared_task\nfrom flags import negate\n\n\n"
+        "@shared_task\ndef job():\n    pass\n\n\n"
+        "if os.getenv('A'):\n    def twice():\n        return True\n"
+        "else:\n    def twice():\n        return False\n\n\n"
+        "@negate\ndef wrapped():\n    return True\n\n\n"
+        "@functools.lru_cache\ndef cached():\n    return os.getenv('B')\n\n\n"
+        "def run():\n    if twice() or wrapped() or cached():\n        job.delay()\n"
+    )
+    assert [h.function for h in load_app_source(tmp_path, cache=False).helpers] == ["m:cached"]

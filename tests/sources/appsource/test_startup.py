@@ -9,6 +9,7 @@ from pathlib import Path
 from koku_gap.model.evidence import AppSource
 from koku_gap.sources.appsource import load_app_source
 from koku_gap.sources.appsource.startup import celery_startup
+from tests.helpers.appsource import paths_source
 
 
 def tree(root: Path, files: dict[str, str]) -> AppSource:
@@ -91,3 +92,36 @@ def test_an_include_naming_no_module_of_the_tree_is_no_root(tmp_path: Path) -> N
     files["proj/celery.py"] = 'from celery import Celery\n\napp = Celery("proj", include=["gone.tasks"])\n'
     startup = celery_startup(tree(tmp_path, files), "proj")
     assert "gone.tasks" not in startup.roots and "proj.tasks" not in startup.loaded
+
+
+def test_celery_imports_are_loaded_at_start_a_guarded_one_as_its_if_decides() -> None:
+    """fixtures/appsource/paths: ``CELERY_IMPORTS = ["relay.jobs"]`` and, under ``if HOSTED:``,
+    ``CELERY_IMPORTS += ["relay.hosted_jobs"]`` (relay/settings.py): Celery's loader imports them in
+    ``init_worker``, which ``celery beat`` runs too."""
+    source = paths_source()
+    startup = celery_startup(source, "relay")
+    assert "relay.jobs" in startup.loaded and startup.roots["relay.jobs"].startswith(
+        "CELERY_IMPORTS (relay/settings.py:"
+    )
+    assert "relay.hosted_jobs" not in startup.loaded and "relay.hosted_jobs" in startup.possible
+    assert startup.maybe["relay.hosted_jobs"].endswith("under `HOSTED`")
+    held = celery_startup(source, "relay", lambda imports: bool(imports.guards))
+    assert "relay.hosted_jobs" in held.loaded and held.roots["relay.hosted_jobs"].endswith(", which holds")
+    failed = celery_startup(source, "relay", lambda imports: not imports.guards)
+    assert "relay.hosted_jobs" not in failed.possible
+    assert failed.skipped["relay.hosted_jobs"].endswith("under `HOSTED` does not hold")
+
+
+def test_an_imports_setting_the_files_cannot_pin_makes_every_module_possible(tmp_path: Path) -> None:
+    source = tree(
+        tmp_path,
+        {
+            "proj/__init__.py": "",
+            "proj/celery.py": "import os\nfrom celery import Celery\n\napp = Celery('proj')\n"
+            "app.conf.imports = [os.environ['TASKS']]\n",
+            "proj/jobs.py": "",
+        },
+    )
+    startup = celery_startup(source, "proj")
+    assert "proj.jobs" not in startup.loaded and "proj.jobs" in startup.possible
+    assert startup.maybe["proj.jobs"].endswith("whose modules the files do not pin")
