@@ -8,6 +8,7 @@ app imports), each with its line, and a later step combines them per process.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 
 from koku_gap.model.evidence import (
@@ -49,6 +50,10 @@ DEFAULT_QUEUE_NAMES = frozenset(
 IMPORTS_SETTINGS = frozenset({"celery_imports", "celery_include"})  # Django's settings, old names too
 IMPORTS_CONF = frozenset({"imports", "include"})  # app.conf.imports, a config module's own names
 BEAT_NAMES = ("beat_schedule",)  # CELERY_BEAT_SCHEDULE, app.conf.beat_schedule, a parameter beat_schedule
+APP_CALLS = ("autodiscover_tasks", "config_from_object")
+UPDATE = ("update",)  # app.conf.update(task_routes=...), beat_schedule.update({...})
+# the callees a routing site can have: x.set(queue=), .apply_async, .delay, .send_task, signature(...), x.s
+ROUTING_CALLS = SIGNATURE_METHODS | {"set", "apply_async", "delay", "send_task", "signature", "Signature"}
 
 
 class Celery:
@@ -104,7 +109,7 @@ class Celery:
 
     def read_apps(self, module: ModuleInfo) -> None:
         targets = module.assigned_to
-        for call, ctx in module.calls:
+        for call, ctx in module.calls_named(self._celery_names):
             if last_name(call.func) not in self._celery_names:
                 continue
             if not self._is_celery_class(call.func, self.tree.frame(ctx)):
@@ -159,12 +164,9 @@ class Celery:
 
     def read_app_calls(self, module: ModuleInfo) -> None:
         """``app.autodiscover_tasks(...)`` and ``app.config_from_object(...)`` of the apps read."""
-        for call, ctx in module.calls:
+        for call, ctx in module.calls_named(APP_CALLS):
             func = call.func
-            if not isinstance(func, ast.Attribute) or func.attr not in (
-                "autodiscover_tasks",
-                "config_from_object",
-            ):
+            if not isinstance(func, ast.Attribute) or func.attr not in APP_CALLS:
                 continue
             frame = self.tree.frame(ctx)
             index = self.app_of(func.value, frame)
@@ -186,12 +188,10 @@ class Celery:
     # --- routes, senders, beats ------------------------------------------------------------------------
 
     def task_routes(self, module: ModuleInfo) -> Iterator[TaskRoute]:
-        for stmt, ctx in module.statements:
-            if isinstance(stmt, ast.Assign) and any(
-                _named(_last(module, t), ROUTES_NAMES) for t in stmt.targets
-            ):
+        for stmt, ctx in module.assigns:
+            if any(_named(_last(module, t), ROUTES_NAMES) for t in stmt.targets):
                 yield from self._routes(stmt.value, ctx)
-        for call, ctx in module.calls:
+        for call, ctx in module.calls_named(UPDATE):
             if isinstance(call.func, ast.Attribute) and call.func.attr == "update":
                 routes = keyword(call, "task_routes")
                 if routes is not None:
@@ -200,12 +200,10 @@ class Celery:
     def default_queues(self, module: ModuleInfo) -> Iterator[DefaultQueue]:
         """``task_default_queue`` as settings, app config or ``conf.update(...)`` set it: where a task
         goes when no route names it (Celery's own default is ``celery``)."""
-        for stmt, ctx in module.statements:
-            if isinstance(stmt, ast.Assign) and any(
-                _named(_last(module, t), DEFAULT_QUEUE_NAMES) for t in stmt.targets
-            ):
+        for stmt, ctx in module.assigns:
+            if any(_named(_last(module, t), DEFAULT_QUEUE_NAMES) for t in stmt.targets):
                 yield self._default_queue(stmt.value, stmt, ctx)
-        for call, ctx in module.calls:
+        for call, ctx in module.calls_named(UPDATE):
             if isinstance(call.func, ast.Attribute) and call.func.attr == "update":
                 queue = keyword(call, "task_default_queue")
                 if queue is not None:
@@ -297,7 +295,7 @@ class Celery:
     def routing(self, module: ModuleInfo) -> list[RoutingSite]:
         out: list[RoutingSite] = []
         covered: set[int] = set()  # signatures a .set(queue=) already reported
-        for call, ctx in module.calls:
+        for call, ctx in module.calls_named(ROUTING_CALLS):
             site = self._routing(call, ctx, covered)
             if site is not None:
                 out.append(site)
@@ -467,17 +465,15 @@ class Celery:
 
     def beats(self, module: ModuleInfo) -> list[BeatEntry]:
         out: list[BeatEntry] = []
-        for stmt, ctx in module.statements:
-            if not isinstance(stmt, ast.Assign):
-                continue
-            frame = self.tree.frame(ctx)
+        for stmt, ctx in module.assigns:
             for target in stmt.targets:
                 if isinstance(target, ast.Subscript) and _named(_last(module, target.value), BEAT_NAMES):
+                    frame = self.tree.frame(ctx)
                     entry = self._dict(stmt.value, frame)
                     out.append(self._beat(target.slice, frame, entry, ctx, stmt))
                 elif _named(_last(module, target), BEAT_NAMES):
                     out += self._beat_table(stmt.value, ctx)
-        for call, ctx in module.calls:
+        for call, ctx in module.calls_named(UPDATE):
             func = call.func
             if not isinstance(func, ast.Attribute) or func.attr != "update":
                 continue
@@ -557,7 +553,7 @@ class Celery:
         short = function.rsplit(".", 1)[-1]
         out: list[CallSite] = []
         for module in self.tree.modules.values():
-            for call, where in module.calls:
+            for call, where in module.calls_named((short,)):
                 func = call.func
                 if last_name(func) != short:
                     continue
@@ -595,4 +591,9 @@ def _last(module: ModuleInfo, node: ast.expr) -> str:
 def _named(text: str, names: frozenset[str] | tuple[str, ...]) -> bool:
     """``app.conf.beat_schedule``, ``CELERY_BEAT_SCHEDULE``, ``beat_schedule``: the last name is one."""
     last = text.rsplit(".", 1)[-1].lower()
-    return any(last == n or last.endswith("_" + n) for n in names) or last in names
+    return last in names or last.endswith(_suffixes(names))
+
+
+@functools.cache
+def _suffixes(names: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"_{n}" for n in names)

@@ -34,7 +34,7 @@ def entry_points(tree: Tree, module: ModuleInfo, apps: list[CeleryApp]) -> list[
     ]
     targets = module.assigned_to
     factories = {name.rsplit(".", 1)[-1] for name in APPLICATION_FACTORIES}
-    for call, ctx in module.calls:
+    for call, ctx in module.calls_named(factories):
         if last_name(call.func) not in factories:
             continue
         kind = APPLICATION_FACTORIES.get(tree.qualified(call.func, tree.frame(ctx)) or "")

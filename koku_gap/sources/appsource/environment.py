@@ -25,7 +25,7 @@ from koku_gap.model.evidence import (
     Switch,
     SwitchKind,
 )
-from koku_gap.sources.appsource.index import Context, GuardNode, ModuleInfo, keyword, last_name
+from koku_gap.sources.appsource.index import Context, GuardNode, ModuleInfo, keyword, last_name, walk
 from koku_gap.sources.appsource.installed import INSTALLED_APPS
 from koku_gap.sources.appsource.resolve import SMALL_FUNCTION, ExternalSym, Frame, FunctionSym, Tree, ValueSym
 
@@ -110,6 +110,9 @@ class Environment:
                 ]
                 if len(body) == 1 and isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Call):
                     self._wrapper_names.add(node.name)
+        # the callees env_call can accept: getenv, environ.get, env.<cast>, env(...), a wrapper
+        self._read_names = {"getenv", "get", *ENV_CASTS, *ENV_CASTS_WITH_CAST_ARG}
+        self._read_names |= self._env_names | self._wrapper_names
         tree.env_default = self.env_default
 
     # --- reads ---------------------------------------------------------------------------------------
@@ -217,7 +220,7 @@ class Environment:
     def reads(self, module: ModuleInfo) -> list[EnvRead]:
         targets = module.assigned_to
         out: list[EnvRead] = []
-        for call, ctx in module.calls:
+        for call, ctx in module.calls_named(self._read_names):
             frame = self.tree.frame(ctx)
             read = self.env_call(call, frame)
             if read is None or (variable := self.variable(read.variable, frame)) is None:
@@ -257,7 +260,7 @@ class Environment:
         from an env read (``ADMIN = env.bool("ADMIN")``; ``settings.HOSTED``)."""
         settings: list[str] = []
         env: list[str] = []
-        for sub in ast.walk(test):
+        for sub in walk(test):
             if isinstance(sub, ast.Call) and (found := self.env_default(sub, frame)):
                 env.append(found[0])
             elif isinstance(sub, ast.Subscript) and (variable := self.environ_item(sub, frame)):
@@ -285,7 +288,7 @@ class Environment:
             if isinstance(value, ast.Name):
                 out += self.env_behind(self.tree.name(value.id, where), depth + 1)
                 continue
-            for sub in ast.walk(value):
+            for sub in walk(value):
                 if isinstance(sub, ast.Call) and (found := self.env_default(sub, where)):
                     out.append(found[0])
                 elif isinstance(sub, ast.Subscript) and (variable := self.environ_item(sub, where)):
@@ -315,7 +318,7 @@ class Environment:
         if key in self._noted or self._level >= HELPER_LEVELS:
             return
         self._noted.add(key)
-        for sub in ast.walk(test):
+        for sub in walk(test):
             if not isinstance(sub, ast.Call) or not isinstance(sub.func, ast.Name | ast.Attribute):
                 continue
             callee = self.tree.function(sub.func, frame)

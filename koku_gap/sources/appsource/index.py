@@ -2,15 +2,16 @@
 function and the ``if`` conditions it sits under.
 
 The analyses (Celery, Kafka, settings, entry points) then loop over these lists instead of walking the
-tree again each. A statement after ``if cond: return`` in the same block runs only when ``cond`` is false,
-so such an early exit is a guard too (negated), as in ``def register(...): if onprem: return ...``.
+tree again each; a reader that wants only calls of certain names (``delay``, ``getenv``) asks
+``ModuleInfo.calls_named`` for them, in the order of ``calls``, rather than testing every call. A
+statement after ``if cond: return`` in the same block runs only when ``cond`` is false, so such an early
+exit is a guard too (negated), as in ``def register(...): if onprem: return ...``.
 """
 
 from __future__ import annotations
 
 import ast
-from collections import deque
-from collections.abc import Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from koku_gap.model.evidence import CodeRef, Place
@@ -61,16 +62,30 @@ class ModuleInfo:
     functions: dict[str, tuple[FunctionNode, Scope, Context]] = field(default_factory=dict)  # qualname
     classes: dict[str, tuple[ast.ClassDef, Scope]] = field(default_factory=dict)  # qualname
     calls: list[tuple[ast.Call, Context]] = field(default_factory=list)
+    call_names: dict[str, list[int]] = field(default_factory=dict)  # last name of the callee -> calls[i]
     environ_items: list[tuple[ast.Subscript, Context]] = field(default_factory=list)  # x.environ[...]
-    assigned_to: dict[int, str] = field(default_factory=dict)  # id(call or subscript) -> owner.NAME
+    assigned_to: AssignedNames = field(init=False)  # id(call or subscript) -> owner.NAME
     statements: list[tuple[ast.stmt, Context]] = field(default_factory=list)  # simple statements
+    assigns: list[tuple[ast.Assign, Context]] = field(default_factory=list)  # those that are ``a = b``
     ifs: list[tuple[ast.If, Context]] = field(default_factory=list)
     imported: list[tuple[str, str | None]] = field(default_factory=list)  # (absolute module, from-name)
     imported_at_load: set[tuple[str, str | None]] = field(default_factory=set)  # those outside functions
 
+    def __post_init__(self) -> None:
+        self.assigned_to = AssignedNames(self.lines)
+
     @property
     def name(self) -> str:
         return self.file.module
+
+    def calls_named(self, names: Collection[str]) -> list[tuple[ast.Call, Context]]:
+        """The calls whose callee's last name (``b`` of ``a.b(...)`` and of ``b(...)``) is one of
+        ``names``, in the order of ``calls``."""
+        found = [self.call_names[name] for name in self.call_names.keys() & names]
+        if not found:
+            return []
+        at = found[0] if len(found) == 1 else sorted(i for indices in found for i in indices)
+        return [self.calls[i] for i in at]
 
     def ref(self, node: ast.AST) -> CodeRef:
         line = getattr(node, "lineno", 1)
@@ -79,13 +94,7 @@ class ModuleInfo:
 
     def text(self, node: ast.AST) -> str:
         """The expression as written, on one line (unparsed when it spans lines)."""
-        line, end = getattr(node, "lineno", 0), getattr(node, "end_lineno", -1)
-        if line == end and 0 < line <= len(self.lines):
-            raw = self.lines[line - 1].encode("utf-8", "surrogateescape")  # offsets count UTF-8 bytes
-            segment = raw[node.col_offset : node.end_col_offset].decode("utf-8", "replace")  # type: ignore[attr-defined]
-            if segment:
-                return segment
-        return " ".join(ast.unparse(node).split())
+        return _text(self.lines, node)
 
     def absolute(self, module: str | None, level: int) -> str:
         """The absolute name of a (possibly relative) import written in this module."""
@@ -102,6 +111,16 @@ def index_module(file: SourceFile, tree: ast.Module, text: str) -> ModuleInfo:
     info = ModuleInfo(file=file, lines=lines, scope=Scope(None))
     _Walker(info).block(tree.body, Context(info, info.scope, None, ()))
     return info
+
+
+def _text(lines: list[str], node: ast.AST) -> str:
+    line, end = getattr(node, "lineno", 0), getattr(node, "end_lineno", -1)
+    if line == end and 0 < line <= len(lines):
+        raw = lines[line - 1].encode("utf-8", "surrogateescape")  # offsets count UTF-8 bytes
+        segment = raw[node.col_offset : node.end_col_offset].decode("utf-8", "replace")  # type: ignore[attr-defined]
+        if segment:
+            return segment
+    return " ".join(ast.unparse(node).split())
 
 
 def keyword(call: ast.Call, name: str) -> ast.expr | None:
@@ -124,23 +143,77 @@ def _is_environ(node: ast.expr) -> bool:
     )
 
 
+class AssignedNames:
+    """``id(call or subscript) -> "owner.NAME"``, the name the statement holding it assigns; the text is
+    cut from the source only when a reader asks (most calls feed no name anyone reads)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self._lines = lines  # the module's, not the module: no cycle to leave for the collector
+        self._targets: dict[int, tuple[str, ast.expr]] = {}  # id -> (owner, target)
+
+    def __contains__(self, key: int) -> bool:
+        return key in self._targets
+
+    def get(self, key: int) -> str | None:
+        found = self._targets.get(key)
+        return None if found is None else f"{found[0]}.{_text(self._lines, found[1])}"
+
+
 _TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _LEAVES = (ast.Constant, ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+# Fields that never hold a node, or hold only leaves (names, numbers, ``Load``, operators): not followed.
+_SCALAR_FIELDS = frozenset(
+    {"id", "attr", "arg", "name", "asname", "module", "level", "ctx", "op", "ops", "kind", "type_comment"}
+    | {"simple", "conversion", "is_async", "tag", "rest", "kwd_attrs"}
+)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}  # node class -> the fields that can hold nodes
 
 
-def _walk(node: ast.AST) -> Iterator[ast.AST]:
-    """``ast.walk`` (breadth first, the same order) without the leaves nothing is read from: constants
-    and the ``Load``/``Store`` markers on every name are most of a tree's nodes."""
-    todo = deque([node])
-    while todo:
-        current = todo.popleft()
-        for name in current._fields:
+def _child_fields(kind: type) -> tuple[str, ...]:
+    if not issubclass(kind, ast.AST) or issubclass(kind, _LEAVES):  # None, a constant's value, a leaf
+        fields: tuple[str, ...] = ()
+    else:
+        fields = tuple(f for f in kind._fields if f not in _SCALAR_FIELDS)
+    _CHILD_FIELDS[kind] = fields
+    return fields
+
+
+def walk(node: ast.AST) -> list[ast.AST]:
+    """``ast.walk(node)`` (breadth first, the same order) without the leaves nothing is read from:
+    constants and the ``Load``/``Store`` markers on every name are most of a tree's nodes. A list grown
+    while it is read is the queue; each node's children are found through its class's fields that can
+    hold nodes."""
+    todo = [node]
+    fields = _CHILD_FIELDS
+    for current in todo:
+        kind = type(current)
+        names = fields.get(kind)
+        for name in _child_fields(kind) if names is None else names:
             child = getattr(current, name, None)
-            if isinstance(child, list):
-                todo.extend(c for c in child if isinstance(c, ast.AST) and not isinstance(c, _LEAVES))
-            elif isinstance(child, ast.AST) and not isinstance(child, _LEAVES):
+            if type(child) is list:
+                todo += child
+            elif child is not None:
                 todo.append(child)
-        yield current
+    return [n for n in todo if isinstance(n, ast.AST) and type(n) is not ast.Constant]
+
+
+def _walk(node: ast.AST) -> list[ast.AST]:
+    """The calls, subscripts and named expressions of ``walk(node)``, in its order."""
+    found: list[ast.AST] = []
+    todo = [node]
+    fields = _CHILD_FIELDS
+    for current in todo:
+        kind = type(current)
+        if kind is ast.Call or kind is ast.Subscript or kind is ast.NamedExpr:
+            found.append(current)
+        names = fields.get(kind)
+        for name in _child_fields(kind) if names is None else names:
+            child = getattr(current, name, None)
+            if type(child) is list:
+                todo += child
+            elif child is not None:
+                todo.append(child)
+    return found
 
 
 class _Walker:
@@ -158,21 +231,29 @@ class _Walker:
             ):
                 ctx = Context(ctx.module, ctx.scope, ctx.function, (*ctx.guards, GuardNode(stmt.test, True)))
 
-    def expressions(self, ctx: Context, *nodes: ast.AST | None, assigned: str | None = None) -> None:
+    def expressions(
+        self, ctx: Context, *nodes: ast.AST | None, assigned: tuple[str, ast.expr] | None = None
+    ) -> None:
         """Record the calls (and ``environ[...]`` reads) in ``nodes``; ``assigned``: the name the
         statement assigns, which each of them feeds."""
+        info = self.info
+        calls, names, targets = info.calls, info.call_names, info.assigned_to._targets
         for node in nodes:
             if node is None:
                 continue
             for sub in _walk(node):
                 if isinstance(sub, ast.Call):
-                    self.info.calls.append((sub, ctx))
+                    callee = last_name(sub.func)
+                    if callee is not None:
+                        names.setdefault(callee, []).append(len(calls))
+                    calls.append((sub, ctx))
                     if assigned is not None:
-                        self.info.assigned_to[id(sub)] = assigned
-                elif isinstance(sub, ast.Subscript) and _is_environ(sub.value):
-                    self.info.environ_items.append((sub, ctx))
-                    if assigned is not None:
-                        self.info.assigned_to[id(sub)] = assigned
+                        targets[id(sub)] = assigned
+                elif isinstance(sub, ast.Subscript):
+                    if _is_environ(sub.value):
+                        info.environ_items.append((sub, ctx))
+                        if assigned is not None:
+                            targets[id(sub)] = assigned
                 elif isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
                     ctx.scope.bind(sub.target.id, sub.value)
 
@@ -263,8 +344,10 @@ class _Walker:
     def simple(self, stmt: ast.stmt, ctx: Context) -> None:
         self.info.statements.append((stmt, ctx))
         assigned: ast.expr | None = None
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            assigned = stmt.targets[0]
+        if isinstance(stmt, ast.Assign):
+            self.info.assigns.append((stmt, ctx))
+            if len(stmt.targets) == 1:
+                assigned = stmt.targets[0]
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
             assigned = stmt.target
         if isinstance(stmt, ast.Assign):
@@ -294,6 +377,6 @@ class _Walker:
             return
         if isinstance(assigned, ast.Name | ast.Attribute):
             owner = ctx.function or ctx.scope.qualname or self.info.name
-            self.expressions(ctx, stmt, assigned=f"{owner}.{self.info.text(assigned)}")
+            self.expressions(ctx, stmt, assigned=(owner, assigned))
         else:
             self.expressions(ctx, stmt)

@@ -18,11 +18,12 @@ from koku_gap.sources.appsource.resolve import Tree
 CONSUMER_CLASSES = frozenset({"kafka.KafkaConsumer", "aiokafka.AIOKafkaConsumer"})
 CONSUMER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in CONSUMER_CLASSES)
 PRODUCER_WORDS = ("producer", "kafka")
+KAFKA_CALLS = CONSUMER_NAMES | {"subscribe", "produce", "send", "send_and_wait"}  # the callees _site reads
 
 
 def kafka_sites(tree: Tree, celery: Celery, module: ModuleInfo) -> list[KafkaSite]:
     out: list[KafkaSite] = []
-    for call, ctx in module.calls:
+    for call, ctx in module.calls_named(KAFKA_CALLS):
         site = _site(tree, celery, call, ctx)
         if site is not None:
             out.append(site)

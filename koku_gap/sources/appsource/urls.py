@@ -41,17 +41,16 @@ def called_names(tree: Tree) -> Calls:
     """Every call of the tree by the last name of what it calls: a view also called as a function is not
     a view only."""
     out: dict[str, list[tuple[ast.Call, Context]]] = {}
-    for module in tree.modules.values():
-        for call, ctx in module.calls:
-            name = last_name(call.func)
-            if name is not None:
-                out.setdefault(name, []).append((call, ctx))
+    for module in tree.modules.values():  # the index has each module's calls by that name already
+        calls = module.calls
+        for name, indices in module.call_names.items():
+            out.setdefault(name, []).extend(calls[i] for i in indices)
     return out
 
 
 def url_routes(tree: Tree, environment: Environment, module: ModuleInfo, called: Calls) -> list[UrlRoute]:
     out: list[UrlRoute] = []
-    for call, ctx in module.calls:
+    for call, ctx in module.calls_named(ROUTE_FUNCTIONS):
         if last_name(call.func) not in ROUTE_FUNCTIONS or len(call.args) < 2:
             continue
         view = call.args[1]
@@ -113,9 +112,7 @@ def url_confs(tree: Tree, environment: Environment, module: ModuleInfo) -> list[
     (Django's per-request URL conf, set by a middleware)."""
     out: list[UrlConf] = []
     settings = is_settings_module(module.name)
-    for stmt, ctx in module.statements:
-        if not isinstance(stmt, ast.Assign):
-            continue
+    for stmt, ctx in module.assigns:
         for target in stmt.targets:
             if isinstance(target, ast.Name) and target.id == URLCONF:
                 if not settings or ctx.function is not None or ctx.scope is not module.scope:
@@ -139,7 +136,7 @@ def url_confs(tree: Tree, environment: Environment, module: ModuleInfo) -> list[
 def url_includes(tree: Tree, environment: Environment, module: ModuleInfo) -> list[UrlInclude]:
     """Every ``include(...)`` of Django's: the module it names, or None when the reader cannot pin it."""
     out: list[UrlInclude] = []
-    for call, ctx in module.calls:
+    for call, ctx in module.calls_named(("include",)):
         if last_name(call.func) != "include":
             continue
         frame = tree.frame(ctx)

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import ast
+import tarfile
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from koku_gap.model.errors import InputError
 from koku_gap.sources.appsource import load_app_source
-from tests.sources.appsource.conftest import APPS, SHOP
+from koku_gap.sources.appsource.index import Context, ModuleInfo
+from tests.sources.appsource.conftest import APPS, QUEUES, SHOP
 
 
 def test_a_file_that_does_not_parse_is_a_warning_and_the_rest_is_read() -> None:
@@ -97,3 +101,31 @@ def test_arbitrary_combinations_of_the_patterns_read_without_error(lines: list[s
         (Path(directory) / "m.py").write_text("".join(lines))
         source = load_app_source(directory, cache=False)
         assert not source.warnings
+
+
+def _offering_every_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each reader asks the index for the calls of the names it reads (``calls_named``) and still tests
+    each call itself: offered every call instead, it must find exactly the same."""
+
+    def every_call(self: ModuleInfo, _names: object) -> list[tuple[ast.Call, Context]]:
+        return list(self.calls)
+
+    monkeypatch.setattr(ModuleInfo, "calls_named", every_call)
+
+
+@pytest.mark.parametrize("app", [SHOP, QUEUES, APPS / "broken"], ids=lambda p: p.name)
+def test_the_readers_name_filters_leave_nothing_out(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    filtered = load_app_source(app, cache=False, include_tests=True)
+    _offering_every_call(monkeypatch)
+    assert load_app_source(app, cache=False, include_tests=True) == filtered
+
+
+def test_the_readers_name_filters_leave_nothing_out_on_koku(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with tarfile.open(corpus / "app-src" / "koku-f6cc00b31.tar.gz") as archive:
+        archive.extractall(tmp_path, filter="data")
+    filtered = load_app_source(tmp_path / "koku-f6cc00b31", cache=False)
+    assert filtered.routing and filtered.env_reads and filtered.beats and filtered.url_routes
+    _offering_every_call(monkeypatch)
+    assert load_app_source(tmp_path / "koku-f6cc00b31", cache=False) == filtered
