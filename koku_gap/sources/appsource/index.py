@@ -78,6 +78,17 @@ class ModuleInfo:
     def name(self) -> str:
         return self.file.module
 
+    def release(self) -> None:
+        """Drop the contexts (which point back at this module) and the nodes: once the analysis is done,
+        a tree's index is then freed by reference counting as soon as nothing holds it, rather than
+        left for the cyclic collector to find by walking every node of every tree (on koku, 0.25 s)."""
+        for held in (self.calls, self.environ_items, self.statements, self.assigns, self.ifs):
+            held.clear()
+        self.functions.clear()
+        self.classes.clear()
+        self.call_names.clear()
+        self.assigned_to._targets.clear()
+
     def calls_named(self, names: Collection[str]) -> list[tuple[ast.Call, Context]]:
         """The calls whose callee's last name (``b`` of ``a.b(...)`` and of ``b(...)``) is one of
         ``names``, in the order of ``calls``."""

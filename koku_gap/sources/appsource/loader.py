@@ -103,10 +103,20 @@ def analyse(files: list[SourceFile], key: str) -> AppSource:
 def _analyse(files: list[SourceFile], key: str) -> AppSource:
     problems: list[SourceWarning] = []
     modules: list[ModuleInfo] = []
-    for file in files:
-        info = _parse(file, problems)
-        if info is not None:
-            modules.append(info)
+    try:
+        for file in files:
+            info = _parse(file, problems)
+            if info is not None:
+                modules.append(info)
+        return _read(files, key, modules, problems)
+    finally:  # the index holds cycles (contexts point at their module): undone, it is freed on return
+        for module in modules:
+            module.release()
+
+
+def _read(
+    files: list[SourceFile], key: str, modules: list[ModuleInfo], problems: list[SourceWarning]
+) -> AppSource:
     tree = Tree(modules)
     environment = Environment(tree)
     celery = Celery(tree, environment)
@@ -151,23 +161,23 @@ def _analyse(files: list[SourceFile], key: str) -> AppSource:
         helpers = environment.helpers()  # the functions the conditions read above call
     except RecursionError:
         helpers = []
-    return AppSource.model_validate(
-        {
-            "root": "",
-            "digest": key,
-            "files": len(files),
-            "bytes": sum(len(f.data) for f in files),
-            "modules": [Module(name=m.name, file=m.file.path) for m in modules],
-            "imports": import_graph(modules),
-            "imports_at_load": import_graph(modules, at_load=True),
-            "tasks": celery.tasks,
-            "apps": celery.apps,
-            "installed_apps": installed_apps(tree),
-            "helpers": helpers,
-            **found,
-            "warnings": problems,
-        }
-    )
+    facts = {
+        "root": "",
+        "digest": key,
+        "files": len(files),
+        "bytes": sum(len(f.data) for f in files),
+        "modules": [Module(name=m.name, file=m.file.path) for m in modules],
+        "imports": import_graph(modules),
+        "imports_at_load": import_graph(modules, at_load=True),
+        "tasks": celery.tasks,
+        "apps": celery.apps,
+        "installed_apps": installed_apps(tree),
+        "helpers": helpers,
+        **found,
+        "warnings": problems,
+    }
+    tree.env_default = None  # the environment reader and the tree point at each other
+    return AppSource.model_validate(facts)
 
 
 def _parse(file: SourceFile, problems: list[SourceWarning]) -> ModuleInfo | None:

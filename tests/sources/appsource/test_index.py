@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import ast
+import gc
 import textwrap
+import weakref
 
 from koku_gap.sources.appsource.files import SourceFile
 from koku_gap.sources.appsource.index import ModuleInfo, index_module, walk
@@ -158,3 +160,16 @@ def test_assigned_to_names_what_the_statement_assigns() -> None:
     assert info.assigned_to.get(id(call)) == "pkg.mod.X"
     assert info.assigned_to.get(id(item)) == "K.Y"
     assert info.assigned_to.get(id(info.calls[1][0])) is None and id(call) in info.assigned_to
+
+
+def test_a_released_index_holds_no_cycle() -> None:
+    info = indexed("def f(x):\n    if x:\n        return g(x)\nclass K:\n    Y = os.environ['Y']\n")
+    tree_ref, info_ref = weakref.ref(info.calls[0][0]), weakref.ref(info)
+    info.release()
+    assert not info.calls and not info.functions and not info.ifs
+    gc.disable()
+    try:
+        del info
+        assert info_ref() is None and tree_ref() is None  # freed by reference counting alone
+    finally:
+        gc.enable()

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import ast
+import gc
 import tarfile
 import tempfile
+import weakref
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from koku_gap.model.errors import InputError
-from koku_gap.sources.appsource import load_app_source
+from koku_gap.sources.appsource import index, load_app_source, loader
+from koku_gap.sources.appsource.files import SourceFile
 from koku_gap.sources.appsource.index import Context, ModuleInfo
 from tests.sources.appsource.conftest import APPS, QUEUES, SHOP
 
@@ -129,3 +132,21 @@ def test_the_readers_name_filters_leave_nothing_out_on_koku(
     assert filtered.routing and filtered.env_reads and filtered.beats and filtered.url_routes
     _offering_every_call(monkeypatch)
     assert load_app_source(tmp_path / "koku-f6cc00b31", cache=False) == filtered
+
+
+def test_the_syntax_trees_are_freed_without_the_cyclic_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    held: list[weakref.ref[object]] = []
+
+    def index_module(file: SourceFile, tree: ast.Module, text: str) -> ModuleInfo:
+        info = index.index_module(file, tree, text)
+        held.extend((weakref.ref(info), weakref.ref(tree)))
+        return info
+
+    monkeypatch.setattr(loader, "index_module", index_module)
+    gc.disable()
+    try:
+        source = load_app_source(SHOP, cache=False)
+        assert held and all(ref() is None for ref in held)  # reference counting alone freed them
+    finally:
+        gc.enable()
+    assert source.tasks
