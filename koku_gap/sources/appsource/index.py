@@ -11,8 +11,9 @@ exit is a guard too (negated), as in ``def register(...): if onprem: return ...`
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from koku_gap.model.evidence import CodeRef, Place
 from koku_gap.sources.appsource.files import SourceFile
@@ -208,32 +209,19 @@ def walk(node: ast.AST) -> list[ast.AST]:
     return [n for n in todo if isinstance(n, ast.AST) and type(n) is not ast.Constant]
 
 
-def _walk(node: ast.AST) -> list[ast.AST]:
-    """The calls, subscripts and named expressions of ``walk(node)``, in its order."""
-    found: list[ast.AST] = []
-    todo = [node]
-    fields = _CHILD_FIELDS
-    for current in todo:
-        kind = type(current)
-        if kind is ast.Call or kind is ast.Subscript or kind is ast.NamedExpr:
-            found.append(current)
-        names = fields.get(kind)
-        for name in _child_fields(kind) if names is None else names:
-            child = getattr(current, name, None)
-            if type(child) is list:
-                todo += child
-            elif child is not None:
-                todo.append(child)
-    return found
-
-
 class _Walker:
     def __init__(self, info: ModuleInfo) -> None:
         self.info = info
 
     def block(self, body: list[ast.stmt], ctx: Context) -> None:
+        compound = _COMPOUND
         for stmt in body:
-            self.statement(stmt, ctx)
+            ctx.scope.size += 1
+            handler = compound.get(type(stmt))
+            if handler is None:
+                self.simple(stmt, ctx)
+                continue
+            handler(self, stmt, ctx)
             if (
                 isinstance(stmt, ast.If)
                 and not stmt.orelse
@@ -245,74 +233,94 @@ class _Walker:
     def expressions(
         self, ctx: Context, *nodes: ast.AST | None, assigned: tuple[str, ast.expr] | None = None
     ) -> None:
-        """Record the calls (and ``environ[...]`` reads) in ``nodes``; ``assigned``: the name the
-        statement assigns, which each of them feeds."""
+        """Record the calls (and ``environ[...]`` reads) in ``nodes``, in ``walk``'s order; ``assigned``:
+        the name the statement assigns, which each of them feeds."""
         info = self.info
         calls, names, targets = info.calls, info.call_names, info.assigned_to._targets
+        fields = _CHILD_FIELDS
         for node in nodes:
             if node is None:
                 continue
-            for sub in _walk(node):
-                if isinstance(sub, ast.Call):
-                    callee = last_name(sub.func)
+            todo = [node]
+            for current in todo:  # breadth first, as walk()
+                kind = type(current)
+                if kind is ast.Name or kind is ast.Constant:  # most nodes, and they hold none
+                    continue
+                if isinstance(current, ast.Call):
+                    func = current.func
+                    callee = last_name(func)
                     if callee is not None:
                         names.setdefault(callee, []).append(len(calls))
-                    calls.append((sub, ctx))
+                    calls.append((current, ctx))
                     if assigned is not None:
-                        targets[id(sub)] = assigned
-                elif isinstance(sub, ast.Subscript):
-                    if _is_environ(sub.value):
-                        info.environ_items.append((sub, ctx))
+                        targets[id(current)] = assigned
+                    todo.append(func)
+                    todo += current.args
+                    todo += current.keywords
+                    continue
+                if isinstance(current, ast.Attribute | ast.keyword):
+                    todo.append(current.value)
+                    continue
+                if isinstance(current, ast.Subscript):
+                    if _is_environ(current.value):
+                        info.environ_items.append((current, ctx))
                         if assigned is not None:
-                            targets[id(sub)] = assigned
-                elif isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
-                    ctx.scope.bind(sub.target.id, sub.value)
+                            targets[id(current)] = assigned
+                elif isinstance(current, ast.NamedExpr) and isinstance(current.target, ast.Name):
+                    ctx.scope.bind(current.target.id, current.value)
+                kind_fields = fields.get(kind)
+                for name in _child_fields(kind) if kind_fields is None else kind_fields:
+                    child = getattr(current, name, None)
+                    if type(child) is list:
+                        todo += child
+                    elif child is not None:
+                        todo.append(child)
 
-    def statement(self, stmt: ast.stmt, ctx: Context) -> None:
-        ctx.scope.size += 1
-        if isinstance(stmt, ast.If):
-            self.info.ifs.append((stmt, ctx))
-            self.expressions(ctx, stmt.test)
-            self.block(stmt.body, self.guarded(ctx, stmt.test, False))
-            self.block(stmt.orelse, self.guarded(ctx, stmt.test, True))
-        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-            self.function(stmt, ctx)
-        elif isinstance(stmt, ast.ClassDef):
-            qualname = f"{ctx.scope.qualname}.{stmt.name}" if ctx.scope.qualname else stmt.name
-            ctx.scope.bind(stmt.name, None)
-            scope = Scope(qualname)
-            self.info.classes[qualname] = (stmt, scope)
-            self.expressions(ctx, *stmt.decorator_list, *stmt.bases, *stmt.keywords)
-            self.block(stmt.body, Context(ctx.module, scope, ctx.function, ctx.guards))
-        elif isinstance(stmt, ast.For | ast.AsyncFor):
-            self.targets(stmt.target, None, ctx)
-            self.expressions(ctx, stmt.iter)
-            self.block(stmt.body, ctx)
-            self.block(stmt.orelse, ctx)
-        elif isinstance(stmt, ast.While):
-            self.expressions(ctx, stmt.test)
-            self.block(stmt.body, ctx)
-            self.block(stmt.orelse, ctx)
-        elif isinstance(stmt, ast.With | ast.AsyncWith):
-            for item in stmt.items:
-                self.expressions(ctx, item.context_expr)
-                if item.optional_vars is not None:
-                    self.targets(item.optional_vars, None, ctx)
-            self.block(stmt.body, ctx)
-        elif isinstance(stmt, ast.Try | ast.TryStar):
-            self.block(stmt.body, ctx)
-            for handler in stmt.handlers:
-                if handler.name:
-                    ctx.scope.bind(handler.name, None)
-                self.block(handler.body, ctx)
-            self.block(stmt.orelse, ctx)
-            self.block(stmt.finalbody, ctx)
-        elif isinstance(stmt, ast.Match):
-            self.expressions(ctx, stmt.subject)
-            for case in stmt.cases:
-                self.block(case.body, ctx)
-        else:
-            self.simple(stmt, ctx)
+    def if_(self, stmt: ast.If, ctx: Context) -> None:
+        self.info.ifs.append((stmt, ctx))
+        self.expressions(ctx, stmt.test)
+        self.block(stmt.body, self.guarded(ctx, stmt.test, False))
+        self.block(stmt.orelse, self.guarded(ctx, stmt.test, True))
+
+    def class_(self, stmt: ast.ClassDef, ctx: Context) -> None:
+        qualname = f"{ctx.scope.qualname}.{stmt.name}" if ctx.scope.qualname else stmt.name
+        ctx.scope.bind(stmt.name, None)
+        scope = Scope(qualname)
+        self.info.classes[qualname] = (stmt, scope)
+        self.expressions(ctx, *stmt.decorator_list, *stmt.bases, *stmt.keywords)
+        self.block(stmt.body, Context(ctx.module, scope, ctx.function, ctx.guards))
+
+    def for_(self, stmt: ast.For | ast.AsyncFor, ctx: Context) -> None:
+        self.targets(stmt.target, None, ctx)
+        self.expressions(ctx, stmt.iter)
+        self.block(stmt.body, ctx)
+        self.block(stmt.orelse, ctx)
+
+    def while_(self, stmt: ast.While, ctx: Context) -> None:
+        self.expressions(ctx, stmt.test)
+        self.block(stmt.body, ctx)
+        self.block(stmt.orelse, ctx)
+
+    def with_(self, stmt: ast.With | ast.AsyncWith, ctx: Context) -> None:
+        for item in stmt.items:
+            self.expressions(ctx, item.context_expr)
+            if item.optional_vars is not None:
+                self.targets(item.optional_vars, None, ctx)
+        self.block(stmt.body, ctx)
+
+    def try_(self, stmt: ast.Try | ast.TryStar, ctx: Context) -> None:
+        self.block(stmt.body, ctx)
+        for handler in stmt.handlers:
+            if handler.name:
+                ctx.scope.bind(handler.name, None)
+            self.block(handler.body, ctx)
+        self.block(stmt.orelse, ctx)
+        self.block(stmt.finalbody, ctx)
+
+    def match(self, stmt: ast.Match, ctx: Context) -> None:
+        self.expressions(ctx, stmt.subject)
+        for case in stmt.cases:
+            self.block(case.body, ctx)
 
     def guarded(self, ctx: Context, test: ast.expr, negated: bool) -> Context:
         return Context(ctx.module, ctx.scope, ctx.function, (*ctx.guards, GuardNode(test, negated)))
@@ -353,23 +361,29 @@ class _Walker:
             self.info.imported_at_load.add(name)
 
     def simple(self, stmt: ast.stmt, ctx: Context) -> None:
-        self.info.statements.append((stmt, ctx))
+        info = self.info
+        info.statements.append((stmt, ctx))
         assigned: ast.expr | None = None
         if isinstance(stmt, ast.Assign):
-            self.info.assigns.append((stmt, ctx))
+            info.assigns.append((stmt, ctx))
             if len(stmt.targets) == 1:
                 assigned = stmt.targets[0]
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-            assigned = stmt.target
-        if isinstance(stmt, ast.Assign):
             for target in stmt.targets:
-                self.targets(target, stmt.value, ctx)
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-            self.targets(stmt.target, stmt.value, ctx)
+                if isinstance(target, ast.Name):
+                    ctx.scope.bind(target.id, stmt.value)
+                else:
+                    self.targets(target, stmt.value, ctx)
+        elif isinstance(stmt, ast.Expr):  # the commonest after assignments: nothing bound
+            pass
+        elif isinstance(stmt, ast.AnnAssign):
+            if stmt.value is not None:
+                assigned = stmt.target
+                self.targets(stmt.target, stmt.value, ctx)
         elif isinstance(stmt, ast.AugAssign):
             self.targets(stmt.target, None, ctx)
-        elif isinstance(stmt, ast.Return) and stmt.value is not None:
-            ctx.scope.returns.append(stmt.value)
+        elif isinstance(stmt, ast.Return):
+            if stmt.value is not None:
+                ctx.scope.returns.append(stmt.value)
         elif isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 self.imported((alias.name, None), ctx)
@@ -380,14 +394,31 @@ class _Walker:
                     ctx.scope.imports[top] = (top, None)
             return
         elif isinstance(stmt, ast.ImportFrom):
-            module = self.info.absolute(stmt.module, stmt.level)
+            module = info.absolute(stmt.module, stmt.level)
             for alias in stmt.names:
                 self.imported((module, alias.name), ctx)
                 if alias.name != "*":
                     ctx.scope.imports[alias.asname or alias.name] = (module, alias.name)
             return
         if isinstance(assigned, ast.Name | ast.Attribute):
-            owner = ctx.function or ctx.scope.qualname or self.info.name
+            owner = ctx.function or ctx.scope.qualname or info.name
             self.expressions(ctx, stmt, assigned=(owner, assigned))
         else:
             self.expressions(ctx, stmt)
+
+
+# The statements holding others, by class (the parser makes no subclasses); any other is a simple one.
+_COMPOUND: dict[type, Callable[[_Walker, Any, Context], None]] = {
+    ast.If: _Walker.if_,
+    ast.FunctionDef: _Walker.function,
+    ast.AsyncFunctionDef: _Walker.function,
+    ast.ClassDef: _Walker.class_,
+    ast.For: _Walker.for_,
+    ast.AsyncFor: _Walker.for_,
+    ast.While: _Walker.while_,
+    ast.With: _Walker.with_,
+    ast.AsyncWith: _Walker.with_,
+    ast.Try: _Walker.try_,
+    ast.TryStar: _Walker.try_,
+    ast.Match: _Walker.match,
+}
