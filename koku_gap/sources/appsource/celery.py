@@ -50,6 +50,7 @@ DEFAULT_QUEUE_NAMES = frozenset(
 IMPORTS_SETTINGS = frozenset({"celery_imports", "celery_include"})  # Django's settings, old names too
 IMPORTS_CONF = frozenset({"imports", "include"})  # app.conf.imports, a config module's own names
 BEAT_NAMES = ("beat_schedule",)  # CELERY_BEAT_SCHEDULE, app.conf.beat_schedule, a parameter beat_schedule
+CONFIG_NAMES = (*ROUTES_NAMES, *DEFAULT_QUEUE_NAMES, *BEAT_NAMES)  # each name _named accepts ends in one
 APP_CALLS = ("autodiscover_tasks", "config_from_object")
 UPDATE = ("update",)  # app.conf.update(task_routes=...), beat_schedule.update({...})
 # the callees a routing site can have: x.set(queue=), .apply_async, .delay, .send_task, signature(...), x.s
@@ -64,6 +65,8 @@ class Celery:
         self._task_names: dict[tuple[str, str], str] = {}  # (module, function) -> registered name
         self._app_calls: dict[int, int] = {}  # id(Celery(...) call) -> index in apps
         self._callers: dict[tuple[int, str], tuple[CallSite, ...]] = {}  # (id(module), function) -> calls
+        self._last_names: dict[int, str] = {}  # id(target node) -> its last name, lower-cased (_named)
+        self._config: dict[int, list[tuple[ast.Assign, Context]]] = {}  # id(module) -> _config_assigns
         self.apps: list[CeleryApp] = []
         # the names a Celery class can be called by: Celery and the tree's classes deriving from a class
         self._celery_names = {"Celery"} | {
@@ -188,9 +191,11 @@ class Celery:
     # --- routes, senders, beats ------------------------------------------------------------------------
 
     def task_routes(self, module: ModuleInfo) -> Iterator[TaskRoute]:
-        for stmt, ctx in module.assigns:
-            if any(_named(_last(module, t), ROUTES_NAMES) for t in stmt.targets):
-                yield from self._routes(stmt.value, ctx)
+        for stmt, ctx in self._config_assigns(module):
+            for target in stmt.targets:
+                if self._named(module, target, ROUTES_NAMES):
+                    yield from self._routes(stmt.value, ctx)
+                    break
         for call, ctx in module.calls_named(UPDATE):
             if isinstance(call.func, ast.Attribute) and call.func.attr == "update":
                 routes = keyword(call, "task_routes")
@@ -200,9 +205,11 @@ class Celery:
     def default_queues(self, module: ModuleInfo) -> Iterator[DefaultQueue]:
         """``task_default_queue`` as settings, app config or ``conf.update(...)`` set it: where a task
         goes when no route names it (Celery's own default is ``celery``)."""
-        for stmt, ctx in module.assigns:
-            if any(_named(_last(module, t), DEFAULT_QUEUE_NAMES) for t in stmt.targets):
-                yield self._default_queue(stmt.value, stmt, ctx)
+        for stmt, ctx in self._config_assigns(module):
+            for target in stmt.targets:
+                if self._named(module, target, DEFAULT_QUEUE_NAMES):
+                    yield self._default_queue(stmt.value, stmt, ctx)
+                    break
         for call, ctx in module.calls_named(UPDATE):
             if isinstance(call.func, ast.Attribute) and call.func.attr == "update":
                 queue = keyword(call, "task_default_queue")
@@ -465,23 +472,48 @@ class Celery:
 
     def beats(self, module: ModuleInfo) -> list[BeatEntry]:
         out: list[BeatEntry] = []
-        for stmt, ctx in module.assigns:
+        for stmt, ctx in self._config_assigns(module):
             for target in stmt.targets:
-                if isinstance(target, ast.Subscript) and _named(_last(module, target.value), BEAT_NAMES):
+                if isinstance(target, ast.Subscript) and self._named(module, target.value, BEAT_NAMES):
                     frame = self.tree.frame(ctx)
                     entry = self._dict(stmt.value, frame)
                     out.append(self._beat(target.slice, frame, entry, ctx, stmt))
-                elif _named(_last(module, target), BEAT_NAMES):
+                elif self._named(module, target, BEAT_NAMES):
                     out += self._beat_table(stmt.value, ctx)
         for call, ctx in module.calls_named(UPDATE):
             func = call.func
             if not isinstance(func, ast.Attribute) or func.attr != "update":
                 continue
-            if _named(_last(module, func.value), BEAT_NAMES) and call.args:
+            if self._named(module, func.value, BEAT_NAMES) and call.args:
                 out += self._beat_table(call.args[0], ctx)
             elif (table := keyword(call, "beat_schedule")) is not None:
                 out += self._beat_table(table, ctx)
         return out
+
+    def _config_assigns(self, module: ModuleInfo) -> list[tuple[ast.Assign, Context]]:
+        """The assignments that can set routes, a default queue or a beat schedule, in order: all but those
+        whose targets are all names (or attributes) that cannot be one of those (a name that is ends in
+        it), told from the name alone, so no source text is cut for the thousands of others."""
+        found = self._config.get(id(module))
+        if found is None:
+            found = self._config[id(module)] = []
+            for stmt, ctx in module.assigns:
+                for target in stmt.targets:
+                    if not isinstance(target, ast.Name | ast.Attribute) or _lower_last(target).endswith(
+                        CONFIG_NAMES
+                    ):
+                        found.append((stmt, ctx))
+                        break
+        return found
+
+    def _named(self, module: ModuleInfo, node: ast.expr, names: frozenset[str] | tuple[str, ...]) -> bool:
+        """``app.conf.beat_schedule``, ``CELERY_BEAT_SCHEDULE``, ``beat_schedule``: the last name is one of
+        ``names`` (or ends in ``_`` and one). Three readers ask this of every assignment's targets: the
+        last name, lower-cased, is found once per node."""
+        last = self._last_names.get(id(node))
+        if last is None:
+            last = self._last_names[id(node)] = _last(module, node).rsplit(".", 1)[-1].lower()
+        return last in names or last.endswith(_suffixes(names))
 
     def _beat_table(self, node: ast.expr, ctx: Context) -> list[BeatEntry]:
         """The entries of a schedule dict, written here or bound to a name (maybe in another module)."""
@@ -582,16 +614,14 @@ def _is_str(node: ast.expr | None, value: str | None = None) -> bool:
     )
 
 
+def _lower_last(node: ast.Name | ast.Attribute) -> str:
+    return (node.id if isinstance(node, ast.Name) else node.attr).lower()
+
+
 def _last(module: ModuleInfo, node: ast.expr) -> str:
-    """What ``_named`` reads of an expression: a name's or attribute's own name without the source text
-    (``module.text`` slices the file: 30,000 assignments of a service, for nothing), else the text."""
+    """What ``Celery._named`` reads of an expression: a name's or attribute's own name without the source
+    text (``module.text`` slices the file: 30,000 assignments of a service, for nothing), else the text."""
     return last_name(node) or module.text(node)
-
-
-def _named(text: str, names: frozenset[str] | tuple[str, ...]) -> bool:
-    """``app.conf.beat_schedule``, ``CELERY_BEAT_SCHEDULE``, ``beat_schedule``: the last name is one."""
-    last = text.rsplit(".", 1)[-1].lower()
-    return last in names or last.endswith(_suffixes(names))
 
 
 @functools.cache

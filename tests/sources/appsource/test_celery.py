@@ -208,3 +208,29 @@ def test_a_helper_returning_its_choice_and_helpers_the_reader_does_not_split(tmp
     ]  # fmt: skip
     assert first.choices.call.bindings == (("big", "n > 3"),)
     assert loop.choices is None and aug.choices is None  # a loop or a += : no single assignment per member
+
+
+def test_settings_are_found_by_their_last_name_whatever_the_target_looks_like(tmp_path: Path) -> None:
+    (tmp_path / "conf.py").write_text(
+        textwrap.dedent(
+            """\
+            ROUTES = {"a.*": "one"}
+            CELERY_TASK_ROUTES = ROUTES
+            app.conf.Task_Routes = {"b.*": "two"}
+            MORE = {"c.*": "three"}
+            unrelated, my_celery_routes = MORE  # the text of the target ends in a routes name
+            app.conf["task_routes"] = {"d.*": "never"}
+            queue = x = BEAT = 1
+            celery_default_queue = other = "dq"
+            s.beat_schedule["k"] = {"task": "t", "schedule": 5}
+            """
+        )
+    )
+    source = load_app_source(tmp_path, cache=False)
+    assert [(r.pattern, sorted(r.queue.known)) for r in source.task_routes] == [
+        ("a.*", ["one"]),
+        ("b.*", ["two"]),
+        ("c.*", ["three"]),
+    ]
+    assert [sorted(d.queue.known) for d in source.default_queues] == [["dq"]]
+    assert [b.key for b in source.beats] == ["k"]
