@@ -47,10 +47,12 @@ class Series:
     cpu: list[float] = field(default_factory=list)
 
 
-def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system) of one process."""
+def run_once(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one process. ``cwd`` holds no ``koku_gap``: ``python -c``
+    puts the working directory first on the path, before ``PYTHONPATH``, so a run started in a checkout
+    would import that checkout whatever tree it was meant to time."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert child.stderr is not None
     errors = child.stderr.read()
     _, status, usage = os.wait4(child.pid, 0)
@@ -152,12 +154,13 @@ def main(argv: list[str] | None = None) -> int:
             results[f"{name} cold"] = Series()
             results[f"{name} warm"] = Series()
         for round_number in range(options.rounds + 1):  # the first round fills the caches, uncounted
-            timed = {"plain": run_once(plain, env["after"])}
+            timed = {"plain": run_once(plain, env["after"], work)}
             for name in trees:
                 cold_dir = work / f"cold-{name}-{round_number}"  # empty: nothing cached
-                timed[f"{name} cold"] = run_once(with_source, {**env[name], CACHE_ENV: str(cold_dir)})
+                timed[f"{name} cold"] = run_once(with_source, {**env[name], CACHE_ENV: str(cold_dir)}, work)
                 shutil.rmtree(cold_dir, ignore_errors=True)
-                timed[f"{name} warm"] = run_once(with_source, {**env[name], CACHE_ENV: str(warm_dirs[name])})
+                warm = {**env[name], CACHE_ENV: str(warm_dirs[name])}
+                timed[f"{name} warm"] = run_once(with_source, warm, work)
             if round_number:
                 for label, (wall, cpu) in timed.items():
                     results[label].wall.append(wall)

@@ -19,6 +19,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,9 +29,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 from run import FLOOR_SCRIPT, file_args, inputs  # noqa: E402  (bench/run.py, beside this file)
 
 
-def _timed(command: list[str], env: dict[str, str]) -> float:
+def _timed(command: list[str], env: dict[str, str], cwd: str) -> float:
+    """``cwd`` holds no ``koku_gap``: ``python -c`` puts the working directory first on the path, before
+    ``PYTHONPATH``, so a run started in a checkout would time that checkout for both trees."""
     start = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        command, env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return time.perf_counter() - start
 
 
@@ -52,13 +57,14 @@ def main() -> int:
         compileall.compile_dir(str(tree / "koku_gap"), quiet=1)
     print(f"inputs: {label}; policy {args.policy}")
     ratios: dict[str, list[float]] = {name: [] for name in trees}
-    for round_number in range(args.rounds + 1):  # the first round warms the file cache, uncounted
-        base = _timed(floor, dict(os.environ))
-        for name, tree in trees.items():
-            env = {**os.environ, "PYTHONPATH": str(tree)}
-            took = _timed([sys.executable, "-c", run, *argv], env) / base
-            if round_number:
-                ratios[name].append(took)
+    with tempfile.TemporaryDirectory(prefix="koku-gap-compare-") as neutral:
+        for round_number in range(args.rounds + 1):  # the first round warms the file cache, uncounted
+            base = _timed(floor, dict(os.environ), neutral)
+            for name, tree in trees.items():
+                env = {**os.environ, "PYTHONPATH": str(tree)}
+                took = _timed([sys.executable, "-c", run, *argv], env, neutral) / base
+                if round_number:
+                    ratios[name].append(took)
     for name, tree in trees.items():
         values = ratios[name]
         print(
