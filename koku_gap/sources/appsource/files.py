@@ -62,9 +62,12 @@ def read_tree(
     packages = {rel.rsplit("/", 1)[0] if "/" in rel else "" for rel in paths if rel.endswith("__init__.py")}
     files: list[SourceFile] = []
     total = 0
+    top = str(real_root)
     for rel in paths:
         try:
-            with open(real_root / rel, "rb") as handle:  # never more than the budget left, plus one byte
+            with open(
+                os.path.join(top, rel), "rb"
+            ) as handle:  # never more than the budget left, plus one byte
                 data = handle.read(max_bytes - total + 1)
         except OSError as exc:
             raise InputError(f"{root}/{rel}", None, f"cannot be read: {exc.strerror or exc}") from None
@@ -97,9 +100,11 @@ def _python_files(root: Path, real_root: Path, include_tests: bool) -> list[str]
     def failed(exc: OSError) -> None:
         raise InputError(exc.filename or str(root), None, f"cannot be read: {exc.strerror or exc}")
 
-    for current, dirs, names in os.walk(real_root, onerror=failed):
-        base = os.path.relpath(current, real_root)
-        prefix = "" if base == "." else base.replace(os.sep, "/") + "/"
+    top = str(real_root)
+    cut = len(top) if top.endswith(os.sep) else len(top) + 1  # "/" itself ends in the separator
+    for current, dirs, names in os.walk(top, onerror=failed):
+        # os.walk joins each directory onto the top as given: the rest is the relative path
+        prefix = "" if current == top else current[cut:].replace(os.sep, "/") + "/"
         keep = []
         for name in sorted(dirs):
             if name.startswith(".") or name in SKIPPED_DIRS:

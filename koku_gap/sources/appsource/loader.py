@@ -15,19 +15,14 @@ import tokenize
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from koku_gap.model.evidence import ANALYSIS_VERSION, AppSource, Module, SourceWarning
 from koku_gap.sources.appsource import cache as cache_store
-from koku_gap.sources.appsource.celery import Celery
-from koku_gap.sources.appsource.entrypoints import entry_points
-from koku_gap.sources.appsource.environment import Environment
 from koku_gap.sources.appsource.files import MAX_BYTES, MAX_FILES, SourceFile, digest, read_tree
-from koku_gap.sources.appsource.imports import import_graph
-from koku_gap.sources.appsource.index import ModuleInfo, index_module
-from koku_gap.sources.appsource.installed import installed_apps
-from koku_gap.sources.appsource.kafka import kafka_sites
-from koku_gap.sources.appsource.resolve import Tree
-from koku_gap.sources.appsource.urls import called_names, url_confs, url_includes, url_routes
+
+if TYPE_CHECKING:
+    from koku_gap.sources.appsource.index import ModuleInfo
 
 FACTS = (
     "task_routes",
@@ -117,6 +112,16 @@ def _analyse(files: list[SourceFile], key: str) -> AppSource:
 def _read(
     files: list[SourceFile], key: str, modules: list[ModuleInfo], problems: list[SourceWarning]
 ) -> AppSource:
+    # the readers are imported only when something is read: a cache hit needs none of them
+    from koku_gap.sources.appsource.celery import Celery
+    from koku_gap.sources.appsource.entrypoints import entry_points
+    from koku_gap.sources.appsource.environment import Environment
+    from koku_gap.sources.appsource.imports import import_graph
+    from koku_gap.sources.appsource.installed import installed_apps
+    from koku_gap.sources.appsource.kafka import kafka_sites
+    from koku_gap.sources.appsource.resolve import Tree
+    from koku_gap.sources.appsource.urls import called_names, url_confs, url_includes, url_routes
+
     tree = Tree(modules)
     environment = Environment(tree)
     celery = Celery(tree, environment)
@@ -181,6 +186,8 @@ def _read(
 
 
 def _parse(file: SourceFile, problems: list[SourceWarning]) -> ModuleInfo | None:
+    from koku_gap.sources.appsource.index import index_module  # see _read
+
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(file.data).readline)
         text = file.data.decode(encoding)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from koku_gap.model.errors import InputError
-from koku_gap.sources.appsource import index, load_app_source, loader
+from koku_gap.sources.appsource import index, load_app_source
 from koku_gap.sources.appsource.files import SourceFile
 from koku_gap.sources.appsource.index import Context, ModuleInfo
 from tests.sources.appsource.conftest import APPS, QUEUES, SHOP
@@ -136,13 +136,14 @@ def test_the_readers_name_filters_leave_nothing_out_on_koku(
 
 def test_the_syntax_trees_are_freed_without_the_cyclic_collector(monkeypatch: pytest.MonkeyPatch) -> None:
     held: list[weakref.ref[object]] = []
+    indexed = index.index_module
 
     def index_module(file: SourceFile, tree: ast.Module, text: str) -> ModuleInfo:
-        info = index.index_module(file, tree, text)
+        info = indexed(file, tree, text)
         held.extend((weakref.ref(info), weakref.ref(tree)))
         return info
 
-    monkeypatch.setattr(loader, "index_module", index_module)
+    monkeypatch.setattr(index, "index_module", index_module)
     gc.disable()
     try:
         source = load_app_source(SHOP, cache=False)
