@@ -14,6 +14,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from koku_gap.model.errors import InputError
 
@@ -86,41 +87,59 @@ def read_tree(
 def _python_files(root: Path, real_root: Path, include_tests: bool) -> list[str]:
     found: list[str] = []
 
-    def refuse_if_outside(path: str, rel: str) -> bool:
+    def refuse_if_outside(entry: os.DirEntry[str], rel: str) -> bool:
         """True for a link to skip; InputError for one that leaves the root."""
-        if not os.path.islink(path):
+        if not entry.is_symlink():
             return False
-        target = Path(os.path.realpath(path))
+        target = Path(os.path.realpath(entry.path))
         if target != real_root and real_root not in target.parents:
             raise InputError(
                 f"{root}/{rel}", None, "symbolic link out of the application source: not followed"
             )
         return True
 
-    def failed(exc: OSError) -> None:
+    def failed(exc: OSError) -> NoReturn:
         raise InputError(exc.filename or str(root), None, f"cannot be read: {exc.strerror or exc}")
 
-    top = str(real_root)
-    cut = len(top) if top.endswith(os.sep) else len(top) + 1  # "/" itself ends in the separator
-    for current, dirs, names in os.walk(top, onerror=failed):
-        # os.walk joins each directory onto the top as given: the rest is the relative path
-        prefix = "" if current == top else current[cut:].replace(os.sep, "/") + "/"
+    def walk(directory: str, prefix: str) -> None:
+        """As ``os.walk`` top-down would, but from each entry's own type (a directory entry says whether
+        it is a link): this directory's links first, then its subdirectories in name order."""
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            failed(exc)
+        dirs: list[os.DirEntry[str]] = []
+        names: list[os.DirEntry[str]] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()  # a link to a directory is one, as for os.walk
+            except OSError:
+                is_dir = False
+            (dirs if is_dir else names).append(entry)
         keep = []
-        for name in sorted(dirs):
-            if name.startswith(".") or name in SKIPPED_DIRS:
+        for entry in sorted(dirs, key=_name):
+            if entry.name.startswith(".") or entry.name in SKIPPED_DIRS:
                 continue
-            if not refuse_if_outside(os.path.join(current, name), prefix + name):
-                keep.append(name)
-        dirs[:] = keep
-        for name in sorted(names):
-            if not name.endswith(".py"):
+            if not refuse_if_outside(entry, prefix + entry.name):
+                keep.append(entry)
+        for entry in sorted(names, key=_name):
+            if not entry.name.endswith(".py"):
                 continue
-            rel = prefix + name
-            if refuse_if_outside(os.path.join(current, name), rel):
+            rel = prefix + entry.name
+            if refuse_if_outside(entry, rel):
                 continue
             if include_tests or not is_test_path(rel):
                 found.append(rel)
+        for entry in keep:
+            walk(entry.path, f"{prefix}{entry.name}/")
+
+    walk(str(real_root), "")
     return sorted(found)
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def module_name(rel: str, packages: set[str]) -> tuple[str, bool]:

@@ -108,14 +108,16 @@ def test_a_file_that_cannot_be_read_is_an_input_error(
 def test_a_directory_the_walk_cannot_list_is_an_input_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_walk = os.walk
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "a.py").write_text("x = 1\n")
+    real_scandir = os.scandir
 
-    def failing_walk(top: str, onerror: object = None, **_kwargs: object) -> object:
-        assert callable(onerror)
-        onerror(PermissionError(13, "Permission denied", str(tmp_path / "locked")))
-        return real_walk(top)
+    def failing_scandir(path: str) -> object:  # what root, who reads every directory, never sees
+        if os.path.basename(path) == "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
 
-    monkeypatch.setattr(os, "walk", failing_walk)
+    monkeypatch.setattr(os, "scandir", failing_scandir)
     with pytest.raises(InputError, match="locked: cannot be read: Permission denied"):
         read_tree(tmp_path)
 
