@@ -229,7 +229,7 @@ class Celery:
                     setting = self._imports_setting(module, target, ctx, config)
                     if setting is not None and stmt.value is not None:
                         yield self._imports(setting, stmt.value, stmt, ctx)
-        for call, ctx in module.calls:
+        for call, ctx in module.calls_named(UPDATE):
             if isinstance(call.func, ast.Attribute) and call.func.attr == "update":
                 for name in ("imports", "include"):
                     value = keyword(call, name)
