@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -117,3 +118,17 @@ def test_one_app_given_two_source_checkouts_is_refused_before_either_is_read(tmp
     assert str(err.value) == (
         "app_sources['ledger@b']: app ledger is given twice; give one source checkout per app"
     )
+
+
+def test_a_run_without_app_sources_loads_none_of_the_code_evidence() -> None:
+    """The code-evidence models and readers (25 models, 14 ms of imports) are for --app-source runs:
+    a plain analysis, in a process of its own, never imports them (docs/performance.md)."""
+    probe = (
+        "import sys\nfrom koku_gap.api import analyze\n"
+        "analyze(['fixtures/example/clowdapp.yaml'], ['fixtures/example/rendered.yaml'])\n"
+        "lazy = ('koku_gap.model.evidence', 'koku_gap.sources.appsource', 'koku_gap.engine.senders',\n"
+        "        'koku_gap.engine.conditions', 'koku_gap.engine.env_meaning')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(lazy)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"

@@ -31,13 +31,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from koku_gap.engine.match import MatchResult
-from koku_gap.model.evidence import AppSource, KafkaSite, Resolution
 from koku_gap.model.graph import Component, ComponentGraph, EnvVar, SourceRef
 from koku_gap.model.report import KafkaTopic, TopicKnownBy, TopicPart, TopicParty
 from koku_gap.model.vocabulary import RoleKind
+
+if TYPE_CHECKING:  # the code's evidence models load only when an app source was read (docs/performance.md)
+    from koku_gap.model.evidence import AppSource, KafkaSite, Resolution
 
 TopicVerdict = Literal["proven", "unproven", "unfed"]
 
