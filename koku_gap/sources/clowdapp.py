@@ -32,6 +32,7 @@ from koku_gap.sources import podspec
 from koku_gap.sources.clowder_crd import (
     CLOWDAPP_FIELDS,
     FROM_MAIN_CONTAINER,
+    INIT_CONTAINER_FIELDS,
     LEGACY_POD_FIELDS,
     POD_SPEC_FIELDS,
     READ_THOUGH_UNKNOWN,
@@ -587,7 +588,7 @@ def _pod(
         # Clowder names an unnamed init container after its deployment (only one may be unnamed)
         default_name = f"{name}-init" if len(raw_inits) == 1 else f"{name}-init-{index}"
         read = podspec.container(
-            init,
+            _as_clowder_reads(init),
             name=str(init.get("name") or default_name),
             image=podspec.text(init.get("image")) or image,
             params=params,
@@ -596,7 +597,9 @@ def _pod(
             inherited_env=main.env if inherit else (),
             inherit_env=inherit,
         )
-        inits.append(read.model_copy(update=_AS_CLOWDER_BUILDS_INITS | _from_main(main)))
+        inits.append(
+            read.model_copy(update={"resources": main.resources, "volume_mounts": main.volume_mounts})
+        )
     sidecars = tuple(  # Clowder adds a sidecar only when it says `enabled: true`
         str(s.get("name"))
         for s in podspec.seq(pod.get("sidecars"))
@@ -606,20 +609,19 @@ def _pod(
     return (main,), tuple(inits), sidecars, volumes
 
 
-# What Clowder's init container has of its own beyond name, image, command, args and env: nothing
-# (providers/deployment/impl.go, ProcessInitContainers); the keys it drops are unknown-key warnings.
-_AS_CLOWDER_BUILDS_INITS: dict[str, object] = {
-    "env_from": (),
-    "liveness_probe": None,
-    "readiness_probe": None,
-    "startup_probe": None,
-    "ports": (),
-}
-
-
-def _from_main(main: Container) -> dict[str, object]:
-    """What an init container takes from the main container, as Clowder builds it."""
-    return {"resources": main.resources, "volume_mounts": main.volume_mounts}
+def _as_clowder_reads(init: Mapping[str, Any]) -> LDict:
+    """An init container's mapping with only the keys Clowder builds it from (``InitContainer``:
+    name, image, command, args, inheritEnv, env; ProcessInitContainers), lines kept: what it drops
+    (probes, ports, envFrom, its own resources and volumeMounts) is an unknown-key warning, and read
+    into nothing, the role included. The main container's resources and volumeMounts are added after."""
+    kept = LDict(line_of(init, 0))
+    lines = getattr(init, "key_lines", {})
+    for key, value in init.items():
+        if key in INIT_CONTAINER_FIELDS:
+            kept[key] = value
+            if key in lines:
+                kept.key_lines[key] = lines[key]
+    return kept
 
 
 def _deployment(
