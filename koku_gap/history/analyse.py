@@ -47,6 +47,23 @@ class ChartOptions:
     renderer: Renderer = "auto"
     skip_failing_templates: bool = False
 
+    @classmethod
+    def of(
+        cls, chart: ChartSpec, renderer: Renderer = "auto", skip_failing_templates: bool = False
+    ) -> ChartOptions:
+        """The options ``chart`` is rendered with, for the same chart at other commits."""
+        return cls(
+            values=tuple(str(v) for v in chart.values),
+            set_values=tuple(chart.set_values),
+            set_string_values=tuple(chart.set_string_values),
+            release=chart.release,
+            namespace=chart.namespace,
+            api_versions=tuple(chart.api_versions),
+            kube_version=chart.kube_version,
+            renderer=renderer,
+            skip_failing_templates=skip_failing_templates,
+        )
+
     def spec(self, path: Path) -> ChartSpec:
         return ChartSpec(
             path=path,
