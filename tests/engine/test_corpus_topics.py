@@ -29,17 +29,10 @@ import pytest
 
 from koku_gap.api import analyze
 from koku_gap.model.report import KafkaTopic, Report, TopicParty
+from tests.helpers.corpus import CHARTS as ALL_CHARTS
+from tests.helpers.corpus import FIVE, INGRESS, KOKU
 
-KOKU = "koku/clowdapp-2026-08-14-f6cc00b31.yaml"
-ROS = "ros/ros-ocp-backend-clowdapp-2026-08-20-2d24259.yaml"
-KRUIZE = "ros/kruize-clowdapp-2026-08-20-2d24259.yaml"
-INGRESS = "wild/RedHatInsights__insights-ingress-go__deploy_clowdapp.yaml"
-SOURCES = "wild/RedHatInsights__sources-api-go__deploy_clowdapp.yaml"
-FIVE = (KOKU, ROS, KRUIZE, INGRESS, SOURCES)
-CHARTS = {
-    "0cc9aa7d": "chart/cost-onprem-2026-01-12-0cc9aa7d.yaml",
-    "7cc5007a": "chart/cost-onprem-2026-02-12-7cc5007a.yaml",
-}
+CHARTS = {date: ALL_CHARTS[date] for date in ("0cc9aa7d", "7cc5007a")}
 LISTENER = {"0cc9aa7d": "cost-onprem-koku-api-listener", "7cc5007a": "cost-onprem-koku-listener"}
 ANNOUNCE_ENV = {"0cc9aa7d": "KAFKA_ROS_TOPIC", "7cc5007a": "INGRESS_KAFKAANNOUNCETOPIC"}
 

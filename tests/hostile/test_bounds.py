@@ -16,6 +16,7 @@ import pytest
 
 from koku_gap.cli import main
 from tests.helpers.engine import clowdapp, deployment, manifests, workload, write
+from tests.sources.helm.charts import hostile_chart
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "fixtures" / "charts" / "clowdapp.yaml"
@@ -23,22 +24,13 @@ RENDERED = ROOT / "fixtures" / "example" / "rendered.yaml"
 EXAMPLE_APP = ROOT / "fixtures" / "example" / "clowdapp.yaml"
 
 
-def _chart(root: Path, template: str, values: str = "") -> Path:
-    chart = root / "hostile"
-    (chart / "templates").mkdir(parents=True)
-    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: hostile\nversion: 0.1.0\n")
-    (chart / "values.yaml").write_text(values)
-    (chart / "templates" / "cm.yaml").write_text(template)
-    return chart
-
-
 def _nested_range(root: Path) -> list[str]:
     template = "a: {{ range $i := until 100000 }}{{ range $j := until 100000 }}xxxxxxxxxx{{ end }}{{ end }}\n"
-    return ["--clowdapp", str(APP), "--chart", str(_chart(root, template))]
+    return ["--clowdapp", str(APP), "--chart", str(hostile_chart(root, template))]
 
 
 def _self_rendering_tpl(root: Path) -> list[str]:
-    chart = _chart(root, "a: {{ tpl .Values.x . }}\n", 'x: "{{ tpl .Values.x . }}"\n')
+    chart = hostile_chart(root, "a: {{ tpl .Values.x . }}\n", 'x: "{{ tpl .Values.x . }}"\n')
     return ["--clowdapp", str(APP), "--chart", str(chart)]
 
 

@@ -31,6 +31,16 @@ LISTENER = str(CHARTS / "values-listener.yaml")  # listener.enabled: true
 FAILING = "shop/templates/route.yaml"
 
 
+def hostile_chart(root: Path, template: str, values: str = "") -> Path:
+    """A one-template chart under ``root`` (``hostile/``): the template and values a hostile test feeds."""
+    chart = root / "hostile"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: hostile\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text(values)
+    (chart / "templates" / "cm.yaml").write_text(template)
+    return chart
+
+
 def sources(text: str) -> list[str]:
     """The ``# Source:`` of each document, in order."""
     return re.findall(r"^# Source: (.+)$", text, re.M)

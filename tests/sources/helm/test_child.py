@@ -18,18 +18,9 @@ from koku_gap.model.errors import InputError
 from koku_gap.sources.helm.engine_python import PythonEngine
 from koku_gap.sources.helm.job import read_job
 from koku_gap.sources.helm.spec import ChartSpec
-from tests.sources.helm.charts import SHOP
+from tests.sources.helm.charts import SHOP, hostile_chart
 
 LIMIT = 1 << 30  # 1 GiB: far above what the fixture charts need, far below what the hostile ones ask
-
-
-def _chart(root: Path, template: str, values: str = "") -> Path:
-    chart = root / "hostile"
-    (chart / "templates").mkdir(parents=True)
-    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: hostile\nversion: 0.1.0\n")
-    (chart / "values.yaml").write_text(values)
-    (chart / "templates" / "cm.yaml").write_text(template)
-    return chart
 
 
 def _refused(chart: Path, seconds: float = 20) -> tuple[str, float]:
@@ -57,7 +48,7 @@ def _refused(chart: Path, seconds: float = 20) -> tuple[str, float]:
 def test_a_template_that_wants_more_memory_than_allowed_is_one_line(
     tmp_path: Path, template: str, values: str
 ) -> None:
-    message, took = _refused(_chart(tmp_path, template, values))
+    message, took = _refused(hostile_chart(tmp_path, template, values))
     assert message.startswith("rendering stopped: it needed more than 1024 MiB")
     assert took < 10  # measured: 0.2-0.9 s
 
@@ -66,7 +57,7 @@ def test_a_template_that_spins_is_stopped_at_the_time_limit(tmp_path: Path) -> N
     spin = (
         "{{ $n := until 50000 }}a: {{ range $i := $n }}{{ range $j := $n }}{{ end }}{{ end }}1\n"  # one list
     )
-    chart = _chart(tmp_path, spin)
+    chart = hostile_chart(tmp_path, spin)
     message, took = _refused(chart, seconds=1.5)
     assert message == "rendering stopped after 1.5 s: a template loops or the chart is too large"
     assert took < 10
