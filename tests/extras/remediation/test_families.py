@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from ruamel.yaml import YAML
 
 import koku_gap
 from koku_gap.model.report import Report
+from tests.extras.remediation.helm import render_suggested
 from tests.helpers.engine import celery, clowdapp, container, deployment, job, manifests, run, workload
 
 COMMON = {"DJANGO_SETTINGS": "shop.settings", "LOG_LEVEL": "INFO"}
@@ -55,19 +55,7 @@ def _report(tmp_path: Path) -> Report:
 
 
 def _render(tmp_path: Path, path: str, template: str, values: str) -> list[dict[str, Any]]:
-    helm = pytest.importorskip("helm_python")
-    chart = tmp_path / f"chart-{len(list(tmp_path.iterdir()))}"
-    (chart / "templates").mkdir(parents=True)
-    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: suggested\nversion: 0.1.0\n", encoding="utf-8")
-    (chart / "values.yaml").write_text(values, encoding="utf-8")
-    (chart / path).write_text(template, encoding="utf-8")
-    loaded = helm.Chart.load(str(chart))
-    try:
-        rendered = loaded.render(name="rel", namespace="ns")
-    finally:
-        loaded.close()
-    yaml = YAML(typ="safe", pure=True)
-    return [d for text in rendered.values() for d in yaml.load_all(text) if d]
+    return render_suggested(tmp_path / f"chart-{len(list(tmp_path.iterdir()))}", path, template, values)
 
 
 def _pod(doc: dict[str, Any]) -> dict[str, Any]:

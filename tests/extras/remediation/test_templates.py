@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ruamel.yaml import YAML
 
 from koku_gap.engine.policy import load_policy
 from koku_gap.extras.remediation import (
@@ -20,6 +19,7 @@ from koku_gap.extras.remediation import (
 from koku_gap.model.graph import Component
 from koku_gap.sources.clowdapp import load_clowdapp
 from koku_gap.sources.manifests import load_manifests
+from tests.extras.remediation.helm import render_suggested
 from tests.helpers.kube import problems
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -33,24 +33,12 @@ def _component(name: str) -> Component:
 
 
 def _render(tmp_path: Path, component: Component, values: str | None = None) -> list[dict[str, Any]]:
-    helm = pytest.importorskip("helm_python")
-    chart = tmp_path / "chart"
-    (chart / "templates").mkdir(parents=True)
-    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: suggested\nversion: 0.1.0\n", encoding="utf-8")
-    (chart / "values.yaml").write_text(values or values_yaml(component, prefixes=PREFIXES), encoding="utf-8")
-    (chart / template_path(component, prefixes=PREFIXES)).write_text(
-        helm_template(component, prefixes=PREFIXES), encoding="utf-8"
+    return render_suggested(
+        tmp_path / "chart",
+        template_path(component, prefixes=PREFIXES),
+        helm_template(component, prefixes=PREFIXES),
+        values or values_yaml(component, prefixes=PREFIXES),
     )
-    loaded = helm.Chart.load(str(chart))
-    try:
-        rendered = loaded.render(name="rel", namespace="ns")
-    finally:
-        loaded.close()
-    yaml = YAML(typ="safe", pure=True)
-    docs: list[dict[str, Any]] = []
-    for text in rendered.values():
-        docs.extend(d for d in yaml.load_all(text) if d)
-    return docs
 
 
 def _container(doc: dict[str, Any]) -> dict[str, Any]:
