@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import functools
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from koku_gap.model.evidence import (
     BeatEntry,
@@ -29,7 +30,7 @@ from koku_gap.model.evidence import (
     Value,
 )
 from koku_gap.sources.appsource.environment import Environment, followable
-from koku_gap.sources.appsource.index import Context, ModuleInfo, keyword, last_name
+from koku_gap.sources.appsource.index import Context, ModuleInfo, NodeAt, keyword, last_name, node_at
 from koku_gap.sources.appsource.resolve import (
     ClassSym,
     Frame,
@@ -57,32 +58,50 @@ UPDATE = ("update",)  # app.conf.update(task_routes=...), beat_schedule.update({
 ROUTING_CALLS = SIGNATURE_METHODS | {"set", "apply_async", "delay", "send_task", "signature", "Signature"}
 
 
+@dataclass(frozen=True)
+class AppCall:
+    """``app.autodiscover_tasks(...)`` (``autodiscover``: where; ``names``: the packages it lists) or
+    ``app.config_from_object(...)`` (``names``: the objects) of the app at ``apps[app]``."""
+
+    app: int
+    autodiscover: Place | None
+    names: tuple[str, ...]
+
+
 class Celery:
     def __init__(self, tree: Tree, environment: Environment) -> None:
         self.tree = tree
         self.env = environment
         self.tasks: list[CeleryTask] = []
         self._task_names: dict[tuple[str, str], str] = {}  # (module, function) -> registered name
-        self._app_calls: dict[int, int] = {}  # id(Celery(...) call) -> index in apps
+        self._app_calls: dict[NodeAt, int] = {}  # where a Celery(...) call is -> index in apps
         self._callers: dict[tuple[int, str], tuple[CallSite, ...]] = {}  # (id(module), function) -> calls
         self._last_names: dict[int, str] = {}  # id(target node) -> its last name, lower-cased (_named)
         self._config: dict[int, list[tuple[ast.Assign, Context]]] = {}  # id(module) -> _config_assigns
         self.apps: list[CeleryApp] = []
         # the names a Celery class can be called by: Celery and the tree's classes deriving from a class
-        self._celery_names = {"Celery"} | {
-            node.name for module in tree.modules.values() for node, _ in module.classes.values() if node.bases
-        }
+        self._celery_names = {"Celery"}.union(*(s.derived_classes for s in tree.modules.each_summary()))
 
     # --- tasks and apps, read first: the routing sites refer to them ------------------------------------
 
-    def read_tasks(self, module: ModuleInfo) -> None:
+    # Each is read module by module (``tasks_in``, ``apps_in``, ``app_calls_in``) and added to the tree's
+    # in file order (``add_*``): a process reading half the modules adds the other half's as read there.
+
+    def tasks_in(self, module: ModuleInfo) -> list[tuple[str, CeleryTask]]:
+        """The module's task functions: (qualified name of the function, the task)."""
+        found: list[tuple[str, CeleryTask]] = []
         for qualname, (node, _scope, outer) in module.functions.items():
             for decorator in node.decorator_list:
                 task = self._task(decorator, qualname, node.name, outer)
                 if task is not None:
-                    self.tasks.append(task)
-                    self._task_names[(module.name, qualname)] = task.name
+                    found.append((qualname, task))
                     break
+        return found
+
+    def add_tasks(self, module: str, found: list[tuple[str, CeleryTask]]) -> None:
+        for qualname, task in found:
+            self.tasks.append(task)
+            self._task_names[(module, qualname)] = task.name
 
     def _task(self, decorator: ast.expr, qualname: str, name: str, ctx: Context) -> CeleryTask | None:
         func = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -110,7 +129,9 @@ class Celery:
         known = self.tree.resolve_in(node, frame).known
         return next(iter(known)) if len(known) == 1 else None
 
-    def read_apps(self, module: ModuleInfo) -> None:
+    def apps_in(self, module: ModuleInfo) -> list[tuple[NodeAt, CeleryApp]]:
+        """The module's ``Celery(...)`` applications, with where each call is."""
+        found: list[tuple[NodeAt, CeleryApp]] = []
         targets = module.assigned_to
         for call, ctx in module.calls_named(self._celery_names):
             if last_name(call.func) not in self._celery_names:
@@ -120,15 +141,19 @@ class Celery:
             frame = self.tree.frame(ctx)
             main = call.args[0] if call.args else keyword(call, "main")
             include = keyword(call, "include")
-            self._app_calls[id(call)] = len(self.apps)
-            self.apps.append(
-                CeleryApp(
-                    variable=(targets.get(id(call)) or "").rsplit(".", 1)[-1] or module.text(call.func),
-                    place=ctx.place(call),
-                    main=self._single(main, frame) if main is not None else None,
-                    include=self._strings(include, frame) if include is not None else (),
-                )
+            app = CeleryApp(
+                variable=(targets.get(id(call)) or "").rsplit(".", 1)[-1] or module.text(call.func),
+                place=ctx.place(call),
+                main=self._single(main, frame) if main is not None else None,
+                include=self._strings(include, frame) if include is not None else (),
             )
+            found.append((node_at(module, call), app))
+        return found
+
+    def add_apps(self, found: list[tuple[NodeAt, CeleryApp]]) -> None:
+        for at, app in found:
+            self._app_calls[at] = len(self.apps)
+            self.apps.append(app)
 
     def _is_celery_class(self, func: ast.expr, frame: Frame, depth: int = 0) -> bool:
         symbol = self.tree.symbol(func, frame)
@@ -160,13 +185,14 @@ class Celery:
     def app_of(self, node: ast.expr, frame: Frame) -> int | None:
         symbol = self.tree.symbol(node, frame)
         if isinstance(symbol, ValueSym):
-            for value, _ in symbol.values:
-                if value is not None and id(value) in self._app_calls:
-                    return self._app_calls[id(value)]
+            for value, where in symbol.values:
+                if isinstance(value, ast.Call) and (at := node_at(where.module, value)) in self._app_calls:
+                    return self._app_calls[at]
         return None
 
-    def read_app_calls(self, module: ModuleInfo) -> None:
+    def app_calls_in(self, module: ModuleInfo) -> list[AppCall]:
         """``app.autodiscover_tasks(...)`` and ``app.config_from_object(...)`` of the apps read."""
+        found: list[AppCall] = []
         for call, ctx in module.calls_named(APP_CALLS):
             func = call.func
             if not isinstance(func, ast.Attribute) or func.attr not in APP_CALLS:
@@ -175,18 +201,26 @@ class Celery:
             index = self.app_of(func.value, frame)
             if index is None:
                 continue
-            app = self.apps[index]
             if func.attr == "autodiscover_tasks":
                 packages = call.args[0] if call.args else keyword(call, "packages")
                 literal = self._strings(packages, frame) if isinstance(packages, ast.List | ast.Tuple) else ()
-                update = {
-                    "autodiscover": (*app.autodiscover, ctx.place(call)),
-                    "autodiscover_packages": tuple(sorted({*app.autodiscover_packages, *literal})),
-                }
+                found.append(AppCall(index, ctx.place(call), literal))
             else:
                 objects = self._strings(call.args[0], frame) if call.args else ()
-                update = {"config_from_object": (*app.config_from_object, *objects)}
-            self.apps[index] = app.model_copy(update=update)
+                found.append(AppCall(index, None, objects))
+        return found
+
+    def add_app_calls(self, found: list[AppCall]) -> None:
+        for call in found:
+            app = self.apps[call.app]
+            if call.autodiscover is not None:
+                update = {
+                    "autodiscover": (*app.autodiscover, call.autodiscover),
+                    "autodiscover_packages": tuple(sorted({*app.autodiscover_packages, *call.names})),
+                }
+            else:
+                update = {"config_from_object": (*app.config_from_object, *call.names)}
+            self.apps[call.app] = app.model_copy(update=update)
 
     # --- routes, senders, beats ------------------------------------------------------------------------
 
@@ -584,7 +618,7 @@ class Celery:
     def _find_callers(self, ctx: Context, function: str) -> tuple[CallSite, ...]:
         short = function.rsplit(".", 1)[-1]
         out: list[CallSite] = []
-        for module in self.tree.modules.values():
+        for module in self.tree.modules.calling(short):
             for call, where in module.calls_named((short,)):
                 func = call.func
                 if last_name(func) != short:

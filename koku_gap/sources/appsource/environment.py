@@ -11,6 +11,7 @@ say what setting the variable changes (``ROOT_URLCONF``, ``INSTALLED_APPS``) bef
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from koku_gap.model.evidence import (
@@ -71,6 +72,16 @@ class EnvCall:
     parse_default: bool = False
 
 
+@dataclass(frozen=True)
+class Noted:
+    """A function conditions call, by file (a dotted name may be two files) and qualified name."""
+
+    file: str
+    qualname: str
+    level: int
+    names: tuple[str, ...]
+
+
 @dataclass
 class _Called:
     """A function conditions call: by which names (``module.expression``), from how deep a call chain."""
@@ -92,24 +103,8 @@ class Environment:
         self._wrappers: dict[tuple[str, str], tuple[str, str | None, EnvCall] | None] = {}
         self._naming: set[int] = set()  # variable names being resolved: `X = os.getenv(X)` must end
         # cheap tests before a lookup: the names Env() objects are bound to, the one-call functions
-        self._env_names: set[str] = set()
-        self._wrapper_names: set[str] = set()
-        for module in tree.modules.values():
-            for stmt, _ in module.statements:
-                if (
-                    isinstance(stmt, ast.Assign)
-                    and isinstance(stmt.value, ast.Call)
-                    and last_name(stmt.value.func) == "Env"
-                ):
-                    self._env_names.update(n for t in stmt.targets if (n := last_name(t)))
-            for node, _scope, _ctx in module.functions.values():
-                body = [
-                    s
-                    for s in node.body
-                    if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
-                ]
-                if len(body) == 1 and isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Call):
-                    self._wrapper_names.add(node.name)
+        self._env_names: set[str] = set().union(*(s.env_objects for s in tree.modules.each_summary()))
+        self._wrapper_names: set[str] = set().union(*(s.wrappers for s in tree.modules.each_summary()))
         # the callees env_call can accept: getenv, environ.get, env.<cast>, env(...), a wrapper
         self._read_names = {"getenv", "get", *ENV_CASTS, *ENV_CASTS_WITH_CAST_ARG}
         self._read_names |= self._env_names | self._wrapper_names
@@ -346,6 +341,23 @@ class Environment:
             if helper is not None and len(called.names) > len(helper.names):
                 out[key] = helper.model_copy(update={"names": tuple(sorted(called.names))})
         return [h for h in out.values() if h is not None]
+
+    def noted(self) -> list[Noted]:
+        """The functions ``note_calls`` noted, as another process reading the same tree can add them."""
+        return [
+            Noted(c.callee.module.file.path, c.callee.qualname, c.level, tuple(sorted(c.names)))
+            for c in self._called.values()
+        ]
+
+    def add_noted(self, noted: Iterable[Noted], module_of_file: Callable[[str], ModuleInfo]) -> None:
+        """Add what another process noted (``noted``) reading other modules of this tree."""
+        for entry in noted:
+            module = module_of_file(entry.file)
+            node, scope, _ = module.functions[entry.qualname]
+            callee = FunctionSym(module, node, scope, entry.qualname)
+            called = self._called.setdefault((module.name, entry.qualname), _Called(callee, entry.level))
+            called.level = min(called.level, entry.level)
+            called.names.update(entry.names)
 
     def _helper(self, called: _Called) -> Helper | None:
         callee = called.callee

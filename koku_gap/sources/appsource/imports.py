@@ -9,15 +9,32 @@ import once it has loaded the module.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from koku_gap.sources.appsource.index import ModuleInfo
 
+Imported = tuple[str, str | None]  # (absolute module, from-name)
 
-def import_graph(modules: list[ModuleInfo], *, at_load: bool = False) -> dict[str, tuple[str, ...]]:
+
+@dataclass(frozen=True)
+class ModuleImports:
+    """What a module imports, anywhere and outside functions: all the graph needs, without the tree."""
+
+    name: str
+    imported: tuple[Imported, ...]
+    at_load: frozenset[Imported]
+
+    @classmethod
+    def of(cls, module: ModuleInfo) -> ModuleImports:
+        return cls(module.name, tuple(module.imported), frozenset(module.imported_at_load))
+
+
+def import_graph(modules: list[ModuleImports], *, at_load: bool = False) -> dict[str, tuple[str, ...]]:
     known = {m.name for m in modules}
     graph: dict[str, tuple[str, ...]] = {}
     for module in modules:
         found: set[str] = set()
-        for name, attr in module.imported_at_load if at_load else module.imported:
+        for name, attr in module.at_load if at_load else module.imported:
             for candidate in (f"{name}.{attr}" if attr else None, name):
                 if candidate and candidate in known:
                     found.add(candidate)

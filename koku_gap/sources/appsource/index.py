@@ -19,6 +19,14 @@ from koku_gap.model.evidence import CodeRef, Place
 from koku_gap.sources.appsource.files import SourceFile
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+NodeAt = tuple[str, int, int, int, int]  # file, line, column, end line, end column
+
+
+def node_at(module: ModuleInfo, node: ast.expr) -> NodeAt:
+    """Where an expression is, as a key that names the same node in any process that parsed the file
+    (an ``id`` names it in one process only)."""
+    end_line, end_col = node.end_lineno or node.lineno, node.end_col_offset or node.col_offset
+    return (module.file.path, node.lineno, node.col_offset, end_line, end_col)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,13 @@ Whatever cannot be followed becomes an explicit unknown with the reason, never a
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from koku_gap.model.evidence import Resolution, Value, is_settings_module
+from koku_gap.sources.appsource.files import SourceFile
 from koku_gap.sources.appsource.index import Context, FunctionNode, ModuleInfo, Scope
+from koku_gap.sources.appsource.summary import Summary
 
 MAX_DEPTH = 12  # names followed from one use site: local -> helper call -> parameter -> enum -> literal is 5
 MAX_VALUES = 64  # members of one set; beyond that the set says nothing a reader can check
@@ -70,13 +72,88 @@ Symbol = ModuleSym | ClassSym | FunctionSym | ExternalSym | ValueSym
 EnvDefault = Callable[[ast.Call, Frame], tuple[str, ast.expr | None] | None]
 
 
+class ParseFailed(Exception):
+    """A module that parsed in the process that owns it failed to parse here (nested too deeply for the
+    stack left where it was asked for): this process's answers would differ, so its work is discarded."""
+
+
+class Modules(Mapping[str, ModuleInfo]):
+    """The tree's modules by dotted name, the first file of a name that parses winning, each parsed and
+    indexed when first asked for. Which files parse, and each one's :class:`Summary`, are known for the
+    whole tree from the start (``summaries``, by file index; None: it does not parse), so a lookup or a
+    scan touches only the modules it needs; ``parsed`` holds the ones read already. Iterated in the order
+    ``{m.name: m for m in reversed(parsed modules)}`` gives, which the scans' results follow."""
+
+    def __init__(
+        self,
+        files: Sequence[SourceFile],
+        summaries: Sequence[Summary | None],
+        parsed: dict[int, ModuleInfo],
+        parse: Callable[[SourceFile], ModuleInfo | None],
+    ) -> None:
+        self.files = files
+        self.summaries = summaries
+        self.parsed = parsed
+        self._parse = parse
+        self._winner: dict[str, int] = {}
+        for index in reversed(range(len(files))):
+            if summaries[index] is not None:
+                self._winner[files[index].module] = index
+
+    def at(self, index: int) -> ModuleInfo:
+        """The module of file ``index``, which parses (its summary is not None)."""
+        found = self.parsed.get(index)
+        if found is None:
+            found = self._parse(self.files[index])
+            if found is None:
+                raise ParseFailed(self.files[index].path)
+            self.parsed[index] = found
+        return found
+
+    def __getitem__(self, name: str) -> ModuleInfo:
+        return self.at(self._winner[name])
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._winner
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._winner)
+
+    def __len__(self) -> int:
+        return len(self._winner)
+
+    def get(self, name: str, default: ModuleInfo | None = None) -> ModuleInfo | None:  # type: ignore[override]
+        index = self._winner.get(name)
+        return default if index is None else self.at(index)
+
+    def calling(self, name: str) -> list[ModuleInfo]:
+        """The modules with a call whose callee's last name is ``name``, in this mapping's order."""
+        return [self.at(i) for i in self._winner.values() if name in self._summary(i).call_names]
+
+    def each_summary(self) -> Iterator[Summary]:
+        return (self._summary(i) for i in self._winner.values())
+
+    def _summary(self, index: int) -> Summary:
+        found = self.summaries[index]
+        assert found is not None  # only files that parse win a name
+        return found
+
+
 class Tree:
     """The modules of one source tree by dotted name, and the lookups between them."""
 
-    def __init__(self, modules: list[ModuleInfo]) -> None:
-        self.modules = {m.name: m for m in reversed(modules)}  # the first file wins a duplicate name
-        self.settings_modules = [m for m in modules if is_settings_module(m.name)]
+    def __init__(self, modules: Modules) -> None:
+        self.modules = modules
+        self._settings_files = [  # every file of a settings module that parses, duplicates too
+            i
+            for i, s in enumerate(modules.summaries)
+            if s is not None and is_settings_module(modules.files[i].module)
+        ]
         self.env_default: EnvDefault | None = None  # set by the environment reader
+
+    @property
+    def settings_modules(self) -> list[ModuleInfo]:
+        return [self.modules.at(i) for i in self._settings_files]
 
     def frame(self, ctx: Context) -> Frame:
         return Frame(ctx.module, ctx.scope)

@@ -15,7 +15,7 @@ Class-based views (``View.as_view()``) and router registrations are not read.
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from koku_gap.model.evidence import UrlConf, UrlInclude, UrlRoute, is_settings_module
 from koku_gap.sources.appsource.environment import Environment
@@ -37,15 +37,27 @@ URLCONF = "ROOT_URLCONF"
 Calls = Mapping[str, list[tuple[ast.Call, Context]]]
 
 
-def called_names(tree: Tree) -> Calls:
+class CalledNames(Mapping[str, list[tuple[ast.Call, Context]]]):
     """Every call of the tree by the last name of what it calls: a view also called as a function is not
-    a view only."""
-    out: dict[str, list[tuple[ast.Call, Context]]] = {}
-    for module in tree.modules.values():  # the index has each module's calls by that name already
-        calls = module.calls
-        for name, indices in module.call_names.items():
-            out.setdefault(name, []).extend(calls[i] for i in indices)
-    return out
+    a view only. Gathered for a name when first asked, from the modules that call it."""
+
+    def __init__(self, tree: Tree) -> None:
+        self._tree = tree
+        self._found: dict[str, list[tuple[ast.Call, Context]]] = {}
+
+    def __getitem__(self, name: str) -> list[tuple[ast.Call, Context]]:
+        if name not in self._found:
+            found = [m.calls[i] for m in self._tree.modules.calling(name) for i in m.call_names[name]]
+            if not found:
+                raise KeyError(name)
+            self._found[name] = found
+        return self._found[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(set().union(*(s.call_names for s in self._tree.modules.each_summary()))))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def url_routes(tree: Tree, environment: Environment, module: ModuleInfo, called: Calls) -> list[UrlRoute]:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from koku_gap.model.errors import InputError
-from koku_gap.sources.appsource import index, load_app_source
+from koku_gap.sources.appsource import index, load_app_source, reading
 from koku_gap.sources.appsource.files import SourceFile
 from koku_gap.sources.appsource.index import Context, ModuleInfo
 from tests.sources.appsource.conftest import APPS, QUEUES, SHOP
@@ -143,7 +143,7 @@ def test_the_syntax_trees_are_freed_without_the_cyclic_collector(monkeypatch: py
         held.extend((weakref.ref(info), weakref.ref(tree)))
         return info
 
-    monkeypatch.setattr(index, "index_module", index_module)
+    monkeypatch.setattr(reading, "index_module", index_module)
     gc.disable()
     try:
         source = load_app_source(SHOP, cache=False)
