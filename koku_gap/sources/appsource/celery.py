@@ -39,6 +39,7 @@ from koku_gap.sources.appsource.resolve import (
     ValueSym,
     bind_arguments,
 )
+from koku_gap.sources.appsource.summary import derived_from
 
 CELERY_CLASSES = frozenset({"celery.Celery", "celery.app.Celery", "celery.app.base.Celery"})
 TASK_DECORATORS = frozenset({"celery.shared_task", "celery.task", "celery.app.shared_task"})
@@ -80,7 +81,10 @@ class Celery:
         self._config: dict[int, list[tuple[ast.Assign, Context]]] = {}  # id(module) -> _config_assigns
         self.apps: list[CeleryApp] = []
         # the names a Celery class can be called by: Celery and the tree's classes deriving from a class
-        self._celery_names = {"Celery"}.union(*(s.derived_classes for s in tree.modules.each_summary()))
+        # (and of those, the ones an import or a base chain can lead from Celery: resolving every other
+        # class's name would parse its module for nothing)
+        derived = {"Celery"}.union(*(s.derived_classes for s in tree.modules.each_summary()))
+        self._celery_names = derived & derived_from("Celery", tree.modules.each_summary())
 
     # --- tasks and apps, read first: the routing sites refer to them ------------------------------------
 
