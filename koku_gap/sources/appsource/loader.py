@@ -29,15 +29,19 @@ def load_app_source(
     include_tests: bool = False,
     cache: bool = True,
     cache_dir: str | os.PathLike[str] | None = None,
+    workers: int | None = None,
 ) -> AppSource:
     """The evidence read from the Python source under ``path``. Test files (``tests/``, ``test_*.py``,
-    ``conftest.py``) are left out unless ``include_tests``: no deployed process runs them.
+    ``conftest.py``) are left out unless ``include_tests``: no deployed process runs them. ``workers``:
+    how many processes parse a tree the cache does not hold (``analyse``).
 
     InputError: ``path`` missing or unreadable, a symbolic link out of it, over ``max_files`` files or
     ``max_bytes`` bytes of ``.py``."""
     root = Path(path)
     files = read_tree(root, max_files=max_files, max_bytes=max_bytes, include_tests=include_tests)
-    return load_read_tree(root, files, include_tests=include_tests, cache=cache, cache_dir=cache_dir)
+    return load_read_tree(
+        root, files, include_tests=include_tests, cache=cache, cache_dir=cache_dir, workers=workers
+    )
 
 
 def load_read_tree(
@@ -47,15 +51,18 @@ def load_read_tree(
     include_tests: bool = False,
     cache: bool = True,
     cache_dir: str | os.PathLike[str] | None = None,
+    workers: int | None = None,
 ) -> AppSource:
     """``load_app_source`` of a tree its caller has read already (``read_tree(root, ...)``, with the
     same ``include_tests``): a checkout is walked and read once."""
+    if workers not in (None, 1, 2):
+        raise ValueError(f"workers must be 1, 2 or None, not {workers!r}")
     files = list(files)
     key = digest(files, f"koku-gap appsource v{ANALYSIS_VERSION} tests={include_tests}")
     directory = cache_store.cache_dir(cache_dir) if cache else None
     if directory is not None and (cached := cache_store.read_cached(directory, key)) is not None:
         return cached.model_copy(update={"root": str(root)})
-    source = analyse(files, key)
+    source = analyse(files, key, workers=workers)
     if directory is not None:
         cache_store.write_cached(directory, source)
     return source.model_copy(update={"root": str(root)})

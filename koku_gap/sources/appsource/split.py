@@ -41,8 +41,6 @@ def worth_splitting(files: Sequence[SourceFile], workers: int | None) -> bool:
     exists, this process may use two cores, and it runs no other thread (a thread holding a lock at
     the fork would leave the child stuck on it)."""
     if workers is not None:
-        if workers not in (1, 2):
-            raise ValueError(f"workers must be 1 or 2, not {workers}")
         return workers == 2 and hasattr(os, "fork")
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return False
@@ -91,8 +89,11 @@ class Pair:
             self._send(Broken())
 
     def _send(self, value: object) -> None:
-        pickle.dump(value, self._out, protocol=pickle.HIGHEST_PROTOCOL)
-        self._out.flush()
+        """One pickle, written whole to the unbuffered pipe: nothing is left in a buffer for closing the
+        pipe to flush into a reader that has gone."""
+        data = memoryview(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        while data:
+            data = data[self._out.write(data) :]
 
     def _receive(self) -> Any:
         try:
@@ -114,11 +115,11 @@ def read_in_two(files: Sequence[SourceFile], key: str) -> AppSource | None:
     if pid == 0:  # the child: never returns
         os.close(to_child_w)
         os.close(to_parent_r)
-        _child(files, key, theirs, os.fdopen(to_child_r, "rb"), os.fdopen(to_parent_w, "wb"))
+        _child(files, key, theirs, os.fdopen(to_child_r, "rb"), os.fdopen(to_parent_w, "wb", buffering=0))
     os.close(to_child_r)
     os.close(to_parent_w)
     parsed: dict[int, ModuleInfo] = {}
-    with os.fdopen(to_parent_r, "rb") as incoming, os.fdopen(to_child_w, "wb") as outgoing:
+    with os.fdopen(to_parent_r, "rb") as incoming, os.fdopen(to_child_w, "wb", buffering=0) as outgoing:
         pair = Pair(False, incoming, outgoing)
         try:
             return read_files(files, key, mine, pair, parsed)
@@ -145,7 +146,6 @@ def _child(
             pass
         except BaseException:  # anything: the parent reads alone
             pair.fail()
-        outgoing.flush()
     finally:
         os._exit(status)
 

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from koku_gap.model.evidence import AppSource
 from koku_gap.sources.appsource import load_app_source
+from koku_gap.sources.appsource.index import ModuleInfo
 
 
 def queue_of(source: AppSource, task: str) -> list[str]:
@@ -97,3 +100,36 @@ def test_the_reason_says_what_kind_of_name_was_given_up_on(tmp_path: Path) -> No
         t.function: t.queue.values[0].reason for t in load_app_source(tmp_path, cache=False).tasks if t.queue
     }
     assert reasons == {"one": "UNDEFINED is not defined in the tree", "two": "not a string: None"}
+
+
+def test_modules_are_parsed_only_when_a_lookup_needs_them() -> None:
+    from koku_gap.sources.appsource.files import SourceFile
+    from koku_gap.sources.appsource.reading import parse
+    from koku_gap.sources.appsource.resolve import Modules
+    from koku_gap.sources.appsource.summary import summarize
+
+    texts = {"a": "import b\nb.go()\n", "b": "def go(): pass\n", "c": "def other(): go()\n", "bad": "x = (\n"}
+    files = [SourceFile(f"{n}.py", n, False, t.encode()) for n, t in texts.items()]
+    first = {i: parse(f, []) for i, f in enumerate(files)}
+    summaries = [None if m is None else summarize(m) for m in first.values()]
+    asked: list[str] = []
+
+    def parse_counted(file: SourceFile) -> ModuleInfo | None:
+        asked.append(file.module)
+        return parse(file, [])
+
+    modules = Modules(files, summaries, {}, parse_counted)
+    assert list(modules) == ["c", "b", "a"] and "bad" not in modules and asked == []
+    assert [m.name for m in modules.calling("go")] == ["c", "a"] and asked == ["c", "a"]
+    assert modules.get("b") is not None and modules.get("nowhere") is None and asked == ["c", "a", "b"]
+
+
+def test_a_module_that_parsed_in_its_owner_and_not_here_stops_the_read() -> None:
+    from koku_gap.sources.appsource.files import SourceFile
+    from koku_gap.sources.appsource.resolve import Modules, ParseFailed
+    from koku_gap.sources.appsource.summary import Summary
+
+    empty = Summary(frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+    modules = Modules([SourceFile("a.py", "a", False, b"")], [empty], {}, lambda _file: None)
+    with pytest.raises(ParseFailed, match=r"a\.py"):
+        modules.at(0)
