@@ -11,6 +11,7 @@ never guessed: a verdict resting on it says so.
 from __future__ import annotations
 
 import ast
+import functools
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -105,6 +106,16 @@ class _Calls:
     budget: list[int] = field(default_factory=lambda: [CALL_BUDGET])
 
 
+@functools.lru_cache(maxsize=4096)
+def _expression(text: str) -> ast.expr | None:
+    """An expression of the code (a condition, an argument, a helper's return) parsed once: a report
+    evaluates the same few hundred guards in every pod (the walk only reads the tree, so one serves all)."""
+    try:
+        return ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def bindings_of(call: CallSite) -> dict[str, tuple[str, str]]:
     return {name: (text, call.place.module) for name, text in call.bindings}
 
@@ -150,9 +161,8 @@ class Evaluator:
     def condition(
         self, text: str, frame: Frame, file: str = "", line: int = 0, calls: _Calls | None = None
     ) -> Evaluation:
-        try:
-            node = ast.parse(text.strip(), mode="eval").body
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+        node = _expression(text)
+        if node is None:
             return Evaluation(UNKNOWN)
         facts: list[Fact] = []
         value = _Walk(self, frame, file, line, facts, calls or _Calls()).value(node, 0)
@@ -374,11 +384,8 @@ class _Walk:
             caller = _Walk(
                 self.ev, self.frame.outer.get(name) or Frame(module), "", 0, self.facts, self.calls
             )
-            try:
-                node = ast.parse(text.strip(), mode="eval").body
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return UNKNOWN
-            return caller.value(node, depth + 1)
+            node = _expression(text)
+            return UNKNOWN if node is None else caller.value(node, depth + 1)
         if name in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[name]
         return self.ev.name(f"{self.frame.module}.{name}", self.facts)
@@ -464,9 +471,8 @@ class _Walk:
                 words = f"{said} may return {ret.expression} ({ret.ref}): whether it does is not settled"
                 self.facts.append(Fact(words, ref=ret.ref))
                 return UNKNOWN
-            try:
-                expression = ast.parse(ret.expression.strip(), mode="eval").body
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
+            expression = _expression(ret.expression)
+            if expression is None:
                 return UNKNOWN
             walk = _Walk(self.ev, frame, ret.ref.file, ret.ref.line, self.facts, inner)
             value = walk.value(expression, depth + 1)
