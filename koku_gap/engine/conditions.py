@@ -116,6 +116,12 @@ def _expression(text: str) -> ast.expr | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _unparsed(node: ast.AST) -> str:
+    """A node of a parsed expression (``_expression``, whose trees live as long) written out, once."""
+    return ast.unparse(node)
+
+
 def bindings_of(call: CallSite) -> dict[str, tuple[str, str]]:
     return {name: (text, call.place.module) for name, text in call.bindings}
 
@@ -171,7 +177,7 @@ class Evaluator:
     def helper(self, module: str, func: ast.expr) -> Helper | None:
         """The helper ``func`` (a call's function, as written in ``module``) names, if the tree has one."""
         try:
-            return self._helpers.get(f"{module}.{ast.unparse(func)}")
+            return self._helpers.get(f"{module}.{_unparsed(func)}")
         except (RecursionError, ValueError):
             return None
 
@@ -443,7 +449,7 @@ class _Walk:
         """A call of a helper: its returns, in order, with the call's arguments bound to its parameters
         (a parameter not passed takes its default): the first whose guards hold gives the value, none
         holding gives None, and one whose guards are not settled leaves the call unknown."""
-        said = " ".join(ast.unparse(node).split())
+        said = " ".join(_unparsed(node).split())
         if (
             len(self.calls.stack) >= MAX_CALLS
             or helper.function in self.calls.stack
@@ -497,11 +503,11 @@ class _Walk:
         bindings: dict[str, tuple[str, str]] = {}
         outer: dict[str, Frame] = {}
         for (name, _), arg in zip(helper.params, node.args, strict=False):
-            bindings[name], outer[name] = (ast.unparse(arg), self.frame.module), self.frame
+            bindings[name], outer[name] = (_unparsed(arg), self.frame.module), self.frame
         for keyword in node.keywords:
             if keyword.arg is not None:
                 bindings[keyword.arg], outer[keyword.arg] = (
-                    (ast.unparse(keyword.value), self.frame.module),
+                    (_unparsed(keyword.value), self.frame.module),
                     self.frame,
                 )
         opaque = set(helper.locals)  # a parameter the body assigns again is no longer its argument
