@@ -17,7 +17,7 @@ import ast
 import io
 import tokenize
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -129,13 +129,12 @@ def read_files(
 
     found = _Found(each(TASKS, celery.tasks_in), each(APPS, celery.apps_in))
     parts = share.exchange(found)
-    for index in sorted(i for part in parts for i in part.tasks):
-        celery.add_tasks(files[index].module, next(p.tasks[index] for p in parts if index in p.tasks))
-    for index in sorted(i for part in parts for i in part.apps):
-        celery.add_apps(next(p.apps[index] for p in parts if index in p.apps))
-    calls = share.exchange(each(APP_CALLS, celery.app_calls_in))
-    for index in sorted(i for part in calls for i in part):
-        celery.add_app_calls(next(p[index] for p in calls if index in p))
+    for index, tasks in _in_file_order(p.tasks for p in parts):
+        celery.add_tasks(files[index].module, tasks)
+    for _, apps in _in_file_order(p.apps for p in parts):
+        celery.add_apps(apps)
+    for _, calls in _in_file_order(share.exchange(each(APP_CALLS, celery.app_calls_in))):
+        celery.add_app_calls(calls)
     called = CalledNames(tree)
 
     def read_facts(module: ModuleInfo) -> Facts:
@@ -174,25 +173,24 @@ def _source(
     celery: Celery,
     read: list[_Read],
 ) -> AppSource:
-    facts: dict[int, Facts] = {i: f for part in read for i, f in part.facts.items()}
-    imports: dict[int, ModuleImports] = {i: m for part in read for i, m in part.imports.items()}
     found: dict[str, list[object]] = {k: [] for k in FACTS}
-    for index in sorted(facts):
-        for name, values in facts[index].items():
+    for _, facts in _in_file_order(p.facts for p in read):
+        for name, values in facts.items():
             found[name] += values
+    imports = _in_file_order(p.imports for p in read)  # every module that parses
     problems = sorted((p for part in read for p in part.problems), key=lambda p: p[0])
     try:
         helpers = environment.helpers()  # the functions the conditions read above call
     except RecursionError:
         helpers = []
-    ordered = [imports[i] for i in sorted(imports)]
+    ordered = [m for _, m in imports]
     source = AppSource.model_validate(
         {
             "root": "",
             "digest": key,
             "files": len(files),
             "bytes": sum(len(f.data) for f in files),
-            "modules": [Module(name=files[i].module, file=files[i].path) for i in sorted(imports)],
+            "modules": [Module(name=files[i].module, file=files[i].path) for i, _ in imports],
             "imports": import_graph(ordered),
             "imports_at_load": import_graph(ordered, at_load=True),
             "tasks": celery.tasks,
@@ -205,6 +203,14 @@ def _source(
     )
     tree.env_default = None  # the environment reader and the tree point at each other
     return source
+
+
+def _in_file_order(parts: Iterable[Mapping[int, T]]) -> list[tuple[int, T]]:
+    """Each process's findings by file index, merged, in file order (a file has one owner)."""
+    merged: dict[int, T] = {}
+    for part in parts:
+        merged.update(part)
+    return sorted(merged.items(), key=lambda item: item[0])
 
 
 def parse(file: SourceFile, problems: list[SourceWarning]) -> ModuleInfo | None:

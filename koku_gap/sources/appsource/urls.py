@@ -37,7 +37,7 @@ URLCONF = "ROOT_URLCONF"
 Calls = Mapping[str, list[tuple[ast.Call, Context]]]
 
 
-class CalledNames(Mapping[str, list[tuple[ast.Call, Context]]]):
+class CalledNames(Calls):
     """Every call of the tree by the last name of what it calls: a view also called as a function is not
     a view only. Gathered for a name when first asked, from the modules that call it."""
 
